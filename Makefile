@@ -1,0 +1,61 @@
+# Two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PL := $(BIN)/provision-ledger
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test setup lint typecheck migrations-check pytest chromium demo clean
+
+run: setup
+	$(PL) migrate --noinput -v0
+	$(PL) demo --if-empty
+	$(PL) demo --sign-ins
+	$(PL) runserver 127.0.0.1:8000
+
+test: setup chromium lint typecheck migrations-check pytest
+
+setup: $(VENV)/.installed node_modules/.installed var/build/app.css
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+var/build/app.css: provision_ledger/static_src/app.scss node_modules/.installed
+	mkdir -p var/build
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps $< $@
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else \
+	    echo "Chromium is missing. Run: sudo apt-get install -y --no-install-recommends chromium"; exit 1; \
+	  fi; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy provision_ledger
+
+migrations-check: setup
+	$(PL) makemigrations --check --dry-run
+
+pytest: setup
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules var/build var/static

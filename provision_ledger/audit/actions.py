@@ -1,0 +1,44 @@
+"""Writing the audit trail. Every action that changes a plan, line or session calls `record_event`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.forms.models import model_to_dict
+
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.people.models import Child, User
+
+
+def snapshot(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The stored values of a row, as the audit trail keeps them."""
+    data = model_to_dict(obj, exclude=list(exclude))
+    data["id"] = obj.pk
+    return data
+
+
+def record_event(
+    *,
+    actor: User,
+    child: Child,
+    action: AuditEvent.Action,
+    obj: models.Model,
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    assert obj.pk is not None
+    return AuditEvent.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        actor=actor,
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=obj.pk,
+        summary=summary[:300],
+        before=before,
+        after=after,
+        reason=reason,
+    )

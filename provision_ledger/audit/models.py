@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from provision_ledger.people.models import Child, LocalAuthority
+
+
+class AuditEvent(models.Model):
+    """One change to the record: who, when, what, and the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+        VOID = "void", "Voided"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=50)
+    object_id = models.BigIntegerField()
+    summary = models.CharField(max_length=300)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["child", "at"]), models.Index(fields=["local_authority", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d %b %Y %H:%M} {self.actor}: {self.summary}"
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """The fields that differ between before and after, for a change or a void."""
+        if not self.before or not self.after:
+            return []
+        return [
+            (name.replace("_", " "), self.before.get(name), value)
+            for name, value in self.after.items()
+            if self.before.get(name) != value and name not in ("id", "effective_from")
+        ]

@@ -1,0 +1,142 @@
+"""Who may see and change what. Every view reaches a record only through the functions here.
+
+A parent sees only their own children, read only. A member of staff sees the children assigned to them and
+logs their sessions. A SENCO or head sees and manages every child of their school. A local authority officer
+sees every child in the schools of their authority, read only. Anything out of reach is a 404, so its
+existence is not revealed; a record in reach but not to be changed by this person is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from provision_ledger.delivery.models import Session
+from provision_ledger.people.models import Child, Role, School, User
+from provision_ledger.plans.models import Plan, ProvisionLine
+
+
+M = TypeVar("M", bound=Model)
+
+
+class Need(Enum):
+    VIEW = "view"
+    LOG = "log"  # record sessions
+    MANAGE = "manage"  # write plans and lines, void entries
+
+
+@dataclass(frozen=True)
+class Scope:
+    la_ids: frozenset[int]
+    senco_school_ids: frozenset[int]
+    assigned_child_ids: frozenset[int]
+    own_child_ids: frozenset[int]
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.la_ids or self.senco_school_ids or self.assigned_child_ids)
+
+
+def scope_for(user: User) -> Scope:
+    """The user's reach, read once per request and kept on the user object."""
+    cached: Scope | None = getattr(user, "_ledger_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        scope = Scope(frozenset(), frozenset(), frozenset(), frozenset())
+    else:
+        memberships = list(user.memberships.values_list("role", "local_authority_id", "school_id"))
+        scope = Scope(
+            la_ids=frozenset(la for role, la, _ in memberships if role == Role.LA_OFFICER),
+            senco_school_ids=frozenset(school for role, _, school in memberships if role == Role.SENCO),
+            assigned_child_ids=frozenset(user.assignments.values_list("child_id", flat=True)),
+            own_child_ids=frozenset(user.guardianships.values_list("child_id", flat=True)),
+        )
+    user._ledger_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
+    """The children a scope reaches for a need, as a filter on a path to Child (prefix like "plan__child__")."""
+    nothing = Q(pk__in=[])
+    reach = nothing
+    if need is Need.VIEW:
+        if scope.la_ids:
+            reach |= Q(**{f"{prefix}local_authority_id__in": scope.la_ids})
+        if scope.own_child_ids:
+            reach |= Q(**{f"{prefix}id__in": scope.own_child_ids})
+    if scope.senco_school_ids:
+        reach |= Q(**{f"{prefix}school_id__in": scope.senco_school_ids})
+    if need in (Need.VIEW, Need.LOG) and scope.assigned_child_ids:
+        reach |= Q(**{f"{prefix}id__in": scope.assigned_child_ids})
+    return reach
+
+
+def children_for(user: User, need: Need = Need.VIEW) -> QuerySet[Child]:
+    return Child.objects.filter(_child_filter(scope_for(user), need)).select_related("school")
+
+
+def _reach(
+    finder: Callable[[User, Need], QuerySet[M]], user: User, pk: object, need: Need, what: str
+) -> M:
+    """Fetch through the user's view reach (404 outside it), then check the need (403 if not met)."""
+    obj = finder(user, Need.VIEW).filter(pk=pk).first()
+    if obj is None:
+        raise Http404(f"No such {what}")
+    if need is not Need.VIEW and not finder(user, need).filter(pk=pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def get_child(user: User, child_id: int, need: Need = Need.VIEW) -> Child:
+    return _reach(children_for, user, child_id, need, "child")
+
+
+def schools_for(user: User) -> QuerySet[School]:
+    scope = scope_for(user)
+    return School.objects.filter(
+        Q(local_authority_id__in=scope.la_ids) | Q(id__in=scope.senco_school_ids)
+    ).select_related("local_authority")
+
+
+def get_school(user: User, urn: str) -> School:
+    school = schools_for(user).filter(urn=urn).first()
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def plans_for(user: User, need: Need = Need.VIEW) -> QuerySet[Plan]:
+    return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
+
+
+def get_plan(user: User, plan_id: int, need: Need = Need.VIEW) -> Plan:
+    return _reach(plans_for, user, plan_id, need, "plan")
+
+
+def lines_for(user: User, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
+    return (
+        ProvisionLine.objects.filter(_child_filter(scope_for(user), need, "plan__child__"))
+        .select_related("plan__child__school")
+        .prefetch_related("versions")
+    )
+
+
+def get_line(user: User, line_id: int, need: Need = Need.VIEW) -> ProvisionLine:
+    return _reach(lines_for, user, line_id, need, "provision line")
+
+
+def sessions_for(user: User, need: Need = Need.VIEW) -> QuerySet[Session]:
+    return Session.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+        "line__plan", "child__school"
+    )
+
+
+def get_session(user: User, session_id: int, need: Need = Need.VIEW) -> Session:
+    return _reach(sessions_for, user, session_id, need, "session")

@@ -1,0 +1,116 @@
+"""What the overview and child pages show, assembled from the ledger in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.queries import LineReport, line_reports
+from provision_ledger.people.models import Child, School
+from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
+from provision_ledger.rules.compliance import SessionStatus, Status
+from provision_ledger.rules.reporting import Window, reporting_windows
+
+
+def current_plan(child: Child) -> Plan | None:
+    return child.plans.filter(status=Plan.Status.ACTIVE).order_by("-start_date", "-id").first()
+
+
+def live_lines(plans: QuerySet[Plan] | list[Plan]) -> QuerySet[ProvisionLine]:
+    return (
+        ProvisionLine.objects.filter(plan__in=plans, voided_at__isnull=True)
+        .select_related("plan")
+        .prefetch_related(Prefetch("versions", queryset=LineVersion.objects.order_by("effective_from", "id")))
+        .order_by("id")
+    )
+
+
+def worst_status(reports: list[LineReport], window_key: str) -> Status:
+    statuses = (r.assessments[window_key].status for r in reports)
+    return max(statuses, key=lambda s: s.severity, default=Status.NOT_DUE)
+
+
+@dataclass
+class ChildStatement:
+    child: Child
+    plan: Plan | None
+    windows: list[Window]
+    reports: list[LineReport]
+    missed: dict[int, list[Session]] = field(default_factory=dict)  # by line id, this school year
+
+    @property
+    def worst_status(self) -> Status:
+        return worst_status(self.reports, "year")
+
+
+def child_statement(child: Child, today: date) -> ChildStatement:
+    plan = current_plan(child)
+    calendar = child.school.calendar()
+    windows = reporting_windows(calendar, today, since=plan.start_date if plan else None)
+    lines = list(live_lines([plan])) if plan else []
+    reports = line_reports(lines, child.school, calendar, windows)
+    year = next(w for w in windows if w.key == "year")
+    missed: dict[int, list[Session]] = {line.pk: [] for line in lines}
+    for session in (
+        Session.objects.current()
+        .filter(line__in=lines, date__gte=year.start, date__lte=year.end)
+        .exclude(status=SessionStatus.DELIVERED.value)
+        .order_by("-date", "-id")
+    ):
+        missed[session.line_id].append(session)
+    return ChildStatement(child=child, plan=plan, windows=windows, reports=reports, missed=missed)
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    child: Child
+    plan: Plan | None
+    reports: list[LineReport]
+
+    @property
+    def worst_status(self) -> Status:
+        return worst_status(self.reports, "year")
+
+    @property
+    def delivered_minutes(self) -> int:
+        return sum(r.assessments["year"].delivered_minutes for r in self.reports)
+
+    @property
+    def expected_minutes(self) -> int:
+        return round(sum(r.assessments["year"].expected.minutes for r in self.reports))
+
+    @property
+    def percent(self) -> int | None:
+        expected = sum(r.assessments["year"].expected.minutes for r in self.reports)
+        if not expected:
+            return None
+        return int(self.delivered_minutes * 100 / expected + 0.5)
+
+    @property
+    def owed_minutes(self) -> int:
+        return sum(r.assessments["year"].owed_minutes for r in self.reports)
+
+
+def school_overview(school: School, children: QuerySet[Child], today: date) -> list[ChildSummary]:
+    """Every child of the school with their plan and this year's delivery, worst first."""
+    calendar = school.calendar()
+    windows = [w for w in reporting_windows(calendar, today) if w.key == "year"]
+    children = list(children.filter(school=school).order_by("last_name", "first_name"))
+    plans = {
+        p.child_id: p
+        for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE).order_by("child_id", "start_date")
+    }
+    lines = list(live_lines(list(plans.values())))
+    reports = line_reports(lines, school, calendar, windows)
+    by_plan: dict[int, list[LineReport]] = {}
+    for report in reports:
+        by_plan.setdefault(report.line.plan_id, []).append(report)
+    summaries = [
+        ChildSummary(child=c, plan=plans.get(c.pk), reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else [])
+        for c in children
+    ]
+    summaries.sort(key=lambda s: (-s.worst_status.severity, s.percent if s.percent is not None else 101))
+    return summaries

@@ -1,0 +1,69 @@
+"""Numbers as people read them: whole sessions, hours and minutes, percentages with their meaning."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django import template
+from django.forms import BoundField, CheckboxSelectMultiple, RadioSelect, Select, Textarea
+
+from provision_ledger.rules.compliance import Status
+
+register = template.Library()
+
+STATUS_TAG = {
+    Status.ON_TRACK: "govuk-tag--green",
+    Status.AT_RISK: "govuk-tag--yellow",
+    Status.BREACH: "govuk-tag--red",
+    Status.NOT_DUE: "govuk-tag--grey",
+}
+
+
+@register.filter
+def whole(value: Fraction | int | float) -> int:
+    """Round half up to a whole number: 29.5 expected sessions read as 30."""
+    return int(Fraction(value) + Fraction(1, 2)) if value >= 0 else -int(-Fraction(value) + Fraction(1, 2))
+
+
+@register.filter
+def duration(minutes: Fraction | int | None) -> str:
+    """150 → "2 hours 30 minutes"; 45 → "45 minutes"; 0 → "none"."""
+    total = whole(minutes or 0)
+    if total == 0:
+        return "none"
+    hours, mins = divmod(total, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts)
+
+
+@register.filter
+def percent(value: int | None) -> str:
+    return "–" if value is None else f"{value}%"
+
+
+@register.inclusion_tag("includes/status_tag.html")
+def status_tag(status: Status) -> dict[str, str]:
+    return {"label": status.label, "css": STATUS_TAG[status]}
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, RadioSelect):
+        return "radios"
+    if isinstance(widget, CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, Select):
+        return "select"
+    if isinstance(widget, Textarea):
+        return "textarea"
+    return "input"
+
+
+@register.filter
+def get(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
+    return mapping.get(key)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.core import access
+from provision_ledger.core.statements import child_statement, school_overview
+from provision_ledger.people.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the page they use most."""
+    user = _user(request)
+    scope = access.scope_for(user)
+    if scope.la_ids:
+        return redirect("la-overview")
+    if len(scope.senco_school_ids) == 1:
+        return redirect("school-overview", urn=access.schools_for(user).get().urn)
+    if scope.assigned_child_ids:
+        return redirect("register")
+    children = list(access.children_for(user))
+    if len(children) == 1:
+        return redirect("child-detail", child_id=children[0].pk)
+    return render(request, "core/my_children.html", {"children": children, "schools": access.schools_for(user)})
+
+
+def la_overview(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    schools = access.schools_for(user).order_by("name")
+    if not access.scope_for(user).la_ids:
+        return redirect("home")
+    return render(request, "core/la_overview.html", {"schools": schools})
+
+
+def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
+    user = _user(request)
+    school = access.get_school(user, urn)
+    today = timezone.localdate()
+    summaries = school_overview(school, access.children_for(user), today)
+    return render(
+        request,
+        "core/school_overview.html",
+        {"school": school, "summaries": summaries, "today": today,
+         "can_manage": school.pk in access.scope_for(user).senco_school_ids},
+    )
+
+
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id)
+    statement = child_statement(child, timezone.localdate())
+    scope = access.scope_for(user)
+    return render(
+        request,
+        "core/child_detail.html",
+        {
+            "child": child,
+            "statement": statement,
+            "can_manage": child.school_id in scope.senco_school_ids,
+            "can_log": child.school_id in scope.senco_school_ids or child.pk in scope.assigned_child_ids,
+            "is_parent": child.pk in scope.own_child_ids,
+        },
+    )
+
+
+def child_history(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = access.get_child(_user(request), child_id)
+    events = AuditEvent.objects.filter(child=child).select_related("actor").order_by("-at", "-id")
+    return render(request, "core/child_history.html", {"child": child, "events": events})

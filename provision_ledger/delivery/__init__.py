@@ -1,0 +1,1 @@
+"""Sessions: what was delivered against each provision line, and the staff register."""

@@ -1,0 +1,165 @@
+"""Recording, voiding and correcting sessions. Nothing recorded is deleted; each write leaves an audit event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.delivery.models import Session
+from provision_ledger.people.models import User
+from provision_ledger.plans.models import ProvisionLine
+from provision_ledger.rules.compliance import SessionStatus
+from provision_ledger.rules.delivery import terms_in_force
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """What a member of staff says happened for one line on one day."""
+
+    line: ProvisionLine
+    date: date
+    status: SessionStatus
+    delivered_minutes: int | None = None  # None: as planned when delivered, nothing when not
+    reason: str = ""
+    note: str = ""
+    planned_minutes: int | None = None  # None: the line's minutes per session on that day
+
+
+def _build(entry: SessionEntry, by: User, today: date) -> Session:
+    """Check an entry against its line and the school day, and build the unsaved session."""
+    line, errors = entry.line, {}
+    status = SessionStatus(entry.status)
+    if line.voided_at is not None:
+        raise ValidationError("This provision line is void: sessions cannot be recorded against it.")
+    terms = terms_in_force(line.terms_history(), entry.date)
+    if entry.date > today:
+        errors["date"] = "A session cannot be recorded for a day that has not happened yet."
+    elif terms is None:
+        errors["date"] = f"{entry.date:%-d %B %Y} is outside the dates of this provision line."
+    if terms is None:
+        raise ValidationError(errors)
+    school_day = line.plan.child.school.school_day_minutes
+    planned = entry.planned_minutes
+    if planned is None:
+        planned = terms.weekly_minutes // 5 if terms.weekly_minutes else terms.minutes_per_session
+    delivered = entry.delivered_minutes
+    if delivered is None:
+        delivered = planned if status is SessionStatus.DELIVERED else 0
+    if delivered < 0:
+        errors["delivered_minutes"] = "Minutes cannot be negative."
+    elif delivered > school_day:
+        errors["delivered_minutes"] = f"That is longer than the school day ({school_day} minutes)."
+    if planned > school_day:
+        errors["planned_minutes"] = f"That is longer than the school day ({school_day} minutes)."
+    if status is SessionStatus.DELIVERED:
+        if entry.reason:
+            errors["reason"] = "A delivered session has no reason for a miss."
+        planned = max(planned, delivered)
+    elif status is SessionStatus.PART_DELIVERED:
+        if not 0 < delivered < planned:
+            errors["delivered_minutes"] = f"Part delivered means between 1 and {planned - 1} minutes."
+        if not entry.reason:
+            errors["reason"] = "Say why the session was cut short."
+    else:
+        if delivered:
+            errors["delivered_minutes"] = "A session not delivered has no minutes delivered."
+        if not entry.reason:
+            errors["reason"] = "Say why the session did not happen."
+    if errors:
+        raise ValidationError(errors)
+    child = line.plan.child
+    return Session(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        line=line,
+        date=entry.date,
+        status=status.value,
+        planned_minutes=planned,
+        delivered_minutes=delivered,
+        reason=entry.reason,
+        note=entry.note,
+        delivered_by=by if delivered else None,
+        recorded_by=by,
+    )
+
+
+def _save(session: Session, by: User, summary: str) -> Session:
+    session.full_clean()
+    session.save()
+    record_event(
+        actor=by, child=session.child, action=AuditEvent.Action.CREATE, obj=session,
+        summary=summary, after=snapshot(session),
+    )
+    return session
+
+
+@transaction.atomic
+def record_session(entry: SessionEntry, *, by: User, today: date | None = None) -> Session:
+    session = _build(entry, by, today or timezone.localdate())
+    return _save(session, by, f"Session recorded: {session}")
+
+
+@transaction.atomic
+def record_sessions(entries: Sequence[SessionEntry], *, by: User, today: date | None = None) -> list[Session]:
+    """Record many entries at once (a day's register, a group): all of them, or none if one is wrong."""
+    today = today or timezone.localdate()
+    sessions = []
+    for index, entry in enumerate(entries):
+        try:
+            sessions.append(_build(entry, by, today))
+        except ValidationError as error:
+            raise ValidationError(
+                {f"{index}": f"{entry.line} on {entry.date:%-d %B %Y}: {'; '.join(error.messages)}"}
+            ) from error
+    return [_save(s, by, f"Session recorded: {s}") for s in sessions]
+
+
+@transaction.atomic
+def record_group_session(
+    lines: Sequence[ProvisionLine], *, day: date, status: SessionStatus, by: User,
+    delivered_minutes: int | None = None, reason: str = "", note: str = "", today: date | None = None,
+) -> list[Session]:
+    """One group session, recorded once for every child in it, tied together by a shared reference."""
+    group_ref = uuid.uuid4()
+    entries = [SessionEntry(line, day, status, delivered_minutes, reason, note) for line in lines]
+    sessions = record_sessions(entries, by=by, today=today)
+    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(group_ref=group_ref)
+    for s in sessions:
+        s.group_ref = group_ref
+    return sessions
+
+
+@transaction.atomic
+def void_session(session: Session, *, by: User, reason: str) -> Session:
+    """Strike an entry from the totals. It stays in the record with who voided it, when and why."""
+    if session.voided_at is not None:
+        raise ValidationError("This session is already void.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this entry is being voided."})
+    before = snapshot(session)
+    session.voided_at, session.voided_by, session.void_reason = timezone.now(), by, reason
+    session.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(
+        actor=by, child=session.child, action=AuditEvent.Action.VOID, obj=session,
+        summary=f"Session voided: {session}", before=before, after=snapshot(session), reason=reason,
+    )
+    return session
+
+
+@transaction.atomic
+def correct_session(
+    session: Session, entry: SessionEntry, *, by: User, reason: str, today: date | None = None
+) -> Session:
+    """Void an entry and record what really happened in its place."""
+    void_session(session, by=by, reason=reason)
+    replacement = _build(entry, by, today or timezone.localdate())
+    replacement.corrects = session
+    return _save(replacement, by, f"Session corrected: {replacement}")

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from provision_ledger.people.models import Child, LocalAuthority
+from provision_ledger.plans.models import ProvisionLine
+from provision_ledger.rules.compliance import MissReason, SessionStatus
+
+STATUS_CHOICES = [
+    (SessionStatus.DELIVERED.value, "Delivered"),
+    (SessionStatus.PART_DELIVERED.value, "Part delivered"),
+    (SessionStatus.NOT_DELIVERED.value, "Not delivered"),
+]
+REASON_CHOICES = [(reason.value, reason.label) for reason in MissReason]
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def current(self) -> SessionQuerySet:
+        """Sessions that stand: voided entries stay in the record but count for nothing."""
+        return self.filter(voided_at__isnull=True)
+
+
+class Session(models.Model):
+    """One delivery entry against a provision line. Never deleted: a correction voids it and adds another."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="sessions")
+    line = models.ForeignKey(ProvisionLine, on_delete=models.PROTECT, related_name="sessions")
+    date = models.DateField()
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    planned_minutes = models.PositiveSmallIntegerField()
+    delivered_minutes = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=20, choices=REASON_CHOICES, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    group_ref = models.UUIDField(null=True, blank=True, help_text="Shared by the entries of one group session")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["line", "date"]),
+            models.Index(fields=["child", "date"]),
+            models.Index(fields=["local_authority", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="delivered_within_planned",
+                condition=models.Q(delivered_minutes__lte=models.F("planned_minutes")),
+            ),
+            models.CheckConstraint(
+                name="status_matches_minutes_and_reason",
+                condition=(
+                    models.Q(status="delivered", reason="")
+                    | models.Q(status="part_delivered", delivered_minutes__gt=0)
+                    | models.Q(status="not_delivered", delivered_minutes=0)
+                )
+                & (models.Q(status="delivered") | ~models.Q(reason="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} on {self.date:%d %b %Y}: {self.get_status_display()}"
+
+    @property
+    def missed_minutes(self) -> int:
+        return self.planned_minutes - self.delivered_minutes
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

@@ -1,0 +1,96 @@
+"""The staff register: which sessions are due on a day for the children a member of staff works with."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from provision_ledger.core.statements import live_lines
+from provision_ledger.delivery.models import Session
+from provision_ledger.people.models import Child, School
+from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.delivery import LineTerms, Period, expected_delivery, terms_in_force
+
+
+@dataclass
+class DueLine:
+    line: ProvisionLine
+    child: Child
+    terms: LineTerms
+    why: str
+    recorded: list[Session] = field(default_factory=list)
+
+    @property
+    def planned_minutes(self) -> int:
+        return self.terms.weekly_minutes // 5 if self.terms.weekly_minutes else self.terms.minutes_per_session
+
+
+def _period_start(terms: LineTerms, calendar: SchoolCalendar, day: date) -> date:
+    monday = day - timedelta(days=day.weekday())
+    if terms.period == Period.TERM:
+        term = calendar.term_containing(day)
+        return term.start if term else monday
+    if terms.period == Period.YEAR:
+        return calendar.academic_year_bounds(day)[0]
+    return monday
+
+
+def _why_due(terms: LineTerms, history: list, calendar: SchoolCalendar, day: date, done: int) -> str | None:
+    """Why a line is due on the day, or None. `done` counts entries already made in the line's period."""
+    if terms.weekdays or terms.weekly_minutes or terms.period == Period.DAY:
+        if terms.weekdays and day.weekday() not in terms.weekdays:
+            return None
+        return "Due today" if done == 0 else None
+    # A frequency without a timetable: due while fewer entries exist than the period promises by Friday.
+    friday = day + timedelta(days=4 - day.weekday())
+    start = _period_start(terms, calendar, day)
+    promised = math.ceil(expected_delivery(history, calendar, start, friday).sessions - 1e-9)
+    still_due = promised - done
+    if still_due <= 0:
+        return None
+    per = {"week": "this week", "term": "this term", "year": "this school year"}[terms.period.value]
+    return f"{still_due} still due {per}"
+
+
+def register_for(children: QuerySet[Child], day: date) -> tuple[list[DueLine], list[DueLine]]:
+    """(due, already recorded today) for the children on the day, each list in child order."""
+    children = children.select_related("school")
+    plans = Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)
+    lines = list(live_lines(plans).select_related("plan__child__school"))
+    calendars: dict[int, SchoolCalendar] = {}
+    schools: dict[int, School] = {}
+    for line in lines:
+        school = line.plan.child.school
+        schools.setdefault(school.pk, school)
+    for pk, school in schools.items():
+        calendars[pk] = school.calendar()
+    earliest = min(
+        (c.academic_year_bounds(day)[0] for c in calendars.values()), default=day
+    )
+    entries: dict[int, list[Session]] = defaultdict(list)
+    for session in Session.objects.current().filter(line__in=lines, date__gte=earliest, date__lte=day):
+        entries[session.line_id].append(session)
+    due, done_today = [], []
+    for line in lines:
+        child = line.plan.child
+        calendar = calendars[child.school_id]
+        history = line.terms_history()
+        terms = terms_in_force(history, day)
+        if terms is None or not calendar.is_school_day(day):
+            continue
+        today_entries = [s for s in entries[line.pk] if s.date == day]
+        per_day = bool(terms.weekdays or terms.weekly_minutes or terms.period == Period.DAY)
+        start = day if per_day else _period_start(terms, calendar, day)
+        done = sum(1 for s in entries[line.pk] if start <= s.date <= day)
+        why = _why_due(terms, history, calendar, day, done)
+        if today_entries:
+            done_today.append(DueLine(line, child, terms, "Recorded", today_entries))
+        elif why:
+            due.append(DueLine(line, child, terms, why))
+    key = lambda d: (d.child.last_name, d.child.first_name, d.line.pk)  # noqa: E731
+    return sorted(due, key=key), sorted(done_today, key=key)

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.views import _user
+from provision_ledger.delivery import actions
+from provision_ledger.delivery.actions import SessionEntry
+from provision_ledger.delivery.forms import CorrectSessionForm, SessionForm
+from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.register import register_for
+from provision_ledger.plans.forms import VoidForm
+from provision_ledger.plans.views import _apply
+from provision_ledger.rules.compliance import MissReason, SessionStatus
+
+
+def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
+    """Every entry ever made against a line, void ones included, and every version of its terms."""
+    user = _user(request)
+    line = access.get_line(user, line_id)
+    child = line.plan.child
+    scope = access.scope_for(user)
+    sessions = Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
+    return render(
+        request,
+        "delivery/line_detail.html",
+        {
+            "line": line,
+            "child": child,
+            "sessions": sessions,
+            "versions": line.versions_in_order,
+            "can_manage": child.school_id in scope.senco_school_ids,
+            "can_log": child.school_id in scope.senco_school_ids or child.pk in scope.assigned_child_ids,
+        },
+    )
+
+
+def _entry(line, data: dict) -> SessionEntry:  # type: ignore[no-untyped-def]
+    return SessionEntry(
+        line=line,
+        date=data["date"],
+        status=SessionStatus(data["status"]),
+        delivered_minutes=data.get("delivered_minutes"),
+        reason=data.get("reason") or "",
+        note=data.get("note") or "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, line_id: int) -> HttpResponse:
+    user = _user(request)
+    line = access.get_line(user, line_id, Need.LOG)
+    form = SessionForm(request.POST or None, initial={"date": timezone.localdate(), "status": "delivered"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_session(_entry(line, form.cleaned_data), by=user)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Session recorded.")
+            return redirect("line-detail", line_id=line.pk)
+    return render(request, "delivery/session_form.html", {"form": form, "line": line, "child": line.plan.child,
+                                                          "title": "Record a session"})
+
+
+@require_http_methods(["GET", "POST"])
+def session_void(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session(user, session_id, Need.MANAGE)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.void_session(session, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("line-detail", line_id=session.line_id)
+    return render(request, "core/void_form.html", {"form": form, "child": session.child,
+                                                   "title": f"Void the entry: {session}"})
+
+
+@require_http_methods(["GET", "POST"])
+def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session(user, session_id, Need.LOG)
+    initial = {"date": session.date, "status": session.status, "delivered_minutes": session.delivered_minutes,
+               "reason": session.reason, "note": session.note}
+    form = CorrectSessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_session(
+                session, _entry(session.line, form.cleaned_data), by=user,
+                reason=form.cleaned_data["correction_reason"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Entry corrected. The old entry is kept, marked void.")
+            return redirect("line-detail", line_id=session.line_id)
+    return render(request, "delivery/session_form.html", {"form": form, "line": session.line,
+                                                          "child": session.child, "title": "Correct an entry"})
+
+
+def _register_day(request: HttpRequest) -> date:
+    today = timezone.localdate()
+    try:
+        day = date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
+    except ValueError:
+        return today
+    # Staff catch up on the last fortnight; anything older goes through the line's own page.
+    return day if today - timedelta(days=14) <= day <= today else today
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    day = _register_day(request)
+    due, recorded = register_for(access.children_for(user, Need.LOG), day)
+    today = timezone.localdate()
+    return render(
+        request,
+        "delivery/register.html",
+        {"day": day, "due": due, "recorded": recorded, "reasons": list(MissReason),
+         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1) if day < today else None},
+    )
+
+
+@require_POST
+def register_record(request: HttpRequest) -> HttpResponse:
+    """One click from the register: delivered as planned, or not delivered for a reason, or cut short."""
+    user = _user(request)
+    day = _register_day(request)
+    line_ids = request.POST.getlist("line")
+    status = request.POST.get("status", SessionStatus.DELIVERED.value)
+    minutes = request.POST.get("delivered_minutes") or None
+    entries = []
+    try:
+        for line_id in line_ids:
+            line = access.get_line(user, int(line_id), Need.LOG)
+            entries.append(SessionEntry(
+                line=line, date=day, status=SessionStatus(status),
+                delivered_minutes=int(minutes) if minutes else None, reason=request.POST.get("reason", ""),
+            ))
+        actions.record_sessions(entries, by=user)
+    except (ValidationError, ValueError) as error:
+        text = "; ".join(error.messages) if isinstance(error, ValidationError) else "That entry was not understood."
+        messages.error(request, f"Nothing was recorded: {text}")
+    else:
+        count = len(entries)
+        messages.success(request, f"{count} session{'s' if count != 1 else ''} recorded for {day:%-d %B}.")
+    return redirect(f"{reverse('register')}?date={day.isoformat()}")

@@ -1,0 +1,1 @@
+"""Local authorities, schools and their calendars, children, and the people who may see them."""

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from provision_ledger.people.models import (
+    Child,
+    Guardianship,
+    LocalAuthority,
+    Membership,
+    NonTeachingDay,
+    School,
+    SchoolTerm,
+    StaffAssignment,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    inlines = [MembershipInline]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+class TermInline(admin.TabularInline):
+    model = SchoolTerm
+    extra = 0
+
+
+class NonTeachingDayInline(admin.TabularInline):
+    model = NonTeachingDay
+    extra = 0
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["urn", "name", "local_authority"]
+    search_fields = ["urn", "name"]
+    inlines = [TermInline, NonTeachingDayInline]
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardianship
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = StaffAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Child)
+class ChildAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "year_group", "school", "sen_status"]
+    list_filter = ["sen_status", "school"]
+    search_fields = ["first_name", "last_name", "upn"]
+    exclude = ["local_authority"]
+    inlines = [GuardianInline, AssignmentInline]

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from provision_ledger.rules.calendar import SchoolCalendar, Term
+from provision_ledger.rules.compliance import (
+    DEFAULT_MAKE_UP_POLICY,
+    MakeUpPolicy,
+    MissReason,
+    Thresholds,
+)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with their email address."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class LocalAuthority(models.Model):
+    code = models.CharField(
+        "LA code", max_length=3, unique=True, validators=[RegexValidator(r"^\d{3}$", "Use the 3-digit DfE LA code")]
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "local authorities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    urn = models.CharField(
+        "URN", max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$", "A URN is six digits")]
+    )
+    name = models.CharField(max_length=200)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
+    # Make-up policy and status thresholds are the school's own policy; defaults come from the rules layer.
+    owed_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Reasons for a missed session that the school still owes. Empty means the default policy.",
+    )
+    on_track_percent = models.PositiveSmallIntegerField(
+        default=int(Thresholds().on_track * 100), validators=[MaxValueValidator(100)]
+    )
+    at_risk_percent = models.PositiveSmallIntegerField(
+        default=int(Thresholds().at_risk * 100), validators=[MaxValueValidator(100)]
+    )
+    school_day_minutes = models.PositiveSmallIntegerField(
+        default=390,
+        validators=[MinValueValidator(60), MaxValueValidator(720)],
+        help_text="The longest a session may be: the length of this school's day in minutes.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def make_up_policy(self) -> MakeUpPolicy:
+        if not self.owed_reasons:
+            return DEFAULT_MAKE_UP_POLICY
+        return MakeUpPolicy(owed_reasons=frozenset(MissReason(r) for r in self.owed_reasons))
+
+    @property
+    def thresholds(self) -> Thresholds:
+        from fractions import Fraction
+
+        return Thresholds(on_track=Fraction(self.on_track_percent, 100), at_risk=Fraction(self.at_risk_percent, 100))
+
+    def calendar(self) -> SchoolCalendar:
+        """Build the school's calendar from its terms and non-teaching days (two queries)."""
+        terms = tuple(
+            Term(
+                name=t.name,
+                start=t.start,
+                end=t.end,
+                half_term_start=t.half_term_start,
+                half_term_end=t.half_term_end,
+            )
+            for t in self.terms.order_by("start")
+        )
+        days = list(self.non_teaching_days.values_list("date", "kind"))
+        return SchoolCalendar(
+            terms=terms,
+            inset_days=frozenset(d for d, kind in days if kind == NonTeachingDay.Kind.INSET),
+            closures=frozenset(d for d, kind in days if kind == NonTeachingDay.Kind.CLOSURE),
+        )
+
+
+class SchoolTerm(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=50, help_text='For example "Autumn 2026"')
+    start = models.DateField()
+    end = models.DateField()
+    half_term_start = models.DateField(null=True, blank=True)
+    half_term_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="term_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start:%d %b %Y} to {self.end:%d %b %Y})"
+
+
+class NonTeachingDay(models.Model):
+    class Kind(models.TextChoices):
+        INSET = "inset", "INSET day"
+        CLOSURE = "closure", "School closure"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="non_teaching_days")
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INSET)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["school", "date"]
+        constraints = [models.UniqueConstraint(fields=["school", "date"], name="one_non_teaching_day_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d %b %Y}"
+
+
+class Need(models.TextChoices):
+    """Primary and secondary type of need: the DfE school census codes."""
+
+    SPLD = "SPLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    SLCN = "SLCN", "Speech, language and communication needs"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Visual impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    ASD = "ASD", "Autistic spectrum disorder"
+    OTH = "OTH", "Other difficulty or disability"
+    NSA = "NSA", "SEN support but no specialist assessment of type of need"
+
+
+class SenStatus(models.TextChoices):
+    """SEN provision codes of the school census, with the legacy codes used before 2014."""
+
+    N = "N", "No special educational need"
+    K = "K", "SEN support"
+    E = "E", "Education, health and care plan"
+    A = "A", "School Action (before 2014)"
+    P = "P", "School Action Plus (before 2014)"
+    S = "S", "Statement of SEN (before 2018)"
+
+
+YEAR_GROUPS = [("N1", "Nursery 1"), ("N2", "Nursery 2"), ("R", "Reception")] + [
+    (str(n), f"Year {n}") for n in range(1, 15)
+]
+
+
+class Child(models.Model):
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="children")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="children")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    year_group = models.CharField(max_length=2, choices=YEAR_GROUPS)
+    upn = models.CharField(
+        "UPN",
+        max_length=13,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is a letter, 11 digits and a digit or letter")],
+    )
+    primary_need = models.CharField(max_length=4, choices=Need.choices)
+    secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
+    sen_status = models.CharField("SEN status", max_length=1, choices=SenStatus.choices)
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["local_authority", "school"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The authority key is the school's, carried on every large table so it can be distributed by authority.
+        self.local_authority_id = self.school.local_authority_id
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    LA_OFFICER = "la_officer", "Local authority officer"
+    SENCO = "senco", "SENCO or head teacher"
+    STAFF = "staff", "Teaching assistant, teacher or therapist"
+
+
+class Membership(models.Model):
+    """A staff role: an LA officer for an authority, a SENCO or member of staff for a school."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    local_authority = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.CASCADE)
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    models.Q(role="la_officer", local_authority__isnull=False, school__isnull=True)
+                    | models.Q(role__in=["senco", "staff"], school__isnull=False, local_authority__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.school or self.local_authority}"
+
+
+class StaffAssignment(models.Model):
+    """A member of staff who delivers provision to a child and logs their sessions."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="staff_assignments")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "child"], name="one_assignment_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.child}"
+
+
+class Guardianship(models.Model):
+    """A parent or carer of a child: may read the child's record, never change it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardianships")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
+    relationship = models.CharField(max_length=50, default="Parent")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "child"], name="one_guardianship_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.relationship}) of {self.child}"

@@ -1,0 +1,1 @@
+"""Plans and their provision lines: what each child is promised."""

@@ -1,0 +1,139 @@
+"""Writing plans and provision lines. Each action is one transaction and leaves an audit event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.people.models import Child, User
+from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
+
+LINE_TERM_FIELDS = (
+    "description",
+    "category",
+    "delivered_by",
+    "qualification",
+    "group_size",
+    "sessions",
+    "period",
+    "minutes_per_session",
+    "weekly_minutes",
+    "weekdays",
+    "time_of_day",
+    "start_date",
+    "end_date",
+    "outcome",
+    "funder",
+)
+
+
+@transaction.atomic
+def create_plan(*, child: Child, by: User, **fields: Any) -> Plan:
+    plan = Plan(child=child, local_authority_id=child.local_authority_id, created_by=by, **fields)
+    plan.full_clean()
+    plan.save()
+    record_event(
+        actor=by, child=child, action=AuditEvent.Action.CREATE, obj=plan, summary=f"Plan created: {plan}",
+        after=snapshot(plan),
+    )
+    return plan
+
+
+@transaction.atomic
+def update_plan(*, plan: Plan, by: User, **fields: Any) -> Plan:
+    before = snapshot(plan)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save(update_fields=list(fields))
+    after = snapshot(plan)
+    if after != before:
+        record_event(
+            actor=by, child=plan.child, action=AuditEvent.Action.CHANGE, obj=plan, summary=f"Plan changed: {plan}",
+            before=before, after=after,
+        )
+    return plan
+
+
+def _check_line_dates(plan: Plan, version: LineVersion) -> None:
+    if version.start_date < plan.start_date:
+        raise ValidationError({"start_date": f"The line cannot start before the plan does ({plan.start_date:%-d %B %Y})."})
+    if version.weekly_minutes is None and version.minutes_per_session > plan.child.school.school_day_minutes:
+        raise ValidationError(
+            {"minutes_per_session": f"A session cannot be longer than the school day "
+             f"({plan.child.school.school_day_minutes} minutes)."}
+        )
+
+
+@transaction.atomic
+def add_line(*, plan: Plan, by: User, **terms: Any) -> ProvisionLine:
+    line = ProvisionLine.objects.create(plan=plan, local_authority_id=plan.local_authority_id, created_by=by)
+    version = LineVersion(line=line, effective_from=terms["start_date"], created_by=by, **terms)
+    version.full_clean()
+    _check_line_dates(plan, version)
+    version.save()
+    record_event(
+        actor=by, child=plan.child, action=AuditEvent.Action.CREATE, obj=line,
+        summary=f"Provision line added: {version.description} ({version.promise})",
+        after=snapshot(version, exclude=("line", "created_by")),
+    )
+    return line
+
+
+@transaction.atomic
+def amend_line(
+    *, line: ProvisionLine, by: User, effective_from: date, reason: str, today: date | None = None, **terms: Any
+) -> LineVersion:
+    """Add a version of the line's terms from `effective_from`; what came before is left as it was.
+
+    The effective date may not be in the past, so an amendment never rewrites compliance already reported.
+    """
+    today = today or timezone.localdate()
+    current = line.current_version
+    assert current is not None
+    errors = {}
+    if effective_from < today:
+        errors["effective_from"] = "An amendment cannot take effect in the past: choose today or a later date."
+    elif effective_from <= current.effective_from:
+        errors["effective_from"] = (
+            f"The current terms took effect on {current.effective_from:%-d %B %Y}: choose a later date."
+        )
+    if not reason.strip():
+        errors["reason"] = "Say why the line is being amended."
+    if errors:
+        raise ValidationError(errors)
+    version = LineVersion(line=line, effective_from=effective_from, change_reason=reason, created_by=by, **terms)
+    version.full_clean()
+    _check_line_dates(line.plan, version)
+    version.save()
+    record_event(
+        actor=by, child=line.plan.child, action=AuditEvent.Action.CHANGE, obj=line,
+        summary=f"Provision line amended from {effective_from:%-d %B %Y}: {version.description}",
+        before=snapshot(current, exclude=("line", "created_by")),
+        after=snapshot(version, exclude=("line", "created_by")),
+        reason=reason,
+    )
+    return version
+
+
+@transaction.atomic
+def void_line(*, line: ProvisionLine, by: User, reason: str) -> ProvisionLine:
+    """Mark a line entered in error. It stays in the record; it no longer counts."""
+    if line.voided_at is not None:
+        raise ValidationError("This line is already void.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the line is being voided."})
+    before = snapshot(line)
+    line.voided_at, line.voided_by, line.void_reason = timezone.now(), by, reason
+    line.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(
+        actor=by, child=line.plan.child, action=AuditEvent.Action.VOID, obj=line,
+        summary=f"Provision line voided: {line}", before=before, after=snapshot(line), reason=reason,
+    )
+    return line

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from provision_ledger.people.models import Child, LocalAuthority
+from provision_ledger.rules.delivery import LineTerms, Period
+from provision_ledger.rules.legal_force import LegalForce, PlanKind, legal_force
+
+PLAN_KIND_CHOICES = [(kind.value, kind.label) for kind in PlanKind]
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "In force"
+        ENDED = "ended", "Ended"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=30, choices=PLAN_KIND_CHOICES)
+    start_date = models.DateField()
+    review_due = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["local_authority", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_due__gt=models.F("start_date")), name="review_after_plan_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} for {self.child} from {self.start_date:%d %b %Y}"
+
+    @property
+    def kind_label(self) -> str:
+        return PlanKind(self.kind).label
+
+    @property
+    def legal_force(self) -> LegalForce:
+        return legal_force(PlanKind(self.kind))
+
+
+class ProvisionLine(models.Model):
+    """One entitlement in a plan. Its terms live in versions, so an amendment never rewrites the past."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="lines")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["local_authority", "plan"])]
+
+    def __str__(self) -> str:
+        current = self.current_version
+        return current.description if current else f"Provision line {self.pk}"
+
+    @property
+    def versions_in_order(self) -> list[LineVersion]:
+        # Uses prefetched versions when a list page has them.
+        return sorted(self.versions.all(), key=lambda v: (v.effective_from, v.pk))
+
+    @property
+    def current_version(self) -> LineVersion | None:
+        versions = self.versions_in_order
+        return versions[-1] if versions else None
+
+    def terms_history(self) -> list[tuple[date, LineTerms]]:
+        return [(v.effective_from, v.terms) for v in self.versions_in_order]
+
+
+class Category(models.TextChoices):
+    """The four broad areas of need of the SEND Code of Practice (6.28–6.35)."""
+
+    COMMUNICATION = "communication", "Communication and interaction"
+    COGNITION = "cognition", "Cognition and learning"
+    SEMH = "semh", "Social, emotional and mental health"
+    SENSORY_PHYSICAL = "sensory_physical", "Sensory and/or physical"
+
+
+class DeliveredBy(models.TextChoices):
+    TA = "ta", "Teaching assistant"
+    HLTA = "hlta", "Higher level teaching assistant"
+    TEACHER = "teacher", "Teacher"
+    SPECIALIST_TEACHER = "specialist_teacher", "Specialist teacher"
+    SENCO = "senco", "SENCO"
+    SALT = "salt", "Speech and language therapist"
+    OT = "ot", "Occupational therapist"
+    PHYSIO = "physio", "Physiotherapist"
+    EP = "ep", "Educational psychologist"
+    OTHER = "other", "Other professional"
+
+
+class Funder(models.TextChoices):
+    SCHOOL = "school", "School (notional SEN budget)"
+    LA = "la", "Local authority (top-up)"
+    HEALTH = "health", "Health service"
+    OTHER = "other", "Other"
+
+
+PERIOD_CHOICES = [(p.value, f"a {p.value}") for p in Period]
+WEEKDAY_CHOICES = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+
+
+class LineVersion(models.Model):
+    """The terms of a provision line from an effective date until the next version."""
+
+    line = models.ForeignKey(ProvisionLine, on_delete=models.PROTECT, related_name="versions")
+    effective_from = models.DateField()
+    description = models.CharField(max_length=300, help_text='What is provided, e.g. "Motor Skills programme"')
+    category = models.CharField(max_length=20, choices=Category.choices)
+    delivered_by = models.CharField(max_length=20, choices=DeliveredBy.choices)
+    qualification = models.CharField(max_length=200, blank=True, help_text="Training or qualification required")
+    group_size = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text="1 for one-to-one"
+    )
+    sessions = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    period = models.CharField(max_length=4, choices=PERIOD_CHOICES, default=Period.WEEK.value)
+    minutes_per_session = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    weekly_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For in-class support given as hours a week: the minutes a week"
+    )
+    weekdays = models.JSONField(default=list, blank=True, help_text="Timetabled weekdays, 0 = Monday")
+    time_of_day = models.TimeField(null=True, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True, help_text="The outcome this provision serves")
+    funder = models.CharField(max_length=10, choices=Funder.choices, default=Funder.SCHOOL)
+    change_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["line", "effective_from", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "effective_from"], name="one_version_per_effective_date"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="line_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} from {self.effective_from:%d %b %Y}"
+
+    @property
+    def terms(self) -> LineTerms:
+        return LineTerms(
+            sessions=self.sessions,
+            period=Period(self.period),
+            minutes_per_session=self.minutes_per_session,
+            start=self.start_date,
+            end=self.end_date,
+            weekdays=frozenset(self.weekdays),
+            weekly_minutes=self.weekly_minutes,
+        )
+
+    @property
+    def promise(self) -> str:
+        """The promise in plain English, e.g. "2 sessions of 30 minutes a week, 1:1, with a teaching assistant"."""
+        who = self.get_delivered_by_display().lower()
+        ratio = "one-to-one" if self.group_size == 1 else f"in a group of {self.group_size}"
+        if self.weekly_minutes:
+            hours = self.weekly_minutes / 60
+            amount = f"{hours:g} hours a week"
+        else:
+            plural = "session" if self.sessions == 1 else "sessions"
+            amount = f"{self.sessions} {plural} of {self.minutes_per_session} minutes a {self.period}"
+        return f"{amount}, {ratio}, with a {who}" if who[0] not in "aeiou" else f"{amount}, {ratio}, with an {who}"

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.views import _user
+from provision_ledger.plans import actions
+from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm, VoidForm
+
+
+def _apply(form: Form, error: ValidationError) -> None:
+    """Show an action's refusal on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = actions.create_plan(child=child, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("line-create", plan_id=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "child": child, "title": "New plan"})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = access.get_plan(user, plan_id, Need.MANAGE)
+    # Initial values, not the instance: the form must not alter the plan before the action records "before".
+    form = PlanForm(request.POST or None, initial=model_to_dict(plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_plan(plan=plan, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("child-detail", child_id=plan.child_id)
+    return render(request, "plans/plan_form.html", {"form": form, "child": plan.child, "title": "Change plan"})
+
+
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = access.get_plan(user, plan_id, Need.MANAGE)
+    form = LineForm(request.POST or None, initial={"start_date": plan.start_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_line(plan=plan, by=user, **form.terms())
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            if "add_another" in request.POST:
+                return redirect("line-create", plan_id=plan.pk)
+            return redirect("child-detail", child_id=plan.child_id)
+    return render(request, "plans/line_form.html", {"form": form, "plan": plan, "child": plan.child,
+                                                    "title": "Add a provision line"})
+
+
+@require_http_methods(["GET", "POST"])
+def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
+    user = _user(request)
+    line = access.get_line(user, line_id, Need.MANAGE)
+    current = line.current_version
+    form = AmendLineForm(request.POST or None, initial=model_to_dict(current) if current else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.amend_line(
+                line=line, by=user, effective_from=form.cleaned_data["effective_from"],
+                reason=form.cleaned_data["reason"], **form.terms(),
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("child-detail", child_id=line.plan.child_id)
+    return render(request, "plans/line_form.html", {"form": form, "plan": line.plan, "child": line.plan.child,
+                                                    "line": line, "title": f"Amend: {current}"})
+
+
+@require_http_methods(["GET", "POST"])
+def line_void(request: HttpRequest, line_id: int) -> HttpResponse:
+    user = _user(request)
+    line = access.get_line(user, line_id, Need.MANAGE)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.void_line(line=line, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("child-detail", child_id=line.plan.child_id)
+    return render(request, "core/void_form.html", {"form": form, "child": line.plan.child,
+                                                   "title": f"Void the line: {line}"})

@@ -1,0 +1,142 @@
+"""The school calendar: which days a school teaches, so provision can be laid on real school days.
+
+A school day is a Monday to Friday inside one of the school's terms that is not in that term's
+half-term break, not an INSET (staff training) day, not another whole-school closure and not a
+bank holiday in England and Wales.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import holidays
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A school term, e.g. "Autumn 2026", with an optional half-term break (inclusive, no teaching)."""
+
+    name: str
+    start: date
+    end: date
+    half_term_start: date | None = None
+    half_term_end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"{self.name}: the term ends ({self.end}) before it starts ({self.start}).")
+        if (self.half_term_start is None) != (self.half_term_end is None):
+            raise ValueError(f"{self.name}: give both the first and the last day of the half-term break, or neither.")
+        if self.half_term_start is not None and self.half_term_end is not None:
+            if self.half_term_end < self.half_term_start:
+                raise ValueError(f"{self.name}: the half-term break ends before it starts.")
+            # Strictly inside, so each half of the term has at least one day.
+            if not (self.start < self.half_term_start and self.half_term_end < self.end):
+                raise ValueError(f"{self.name}: the half-term break must fall inside the term.")
+
+    def halves(self) -> tuple[tuple[date, date], ...]:
+        """The two half-terms either side of the break, or the whole term when it has no break."""
+        if self.half_term_start is None or self.half_term_end is None:
+            return ((self.start, self.end),)
+        return (
+            (self.start, self.half_term_start - _ONE_DAY),
+            (self.half_term_end + _ONE_DAY, self.end),
+        )
+
+    def contains(self, d: date) -> bool:
+        """Whether d falls between the first and last day of the term, half-term break included."""
+        return self.start <= d <= self.end
+
+    def in_break(self, d: date) -> bool:
+        if self.half_term_start is None or self.half_term_end is None:
+            return False
+        return self.half_term_start <= d <= self.half_term_end
+
+
+@functools.lru_cache(maxsize=64)
+def _bank_holidays_in(year: int) -> frozenset[date]:
+    # Computed offline by the `holidays` library, so no network call and no yearly data to load.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def bank_holidays(years: Iterable[int]) -> frozenset[date]:
+    """Bank holidays of England and Wales in the given years (substitute days included)."""
+    result: frozenset[date] = frozenset()
+    for year in set(years):
+        result |= _bank_holidays_in(year)
+    return result
+
+
+def academic_year_bounds(d: date) -> tuple[date, date]:
+    """1 September to 31 August of the academic year containing d.
+
+    The school year is taken as 1 September to 31 August by convention.
+    """
+    first_year = d.year if d.month >= 9 else d.year - 1
+    return date(first_year, 9, 1), date(first_year + 1, 8, 31)
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """A school's terms and non-teaching days. Frozen, so hashable and safe to cache by value."""
+
+    terms: tuple[Term, ...]
+    inset_days: frozenset[date] = frozenset()
+    closures: frozenset[date] = frozenset()
+
+    def is_school_day(self, d: date) -> bool:
+        return d in _index(self).day_set
+
+    def school_days(self, start: date, end: date) -> list[date]:
+        """The school days from start to end inclusive, in order."""
+        days = _index(self).days
+        return list(days[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)])
+
+    def count_school_days(self, start: date, end: date) -> int:
+        if start > end:
+            return 0
+        days = _index(self).days
+        return bisect.bisect_right(days, end) - bisect.bisect_left(days, start)
+
+    def term_containing(self, d: date) -> Term | None:
+        """The term whose first-to-last-day span contains d, half-term break included."""
+        return next((t for t in self.terms if t.contains(d)), None)
+
+    def half_term_containing(self, d: date) -> tuple[date, date] | None:
+        """The half-term containing d; None in a holiday, including the half-term break itself."""
+        term = self.term_containing(d)
+        if term is None:
+            return None
+        return next(((a, b) for a, b in term.halves() if a <= d <= b), None)
+
+    def academic_year_bounds(self, d: date) -> tuple[date, date]:
+        return academic_year_bounds(d)
+
+
+@dataclass(frozen=True)
+class _CalendarIndex:
+    days: tuple[date, ...]  # sorted, for counting a range by bisection
+    day_set: frozenset[date]  # for membership
+
+
+@functools.lru_cache(maxsize=256)
+def _index(calendar: SchoolCalendar) -> _CalendarIndex:
+    # Computed once per distinct calendar (the calendar is frozen, so it is its own cache key):
+    # reports ask about thousands of days and must not rebuild the year for each one.
+    closed = calendar.inset_days | calendar.closures
+    years = {y for t in calendar.terms for y in range(t.start.year, t.end.year + 1)}
+    closed |= bank_holidays(years)
+    found: set[date] = set()
+    for term in calendar.terms:
+        d = term.start
+        while d <= term.end:
+            if d.weekday() < 5 and not term.in_break(d) and d not in closed:
+                found.add(d)
+            d += _ONE_DAY
+    return _CalendarIndex(days=tuple(sorted(found)), day_set=frozenset(found))

@@ -1,0 +1,120 @@
+"""The legal force of each kind of plan: who must secure the provision, and whether a parent can enforce it.
+
+Facts and citations are those of the project's domain sheet; nothing here goes beyond it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PlanKind(StrEnum):
+    IEP_SCHOOL_ACTION = "iep_school_action"
+    IEP_SCHOOL_ACTION_PLUS = "iep_school_action_plus"
+    SEN_SUPPORT = "sen_support"
+    STATEMENT = "statement"
+    EHC_PLAN = "ehc_plan"
+
+    @property
+    def label(self) -> str:
+        return _PLAN_KIND_LABELS[self]
+
+
+_PLAN_KIND_LABELS: dict[PlanKind, str] = {
+    PlanKind.IEP_SCHOOL_ACTION: "IEP at School Action",
+    PlanKind.IEP_SCHOOL_ACTION_PLUS: "IEP at School Action Plus",
+    PlanKind.SEN_SUPPORT: "SEN Support plan",
+    PlanKind.STATEMENT: "Statement of special educational needs",
+    PlanKind.EHC_PLAN: "Education, health and care (EHC) plan",
+}
+
+
+@dataclass(frozen=True)
+class LegalForce:
+    enforceable: bool  # whether a parent (or young person) can enforce the provision in the plan
+    duty_holder: str
+    duty: str
+    citation: str
+    summary: str  # one plain-English sentence for a parent
+
+
+# Section 42(2) Children and Families Act 2014. The duty is absolute: no "best endeavours" or
+# budget defence (R (BA) v Nottinghamshire CC, 2021; R v East Sussex CC ex p Tandy, 1998).
+_EHC_PLAN = LegalForce(
+    enforceable=True,
+    duty_holder="The local authority",
+    duty="must secure the special educational provision specified in the plan",
+    citation=(
+        "Section 42(2), Children and Families Act 2014; the duty is absolute, with no best-endeavours "
+        "or budget defence (R (BA) v Nottinghamshire CC, 2021; R v East Sussex CC ex p Tandy, 1998). "
+        "Only the parent or the young person can enforce it."
+    ),
+    summary=(
+        "This is an EHC plan: the local authority must make sure your child gets every part of the "
+        "provision it describes (section 42, Children and Families Act 2014), whatever its budget."
+    ),
+)
+
+# Section 324(5)(a) Education Act 1996. Statements were transferred to EHC plans by 1 April 2018;
+# the duty applies to records from before the transfer.
+_STATEMENT = LegalForce(
+    enforceable=True,
+    duty_holder="The local authority",
+    duty="shall arrange the special educational provision specified in the statement",
+    citation=(
+        "Section 324(5)(a), Education Act 1996. Statements were transferred to EHC plans by "
+        "1 April 2018; the duty applies to records from before the transfer."
+    ),
+    summary=(
+        "This is a statement of special educational needs: the local authority had to arrange all the "
+        "provision it set out (section 324, Education Act 1996) until it was replaced by an EHC plan."
+    ),
+)
+
+# Section 66 Children and Families Act 2014 (best endeavours); section 36 for an EHC needs assessment.
+_SCHOOL_DUTY = "must use its best endeavours to secure the special educational provision the child needs"
+_SCHOOL_DUTY_HOLDER = "The school's governing body (or the academy's proprietor)"
+_SCHOOL_CITATION = (
+    "Section 66, Children and Families Act 2014. The plan itself is not legally binding and a parent "
+    "cannot enforce it; a parent can ask the school to reinstate provision, complain to the governors, "
+    "and ask the local authority for an EHC needs assessment (section 36, Children and Families Act 2014)."
+)
+_LEGACY_NOTE = " School Action and School Action Plus were replaced by SEN Support in 2014."
+
+_SEN_SUPPORT = LegalForce(
+    enforceable=False,
+    duty_holder=_SCHOOL_DUTY_HOLDER,
+    duty=_SCHOOL_DUTY,
+    citation=_SCHOOL_CITATION,
+    summary=(
+        "This SEN Support plan is not legally binding, but the school must do its best to give your child "
+        "the help they need (section 66, Children and Families Act 2014), and you can ask the local "
+        "authority for an EHC needs assessment."
+    ),
+)
+
+_IEP = LegalForce(
+    enforceable=False,
+    duty_holder=_SCHOOL_DUTY_HOLDER,
+    duty=_SCHOOL_DUTY,
+    citation=_SCHOOL_CITATION + _LEGACY_NOTE,
+    summary=(
+        "This IEP is not legally binding, but the school must do its best to give your child the help "
+        "they need (section 66, Children and Families Act 2014), and you can ask the local authority for "
+        "an EHC needs assessment."
+    ),
+)
+
+_LEGAL_FORCE: dict[PlanKind, LegalForce] = {
+    PlanKind.EHC_PLAN: _EHC_PLAN,
+    PlanKind.STATEMENT: _STATEMENT,
+    PlanKind.SEN_SUPPORT: _SEN_SUPPORT,
+    PlanKind.IEP_SCHOOL_ACTION: _IEP,
+    PlanKind.IEP_SCHOOL_ACTION_PLUS: _IEP,
+}
+
+
+def legal_force(kind: PlanKind) -> LegalForce:
+    """Who must secure the provision in a plan of this kind, under which law, and whether a parent can enforce it."""
+    return _LEGAL_FORCE[kind]

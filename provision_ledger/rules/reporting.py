@@ -1,0 +1,36 @@
+"""The periods a statement reports on: this half-term, this term, this school year, each up to today."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from provision_ledger.rules.calendar import SchoolCalendar
+
+
+@dataclass(frozen=True)
+class Window:
+    key: str
+    label: str
+    start: date
+    end: date
+
+
+def reporting_windows(calendar: SchoolCalendar, today: date, since: date | None = None) -> list[Window]:
+    """Half-term, term and school year to date, and since `since` (a plan's start) when given.
+
+    In a holiday, the half-term and term are the ones just ended.
+    """
+    year_start, _ = calendar.academic_year_bounds(today)
+    started = [t for t in calendar.terms if t.start <= today]
+    windows = []
+    if started:
+        term = max(started, key=lambda t: t.start)
+        halves = [h for h in term.halves() if h[0] <= today]
+        half_start, half_end = halves[-1]
+        windows.append(Window("half_term", "This half-term", half_start, min(half_end, today)))
+        windows.append(Window("term", f"{term.name} term", term.start, min(term.end, today)))
+    windows.append(Window("year", "This school year", year_start, today))
+    if since is not None and since <= today:
+        windows.append(Window("plan", "Since the plan started", since, today))
+    return windows

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from provision_ledger.core import views as core
+from provision_ledger.delivery import views as delivery
+from provision_ledger.plans import views as plans
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="core/sign_in.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("authority/", core.la_overview, name="la-overview"),
+    # /schools/<urn>/
+    path("schools/<str:urn>/", core.school_detail, name="school-overview"),
+    # /children/<id>/
+    path("children/<int:child_id>/", core.child_detail, name="child-detail"),
+    path("children/<int:child_id>/history/", core.child_history, name="child-history"),
+    path("children/<int:child_id>/plans/new/", plans.plan_create, name="plan-create"),
+    # /plans/<id>/
+    path("plans/<int:plan_id>/edit/", plans.plan_edit, name="plan-edit"),
+    path("plans/<int:plan_id>/lines/new/", plans.line_create, name="line-create"),
+    # /lines/<id>/
+    path("lines/<int:line_id>/", delivery.line_detail, name="line-detail"),
+    path("lines/<int:line_id>/amend/", plans.line_amend, name="line-amend"),
+    path("lines/<int:line_id>/void/", plans.line_void, name="line-void"),
+    path("lines/<int:line_id>/sessions/new/", delivery.session_create, name="session-create"),
+    # /sessions/<id>/
+    path("sessions/<int:session_id>/void/", delivery.session_void, name="session-void"),
+    path("sessions/<int:session_id>/correct/", delivery.session_correct, name="session-correct"),
+    # /today/
+    path("today/", delivery.register, name="register"),
+    path("today/record/", delivery.register_record, name="register-record"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,102 @@
+"""Plain factory functions: each makes exactly what its name says, with fixed, readable defaults."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from provision_ledger.core.demo import english_terms
+from provision_ledger.delivery.actions import SessionEntry, record_session
+from provision_ledger.delivery.models import Session
+from provision_ledger.people.models import (
+    Child,
+    Guardianship,
+    LocalAuthority,
+    Membership,
+    Role,
+    School,
+    SchoolTerm,
+    StaffAssignment,
+    User,
+)
+from provision_ledger.plans import actions as plan_actions
+from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.rules.compliance import SessionStatus
+
+_counter = iter(range(1, 10**6))
+
+
+def make_la(name: str = "Northshire County Council") -> LocalAuthority:
+    n = next(_counter)
+    return LocalAuthority.objects.create(code=f"{n % 1000:03d}", name=name)
+
+
+def make_school(la: LocalAuthority | None = None, name: str = "Hillside Primary School", years=(2025,)) -> School:
+    n = next(_counter)
+    school = School.objects.create(urn=f"{100000 + n}", name=name, local_authority=la or make_la())
+    for year in years:
+        for term_name, start, end, half_start, half_end in english_terms(year):
+            SchoolTerm.objects.create(
+                school=school, name=term_name, start=start, end=end, half_term_start=half_start,
+                half_term_end=half_end,
+            )
+    return school
+
+
+def make_user(email: str | None = None, first_name: str = "Sam", last_name: str = "Lee") -> User:
+    return User.objects.create_user(
+        email or f"user{next(_counter)}@example.test", "pw", first_name=first_name, last_name=last_name
+    )
+
+
+def make_senco(school: School, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    Membership.objects.create(user=user, role=Role.SENCO, school=school)
+    return user
+
+
+def make_staff(school: School, *children: Child, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    Membership.objects.create(user=user, role=Role.STAFF, school=school)
+    for child in children:
+        StaffAssignment.objects.create(user=user, child=child)
+    return user
+
+
+def make_la_officer(la: LocalAuthority, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    Membership.objects.create(user=user, role=Role.LA_OFFICER, local_authority=la)
+    return user
+
+
+def make_parent(*children: Child, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    for child in children:
+        Guardianship.objects.create(user=user, child=child)
+    return user
+
+
+def make_child(school: School, first_name: str = "Oliver", last_name: str = "Bennett", **kwargs: Any) -> Child:
+    fields = {"date_of_birth": date(2019, 7, 1), "year_group": "1", "primary_need": "SLCN", "sen_status": "K"}
+    return Child.objects.create(school=school, first_name=first_name, last_name=last_name, **{**fields, **kwargs})
+
+
+def make_plan(child: Child, by: User, kind: str = "sen_support", start: date = date(2025, 9, 1)) -> Plan:
+    return plan_actions.create_plan(
+        child=child, by=by, kind=kind, start_date=start, review_due=date(start.year + 1, 7, 1), status="active"
+    )
+
+
+def make_line(plan: Plan, by: User, **terms: Any) -> ProvisionLine:
+    fields = {
+        "description": "Motor Skills programme", "category": "sensory_physical", "delivered_by": "ta",
+        "qualification": "", "group_size": 1, "sessions": 2, "period": "week", "minutes_per_session": 30,
+        "weekly_minutes": None, "weekdays": [], "time_of_day": None, "start_date": plan.start_date,
+        "end_date": None, "outcome": "", "funder": "school",
+    }
+    return plan_actions.add_line(plan=plan, by=by, **{**fields, **terms})
+
+
+def make_session(line: ProvisionLine, by: User, day: date, status: str = "delivered", **kwargs: Any) -> Session:
+    entry = SessionEntry(line=line, date=day, status=SessionStatus(status), **kwargs)
+    return record_session(entry, by=by, today=max(day, date.today()))
