@@ -39,7 +39,7 @@ class ChildStatement:
     plan: Plan | None
     windows: list[Window]
     reports: list[LineReport]
-    missed: dict[int, list[Session]] = field(default_factory=dict)  # by line id, this school year
+    missed: dict[int, list[Session]] = field(default_factory=dict)  # by line id, over the longest window
 
     @property
     def worst_status(self) -> Status:
@@ -52,11 +52,12 @@ def child_statement(child: Child, today: date) -> ChildStatement:
     windows = reporting_windows(calendar, today, since=plan.start_date if plan else None)
     lines = list(live_lines([plan])) if plan else []
     reports = line_reports(lines, child.school, calendar, windows)
-    year = next(w for w in windows if w.key == "year")
+    # Missed sessions over the longest window: since the plan started, or this school year without a plan.
+    longest = windows[-1]
     missed: dict[int, list[Session]] = {line.pk: [] for line in lines}
     for session in (
         Session.objects.current()
-        .filter(line__in=lines, date__gte=year.start, date__lte=year.end)
+        .filter(line__in=lines, date__gte=longest.start, date__lte=longest.end)
         .exclude(status=SessionStatus.DELIVERED.value)
         .order_by("-date", "-id")
     ):

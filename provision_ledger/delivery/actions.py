@@ -64,7 +64,7 @@ def _build(entry: SessionEntry, by: User, today: date) -> Session:
             errors["reason"] = "A delivered session has no reason for a miss."
         planned = max(planned, delivered)
     elif status is SessionStatus.PART_DELIVERED:
-        if not 0 < delivered < planned:
+        if "delivered_minutes" not in errors and not 0 < delivered < planned:
             errors["delivered_minutes"] = f"Part delivered means between 1 and {planned - 1} minutes."
         if not entry.reason:
             errors["reason"] = "Say why the session was cut short."

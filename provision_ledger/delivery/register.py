@@ -57,8 +57,15 @@ def _why_due(terms: LineTerms, history: list, calendar: SchoolCalendar, day: dat
     return f"{still_due} still due {per}"
 
 
-def register_for(children: QuerySet[Child], day: date) -> tuple[list[DueLine], list[DueLine]]:
-    """(due, already recorded today) for the children on the day, each list in child order."""
+@dataclass
+class RegisterDay:
+    due: list[DueLine]
+    recorded: list[DueLine]
+    is_school_day: bool  # for any school of these children
+
+
+def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
+    """What is due and what is already recorded on the day for the children, each in child order."""
     children = children.select_related("school")
     plans = Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)
     lines = list(live_lines(plans).select_related("plan__child__school"))
@@ -93,4 +100,5 @@ def register_for(children: QuerySet[Child], day: date) -> tuple[list[DueLine], l
         elif why:
             due.append(DueLine(line, child, terms, why))
     key = lambda d: (d.child.last_name, d.child.first_name, d.line.pk)  # noqa: E731
-    return sorted(due, key=key), sorted(done_today, key=key)
+    school_day = any(c.is_school_day(day) for c in calendars.values())
+    return RegisterDay(sorted(due, key=key), sorted(done_today, key=key), school_day)

@@ -123,12 +123,13 @@ def _register_day(request: HttpRequest) -> date:
 def register(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     day = _register_day(request)
-    due, recorded = register_for(access.children_for(user, Need.LOG), day)
+    register_day = register_for(access.children_for(user, Need.LOG), day)
     today = timezone.localdate()
     return render(
         request,
         "delivery/register.html",
-        {"day": day, "due": due, "recorded": recorded, "reasons": list(MissReason),
+        {"day": day, "due": register_day.due, "recorded": register_day.recorded,
+         "is_school_day": register_day.is_school_day, "reasons": list(MissReason),
          "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1) if day < today else None},
     )
 

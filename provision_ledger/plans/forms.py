@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 
 from provision_ledger.core.forms import GovukFormMixin
 
@@ -71,7 +72,12 @@ class LineForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.initial.get("weekly_minutes"):
             self.initial["weekly_hours"] = self.initial["weekly_minutes"] / 60
-        self.fields["minutes_per_session"].required = False
+        minutes = self.fields["minutes_per_session"]
+        minutes.required = False  # not needed when support is given as hours a week
+        # A session lasts at least a minute: say so, rather than the database's "at least 0".
+        minutes.validators = [v for v in minutes.validators if not isinstance(v, MinValueValidator)]
+        minutes.validators.append(MinValueValidator(1))
+        minutes.widget.attrs["min"] = 1
         self.order_fields([*self.Meta.fields[:8], "weekly_hours"])
 
     def clean(self) -> dict[str, Any]:
@@ -81,7 +87,7 @@ class LineForm(GovukFormMixin, forms.ModelForm):
         if hours:
             # In-class support is logged as one entry a day, a fifth of the weekly hours.
             data["minutes_per_session"] = round(hours * 60 / 5)
-        elif not data.get("minutes_per_session"):
+        elif "minutes_per_session" not in self.errors and not data.get("minutes_per_session"):
             self.add_error("minutes_per_session", "Enter the minutes each session lasts, or the hours a week.")
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:

@@ -1,0 +1,195 @@
+"""Every route, for every role, against a record in reach and one out of reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.delivery.models import Session
+from provision_ledger.people.models import Child, School, User
+from provision_ledger.plans.models import Plan, ProvisionLine
+from tests.factories import (
+    make_child,
+    make_la,
+    make_la_officer,
+    make_line,
+    make_parent,
+    make_plan,
+    make_school,
+    make_senco,
+    make_session,
+    make_staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Record:
+    school: School
+    child: Child
+    plan: Plan
+    line: ProvisionLine
+    session: Session
+
+
+def _record(school: School, senco: User, first_name: str) -> Record:
+    child = make_child(school, first_name=first_name)
+    plan = make_plan(child, senco)
+    line = make_line(plan, senco)
+    session = make_session(line, senco, date(2025, 9, 10))
+    return Record(school, child, plan, line, session)
+
+
+@pytest.fixture
+def world():
+    """Two schools in one authority and a third in another; a record in each; one person in each role."""
+    north, south = make_la("North"), make_la("South")
+    school_a, school_b, school_c = make_school(north), make_school(north), make_school(south)
+    senco_a, senco_b, senco_c = make_senco(school_a), make_senco(school_b), make_senco(school_c)
+    own = _record(school_a, senco_a, "Own")
+    same_school = _record(school_a, senco_a, "Neighbour")
+    other_school = _record(school_b, senco_b, "Other")
+    other_la = _record(school_c, senco_c, "Far")
+    return {
+        "own": own,
+        "same_school": same_school,
+        "other_school": other_school,
+        "other_la": other_la,
+        "users": {
+            "parent": make_parent(own.child),
+            "staff": make_staff(school_a, own.child),
+            "senco": senco_a,
+            "la_officer": make_la_officer(north),
+        },
+    }
+
+
+# Each route with the arguments it takes from a record.
+ROUTES = {
+    "school-overview": lambda r: {"urn": r.school.urn},
+    "child-detail": lambda r: {"child_id": r.child.pk},
+    "child-history": lambda r: {"child_id": r.child.pk},
+    "plan-create": lambda r: {"child_id": r.child.pk},
+    "plan-edit": lambda r: {"plan_id": r.plan.pk},
+    "line-create": lambda r: {"plan_id": r.plan.pk},
+    "line-detail": lambda r: {"line_id": r.line.pk},
+    "line-amend": lambda r: {"line_id": r.line.pk},
+    "line-void": lambda r: {"line_id": r.line.pk},
+    "session-create": lambda r: {"line_id": r.line.pk},
+    "session-void": lambda r: {"session_id": r.session.pk},
+    "session-correct": lambda r: {"session_id": r.session.pk},
+}
+VIEW = {"child-detail", "child-history", "line-detail"}
+LOG = {"session-create", "session-correct"}
+MANAGE = {"plan-create", "plan-edit", "line-create", "line-amend", "line-void", "session-void"}
+# Routes that take no record: reachable by anyone signed in, each showing only what the person may see.
+UNSCOPED = {"home", "login", "logout", "la-overview", "register", "register-record"}
+
+
+def _expected_on_own(role: str, route: str) -> int:
+    """The status a role gets on the record it is entitled to (the own child of school A, in North)."""
+    if route == "school-overview":
+        return 200 if role in ("senco", "la_officer") else 404
+    if route in VIEW:
+        return 200
+    if route in LOG:
+        return 200 if role in ("staff", "senco") else 403
+    assert route in MANAGE
+    return 200 if role == "senco" else 403
+
+
+def _reaches(role: str, record_name: str) -> bool:
+    return {
+        "parent": {"own"},
+        "staff": {"own"},
+        "senco": {"own", "same_school"},
+        "la_officer": {"own", "same_school", "other_school"},
+    }[role] >= {record_name}
+
+
+def test_every_route_is_in_the_access_matrix():
+    named = {p.name for p in get_resolver().url_patterns if isinstance(p, URLPattern) and p.name}
+    assert named == set(ROUTES) | UNSCOPED
+
+
+ROLES = ["parent", "staff", "senco", "la_officer"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_its_entitlement_on_its_own_record(client, world, role):
+    client.force_login(world["users"][role])
+    statuses = {route: client.get(reverse(route, kwargs=kw(world["own"]))).status_code for route, kw in ROUTES.items()}
+    assert statuses == {route: _expected_on_own(role, route) for route in ROUTES}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_records_out_of_reach_are_not_found_on_every_route(client, world, role):
+    """A parent of one child gets 404 on every route of another; a SENCO on every route of another school."""
+    client.force_login(world["users"][role])
+    unreachable = [name for name in ("same_school", "other_school", "other_la") if not _reaches(role, name)]
+    statuses = {
+        (name, route, method): getattr(client, method)(
+            reverse(route, kwargs=kw(world[name])), *([{"reason": "probe"}] if method == "post" else [])
+        ).status_code
+        for name in unreachable
+        for route, kw in ROUTES.items()
+        for method in ("get", "post")
+    }
+    assert statuses == {key: 404 for key in statuses}
+    assert len(statuses) == len(unreachable) * len(ROUTES) * 2
+
+
+def test_signed_out_visitor_is_sent_to_sign_in_on_every_route(client, world):
+    locations = {}
+    for route, kw in ROUTES.items():
+        url = reverse(route, kwargs=kw(world["own"]))
+        response = client.get(url)
+        locations[route] = (response.status_code, response["Location"])
+    assert locations == {
+        route: (302, f"{reverse('login')}?next={reverse(route, kwargs=kw(world['own']))}")
+        for route, kw in ROUTES.items()
+    }
+
+
+def test_parent_cannot_record_a_session_for_their_own_child(client, world):
+    client.force_login(world["users"]["parent"])
+    line = world["own"].line
+    response = client.post(
+        reverse("session-create", kwargs={"line_id": line.pk}), {"date": "2025-09-11", "status": "delivered"}
+    )
+    assert response.status_code == 403
+    assert Session.objects.filter(line=line).count() == 1
+
+
+def test_register_records_nothing_for_a_line_out_of_reach(client, world):
+    client.force_login(world["users"]["staff"])
+    target = world["same_school"].line
+    client.post(reverse("register-record"), {"date": date.today().isoformat(), "line": target.pk})
+    assert Session.objects.filter(line=target).count() == 1
+
+
+def test_la_officer_overview_lists_only_their_authoritys_schools(client, world):
+    client.force_login(world["users"]["la_officer"])
+    response = client.get(reverse("la-overview"))
+    assert [s.urn for s in response.context["schools"]] == sorted(
+        [world["own"].school.urn, world["other_school"].school.urn],
+        key=lambda urn: School.objects.get(urn=urn).name,
+    )
+
+
+def test_staff_reach_is_their_assigned_children_only(world):
+    staff = world["users"]["staff"]
+    assert list(access.children_for(staff)) == [world["own"].child]
+    assert list(access.children_for(staff, Need.MANAGE)) == []
+
+
+def test_school_overview_of_a_staff_member_lists_no_other_children(client, world):
+    client.force_login(world["users"]["senco"])
+    response = client.get(reverse("school-overview", kwargs={"urn": world["own"].school.urn}))
+    assert sorted(s.child.first_name for s in response.context["summaries"]) == ["Neighbour", "Own"]
