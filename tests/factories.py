@@ -31,15 +31,18 @@ def make_la(name: str = "Northshire County Council") -> LocalAuthority:
     return LocalAuthority.objects.create(code=f"{n % 1000:03d}", name=name)
 
 
-def make_school(la: LocalAuthority | None = None, name: str = "Hillside Primary School", years=(2025,)) -> School:
+def make_school(
+    la: LocalAuthority | None = None, name: str = "Hillside Primary School", years=(2025,), terms=None
+) -> School:
+    """A school with the typical English terms of the given years, or exactly the `terms` given."""
     n = next(_counter)
     school = School.objects.create(urn=f"{100000 + n}", name=name, local_authority=la or make_la())
-    for year in years:
-        for term_name, start, end, half_start, half_end in english_terms(year):
-            SchoolTerm.objects.create(
-                school=school, name=term_name, start=start, end=end, half_term_start=half_start,
-                half_term_end=half_end,
-            )
+    all_terms = terms if terms is not None else [t for year in years for t in english_terms(year)]
+    for term_name, start, end, half_start, half_end in all_terms:
+        SchoolTerm.objects.create(
+            school=school, name=term_name, start=start, end=end, half_term_start=half_start,
+            half_term_end=half_end,
+        )
     return school
 
 

@@ -4,13 +4,16 @@ it is loaded, so the story ends today."""
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
@@ -85,8 +88,14 @@ def _make_school(la: LocalAuthority, urn: str, name: str, today: date) -> School
     return school
 
 
-def _user(email: str, first: str, last: str) -> User:
-    return User.objects.create_user(email, PASSWORD, first_name=first, last_name=last)
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; every demo account has the same password, so hash it once.
+    return make_password(PASSWORD)
+
+
+def _user(email: str, first: str, last: str, **extra: object) -> User:
+    return User.objects.create(email=email, password=_demo_password_hash(), first_name=first, last_name=last, **extra)
 
 
 @dataclass(frozen=True)
@@ -192,13 +201,16 @@ NEEDS = ["SLCN", "SLCN", "SPLD", "ASD", "ASD", "SEMH", "SEMH", "MLD", "PD", "HI"
 
 def _line(plan: Plan, by: User, start: date, description: str, category: str, delivered_by: str, qualification: str,
           group_size: int, sessions: int, period: str, minutes: int, **extra: object) -> ProvisionLine:
-    return plan_actions.add_line(
+    line = plan_actions.add_line(
         plan=plan, by=by, description=description, category=category, delivered_by=delivered_by,
         qualification=qualification, group_size=group_size, sessions=sessions, period=period,
         minutes_per_session=minutes, weekly_minutes=extra.get("weekly_minutes"), weekdays=extra.get("weekdays", []),
         time_of_day=None, start_date=start, end_date=None, outcome=str(extra.get("outcome", "")),
         funder=str(extra.get("funder", "school")),
     )
+    # Keep the versions on the line, so laying out a year of sessions does not ask for them each day.
+    prefetch_related_objects([line], "versions")
+    return line
 
 
 @transaction.atomic
@@ -218,7 +230,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
     Membership.objects.create(user=officer, role=Role.LA_OFFICER, local_authority=la)
     other_senco = _user("senco@brookside.demo.test", "Ruth", "Okoro")
     Membership.objects.create(user=other_senco, role=Role.SENCO, school=other)
-    User.objects.create_superuser("admin@demo.test", PASSWORD, first_name="Site", last_name="Administrator")
+    _user("admin@demo.test", "Site", "Administrator", is_staff=True, is_superuser=True)
     sessions = _Sessions(rng)
 
     # (a) The thread's boy: Year 1, nearly six, SEN Support with an IEP. The plan was shown in October and the

@@ -116,8 +116,8 @@ def _register_day(request: HttpRequest) -> date:
         day = date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
     except ValueError:
         return today
-    # Staff catch up on the last fortnight; anything older goes through the line's own page.
-    return day if today - timedelta(days=14) <= day <= today else today
+    # Catching up is allowed back to a year ago; a day that has not happened yet cannot be recorded.
+    return day if today - timedelta(days=366) <= day <= today else today
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -210,7 +210,7 @@ def assess(
     expected: Expected,
     totals: DeliveryTotals,
     policy: MakeUpPolicy = DEFAULT_MAKE_UP_POLICY,
-    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so a shared default is safe
+    thresholds: Thresholds = Thresholds(),  # frozen, so one shared default is safe
 ) -> LineAssessment:
     """Everything a report shows for one line over one window."""
     ratio = compliance(expected.minutes, totals.delivered_minutes)

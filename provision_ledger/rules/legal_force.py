@@ -116,5 +116,5 @@ _LEGAL_FORCE: dict[PlanKind, LegalForce] = {
 
 
 def legal_force(kind: PlanKind) -> LegalForce:
-    """Who must secure the provision in a plan of this kind, under which law, and whether a parent can enforce it."""
+    """Who must secure a plan's provision, under which law, and whether a parent can enforce it."""
     return _LEGAL_FORCE[kind]

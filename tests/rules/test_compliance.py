@@ -23,7 +23,9 @@ from provision_ledger.rules.compliance import (
 from provision_ledger.rules.delivery import Expected
 
 # The project-wide conftest adds a harmless function-scoped autouse fixture.
-PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def totals(delivered: int, **missed: int) -> DeliveryTotals:
@@ -74,7 +76,11 @@ def test_default_thresholds_are_ninety_and_seventy_five_percent() -> None:
 
 @pytest.mark.parametrize(
     ("on_track", "at_risk"),
-    [(Fraction(3, 4), Fraction(9, 10)), (Fraction(11, 10), Fraction(3, 4)), (Fraction(9, 10), Fraction(-1, 10))],
+    [
+        (Fraction(3, 4), Fraction(9, 10)),
+        (Fraction(11, 10), Fraction(3, 4)),
+        (Fraction(9, 10), Fraction(-1, 10)),
+    ],
 )
 def test_inconsistent_thresholds_are_refused(on_track: Fraction, at_risk: Fraction) -> None:
     with pytest.raises(ValueError, match="at risk"):
@@ -229,7 +235,9 @@ def test_assess_with_nothing_expected_is_not_due() -> None:
 MINUTES = st.integers(min_value=0, max_value=5000)
 # Fractions built from integers: quicker to draw than st.fractions. The denominators are typical
 # school-day counts, as in a per-term or per-year line's expected minutes.
-EXPECTED_MINUTES = st.builds(Fraction, st.integers(min_value=0, max_value=100_000), st.sampled_from([1, 5, 54, 71, 192]))
+EXPECTED_MINUTES = st.builds(
+    Fraction, st.integers(min_value=0, max_value=100_000), st.sampled_from([1, 5, 54, 71, 192])
+)
 MISSED = st.dictionaries(st.sampled_from(MissReason), st.integers(min_value=0, max_value=2000))
 TOTALS = st.builds(DeliveryTotals, st.integers(min_value=0, max_value=100), MINUTES, MISSED)
 POLICIES = st.builds(MakeUpPolicy, st.frozensets(st.sampled_from(MissReason)), st.booleans())
@@ -252,7 +260,7 @@ def test_owed_minutes_are_never_negative_nor_more_than_the_shortfall(
     expected: Fraction, delivered: DeliveryTotals, policy: MakeUpPolicy
 ) -> None:
     owed = owed_minutes(expected, delivered, policy)
-    assert 0 <= owed <= max(expected - delivered.delivered_minutes, 0)
+    assert 0 <= owed <= max(expected - delivered.delivered_minutes, Fraction(0))
 
 
 @PROPERTY
@@ -267,7 +275,9 @@ def test_owing_only_recorded_misses_never_owes_more_than_owing_unrecorded_ones_t
 
 @PROPERTY
 @given(a=RATIOS, b=RATIOS, limits=THRESHOLDS)
-def test_a_higher_compliance_ratio_never_has_a_worse_status(a: Fraction, b: Fraction, limits: Thresholds) -> None:
+def test_a_higher_compliance_ratio_never_has_a_worse_status(
+    a: Fraction, b: Fraction, limits: Thresholds
+) -> None:
     lower, higher = sorted((a, b))
     assert status(higher, limits).severity <= status(lower, limits).severity
 

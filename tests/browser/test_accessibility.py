@@ -1,0 +1,41 @@
+"""axe-core finds no WCAG 2.2 A or AA violation on the pages each role uses, and does find one when present."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from provision_ledger.core.demo import load_demo
+from provision_ledger.people.models import Child
+from tests.browser.conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_axe_reports_a_violation_it_is_shown(page: Page, live_server):
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>')
+    assert [v.split(":")[0] for v in axe_violations(page)] == ["image-alt"]
+
+
+@pytest.mark.parametrize(
+    ("email", "paths"),
+    [
+        ("senco@demo.test", ["/", "/children/{oliver}/", "/children/{oliver}/history/", "/lines/{motor}/",
+                             "/children/{oliver}/plans/new/", "/lines/{motor}/sessions/new/", "/lines/{motor}/amend/"]),
+        ("parent@demo.test", ["/", "/children/{oliver}/"]),
+        ("ta@demo.test", ["/today/"]),
+        ("la@demo.test", ["/", "/schools/990001/"]),
+    ],
+)
+def test_pages_have_no_accessibility_violations(page: Page, live_server, sign_in, email, paths):
+    from django.utils import timezone
+
+    load_demo(timezone.localdate())
+    oliver = Child.objects.get(first_name="Oliver", last_name="Bennett")
+    motor = oliver.plans.get().lines.get(versions__description="Motor Skills programme")
+    sign_in(email, "demo")
+    found = {}
+    for path in paths:
+        page.goto(live_server.url + path.format(oliver=oliver.pk, motor=motor.pk))
+        found[path] = axe_violations(page)
+    assert found == {path: [] for path in paths}

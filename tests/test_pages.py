@@ -1,0 +1,187 @@
+"""What people see: the child statement's figures, the school overview, the register, and their query counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from provision_ledger.delivery.models import Session
+from tests.factories import (
+    make_child,
+    make_line,
+    make_parent,
+    make_plan,
+    make_school,
+    make_senco,
+    make_session,
+    make_staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school():
+    return make_school(years=(2025,))
+
+
+@pytest.fixture
+def senco(school):
+    return make_senco(school)
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Pin "today" to Friday 17 October 2025, seven school weeks into the autumn term."""
+    day = date(2025, 10, 17)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: day)
+    return day
+
+
+def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30)
+    make_session(line, senco, date(2025, 9, 10))
+    make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
+    make_session(line, senco, date(2025, 9, 12), "not_delivered", reason="child_absent")
+    client.force_login(make_parent(child))
+    response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+    report = response.context["statement"].reports[0]
+    year = report.assessments["year"]
+    # Autumn 2025 begins Tuesday 2 September (INSET days are not added by the factory): 34 school days to
+    # 17 October, so 2 x 34 / 5 = 13.6 sessions and 408 minutes are expected.
+    assert (year.delivered_sessions, year.delivered_minutes, year.percent, year.owed_minutes, year.status) == (
+        1, 30, 7, 348, "breach")
+    assert "1 of 14 sessions, 7%" in response.content.decode()
+    assert "5 hours 48 minutes" in response.content.decode()
+
+
+def test_parent_sees_missed_sessions_with_date_and_reason(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
+    make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
+    client.force_login(make_parent(child))
+    html = client.get(reverse("child-detail", kwargs={"child_id": child.pk})).content.decode()
+    assert "Thursday 11 September: not delivered, 30 minutes missed – Staff redeployed to other duties" in html
+
+
+def test_child_page_states_the_legal_force_of_an_ehc_plan(client, school, senco, frozen_today):
+    child = make_child(school)
+    make_plan(child, senco, kind="ehc_plan")
+    client.force_login(senco)
+    response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+    assert response.context["statement"].plan.legal_force.citation.startswith(
+        "Section 42(2), Children and Families Act 2014")
+    assert "the local authority must make sure your child gets every part" in response.content.decode()
+
+
+def test_voided_session_no_longer_counts_on_the_child_page(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
+    session = make_session(line, senco, date(2025, 9, 10))
+    client.force_login(senco)
+    client.post(reverse("session-void", kwargs={"session_id": session.pk}), {"reason": "Wrong child"})
+    response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+    assert response.context["statement"].reports[0].assessments["year"].delivered_sessions == 0
+    assert Session.objects.filter(pk=session.pk, void_reason="Wrong child").exists()
+
+
+def test_school_overview_lists_children_worst_first(client, school, senco, frozen_today):
+    behind, fine = make_child(school, first_name="Behind"), make_child(school, first_name="Fine")
+    for child, days in ((behind, 1), (fine, 14)):
+        line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2)
+        for day in school.calendar().school_days(date(2025, 9, 2), date(2025, 10, 17))[:days]:
+            make_session(line, senco, day)
+    client.force_login(senco)
+    response = client.get(reverse("school-overview", kwargs={"urn": school.urn}))
+    assert [(s.child.first_name, s.worst_status.value) for s in response.context["summaries"]] == [
+        ("Behind", "breach"), ("Fine", "on_track")]
+
+
+@pytest.mark.parametrize("children", [1, 4])
+def test_school_overview_query_count_does_not_grow_with_children(
+    client, school, senco, frozen_today, django_assert_num_queries, children
+):
+    for n in range(children):
+        child = make_child(school, first_name=f"Child{n}")
+        line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
+        make_line(line.plan, senco, description="Second line")
+        make_session(line, senco, date(2025, 9, 10))
+    client.force_login(senco)
+    # session, user, memberships, assignments, guardianships, school, terms, non-teaching days,
+    # children, plans, lines, versions, session totals
+    with django_assert_num_queries(13):
+        client.get(reverse("school-overview", kwargs={"urn": school.urn}))
+
+
+@pytest.mark.parametrize("lines", [1, 3])
+def test_child_page_query_count_does_not_grow_with_lines(
+    client, school, senco, frozen_today, django_assert_num_queries, lines
+):
+    child = make_child(school)
+    plan = make_plan(child, senco, start=date(2025, 9, 1))
+    for n in range(lines):
+        line = make_line(plan, senco, description=f"Line {n}")
+        make_session(line, senco, date(2025, 9, 10))
+    client.force_login(senco)
+    # session, user, scope (3), child, plan, terms, non-teaching days, lines, versions, totals, missed
+    with django_assert_num_queries(13):
+        client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+
+
+def test_register_lists_a_timetabled_line_on_its_day_and_records_one_click(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, weekdays=[4])  # Fridays
+    staff = make_staff(school, child)
+    client.force_login(staff)
+    response = client.get(reverse("register"))
+    assert [(d.child, d.line, d.why) for d in response.context["due"]] == [(child, line, "Due today")]
+    client.post(reverse("register-record"), {"date": "2025-10-17", "line": line.pk, "status": "delivered"})
+    session = Session.objects.get(line=line)
+    assert (session.date, session.delivered_minutes, session.recorded_by) == (date(2025, 10, 17), 30, staff)
+    assert client.get(reverse("register")).context["due"] == []
+
+
+def test_register_records_a_miss_with_its_reason(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
+    client.force_login(make_staff(school, child))
+    client.post(reverse("register-record"), {
+        "date": "2025-10-17", "line": line.pk, "status": "not_delivered", "reason": "staff_redeployed"})
+    assert list(Session.objects.values_list("status", "reason", "delivered_minutes")) == [
+        ("not_delivered", "staff_redeployed", 0)]
+
+
+def test_register_shows_what_is_still_due_this_week(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=3)
+    make_session(line, senco, date(2025, 10, 13))
+    client.force_login(make_staff(school, child))
+    response = client.get(reverse("register"))
+    assert [d.why for d in response.context["due"]] == ["2 still due this week"]
+
+
+def test_register_says_when_the_day_is_not_a_school_day(client, school, senco, frozen_today):
+    child = make_child(school)
+    make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
+    client.force_login(make_staff(school, child))
+    response = client.get(reverse("register") + "?date=2025-10-11")
+    assert response.context["is_school_day"] is False
+    assert "Saturday 11 October is not a school day." in response.content.decode()
+
+
+def test_child_history_lists_every_change_newest_first(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
+    make_session(line, senco, date(2025, 9, 10))
+    client.force_login(make_parent(child))
+    response = client.get(reverse("child-history", kwargs={"child_id": child.pk}))
+    assert [e.summary for e in response.context["events"]] == [
+        "Session recorded: Motor Skills programme on 10 Sep 2025: Delivered",
+        "Provision line added: Motor Skills programme "
+        "(2 sessions of 30 minutes a week, one-to-one, with a teaching assistant)",
+        f"Plan created: SEN Support plan for {child} from 01 Sep 2025",
+    ]
