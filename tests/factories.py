@@ -40,7 +40,11 @@ def make_school(
     all_terms = terms if terms is not None else [t for year in years for t in english_terms(year)]
     for term_name, start, end, half_start, half_end in all_terms:
         SchoolTerm.objects.create(
-            school=school, name=term_name, start=start, end=end, half_term_start=half_start,
+            school=school,
+            name=term_name,
+            start=start,
+            end=end,
+            half_term_start=half_start,
             half_term_end=half_end,
         )
     return school
@@ -79,27 +83,49 @@ def make_parent(*children: Child, **kwargs: Any) -> User:
     return user
 
 
-def make_child(school: School, first_name: str = "Oliver", last_name: str = "Bennett", **kwargs: Any) -> Child:
+def make_child(
+    school: School, first_name: str = "Oliver", last_name: str = "Bennett", **kwargs: Any
+) -> Child:
     fields = {"date_of_birth": date(2019, 7, 1), "year_group": "1", "primary_need": "SLCN", "sen_status": "K"}
-    return Child.objects.create(school=school, first_name=first_name, last_name=last_name, **{**fields, **kwargs})
+    return Child.objects.create(
+        school=school, first_name=first_name, last_name=last_name, **{**fields, **kwargs}
+    )
 
 
 def make_plan(child: Child, by: User, kind: str = "sen_support", start: date = date(2025, 9, 1)) -> Plan:
     return plan_actions.create_plan(
-        child=child, by=by, kind=kind, start_date=start, review_due=date(start.year + 1, 7, 1), status="active"
+        child=child,
+        by=by,
+        kind=kind,
+        start_date=start,
+        review_due=date(start.year + 1, 7, 1),
+        status="active",
     )
 
 
 def make_line(plan: Plan, by: User, **terms: Any) -> ProvisionLine:
     fields = {
-        "description": "Motor Skills programme", "category": "sensory_physical", "delivered_by": "ta",
-        "qualification": "", "group_size": 1, "sessions": 2, "period": "week", "minutes_per_session": 30,
-        "weekly_minutes": None, "weekdays": [], "time_of_day": None, "start_date": plan.start_date,
-        "end_date": None, "outcome": "", "funder": "school",
+        "description": "Motor Skills programme",
+        "category": "sensory_physical",
+        "delivered_by": "ta",
+        "qualification": "",
+        "group_size": 1,
+        "sessions": 2,
+        "period": "week",
+        "minutes_per_session": 30,
+        "weekly_minutes": None,
+        "weekdays": [],
+        "time_of_day": None,
+        "start_date": plan.start_date,
+        "end_date": None,
+        "outcome": "",
+        "funder": "school",
     }
     return plan_actions.add_line(plan=plan, by=by, **{**fields, **terms})
 
 
-def make_session(line: ProvisionLine, by: User, day: date, status: str = "delivered", **kwargs: Any) -> Session:
+def make_session(
+    line: ProvisionLine, by: User, day: date, status: str = "delivered", **kwargs: Any
+) -> Session:
     entry = SessionEntry(line=line, date=day, status=SessionStatus(status), **kwargs)
     return record_session(entry, by=by, today=max(day, date.today()))

@@ -124,7 +124,9 @@ ROLES = ["parent", "staff", "senco", "la_officer"]
 @pytest.mark.parametrize("role", ROLES)
 def test_role_gets_its_entitlement_on_its_own_record(client, world, role):
     client.force_login(world["users"][role])
-    statuses = {route: client.get(reverse(route, kwargs=kw(world["own"]))).status_code for route, kw in ROUTES.items()}
+    statuses = {
+        route: client.get(reverse(route, kwargs=kw(world["own"]))).status_code for route, kw in ROUTES.items()
+    }
     assert statuses == {route: _expected_on_own(role, route) for route in ROUTES}
 
 
@@ -141,7 +143,7 @@ def test_records_out_of_reach_are_not_found_on_every_route(client, world, role):
         for route, kw in ROUTES.items()
         for method in ("get", "post")
     }
-    assert statuses == {key: 404 for key in statuses}
+    assert statuses == dict.fromkeys(statuses, 404)
     assert len(statuses) == len(unreachable) * len(ROUTES) * 2
 
 

@@ -26,33 +26,54 @@ def test_compliance_prints_one_object_per_line_over_a_period():
     school = make_school()
     senco = make_senco(school)
     child = make_child(school)
-    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=1, minutes_per_session=30)
+    line = make_line(
+        make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=1, minutes_per_session=30
+    )
     make_session(line, senco, date(2025, 9, 10))
     make_session(line, senco, date(2025, 9, 17), "not_delivered", reason="staff_absent")
     # Monday 8 to Friday 19 September: two full school weeks, one session a week.
-    assert _run("--format", "json", "--school", school.urn, "--from", "2025-09-08", "--to", "2025-09-19") == [{
-        "child_id": child.pk, "child_name": "Oliver Bennett", "school_urn": school.urn, "plan_kind": "sen_support",
-        "line_id": line.pk, "line": "Motor Skills programme", "from": "2025-09-08", "to": "2025-09-19",
-        "expected_sessions": 2.0, "delivered_sessions": 1, "expected_minutes": 60.0, "delivered_minutes": 30,
-        "owed_minutes": 30, "compliance": 0.5, "status": "breach",
-    }]
+    assert _run("--format", "json", "--school", school.urn, "--from", "2025-09-08", "--to", "2025-09-19") == [
+        {
+            "child_id": child.pk,
+            "child_name": "Oliver Bennett",
+            "school_urn": school.urn,
+            "plan_kind": "sen_support",
+            "line_id": line.pk,
+            "line": "Motor Skills programme",
+            "from": "2025-09-08",
+            "to": "2025-09-19",
+            "expected_sessions": 2.0,
+            "delivered_sessions": 1,
+            "expected_minutes": 60.0,
+            "delivered_minutes": 30,
+            "owed_minutes": 30,
+            "compliance": 0.5,
+            "status": "breach",
+        }
+    ]
 
 
 def test_compliance_defaults_to_each_line_from_its_start_to_today():
     school = make_school()
     senco = make_senco(school)
-    line = make_line(make_plan(make_child(school), senco, start=date(2025, 9, 1)), senco, start_date=date(2025, 9, 8))
+    line = make_line(
+        make_plan(make_child(school), senco, start=date(2025, 9, 1)), senco, start_date=date(2025, 9, 8)
+    )
     [row] = _run("--format", "json")
-    assert (row["line_id"], row["from"], row["to"]) == (line.pk, "2025-09-08", timezone.localdate().isoformat())
+    assert (row["line_id"], row["from"], row["to"]) == (
+        line.pk,
+        "2025-09-08",
+        timezone.localdate().isoformat(),
+    )
 
 
 def test_compliance_refuses_an_unknown_school():
-    with pytest.raises(CommandError, match="No school with URN 999999."):
+    with pytest.raises(CommandError, match=r"No school with URN 999999\."):
         _run("--school", "999999")
 
 
 def test_compliance_refuses_a_period_that_ends_before_it_starts():
-    with pytest.raises(CommandError, match="--from 2025-10-01 is after --to 2025-09-01."):
+    with pytest.raises(CommandError, match=r"--from 2025-10-01 is after --to 2025-09-01\."):
         _run("--from", "2025-10-01", "--to", "2025-09-01")
 
 
@@ -64,7 +85,11 @@ def test_demo_tells_the_threads_story_motor_skills_in_breach_with_one_session():
     assert (motor["delivered_sessions"], motor["status"], motor["plan_kind"]) == (1, "breach", "sen_support")
     assert motor["to"] == timezone.localdate().isoformat()
     assert sorted(User.objects.filter(email__endswith="@demo.test").values_list("email", flat=True)) == [
-        "admin@demo.test", "ehcp.parent@demo.test", "la@demo.test", "parent@demo.test", "senco@demo.test",
+        "admin@demo.test",
+        "ehcp.parent@demo.test",
+        "la@demo.test",
+        "parent@demo.test",
+        "senco@demo.test",
         "ta@demo.test",
     ]
     assert Child.objects.filter(school__urn="990001").count() == 30

@@ -1,4 +1,4 @@
-"""What people see: the child statement's figures, the school overview, the register, and their query counts."""
+"""What people see: the child statement, the school overview, the register, and their query counts."""
 
 from __future__ import annotations
 
@@ -41,9 +41,13 @@ def frozen_today(monkeypatch):
     return day
 
 
-def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(client, school, senco, frozen_today):
+def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(
+    client, school, senco, frozen_today
+):
     child = make_child(school)
-    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30)
+    line = make_line(
+        make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30
+    )
     make_session(line, senco, date(2025, 9, 10))
     make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
     make_session(line, senco, date(2025, 9, 12), "not_delivered", reason="child_absent")
@@ -53,8 +57,13 @@ def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(c
     year = report.assessments["year"]
     # Autumn 2025 begins Tuesday 2 September (INSET days are not added by the factory): 34 school days to
     # 17 October, so 2 x 34 / 5 = 13.6 sessions and 408 minutes are expected.
-    assert (year.delivered_sessions, year.delivered_minutes, year.percent, year.owed_minutes, year.status) == (
-        1, 30, 7, 348, "breach")
+    assert (
+        year.delivered_sessions,
+        year.delivered_minutes,
+        year.percent,
+        year.owed_minutes,
+        year.status,
+    ) == (1, 30, 7, 348, "breach")
     assert "1 of 14 sessions, 7%" in response.content.decode()
     assert "5 hours 48 minutes" in response.content.decode()
 
@@ -65,7 +74,9 @@ def test_parent_sees_missed_sessions_with_date_and_reason(client, school, senco,
     make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
     client.force_login(make_parent(child))
     html = client.get(reverse("child-detail", kwargs={"child_id": child.pk})).content.decode()
-    assert "Thursday 11 September: not delivered, 30 minutes missed – Staff redeployed to other duties" in html
+    assert (
+        "Thursday 11 September: not delivered, 30 minutes missed – Staff redeployed to other duties" in html
+    )
 
 
 def test_child_page_states_the_legal_force_of_an_ehc_plan(client, school, senco, frozen_today):
@@ -74,7 +85,8 @@ def test_child_page_states_the_legal_force_of_an_ehc_plan(client, school, senco,
     client.force_login(senco)
     response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
     assert response.context["statement"].plan.legal_force.citation.startswith(
-        "Section 42(2), Children and Families Act 2014")
+        "Section 42(2), Children and Families Act 2014"
+    )
     assert "the local authority must make sure your child gets every part" in response.content.decode()
 
 
@@ -98,7 +110,9 @@ def test_school_overview_lists_children_worst_first(client, school, senco, froze
     client.force_login(senco)
     response = client.get(reverse("school-overview", kwargs={"urn": school.urn}))
     assert [(s.child.first_name, s.worst_status.value) for s in response.context["summaries"]] == [
-        ("Behind", "breach"), ("Fine", "on_track")]
+        ("Behind", "breach"),
+        ("Fine", "on_track"),
+    ]
 
 
 @pytest.mark.parametrize("children", [1, 4])
@@ -132,7 +146,9 @@ def test_child_page_query_count_does_not_grow_with_lines(
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 
-def test_register_lists_a_timetabled_line_on_its_day_and_records_one_click(client, school, senco, frozen_today):
+def test_register_lists_a_timetabled_line_on_its_day_and_records_one_click(
+    client, school, senco, frozen_today
+):
     child = make_child(school)
     line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, weekdays=[4])  # Fridays
     staff = make_staff(school, child)
@@ -149,10 +165,13 @@ def test_register_records_a_miss_with_its_reason(client, school, senco, frozen_t
     child = make_child(school)
     line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
     client.force_login(make_staff(school, child))
-    client.post(reverse("register-record"), {
-        "date": "2025-10-17", "line": line.pk, "status": "not_delivered", "reason": "staff_redeployed"})
+    client.post(
+        reverse("register-record"),
+        {"date": "2025-10-17", "line": line.pk, "status": "not_delivered", "reason": "staff_redeployed"},
+    )
     assert list(Session.objects.values_list("status", "reason", "delivered_minutes")) == [
-        ("not_delivered", "staff_redeployed", 0)]
+        ("not_delivered", "staff_redeployed", 0)
+    ]
 
 
 def test_register_shows_what_is_still_due_this_week(client, school, senco, frozen_today):

@@ -1,4 +1,4 @@
-"""Plans and provision lines: amendments never rewrite the past, bad forms save nothing, every change audited."""
+"""Plans and lines: amendments never rewrite the past, bad forms save nothing, every change is audited."""
 
 from __future__ import annotations
 
@@ -29,9 +29,16 @@ def child(senco):
 
 def _terms(**overrides):
     fields = {
-        "description": "Speech and language therapy", "category": "communication", "delivered_by": "salt",
-        "qualification": "HCPC-registered", "group_size": "1", "sessions": "1", "period": "week",
-        "minutes_per_session": "30", "start_date": "2025-09-03", "funder": "la",
+        "description": "Speech and language therapy",
+        "category": "communication",
+        "delivered_by": "salt",
+        "qualification": "HCPC-registered",
+        "group_size": "1",
+        "sessions": "1",
+        "period": "week",
+        "minutes_per_session": "30",
+        "start_date": "2025-09-03",
+        "funder": "la",
     }
     return {**fields, **overrides}
 
@@ -42,8 +49,14 @@ def test_amendment_leaves_expected_delivery_before_it_unchanged(senco, child):
     calendar = child.school.calendar()
     autumn = (date(2025, 9, 1), date(2025, 12, 19))
     before = expected_delivery(line.terms_history(), calendar, *autumn)
-    amend_line(line=line, by=senco, effective_from=date(2026, 1, 5), reason="Review: increased to three a week",
-               today=date(2026, 1, 5), **{**_model_terms(line), "sessions": 3})
+    amend_line(
+        line=line,
+        by=senco,
+        effective_from=date(2026, 1, 5),
+        reason="Review: increased to three a week",
+        today=date(2026, 1, 5),
+        **{**_model_terms(line), "sessions": 3},
+    )
     line = ProvisionLine.objects.get(pk=line.pk)
     assert expected_delivery(line.terms_history(), calendar, *autumn) == before
     spring_week = expected_delivery(line.terms_history(), calendar, date(2026, 1, 12), date(2026, 1, 16))
@@ -52,26 +65,55 @@ def test_amendment_leaves_expected_delivery_before_it_unchanged(senco, child):
 
 def _model_terms(line: ProvisionLine) -> dict:
     v = line.current_version
-    return {name: getattr(v, name) for name in (
-        "description", "category", "delivered_by", "qualification", "group_size", "sessions", "period",
-        "minutes_per_session", "weekly_minutes", "weekdays", "time_of_day", "start_date", "end_date", "outcome",
-        "funder")}
+    return {
+        name: getattr(v, name)
+        for name in (
+            "description",
+            "category",
+            "delivered_by",
+            "qualification",
+            "group_size",
+            "sessions",
+            "period",
+            "minutes_per_session",
+            "weekly_minutes",
+            "weekdays",
+            "time_of_day",
+            "start_date",
+            "end_date",
+            "outcome",
+            "funder",
+        )
+    }
 
 
 def test_amendment_cannot_take_effect_in_the_past(senco, child):
     line = make_line(make_plan(child, senco), senco)
     with pytest.raises(ValidationError) as excinfo:
-        amend_line(line=line, by=senco, effective_from=date(2026, 1, 5), reason="late", today=date(2026, 2, 1),
-                   **_model_terms(line))
+        amend_line(
+            line=line,
+            by=senco,
+            effective_from=date(2026, 1, 5),
+            reason="late",
+            today=date(2026, 2, 1),
+            **_model_terms(line),
+        )
     assert excinfo.value.message_dict == {
-        "effective_from": ["An amendment cannot take effect in the past: choose today or a later date."]}
+        "effective_from": ["An amendment cannot take effect in the past: choose today or a later date."]
+    }
     assert LineVersion.objects.filter(line=line).count() == 1
 
 
 def test_amendment_is_audited_with_before_and_after(senco, child):
     line = make_line(make_plan(child, senco), senco, sessions=2)
-    amend_line(line=line, by=senco, effective_from=date(2026, 1, 5), reason="Review", today=date(2026, 1, 5),
-               **{**_model_terms(line), "sessions": 4})
+    amend_line(
+        line=line,
+        by=senco,
+        effective_from=date(2026, 1, 5),
+        reason="Review",
+        today=date(2026, 1, 5),
+        **{**_model_terms(line), "sessions": 4},
+    )
     event = AuditEvent.objects.get(object_type="provisionline", action="change")
     assert (event.before["sessions"], event.after["sessions"], event.reason) == (2, 4, "Review")
     assert ("sessions", 2, 4) in event.changes
@@ -87,8 +129,10 @@ def test_voided_line_stays_in_the_record(senco, child):
 
 def test_senco_creates_a_plan_through_the_form(client, senco, child):
     client.force_login(senco)
-    response = client.post(reverse("plan-create", kwargs={"child_id": child.pk}), {
-        "kind": "ehc_plan", "start_date": "2025-09-01", "review_due": "2026-09-01", "status": "active"})
+    response = client.post(
+        reverse("plan-create", kwargs={"child_id": child.pk}),
+        {"kind": "ehc_plan", "start_date": "2025-09-01", "review_due": "2026-09-01", "status": "active"},
+    )
     plan = Plan.objects.get(child=child)
     assert response["Location"] == reverse("line-create", kwargs={"plan_id": plan.pk})
     assert (plan.kind, plan.created_by) == ("ehc_plan", senco)
@@ -97,19 +141,26 @@ def test_senco_creates_a_plan_through_the_form(client, senco, child):
 
 def test_plan_form_with_review_before_start_saves_nothing(client, senco, child):
     client.force_login(senco)
-    response = client.post(reverse("plan-create", kwargs={"child_id": child.pk}), {
-        "kind": "ehc_plan", "start_date": "2025-09-01", "review_due": "2025-08-01", "status": "active"})
+    response = client.post(
+        reverse("plan-create", kwargs={"child_id": child.pk}),
+        {"kind": "ehc_plan", "start_date": "2025-09-01", "review_due": "2025-08-01", "status": "active"},
+    )
     assert response.status_code == 200
-    assert response.context["form"].errors == {"review_due": ["The review must be due after the plan starts."]}
+    assert response.context["form"].errors == {
+        "review_due": ["The review must be due after the plan starts."]
+    }
     assert Plan.objects.count() == 0
 
 
 def test_plan_form_refuses_an_unknown_plan_kind(client, senco, child):
     client.force_login(senco)
-    response = client.post(reverse("plan-create", kwargs={"child_id": child.pk}), {
-        "kind": "iep_deluxe", "start_date": "2025-09-01", "review_due": "2026-08-01", "status": "active"})
+    response = client.post(
+        reverse("plan-create", kwargs={"child_id": child.pk}),
+        {"kind": "iep_deluxe", "start_date": "2025-09-01", "review_due": "2026-08-01", "status": "active"},
+    )
     assert response.context["form"].errors == {
-        "kind": ["Select a valid choice. iep_deluxe is not one of the available choices."]}
+        "kind": ["Select a valid choice. iep_deluxe is not one of the available choices."]
+    }
     assert Plan.objects.count() == 0
 
 
@@ -120,15 +171,23 @@ def test_line_form_adds_a_quantified_line(client, senco, child):
     assert response["Location"] == reverse("child-detail", kwargs={"child_id": child.pk})
     version = LineVersion.objects.get(line__plan=plan)
     assert (version.sessions, version.minutes_per_session, version.weekdays, version.effective_from) == (
-        1, 30, [1, 3], date(2025, 9, 3))
-    assert version.promise == "1 session of 30 minutes a week, one-to-one, with a speech and language therapist"
+        1,
+        30,
+        [1, 3],
+        date(2025, 9, 3),
+    )
+    assert (
+        version.promise == "1 session of 30 minutes a week, one-to-one, with a speech and language therapist"
+    )
 
 
 def test_line_form_takes_hours_a_week_of_in_class_support(client, senco, child):
     plan = make_plan(child, senco)
     client.force_login(senco)
-    client.post(reverse("line-create", kwargs={"plan_id": plan.pk}),
-                _terms(minutes_per_session="", weekly_hours="20", delivered_by="ta", period="day"))
+    client.post(
+        reverse("line-create", kwargs={"plan_id": plan.pk}),
+        _terms(minutes_per_session="", weekly_hours="20", delivered_by="ta", period="day"),
+    )
     version = LineVersion.objects.get(line__plan=plan)
     assert (version.weekly_minutes, version.minutes_per_session) == (1200, 240)
     assert version.promise == "20 hours a week, one-to-one, with a teaching assistant"
@@ -137,9 +196,16 @@ def test_line_form_takes_hours_a_week_of_in_class_support(client, senco, child):
 def test_line_form_with_bad_values_shows_errors_by_field_and_saves_nothing(client, senco, child):
     plan = make_plan(child, senco)
     client.force_login(senco)
-    response = client.post(reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(
-        minutes_per_session="-10", group_size="0", start_date="2025-09-03", end_date="2025-08-01",
-        category="magic"))
+    response = client.post(
+        reverse("line-create", kwargs={"plan_id": plan.pk}),
+        _terms(
+            minutes_per_session="-10",
+            group_size="0",
+            start_date="2025-09-03",
+            end_date="2025-08-01",
+            category="magic",
+        ),
+    )
     assert response.context["form"].errors == {
         "category": ["Select a valid choice. magic is not one of the available choices."],
         "group_size": ["Ensure this value is greater than or equal to 1."],
@@ -152,16 +218,22 @@ def test_line_form_with_bad_values_shows_errors_by_field_and_saves_nothing(clien
 def test_line_cannot_start_before_its_plan(client, senco, child):
     plan = make_plan(child, senco, start=date(2025, 9, 1))
     client.force_login(senco)
-    response = client.post(reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(start_date="2025-08-01"))
+    response = client.post(
+        reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(start_date="2025-08-01")
+    )
     assert response.context["form"].errors == {
-        "start_date": ["The line cannot start before the plan does (1 September 2025)."]}
+        "start_date": ["The line cannot start before the plan does (1 September 2025)."]
+    }
     assert ProvisionLine.objects.count() == 0
 
 
 def test_session_longer_than_the_school_day_is_refused_on_the_line_form(client, senco, child):
     plan = make_plan(child, senco)
     client.force_login(senco)
-    response = client.post(reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(minutes_per_session="400"))
+    response = client.post(
+        reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(minutes_per_session="400")
+    )
     assert response.context["form"].errors == {
-        "minutes_per_session": ["A session cannot be longer than the school day (390 minutes)."]}
+        "minutes_per_session": ["A session cannot be longer than the school day (390 minutes)."]
+    }
     assert ProvisionLine.objects.count() == 0

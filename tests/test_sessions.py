@@ -37,59 +37,81 @@ def _errors(excinfo) -> dict[str, list[str]]:
 
 
 def test_delivered_session_takes_the_lines_minutes(line):
-    session = record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by,
-                             today=TODAY)
+    session = record_session(
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+    )
     assert (session.status, session.planned_minutes, session.delivered_minutes, session.reason) == (
-        "delivered", 30, 30, "")
+        "delivered",
+        30,
+        30,
+        "",
+    )
     assert session.local_authority_id == line.plan.child.local_authority_id
 
 
 def test_session_before_the_line_starts_is_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(SessionEntry(line, date(2025, 9, 30), SessionStatus.DELIVERED), by=line.created_by,
-                       today=TODAY)
+        record_session(
+            SessionEntry(line, date(2025, 9, 30), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+        )
     assert _errors(excinfo) == {"date": ["30 September 2025 is outside the dates of this provision line."]}
 
 
 def test_session_after_the_line_ends_is_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(SessionEntry(line, date(2026, 7, 23), SessionStatus.DELIVERED), by=line.created_by,
-                       today=date(2026, 8, 1))
+        record_session(
+            SessionEntry(line, date(2026, 7, 23), SessionStatus.DELIVERED),
+            by=line.created_by,
+            today=date(2026, 8, 1),
+        )
     assert _errors(excinfo) == {"date": ["23 July 2026 is outside the dates of this provision line."]}
 
 
 def test_session_in_the_future_is_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(SessionEntry(line, date(2026, 6, 16), SessionStatus.DELIVERED), by=line.created_by,
-                       today=TODAY)
+        record_session(
+            SessionEntry(line, date(2026, 6, 16), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+        )
     assert _errors(excinfo) == {"date": ["A session cannot be recorded for a day that has not happened yet."]}
 
 
 def test_negative_minutes_are_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.PART_DELIVERED, -5,
-                                    MissReason.STAFF_ABSENT), by=line.created_by, today=TODAY)
+        record_session(
+            SessionEntry(line, date(2025, 10, 6), SessionStatus.PART_DELIVERED, -5, MissReason.STAFF_ABSENT),
+            by=line.created_by,
+            today=TODAY,
+        )
     assert _errors(excinfo)["delivered_minutes"] == ["Minutes cannot be negative."]
 
 
 def test_more_minutes_than_a_school_day_are_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED, 400), by=line.created_by,
-                       today=TODAY)
+        record_session(
+            SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED, 400),
+            by=line.created_by,
+            today=TODAY,
+        )
     assert _errors(excinfo) == {"delivered_minutes": ["That is longer than the school day (390 minutes)."]}
 
 
 def test_missed_session_needs_a_reason(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.NOT_DELIVERED), by=line.created_by,
-                       today=TODAY)
+        record_session(
+            SessionEntry(line, date(2025, 10, 6), SessionStatus.NOT_DELIVERED),
+            by=line.created_by,
+            today=TODAY,
+        )
     assert _errors(excinfo) == {"reason": ["Say why the session did not happen."]}
 
 
 def test_unknown_reason_code_is_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.NOT_DELIVERED, reason="holiday"),
-                       by=line.created_by, today=TODAY)
+        record_session(
+            SessionEntry(line, date(2025, 10, 6), SessionStatus.NOT_DELIVERED, reason="holiday"),
+            by=line.created_by,
+            today=TODAY,
+        )
     assert list(_errors(excinfo)) == ["reason"]
     assert Session.objects.count() == 0
 
@@ -97,7 +119,8 @@ def test_unknown_reason_code_is_refused(line):
 def test_part_delivered_session_keeps_planned_and_delivered_minutes(line):
     session = record_session(
         SessionEntry(line, date(2025, 10, 6), SessionStatus.PART_DELIVERED, 10, MissReason.STAFF_REDEPLOYED),
-        by=line.created_by, today=TODAY,
+        by=line.created_by,
+        today=TODAY,
     )
     assert (session.planned_minutes, session.delivered_minutes, session.missed_minutes) == (30, 10, 20)
 
@@ -116,49 +139,70 @@ def test_batch_with_one_bad_entry_writes_nothing_and_names_the_entry(line):
 
 
 def test_void_keeps_the_entry_with_who_and_why(line):
-    session = record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by,
-                             today=TODAY)
+    session = record_session(
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+    )
     void_session(session, by=line.created_by, reason="Logged against the wrong child")
     session.refresh_from_db()
     assert (session.is_void, session.void_reason, session.voided_by) == (
-        True, "Logged against the wrong child", line.created_by)
+        True,
+        "Logged against the wrong child",
+        line.created_by,
+    )
     assert Session.objects.count() == 1
     assert Session.objects.current().count() == 0
 
 
 def test_void_without_a_reason_is_refused(line):
-    session = record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by,
-                             today=TODAY)
+    session = record_session(
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+    )
     with pytest.raises(ValidationError) as excinfo:
         void_session(session, by=line.created_by, reason="  ")
     assert _errors(excinfo) == {"reason": ["Say why this entry is being voided."]}
 
 
 def test_correction_voids_the_old_entry_and_links_the_new_one(line):
-    old = record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by,
-                         today=TODAY)
+    old = record_session(
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+    )
     new = correct_session(
-        old, SessionEntry(line, date(2025, 10, 6), SessionStatus.NOT_DELIVERED, reason=MissReason.CHILD_ABSENT),
-        by=line.created_by, reason="He was off sick", today=TODAY,
+        old,
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.NOT_DELIVERED, reason=MissReason.CHILD_ABSENT),
+        by=line.created_by,
+        reason="He was off sick",
+        today=TODAY,
     )
     old.refresh_from_db()
     assert (old.is_void, new.corrects, new.status, new.reason) == (True, old, "not_delivered", "child_absent")
-    assert list(AuditEvent.objects.filter(object_type="session").order_by("id").values_list("action", flat=True)) == [
-        "create", "void", "create"]
+    assert list(
+        AuditEvent.objects.filter(object_type="session").order_by("id").values_list("action", flat=True)
+    ) == ["create", "void", "create"]
 
 
 def test_group_session_is_recorded_once_for_every_child(line):
     other_child = make_child(line.plan.child.school, first_name="Ava")
     other_line = make_line(make_plan(other_child, line.created_by, start=date(2025, 10, 1)), line.created_by)
-    sessions = record_group_session([line, other_line], day=date(2025, 10, 8), status=SessionStatus.DELIVERED,
-                                    by=line.created_by, today=TODAY)
+    sessions = record_group_session(
+        [line, other_line],
+        day=date(2025, 10, 8),
+        status=SessionStatus.DELIVERED,
+        by=line.created_by,
+        today=TODAY,
+    )
     stored = Session.objects.filter(group_ref=sessions[0].group_ref).order_by("child__first_name")
     assert [s.child.first_name for s in stored] == ["Ava", "Oliver"]
 
 
 def test_audit_records_values_after_a_session_is_created(line):
-    session = record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by,
-                             today=TODAY)
+    session = record_session(
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+    )
     event = AuditEvent.objects.get(object_type="session", object_id=session.pk)
-    assert (event.action, event.actor, event.child, event.after["delivered_minutes"], event.after["date"]) == (
-        "create", line.created_by, line.plan.child, 30, "2025-10-06")
+    assert (
+        event.action,
+        event.actor,
+        event.child,
+        event.after["delivered_minutes"],
+        event.after["date"],
+    ) == ("create", line.created_by, line.plan.child, 30, "2025-10-06")

@@ -21,7 +21,6 @@ from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import Child, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
 
-
 M = TypeVar("M", bound=Model)
 
 
@@ -63,7 +62,7 @@ def scope_for(user: User) -> Scope:
 
 
 def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
-    """The children a scope reaches for a need, as a filter on a path to Child (prefix like "plan__child__")."""
+    """The children a scope reaches for a need, as a filter along a path to Child (e.g. "plan__child__")."""
     nothing = Q(pk__in=[])
     reach = nothing
     if need is Need.VIEW:
@@ -82,9 +81,7 @@ def children_for(user: User, need: Need = Need.VIEW) -> QuerySet[Child]:
     return Child.objects.filter(_child_filter(scope_for(user), need)).select_related("school")
 
 
-def _reach(
-    finder: Callable[[User, Need], QuerySet[M]], user: User, pk: object, need: Need, what: str
-) -> M:
+def _reach(finder: Callable[[User, Need], QuerySet[M]], user: User, pk: object, need: Need, what: str) -> M:
     """Fetch through the user's view reach (404 outside it), then check the need (403 if not met)."""
     obj = finder(user, Need.VIEW).filter(pk=pk).first()
     if obj is None:
@@ -113,7 +110,9 @@ def get_school(user: User, urn: str) -> School:
 
 
 def plans_for(user: User, need: Need = Need.VIEW) -> QuerySet[Plan]:
-    return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
+    return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+        "child__school"
+    )
 
 
 def get_plan(user: User, plan_id: int, need: Need = Need.VIEW) -> Plan:

@@ -60,17 +60,32 @@ def _weekday_on_or_before(d: date, weekday: int = 4) -> date:
 
 
 def english_terms(year: int) -> list[tuple[str, date, date, date, date]]:
-    """A typical English school year starting in September `year`: (name, start, end, half-term start, end)."""
+    """A typical English school year from September `year`: (name, start, end, half-term start, end)."""
     autumn_half = _weekday_on_or_before(date(year, 10, 31)) - timedelta(days=4)
     spring_half = _weekday_on_or_after(date(year + 1, 2, 13))
     last_may_monday = _weekday_on_or_before(date(year + 1, 5, 31), 0)
     return [
-        (f"Autumn {year}", _weekday_on_or_after(date(year, 9, 1), 0) + timedelta(days=1),
-         _weekday_on_or_before(date(year, 12, 19)), autumn_half, autumn_half + timedelta(days=4)),
-        (f"Spring {year + 1}", _weekday_on_or_after(date(year + 1, 1, 5)),
-         _weekday_on_or_before(date(year + 1, 3, 27)), spring_half, spring_half + timedelta(days=4)),
-        (f"Summer {year + 1}", _weekday_on_or_after(date(year + 1, 4, 13)),
-         _weekday_on_or_before(date(year + 1, 7, 22), 2), last_may_monday, last_may_monday + timedelta(days=4)),
+        (
+            f"Autumn {year}",
+            _weekday_on_or_after(date(year, 9, 1), 0) + timedelta(days=1),
+            _weekday_on_or_before(date(year, 12, 19)),
+            autumn_half,
+            autumn_half + timedelta(days=4),
+        ),
+        (
+            f"Spring {year + 1}",
+            _weekday_on_or_after(date(year + 1, 1, 5)),
+            _weekday_on_or_before(date(year + 1, 3, 27)),
+            spring_half,
+            spring_half + timedelta(days=4),
+        ),
+        (
+            f"Summer {year + 1}",
+            _weekday_on_or_after(date(year + 1, 4, 13)),
+            _weekday_on_or_before(date(year + 1, 7, 22), 2),
+            last_may_monday,
+            last_may_monday + timedelta(days=4),
+        ),
     ]
 
 
@@ -79,8 +94,14 @@ def _make_school(la: LocalAuthority, urn: str, name: str, today: date) -> School
     first = today.year - 2 if today.month < 9 else today.year - 1
     for year in range(first, first + 3):
         for term_name, start, end, half_start, half_end in english_terms(year):
-            SchoolTerm.objects.create(school=school, name=term_name, start=start, end=end,
-                                      half_term_start=half_start, half_term_end=half_end)
+            SchoolTerm.objects.create(
+                school=school,
+                name=term_name,
+                start=start,
+                end=end,
+                half_term_start=half_start,
+                half_term_end=half_end,
+            )
             if term_name.startswith("Autumn"):
                 NonTeachingDay.objects.create(school=school, date=start, kind="inset", note="Staff training")
             if term_name.startswith("Spring"):
@@ -95,7 +116,9 @@ def _demo_password_hash() -> str:
 
 
 def _user(email: str, first: str, last: str, **extra: object) -> User:
-    return User.objects.create(email=email, password=_demo_password_hash(), first_name=first, last_name=last, **extra)
+    return User.objects.create(
+        email=email, password=_demo_password_hash(), first_name=first, last_name=last, **extra
+    )
 
 
 @dataclass(frozen=True)
@@ -105,8 +128,12 @@ class Pattern:
     delivered: float
     part: float = 0.0
     reasons: tuple[tuple[MissReason, float], ...] = (
-        (MissReason.STAFF_REDEPLOYED, 0.35), (MissReason.STAFF_ABSENT, 0.2), (MissReason.CHILD_ABSENT, 0.3),
-        (MissReason.CHILD_DECLINED, 0.05), (MissReason.SCHOOL_CLOSURE, 0.05), (MissReason.OTHER, 0.05),
+        (MissReason.STAFF_REDEPLOYED, 0.35),
+        (MissReason.STAFF_ABSENT, 0.2),
+        (MissReason.CHILD_ABSENT, 0.3),
+        (MissReason.CHILD_DECLINED, 0.05),
+        (MissReason.SCHOOL_CLOSURE, 0.05),
+        (MissReason.OTHER, 0.05),
     )
     recorded_misses: float = 0.8
 
@@ -128,17 +155,39 @@ class _Sessions:
         self.rng = rng
         self.sessions: list[Session] = []
 
-    def add(self, line: ProvisionLine, day: date, status: SessionStatus, planned: int, delivered: int,
-            reason: MissReason | None, by: User, note: str = "") -> None:
+    def add(
+        self,
+        line: ProvisionLine,
+        day: date,
+        status: SessionStatus,
+        planned: int,
+        delivered: int,
+        reason: MissReason | None,
+        by: User,
+        note: str = "",
+    ) -> None:
         child = line.plan.child
         at = timezone.make_aware(datetime.combine(day, time(15, 30 + self.rng.randint(0, 25))))
-        self.sessions.append(Session(
-            local_authority_id=child.local_authority_id, child=child, line=line, date=day, status=status.value,
-            planned_minutes=planned, delivered_minutes=delivered, reason=reason.value if reason else "",
-            delivered_by=by if delivered else None, recorded_by=by, recorded_at=at, note=note,
-        ))
+        self.sessions.append(
+            Session(
+                local_authority_id=child.local_authority_id,
+                child=child,
+                line=line,
+                date=day,
+                status=status.value,
+                planned_minutes=planned,
+                delivered_minutes=delivered,
+                reason=reason.value if reason else "",
+                delivered_by=by if delivered else None,
+                recorded_by=by,
+                recorded_at=at,
+                note=note,
+            )
+        )
 
-    def follow(self, line: ProvisionLine, calendar, start: date, end: date, pattern: Pattern, by: User) -> None:  # type: ignore[no-untyped-def]
+    def follow(
+        self, line: ProvisionLine, calendar, start: date, end: date, pattern: Pattern, by: User
+    ) -> None:  # type: ignore[no-untyped-def]
         for day in _due_days(line, calendar, start, end):
             terms = terms_in_force(line.terms_history(), day)
             assert terms is not None
@@ -159,8 +208,13 @@ class _Sessions:
         AuditEvent.objects.bulk_create(
             [
                 AuditEvent(
-                    local_authority_id=s.local_authority_id, child=s.child, actor=s.recorded_by, at=s.recorded_at,
-                    action=AuditEvent.Action.CREATE, object_type="session", object_id=s.pk,
+                    local_authority_id=s.local_authority_id,
+                    child=s.child,
+                    actor=s.recorded_by,
+                    at=s.recorded_at,
+                    action=AuditEvent.Action.CREATE,
+                    object_type="session",
+                    object_id=s.pk,
                     summary=f"Session recorded: {s}",
                 )
                 for s in self.sessions
@@ -170,42 +224,157 @@ class _Sessions:
 
 
 FIRST_NAMES = [
-    "Amelia", "Harry", "Isla", "Noah", "Ava", "George", "Ivy", "Arthur", "Freya", "Muhammad", "Lily", "Leo",
-    "Sophia", "Jack", "Grace", "Oscar", "Evie", "Theo", "Poppy", "Alfie", "Aisha", "Finley", "Zara", "Jacob",
-    "Ruby", "Ethan", "Hannah", "Kai",
+    "Amelia",
+    "Harry",
+    "Isla",
+    "Noah",
+    "Ava",
+    "George",
+    "Ivy",
+    "Arthur",
+    "Freya",
+    "Muhammad",
+    "Lily",
+    "Leo",
+    "Sophia",
+    "Jack",
+    "Grace",
+    "Oscar",
+    "Evie",
+    "Theo",
+    "Poppy",
+    "Alfie",
+    "Aisha",
+    "Finley",
+    "Zara",
+    "Jacob",
+    "Ruby",
+    "Ethan",
+    "Hannah",
+    "Kai",
 ]
 LAST_NAMES = [
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
-    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Khan", "Wood", "Clarke",
-    "Hughes", "Edwards", "Turner", "Ali", "Cooper", "Hill", "Ward",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Khan",
+    "Wood",
+    "Clarke",
+    "Hughes",
+    "Edwards",
+    "Turner",
+    "Ali",
+    "Cooper",
+    "Hill",
+    "Ward",
 ]
 # (need, description, category, delivered by, qualification, group size, sessions, period, minutes)
 LINE_TEMPLATES = {
-    "SLCN": [("Talk Boost language group", "communication", "ta", "Trained in Talk Boost", 4, 3, "week", 30),
-             ("Speech and language therapy", "communication", "salt", "HCPC-registered SALT", 1, 6, "term", 45)],
-    "SPLD": [("Precision teaching for reading", "cognition", "ta", "", 1, 3, "week", 15),
-             ("Specialist teaching for dyslexia", "cognition", "specialist_teacher", "Level 7 SpLD", 1, 1, "week", 60)],
-    "ASD": [("Social communication group (LEGO-based therapy)", "communication", "ta", "", 3, 1, "week", 45),
-            ("Sensory circuit", "sensory_physical", "ta", "Trained by the OT", 1, 1, "day", 15)],
-    "SEMH": [("ELSA sessions", "semh", "ta", "ELSA-trained teaching assistant", 1, 1, "week", 30),
-             ("Nurture group", "semh", "teacher", "", 6, 2, "week", 60)],
-    "MLD": [("Numicon maths intervention", "cognition", "ta", "", 3, 3, "week", 20),
-            ("Pre-teaching of topic vocabulary", "cognition", "ta", "", 2, 2, "week", 20)],
-    "PD": [("Physiotherapy programme", "sensory_physical", "ta", "Trained by the physiotherapist", 1, 2, "week", 20),
-           ("Fine motor skills group", "sensory_physical", "ta", "", 4, 3, "week", 15)],
-    "HI": [("Pre-teaching of vocabulary", "communication", "ta", "", 1, 2, "week", 20),
-           ("Teacher of the Deaf visit", "sensory_physical", "specialist_teacher", "Qualified Teacher of the Deaf", 1, 3, "term", 60)],
+    "SLCN": [
+        ("Talk Boost language group", "communication", "ta", "Trained in Talk Boost", 4, 3, "week", 30),
+        ("Speech and language therapy", "communication", "salt", "HCPC-registered SALT", 1, 6, "term", 45),
+    ],
+    "SPLD": [
+        ("Precision teaching for reading", "cognition", "ta", "", 1, 3, "week", 15),
+        (
+            "Specialist teaching for dyslexia",
+            "cognition",
+            "specialist_teacher",
+            "Level 7 SpLD",
+            1,
+            1,
+            "week",
+            60,
+        ),
+    ],
+    "ASD": [
+        ("Social communication group (LEGO-based therapy)", "communication", "ta", "", 3, 1, "week", 45),
+        ("Sensory circuit", "sensory_physical", "ta", "Trained by the OT", 1, 1, "day", 15),
+    ],
+    "SEMH": [
+        ("ELSA sessions", "semh", "ta", "ELSA-trained teaching assistant", 1, 1, "week", 30),
+        ("Nurture group", "semh", "teacher", "", 6, 2, "week", 60),
+    ],
+    "MLD": [
+        ("Numicon maths intervention", "cognition", "ta", "", 3, 3, "week", 20),
+        ("Pre-teaching of topic vocabulary", "cognition", "ta", "", 2, 2, "week", 20),
+    ],
+    "PD": [
+        (
+            "Physiotherapy programme",
+            "sensory_physical",
+            "ta",
+            "Trained by the physiotherapist",
+            1,
+            2,
+            "week",
+            20,
+        ),
+        ("Fine motor skills group", "sensory_physical", "ta", "", 4, 3, "week", 15),
+    ],
+    "HI": [
+        ("Pre-teaching of vocabulary", "communication", "ta", "", 1, 2, "week", 20),
+        (
+            "Teacher of the Deaf visit",
+            "sensory_physical",
+            "specialist_teacher",
+            "Qualified Teacher of the Deaf",
+            1,
+            3,
+            "term",
+            60,
+        ),
+    ],
 }
 NEEDS = ["SLCN", "SLCN", "SPLD", "ASD", "ASD", "SEMH", "SEMH", "MLD", "PD", "HI"]
 
 
-def _line(plan: Plan, by: User, start: date, description: str, category: str, delivered_by: str, qualification: str,
-          group_size: int, sessions: int, period: str, minutes: int, **extra: object) -> ProvisionLine:
+def _line(
+    plan: Plan,
+    by: User,
+    start: date,
+    description: str,
+    category: str,
+    delivered_by: str,
+    qualification: str,
+    group_size: int,
+    sessions: int,
+    period: str,
+    minutes: int,
+    **extra: object,
+) -> ProvisionLine:
     line = plan_actions.add_line(
-        plan=plan, by=by, description=description, category=category, delivered_by=delivered_by,
-        qualification=qualification, group_size=group_size, sessions=sessions, period=period,
-        minutes_per_session=minutes, weekly_minutes=extra.get("weekly_minutes"), weekdays=extra.get("weekdays", []),
-        time_of_day=None, start_date=start, end_date=None, outcome=str(extra.get("outcome", "")),
+        plan=plan,
+        by=by,
+        description=description,
+        category=category,
+        delivered_by=delivered_by,
+        qualification=qualification,
+        group_size=group_size,
+        sessions=sessions,
+        period=period,
+        minutes_per_session=minutes,
+        weekly_minutes=extra.get("weekly_minutes"),
+        weekdays=extra.get("weekdays", []),
+        time_of_day=None,
+        start_date=start,
+        end_date=None,
+        outcome=str(extra.get("outcome", "")),
         funder=str(extra.get("funder", "school")),
     )
     # Keep the versions on the line, so laying out a year of sessions does not ask for them each day.
@@ -236,49 +405,137 @@ def load_demo(today: date, seed: int = 2013) -> None:
     # (a) The thread's boy: Year 1, nearly six, SEN Support with an IEP. The plan was shown in October and the
     # father found out in June: eight months, laid so that the story ends today.
     oliver = Child.objects.create(
-        school=school, first_name="Oliver", last_name="Bennett", year_group="1",
-        date_of_birth=today - timedelta(days=5 * 365 + 330), primary_need="SLCN", secondary_need="PD",
-        sen_status="K", upn="A990001000001",
+        school=school,
+        first_name="Oliver",
+        last_name="Bennett",
+        year_group="1",
+        date_of_birth=today - timedelta(days=5 * 365 + 330),
+        primary_need="SLCN",
+        secondary_need="PD",
+        sen_status="K",
+        upn="A990001000001",
     )
     dad = _user("parent@demo.test", "Daniel", "Bennett")
     Guardianship.objects.create(user=dad, child=oliver, relationship="Father")
     StaffAssignment.objects.create(user=ta, child=oliver)
     plan_start = today - timedelta(days=245)
-    plan = plan_actions.create_plan(child=oliver, by=senco, kind=PlanKind.SEN_SUPPORT.value, start_date=plan_start,
-                                    review_due=today + timedelta(days=21), status=Plan.Status.ACTIVE)
-    narrative = _line(plan, senco, plan_start, "Narrative Therapy (continued from Reception)", "communication", "ta",
-                      "Trained in Narrative Therapy", 4, 1, "week", 30,
-                      outcome="Oliver retells a short story in order using who, where, when and what happened")
-    motor = _line(plan, senco, plan_start, "Motor Skills programme", "sensory_physical", "ta", "", 1, 2, "week", 30,
-                  outcome="Oliver uses scissors and forms letters correctly")
+    plan = plan_actions.create_plan(
+        child=oliver,
+        by=senco,
+        kind=PlanKind.SEN_SUPPORT.value,
+        start_date=plan_start,
+        review_due=today + timedelta(days=21),
+        status=Plan.Status.ACTIVE,
+    )
+    narrative = _line(
+        plan,
+        senco,
+        plan_start,
+        "Narrative Therapy (continued from Reception)",
+        "communication",
+        "ta",
+        "Trained in Narrative Therapy",
+        4,
+        1,
+        "week",
+        30,
+        outcome="Oliver retells a short story in order using who, where, when and what happened",
+    )
+    motor = _line(
+        plan,
+        senco,
+        plan_start,
+        "Motor Skills programme",
+        "sensory_physical",
+        "ta",
+        "",
+        1,
+        2,
+        "week",
+        30,
+        outcome="Oliver uses scissors and forms letters correctly",
+    )
     sessions.follow(narrative, calendar, plan_start, today, Pattern(delivered=0.88, recorded_misses=1.0), ta)
     motor_days = list(_due_days(motor, calendar, plan_start, today))
     sessions.add(motor, motor_days[2], SessionStatus.DELIVERED, 30, 30, None, ta)
     for day in motor_days[3:7]:
-        sessions.add(motor, day, SessionStatus.NOT_DELIVERED, 30, 0, MissReason.STAFF_REDEPLOYED, ta,
-                     note="Covering Year 2 while their TA is off")
+        sessions.add(
+            motor,
+            day,
+            SessionStatus.NOT_DELIVERED,
+            30,
+            0,
+            MissReason.STAFF_REDEPLOYED,
+            ta,
+            note="Covering Year 2 while their TA is off",
+        )
     # After those few entries nothing more was recorded: the gap the father found.
 
     # (b) An EHC plan for 20 hours a week of 1:1 support, the TA often redeployed to groups and cover.
     maya = Child.objects.create(
-        school=school, first_name="Maya", last_name="Okafor", year_group="5",
-        date_of_birth=today - timedelta(days=9 * 365 + 200), primary_need="ASD", secondary_need="SLCN",
-        sen_status="E", upn="A990001000002",
+        school=school,
+        first_name="Maya",
+        last_name="Okafor",
+        year_group="5",
+        date_of_birth=today - timedelta(days=9 * 365 + 200),
+        primary_need="ASD",
+        secondary_need="SLCN",
+        sen_status="E",
+        upn="A990001000002",
     )
     mum = _user("ehcp.parent@demo.test", "Grace", "Okafor")
     Guardianship.objects.create(user=mum, child=maya, relationship="Mother")
     StaffAssignment.objects.create(user=ta, child=maya)
     ehcp_start = today - timedelta(days=300)
-    ehcp = plan_actions.create_plan(child=maya, by=senco, kind=PlanKind.EHC_PLAN.value, start_date=ehcp_start,
-                                    review_due=ehcp_start + timedelta(days=365), status=Plan.Status.ACTIVE)
-    support = _line(ehcp, senco, ehcp_start, "1:1 teaching assistant support in class", "communication", "ta",
-                    "Trained in autism awareness (Level 2)", 1, 1, "day", 240, weekly_minutes=1200, funder="la",
-                    outcome="Maya takes part in whole-class learning with an adult to help her regulate")
-    salt = _line(ehcp, senco, ehcp_start, "Speech and language therapy", "communication", "salt",
-                 "HCPC-registered speech and language therapist", 1, 1, "week", 30, funder="la",
-                 outcome="Maya uses a visual timetable to plan and talk about her day")
-    redeployed = Pattern(delivered=0.55, part=0.3, recorded_misses=1.0, reasons=(
-        (MissReason.STAFF_REDEPLOYED, 0.7), (MissReason.STAFF_ABSENT, 0.1), (MissReason.CHILD_ABSENT, 0.2)))
+    ehcp = plan_actions.create_plan(
+        child=maya,
+        by=senco,
+        kind=PlanKind.EHC_PLAN.value,
+        start_date=ehcp_start,
+        review_due=ehcp_start + timedelta(days=365),
+        status=Plan.Status.ACTIVE,
+    )
+    support = _line(
+        ehcp,
+        senco,
+        ehcp_start,
+        "1:1 teaching assistant support in class",
+        "communication",
+        "ta",
+        "Trained in autism awareness (Level 2)",
+        1,
+        1,
+        "day",
+        240,
+        weekly_minutes=1200,
+        funder="la",
+        outcome="Maya takes part in whole-class learning with an adult to help her regulate",
+    )
+    salt = _line(
+        ehcp,
+        senco,
+        ehcp_start,
+        "Speech and language therapy",
+        "communication",
+        "salt",
+        "HCPC-registered speech and language therapist",
+        1,
+        1,
+        "week",
+        30,
+        funder="la",
+        outcome="Maya uses a visual timetable to plan and talk about her day",
+    )
+    redeployed = Pattern(
+        delivered=0.55,
+        part=0.3,
+        recorded_misses=1.0,
+        reasons=(
+            (MissReason.STAFF_REDEPLOYED, 0.7),
+            (MissReason.STAFF_ABSENT, 0.1),
+            (MissReason.CHILD_ABSENT, 0.2),
+        ),
+    )
     sessions.follow(support, calendar, ehcp_start, today, redeployed, ta)
     sessions.follow(salt, calendar, ehcp_start, today, Pattern(delivered=0.8), senco)
 
@@ -289,21 +546,31 @@ def load_demo(today: date, seed: int = 2013) -> None:
         year = rng.randint(0, 6)
         ehc = index % 7 == 0
         child = Child.objects.create(
-            school=school, first_name=FIRST_NAMES[index], last_name=LAST_NAMES[index],
+            school=school,
+            first_name=FIRST_NAMES[index],
+            last_name=LAST_NAMES[index],
             year_group="R" if year == 0 else str(year),
             date_of_birth=today - timedelta(days=(year + 5) * 365 - rng.randint(0, 360)),
-            primary_need=need, secondary_need=rng.choice(["", "", "SEMH", "SPLD"]),
+            primary_need=need,
+            secondary_need=rng.choice(["", "", "SEMH", "SPLD"]),
             sen_status="E" if ehc else "K",
         )
         if index < 4:
             StaffAssignment.objects.create(user=ta, child=child)
         start = max(year_start, today - timedelta(days=rng.randint(120, 420)))
         child_plan = plan_actions.create_plan(
-            child=child, by=senco, kind=(PlanKind.EHC_PLAN if ehc else PlanKind.SEN_SUPPORT).value,
-            start_date=start, review_due=start + timedelta(days=365 if ehc else 120), status=Plan.Status.ACTIVE,
+            child=child,
+            by=senco,
+            kind=(PlanKind.EHC_PLAN if ehc else PlanKind.SEN_SUPPORT).value,
+            start_date=start,
+            review_due=start + timedelta(days=365 if ehc else 120),
+            status=Plan.Status.ACTIVE,
         )
-        pattern = Pattern(delivered=rng.choice([0.97, 0.93, 0.9, 0.85, 0.8, 0.7, 0.55]),
-                          part=0.03, recorded_misses=rng.choice([1.0, 0.9, 0.6]))
+        pattern = Pattern(
+            delivered=rng.choice([0.97, 0.93, 0.9, 0.85, 0.8, 0.7, 0.55]),
+            part=0.03,
+            recorded_misses=rng.choice([1.0, 0.9, 0.6]),
+        )
         for template in LINE_TEMPLATES.get(need, LINE_TEMPLATES["MLD"]):
             line = _line(child_plan, senco, start, *template)
             sessions.follow(line, calendar, start, today, pattern, ta if index < 4 else senco)
@@ -311,12 +578,22 @@ def load_demo(today: date, seed: int = 2013) -> None:
     # A few children at the second school, so the authority sees more than one school.
     for index in range(5):
         child = Child.objects.create(
-            school=other, first_name=FIRST_NAMES[-index - 1], last_name=LAST_NAMES[index + 3], year_group="3",
-            date_of_birth=today - timedelta(days=8 * 365), primary_need="SPLD", sen_status="K",
+            school=other,
+            first_name=FIRST_NAMES[-index - 1],
+            last_name=LAST_NAMES[index + 3],
+            year_group="3",
+            date_of_birth=today - timedelta(days=8 * 365),
+            primary_need="SPLD",
+            sen_status="K",
         )
         start = today - timedelta(days=150)
-        child_plan = plan_actions.create_plan(child=child, by=other_senco, kind=PlanKind.SEN_SUPPORT.value,
-                                              start_date=start, review_due=start + timedelta(days=120))
+        child_plan = plan_actions.create_plan(
+            child=child,
+            by=other_senco,
+            kind=PlanKind.SEN_SUPPORT.value,
+            start_date=start,
+            review_due=start + timedelta(days=120),
+        )
         for template in LINE_TEMPLATES["SPLD"]:
             line = _line(child_plan, other_senco, start, *template)
             sessions.follow(line, other.calendar(), start, today, Pattern(delivered=0.9), other_senco)

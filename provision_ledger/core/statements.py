@@ -99,10 +99,12 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
     """Every child of the school with their plan and this year's delivery, worst first."""
     calendar = school.calendar()
     windows = [w for w in reporting_windows(calendar, today) if w.key == "year"]
-    children = list(children.filter(school=school).order_by("last_name", "first_name"))
+    pupils = list(children.filter(school=school).order_by("last_name", "first_name"))
     plans = {
         p.child_id: p
-        for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE).order_by("child_id", "start_date")
+        for p in Plan.objects.filter(child__in=pupils, status=Plan.Status.ACTIVE).order_by(
+            "child_id", "start_date"
+        )
     }
     lines = list(live_lines(list(plans.values())))
     reports = line_reports(lines, school, calendar, windows)
@@ -110,8 +112,10 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
     for report in reports:
         by_plan.setdefault(report.line.plan_id, []).append(report)
     summaries = [
-        ChildSummary(child=c, plan=plans.get(c.pk), reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else [])
-        for c in children
+        ChildSummary(
+            child=c, plan=plans.get(c.pk), reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else []
+        )
+        for c in pupils
     ]
     summaries.sort(key=lambda s: (-s.worst_status.severity, s.percent if s.percent is not None else 101))
     return summaries

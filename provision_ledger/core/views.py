@@ -28,7 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
     children = list(access.children_for(user))
     if len(children) == 1:
         return redirect("child-detail", child_id=children[0].pk)
-    return render(request, "core/my_children.html", {"children": children, "schools": access.schools_for(user)})
+    return render(
+        request, "core/my_children.html", {"children": children, "schools": access.schools_for(user)}
+    )
 
 
 def la_overview(request: HttpRequest) -> HttpResponse:
@@ -47,8 +49,12 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
     return render(
         request,
         "core/school_overview.html",
-        {"school": school, "summaries": summaries, "today": today,
-         "can_manage": school.pk in access.scope_for(user).senco_school_ids},
+        {
+            "school": school,
+            "summaries": summaries,
+            "today": today,
+            "can_manage": school.pk in access.scope_for(user).senco_school_ids,
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""Recording, voiding and correcting sessions. Nothing recorded is deleted; each write leaves an audit event."""
+"""Recording, voiding and correcting sessions. Nothing is deleted; each write leaves an audit event."""
 
 from __future__ import annotations
 
@@ -95,8 +95,12 @@ def _save(session: Session, by: User, summary: str) -> Session:
     session.full_clean()
     session.save()
     record_event(
-        actor=by, child=session.child, action=AuditEvent.Action.CREATE, obj=session,
-        summary=summary, after=snapshot(session),
+        actor=by,
+        child=session.child,
+        action=AuditEvent.Action.CREATE,
+        obj=session,
+        summary=summary,
+        after=snapshot(session),
     )
     return session
 
@@ -124,8 +128,15 @@ def record_sessions(entries: Sequence[SessionEntry], *, by: User, today: date | 
 
 @transaction.atomic
 def record_group_session(
-    lines: Sequence[ProvisionLine], *, day: date, status: SessionStatus, by: User,
-    delivered_minutes: int | None = None, reason: str = "", note: str = "", today: date | None = None,
+    lines: Sequence[ProvisionLine],
+    *,
+    day: date,
+    status: SessionStatus,
+    by: User,
+    delivered_minutes: int | None = None,
+    reason: str = "",
+    note: str = "",
+    today: date | None = None,
 ) -> list[Session]:
     """One group session, recorded once for every child in it, tied together by a shared reference."""
     group_ref = uuid.uuid4()
@@ -148,8 +159,14 @@ def void_session(session: Session, *, by: User, reason: str) -> Session:
     session.voided_at, session.voided_by, session.void_reason = timezone.now(), by, reason
     session.save(update_fields=["voided_at", "voided_by", "void_reason"])
     record_event(
-        actor=by, child=session.child, action=AuditEvent.Action.VOID, obj=session,
-        summary=f"Session voided: {session}", before=before, after=snapshot(session), reason=reason,
+        actor=by,
+        child=session.child,
+        action=AuditEvent.Action.VOID,
+        obj=session,
+        summary=f"Session voided: {session}",
+        before=before,
+        after=snapshot(session),
+        reason=reason,
     )
     return session
 

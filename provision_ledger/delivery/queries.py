@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Aggregate, Count, F, Q, Sum
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import School
@@ -34,7 +35,7 @@ def totals_by_line(
     line_ids = list(line_ids)
     if not line_ids or not windows:
         return {}
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for w in windows:
         in_window = Q(date__gte=w.start, date__lte=w.end)
         aggregates[f"{w.key}__sessions"] = Count("id", filter=in_window & Q(status__in=DELIVERED_STATUSES))
@@ -50,7 +51,8 @@ def totals_by_line(
     sessions: dict[tuple[int, str], int] = defaultdict(int)
     delivered: dict[tuple[int, str], int] = defaultdict(int)
     missed: dict[tuple[int, str], dict[MissReason, int]] = defaultdict(dict)
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)  # keys are built from window names, not a fixed TypedDict
         for w in windows:
             key = (row["line_id"], w.key)
             sessions[key] += row[f"{w.key}__sessions"] or 0

@@ -76,9 +76,7 @@ def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
         schools.setdefault(school.pk, school)
     for pk, school in schools.items():
         calendars[pk] = school.calendar()
-    earliest = min(
-        (c.academic_year_bounds(day)[0] for c in calendars.values()), default=day
-    )
+    earliest = min((c.academic_year_bounds(day)[0] for c in calendars.values()), default=day)
     entries: dict[int, list[Session]] = defaultdict(list)
     for session in Session.objects.current().filter(line__in=lines, date__gte=earliest, date__lte=day):
         entries[session.line_id].append(session)

@@ -29,7 +29,9 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     line = access.get_line(user, line_id)
     child = line.plan.child
     scope = access.scope_for(user)
-    sessions = Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
+    sessions = (
+        Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
+    )
     return render(
         request,
         "delivery/line_detail.html",
@@ -68,8 +70,11 @@ def session_create(request: HttpRequest, line_id: int) -> HttpResponse:
         else:
             messages.success(request, "Session recorded.")
             return redirect("line-detail", line_id=line.pk)
-    return render(request, "delivery/session_form.html", {"form": form, "line": line, "child": line.plan.child,
-                                                          "title": "Record a session"})
+    return render(
+        request,
+        "delivery/session_form.html",
+        {"form": form, "line": line, "child": line.plan.child, "title": "Record a session"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,21 +89,31 @@ def session_void(request: HttpRequest, session_id: int) -> HttpResponse:
             _apply(form, error)
         else:
             return redirect("line-detail", line_id=session.line_id)
-    return render(request, "core/void_form.html", {"form": form, "child": session.child,
-                                                   "title": f"Void the entry: {session}"})
+    return render(
+        request,
+        "core/void_form.html",
+        {"form": form, "child": session.child, "title": f"Void the entry: {session}"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
     user = _user(request)
     session = access.get_session(user, session_id, Need.LOG)
-    initial = {"date": session.date, "status": session.status, "delivered_minutes": session.delivered_minutes,
-               "reason": session.reason, "note": session.note}
+    initial = {
+        "date": session.date,
+        "status": session.status,
+        "delivered_minutes": session.delivered_minutes,
+        "reason": session.reason,
+        "note": session.note,
+    }
     form = CorrectSessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.correct_session(
-                session, _entry(session.line, form.cleaned_data), by=user,
+                session,
+                _entry(session.line, form.cleaned_data),
+                by=user,
                 reason=form.cleaned_data["correction_reason"],
             )
         except ValidationError as error:
@@ -106,8 +121,11 @@ def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "Entry corrected. The old entry is kept, marked void.")
             return redirect("line-detail", line_id=session.line_id)
-    return render(request, "delivery/session_form.html", {"form": form, "line": session.line,
-                                                          "child": session.child, "title": "Correct an entry"})
+    return render(
+        request,
+        "delivery/session_form.html",
+        {"form": form, "line": session.line, "child": session.child, "title": "Correct an entry"},
+    )
 
 
 def _register_day(request: HttpRequest) -> date:
@@ -128,9 +146,15 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "delivery/register.html",
-        {"day": day, "due": register_day.due, "recorded": register_day.recorded,
-         "is_school_day": register_day.is_school_day, "reasons": list(MissReason),
-         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1) if day < today else None},
+        {
+            "day": day,
+            "due": register_day.due,
+            "recorded": register_day.recorded,
+            "is_school_day": register_day.is_school_day,
+            "reasons": list(MissReason),
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1) if day < today else None,
+        },
     )
 
 
@@ -146,13 +170,22 @@ def register_record(request: HttpRequest) -> HttpResponse:
     try:
         for line_id in line_ids:
             line = access.get_line(user, int(line_id), Need.LOG)
-            entries.append(SessionEntry(
-                line=line, date=day, status=SessionStatus(status),
-                delivered_minutes=int(minutes) if minutes else None, reason=request.POST.get("reason", ""),
-            ))
+            entries.append(
+                SessionEntry(
+                    line=line,
+                    date=day,
+                    status=SessionStatus(status),
+                    delivered_minutes=int(minutes) if minutes else None,
+                    reason=request.POST.get("reason", ""),
+                )
+            )
         actions.record_sessions(entries, by=user)
     except (ValidationError, ValueError) as error:
-        text = "; ".join(error.messages) if isinstance(error, ValidationError) else "That entry was not understood."
+        text = (
+            "; ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else "That entry was not understood."
+        )
         messages.error(request, f"Nothing was recorded: {text}")
     else:
         count = len(entries)

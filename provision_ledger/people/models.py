@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -36,13 +35,13 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person who signs in with their email address."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[var-annotated]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -50,7 +49,10 @@ class User(AbstractUser):
 
 class LocalAuthority(models.Model):
     code = models.CharField(
-        "LA code", max_length=3, unique=True, validators=[RegexValidator(r"^\d{3}$", "Use the 3-digit DfE LA code")]
+        "LA code",
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^\d{3}$", "Use the 3-digit DfE LA code")],
     )
     name = models.CharField(max_length=200)
 
@@ -102,7 +104,9 @@ class School(models.Model):
     def thresholds(self) -> Thresholds:
         from fractions import Fraction
 
-        return Thresholds(on_track=Fraction(self.on_track_percent, 100), at_risk=Fraction(self.at_risk_percent, 100))
+        return Thresholds(
+            on_track=Fraction(self.on_track_percent, 100), at_risk=Fraction(self.at_risk_percent, 100)
+        )
 
     def calendar(self) -> SchoolCalendar:
         """Build the school's calendar from its terms and non-teaching days (two queries)."""
@@ -135,7 +139,9 @@ class SchoolTerm(models.Model):
     class Meta:
         ordering = ["school", "start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="term_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,7 +160,9 @@ class NonTeachingDay(models.Model):
 
     class Meta:
         ordering = ["school", "date"]
-        constraints = [models.UniqueConstraint(fields=["school", "date"], name="one_non_teaching_day_per_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "date"], name="one_non_teaching_day_per_date")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d %b %Y}"
@@ -205,7 +213,9 @@ class Child(models.Model):
         "UPN",
         max_length=13,
         blank=True,
-        validators=[RegexValidator(r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is a letter, 11 digits and a digit or letter")],
+        validators=[
+            RegexValidator(r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is a letter, 11 digits and a digit or letter")
+        ],
     )
     primary_need = models.CharField(max_length=4, choices=Need.choices)
     secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
@@ -219,18 +229,14 @@ class Child(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The authority key is the school's, carried on every large table so it can be sharded by authority.
+        self.local_authority_id = self.school.local_authority_id
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    def age_on(self, day: date) -> int:
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - before_birthday
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The authority key is the school's, carried on every large table so it can be distributed by authority.
-        self.local_authority_id = self.school.local_authority_id
-        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):
@@ -253,7 +259,9 @@ class Membership(models.Model):
                 name="membership_scope_matches_role",
                 condition=(
                     models.Q(role="la_officer", local_authority__isnull=False, school__isnull=True)
-                    | models.Q(role__in=["senco", "staff"], school__isnull=False, local_authority__isnull=True)
+                    | models.Q(
+                        role__in=["senco", "staff"], school__isnull=False, local_authority__isnull=True
+                    )
                 ),
             ),
         ]

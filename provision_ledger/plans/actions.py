@@ -39,7 +39,11 @@ def create_plan(*, child: Child, by: User, **fields: Any) -> Plan:
     plan.full_clean()
     plan.save()
     record_event(
-        actor=by, child=child, action=AuditEvent.Action.CREATE, obj=plan, summary=f"Plan created: {plan}",
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CREATE,
+        obj=plan,
+        summary=f"Plan created: {plan}",
         after=snapshot(plan),
     )
     return plan
@@ -55,19 +59,28 @@ def update_plan(*, plan: Plan, by: User, **fields: Any) -> Plan:
     after = snapshot(plan)
     if after != before:
         record_event(
-            actor=by, child=plan.child, action=AuditEvent.Action.CHANGE, obj=plan, summary=f"Plan changed: {plan}",
-            before=before, after=after,
+            actor=by,
+            child=plan.child,
+            action=AuditEvent.Action.CHANGE,
+            obj=plan,
+            summary=f"Plan changed: {plan}",
+            before=before,
+            after=after,
         )
     return plan
 
 
 def _check_line_dates(plan: Plan, version: LineVersion) -> None:
     if version.start_date < plan.start_date:
-        raise ValidationError({"start_date": f"The line cannot start before the plan does ({plan.start_date:%-d %B %Y})."})
+        raise ValidationError(
+            {"start_date": f"The line cannot start before the plan does ({plan.start_date:%-d %B %Y})."}
+        )
     if version.weekly_minutes is None and version.minutes_per_session > plan.child.school.school_day_minutes:
         raise ValidationError(
-            {"minutes_per_session": f"A session cannot be longer than the school day "
-             f"({plan.child.school.school_day_minutes} minutes)."}
+            {
+                "minutes_per_session": f"A session cannot be longer than the school day "
+                f"({plan.child.school.school_day_minutes} minutes)."
+            }
         )
 
 
@@ -79,7 +92,10 @@ def add_line(*, plan: Plan, by: User, **terms: Any) -> ProvisionLine:
     _check_line_dates(plan, version)
     version.save()
     record_event(
-        actor=by, child=plan.child, action=AuditEvent.Action.CREATE, obj=line,
+        actor=by,
+        child=plan.child,
+        action=AuditEvent.Action.CREATE,
+        obj=line,
         summary=f"Provision line added: {version.description} ({version.promise})",
         after=snapshot(version, exclude=("line", "created_by")),
     )
@@ -88,7 +104,13 @@ def add_line(*, plan: Plan, by: User, **terms: Any) -> ProvisionLine:
 
 @transaction.atomic
 def amend_line(
-    *, line: ProvisionLine, by: User, effective_from: date, reason: str, today: date | None = None, **terms: Any
+    *,
+    line: ProvisionLine,
+    by: User,
+    effective_from: date,
+    reason: str,
+    today: date | None = None,
+    **terms: Any,
 ) -> LineVersion:
     """Add a version of the line's terms from `effective_from`; what came before is left as it was.
 
@@ -99,7 +121,9 @@ def amend_line(
     assert current is not None
     errors = {}
     if effective_from < today:
-        errors["effective_from"] = "An amendment cannot take effect in the past: choose today or a later date."
+        errors["effective_from"] = (
+            "An amendment cannot take effect in the past: choose today or a later date."
+        )
     elif effective_from <= current.effective_from:
         errors["effective_from"] = (
             f"The current terms took effect on {current.effective_from:%-d %B %Y}: choose a later date."
@@ -108,12 +132,17 @@ def amend_line(
         errors["reason"] = "Say why the line is being amended."
     if errors:
         raise ValidationError(errors)
-    version = LineVersion(line=line, effective_from=effective_from, change_reason=reason, created_by=by, **terms)
+    version = LineVersion(
+        line=line, effective_from=effective_from, change_reason=reason, created_by=by, **terms
+    )
     version.full_clean()
     _check_line_dates(line.plan, version)
     version.save()
     record_event(
-        actor=by, child=line.plan.child, action=AuditEvent.Action.CHANGE, obj=line,
+        actor=by,
+        child=line.plan.child,
+        action=AuditEvent.Action.CHANGE,
+        obj=line,
         summary=f"Provision line amended from {effective_from:%-d %B %Y}: {version.description}",
         before=snapshot(current, exclude=("line", "created_by")),
         after=snapshot(version, exclude=("line", "created_by")),
@@ -133,7 +162,13 @@ def void_line(*, line: ProvisionLine, by: User, reason: str) -> ProvisionLine:
     line.voided_at, line.voided_by, line.void_reason = timezone.now(), by, reason
     line.save(update_fields=["voided_at", "voided_by", "void_reason"])
     record_event(
-        actor=by, child=line.plan.child, action=AuditEvent.Action.VOID, obj=line,
-        summary=f"Provision line voided: {line}", before=before, after=snapshot(line), reason=reason,
+        actor=by,
+        child=line.plan.child,
+        action=AuditEvent.Action.VOID,
+        obj=line,
+        summary=f"Provision line voided: {line}",
+        before=before,
+        after=snapshot(line),
+        reason=reason,
     )
     return line

@@ -6,7 +6,6 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from provision_ledger.core.forms import GovukFormMixin
-
 from provision_ledger.plans.models import WEEKDAY_CHOICES, LineVersion, Plan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,7 +15,12 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["kind", "start_date", "review_due", "status"]
-        widgets = {"kind": forms.RadioSelect, "start_date": DATE, "review_due": DATE, "status": forms.RadioSelect}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "start_date": DATE,
+            "review_due": DATE,
+            "status": forms.RadioSelect,
+        }
         labels = {"kind": "Kind of plan", "review_due": "Review due by"}
 
     def clean(self) -> dict[str, Any]:
@@ -48,8 +52,20 @@ class LineForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = LineVersion
         fields = [
-            "description", "category", "delivered_by", "qualification", "group_size", "sessions", "period",
-            "minutes_per_session", "weekdays", "time_of_day", "start_date", "end_date", "outcome", "funder",
+            "description",
+            "category",
+            "delivered_by",
+            "qualification",
+            "group_size",
+            "sessions",
+            "period",
+            "minutes_per_session",
+            "weekdays",
+            "time_of_day",
+            "start_date",
+            "end_date",
+            "outcome",
+            "funder",
         ]
         widgets = {
             "start_date": DATE,
@@ -88,7 +104,9 @@ class LineForm(GovukFormMixin, forms.ModelForm):
             # In-class support is logged as one entry a day, a fifth of the weekly hours.
             data["minutes_per_session"] = round(hours * 60 / 5)
         elif "minutes_per_session" not in self.errors and not data.get("minutes_per_session"):
-            self.add_error("minutes_per_session", "Enter the minutes each session lasts, or the hours a week.")
+            self.add_error(
+                "minutes_per_session", "Enter the minutes each session lasts, or the hours a week."
+            )
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end date must be on or after the start date.")

@@ -122,10 +122,14 @@ class LineVersion(models.Model):
 
     line = models.ForeignKey(ProvisionLine, on_delete=models.PROTECT, related_name="versions")
     effective_from = models.DateField()
-    description = models.CharField(max_length=300, help_text='What is provided, e.g. "Motor Skills programme"')
+    description = models.CharField(
+        max_length=300, help_text='What is provided, e.g. "Motor Skills programme"'
+    )
     category = models.CharField(max_length=20, choices=Category.choices)
     delivered_by = models.CharField(max_length=20, choices=DeliveredBy.choices)
-    qualification = models.CharField(max_length=200, blank=True, help_text="Training or qualification required")
+    qualification = models.CharField(
+        max_length=200, blank=True, help_text="Training or qualification required"
+    )
     group_size = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text="1 for one-to-one"
     )
@@ -172,7 +176,7 @@ class LineVersion(models.Model):
 
     @property
     def promise(self) -> str:
-        """The promise in plain English, e.g. "2 sessions of 30 minutes a week, 1:1, with a teaching assistant"."""
+        """The promise in plain English: "2 sessions of 30 minutes a week, one-to-one, with a TA"."""
         who = self.get_delivered_by_display().lower()
         ratio = "one-to-one" if self.group_size == 1 else f"in a group of {self.group_size}"
         if self.weekly_minutes:
@@ -181,4 +185,8 @@ class LineVersion(models.Model):
         else:
             plural = "session" if self.sessions == 1 else "sessions"
             amount = f"{self.sessions} {plural} of {self.minutes_per_session} minutes a {self.period}"
-        return f"{amount}, {ratio}, with a {who}" if who[0] not in "aeiou" else f"{amount}, {ratio}, with an {who}"
+        return (
+            f"{amount}, {ratio}, with a {who}"
+            if who[0] not in "aeiou"
+            else f"{amount}, {ratio}, with an {who}"
+        )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from provision_ledger.plans import actions
 from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm, VoidForm
 
 
-def _apply(form: Form, error: ValidationError) -> None:
+def _apply(form: BaseForm, error: ValidationError) -> None:
     """Show an action's refusal on the form, by field where it names one."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
@@ -51,7 +51,9 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             _apply(form, error)
         else:
             return redirect("child-detail", child_id=plan.child_id)
-    return render(request, "plans/plan_form.html", {"form": form, "child": plan.child, "title": "Change plan"})
+    return render(
+        request, "plans/plan_form.html", {"form": form, "child": plan.child, "title": "Change plan"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,8 +70,11 @@ def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
             if "add_another" in request.POST:
                 return redirect("line-create", plan_id=plan.pk)
             return redirect("child-detail", child_id=plan.child_id)
-    return render(request, "plans/line_form.html", {"form": form, "plan": plan, "child": plan.child,
-                                                    "title": "Add a provision line"})
+    return render(
+        request,
+        "plans/line_form.html",
+        {"form": form, "plan": plan, "child": plan.child, "title": "Add a provision line"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,15 +86,27 @@ def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.amend_line(
-                line=line, by=user, effective_from=form.cleaned_data["effective_from"],
-                reason=form.cleaned_data["reason"], **form.terms(),
+                line=line,
+                by=user,
+                effective_from=form.cleaned_data["effective_from"],
+                reason=form.cleaned_data["reason"],
+                **form.terms(),
             )
         except ValidationError as error:
             _apply(form, error)
         else:
             return redirect("child-detail", child_id=line.plan.child_id)
-    return render(request, "plans/line_form.html", {"form": form, "plan": line.plan, "child": line.plan.child,
-                                                    "line": line, "title": f"Amend: {current}"})
+    return render(
+        request,
+        "plans/line_form.html",
+        {
+            "form": form,
+            "plan": line.plan,
+            "child": line.plan.child,
+            "line": line,
+            "title": f"Amend: {current}",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,5 +121,8 @@ def line_void(request: HttpRequest, line_id: int) -> HttpResponse:
             _apply(form, error)
         else:
             return redirect("child-detail", child_id=line.plan.child_id)
-    return render(request, "core/void_form.html", {"form": form, "child": line.plan.child,
-                                                   "title": f"Void the line: {line}"})
+    return render(
+        request,
+        "core/void_form.html",
+        {"form": form, "child": line.plan.child, "title": f"Void the line: {line}"},
+    )

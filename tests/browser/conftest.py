@@ -21,9 +21,10 @@ def sign_in(page: Page, live_server):
 
 
 def axe_violations(page: Page) -> list[str]:
-    """Run axe-core in the page against WCAG 2.2 A and AA; return each violation with the elements at fault."""
+    """Run axe-core against WCAG 2.2 A and AA; return each violation with the elements at fault."""
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
-        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}))
+        """async () => (await axe.run(document,
+                {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}))
             .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
     )

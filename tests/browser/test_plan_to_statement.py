@@ -1,4 +1,4 @@
-"""In Chromium: a SENCO writes a plan with two lines, a TA logs a week with one miss, the child page adds up."""
+"""In Chromium: a SENCO writes a plan, a TA logs a week with one miss, and the child page adds it up."""
 
 from __future__ import annotations
 
@@ -27,10 +27,14 @@ def _last_full_school_week(school: School, today: date) -> date:
 @pytest.fixture
 def school():
     today = timezone.localdate()
-    return make_school(terms=[("Test term", today - timedelta(days=70), today + timedelta(days=30), None, None)])
+    return make_school(
+        terms=[("Test term", today - timedelta(days=70), today + timedelta(days=30), None, None)]
+    )
 
 
-def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(page: Page, live_server, sign_in, school):
+def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(
+    page: Page, live_server, sign_in, school
+):
     senco = make_senco(school, email="senco@school.test")
     child = make_child(school, first_name="Oliver", last_name="Bennett")
     make_staff(school, child, email="ta@school.test")
@@ -66,11 +70,13 @@ def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(page
     expect(page.get_by_role("heading", name="Oliver Bennett")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
-    # The TA logs the week from the register: Motor Skills once delivered and once missed, Narrative delivered.
+    # The TA logs the week: Motor Skills delivered once and missed once; Narrative delivered.
     sign_in("ta@school.test")
     page.goto(f"{live_server.url}/today/?date={monday.isoformat()}")
     assert axe_violations(page) == []
-    motor = page.get_by_test_id(f"due-{child.plans.get().lines.get(versions__description='Motor Skills programme').pk}")
+    motor = page.get_by_test_id(
+        f"due-{child.plans.get().lines.get(versions__description='Motor Skills programme').pk}"
+    )
     expect(motor).to_contain_text("2 still due this week")
     motor.get_by_role("button", name="Delivered").click()
     narrative = page.locator(".pl-register-row", has_text="Narrative Therapy")
@@ -98,7 +104,10 @@ def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(page
     expect(narrative_row).to_contain_text("On track")
     tuesday = monday + timedelta(days=1)
     page.get_by_text("1 session missed or cut short since the plan started").click()
-    expect(page.get_by_text(
-        f"{tuesday:%A} {tuesday.day} {tuesday:%B}: not delivered, 30 minutes missed – Staff redeployed to other duties"
-    )).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"{tuesday:%A} {tuesday.day} {tuesday:%B}: not delivered, 30 minutes missed – "
+            "Staff redeployed to other duties"
+        )
+    ).to_be_visible()
     assert axe_violations(page) == []
