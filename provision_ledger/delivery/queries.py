@@ -76,8 +76,9 @@ class LineReport:
     assessments: Mapping[str, LineAssessment]  # by window key
 
     @property
-    def worst(self) -> LineAssessment:
-        return max(self.assessments.values(), key=lambda a: a.status.severity)
+    def overall(self) -> LineAssessment:
+        """The assessment over the longest window, which is the last one asked for."""
+        return list(self.assessments.values())[-1]
 
 
 def line_reports(

@@ -28,6 +28,9 @@ def reporting_windows(calendar: SchoolCalendar, today: date, since: date | None 
         term = max(started, key=lambda t: t.start)
         halves = [h for h in term.halves() if h[0] <= today]
         half_start, half_end = halves[-1]
+        # A half-term "starts" on its first school day, not the Saturday after the break.
+        first_days = calendar.school_days(half_start, min(half_end, today))
+        half_start = first_days[0] if first_days else half_start
         windows.append(Window("half_term", "This half-term", half_start, min(half_end, today)))
         windows.append(Window("term", f"{term.name} term", term.start, min(term.end, today)))
     windows.append(Window("year", "This school year", year_start, today))
