@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from provision_ledger.core.demo import english_terms
+from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery.actions import SessionEntry, record_session
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import (
@@ -15,7 +15,6 @@ from provision_ledger.people.models import (
     Membership,
     Role,
     School,
-    SchoolTerm,
     StaffAssignment,
     User,
 )
@@ -37,16 +36,7 @@ def make_school(
     """A school with the typical English terms of the given years, or exactly the `terms` given."""
     n = next(_counter)
     school = School.objects.create(urn=f"{100000 + n}", name=name, local_authority=la or make_la())
-    all_terms = terms if terms is not None else [t for year in years for t in english_terms(year)]
-    for term_name, start, end, half_start, half_end in all_terms:
-        SchoolTerm.objects.create(
-            school=school,
-            name=term_name,
-            start=start,
-            end=end,
-            half_term_start=half_start,
-            half_term_end=half_end,
-        )
+    add_terms(school, terms if terms is not None else [row for year in years for row in english_terms(year)])
     return school
 
 

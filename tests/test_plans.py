@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.plans.actions import amend_line, void_line
-from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
+from provision_ledger.plans.models import LINE_TERM_FIELDS, LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.delivery import expected_delivery
 from tests.factories import make_child, make_line, make_plan, make_school, make_senco
 
@@ -64,27 +64,7 @@ def test_amendment_leaves_expected_delivery_before_it_unchanged(senco, child):
 
 
 def _model_terms(line: ProvisionLine) -> dict:
-    v = line.current_version
-    return {
-        name: getattr(v, name)
-        for name in (
-            "description",
-            "category",
-            "delivered_by",
-            "qualification",
-            "group_size",
-            "sessions",
-            "period",
-            "minutes_per_session",
-            "weekly_minutes",
-            "weekdays",
-            "time_of_day",
-            "start_date",
-            "end_date",
-            "outcome",
-            "funder",
-        )
-    }
+    return {name: getattr(line.current_version, name) for name in LINE_TERM_FIELDS}
 
 
 def test_amendment_cannot_take_effect_in_the_past(senco, child):

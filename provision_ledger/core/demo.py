@@ -47,6 +47,9 @@ SIGN_INS = [
 ]
 
 
+TermRow = tuple[str, date, date, date | None, date | None]
+
+
 def _weekday_on_or_after(d: date, weekday: int = 0) -> date:
     while d.weekday() != weekday:
         d += timedelta(days=1)
@@ -59,7 +62,7 @@ def _weekday_on_or_before(d: date, weekday: int = 4) -> date:
     return d
 
 
-def english_terms(year: int) -> list[tuple[str, date, date, date, date]]:
+def english_terms(year: int) -> list[TermRow]:
     """A typical English school year from September `year`: (name, start, end, half-term start, end)."""
     autumn_half = _weekday_on_or_before(date(year, 10, 31)) - timedelta(days=4)
     spring_half = _weekday_on_or_after(date(year + 1, 2, 13))
@@ -89,23 +92,25 @@ def english_terms(year: int) -> list[tuple[str, date, date, date, date]]:
     ]
 
 
+def add_terms(school: School, rows: list[TermRow]) -> None:
+    """Give a school its terms: (name, start, end, half-term start, half-term end)."""
+    SchoolTerm.objects.bulk_create(
+        SchoolTerm(school=school, name=name, start=start, end=end, half_term_start=hs, half_term_end=he)
+        for name, start, end, hs, he in rows
+    )
+
+
 def _make_school(la: LocalAuthority, urn: str, name: str, today: date) -> School:
     school = School.objects.create(urn=urn, name=name, local_authority=la)
     first = today.year - 2 if today.month < 9 else today.year - 1
-    for year in range(first, first + 3):
-        for term_name, start, end, half_start, half_end in english_terms(year):
-            SchoolTerm.objects.create(
-                school=school,
-                name=term_name,
-                start=start,
-                end=end,
-                half_term_start=half_start,
-                half_term_end=half_end,
-            )
-            if term_name.startswith("Autumn"):
-                NonTeachingDay.objects.create(school=school, date=start, kind="inset", note="Staff training")
-            if term_name.startswith("Spring"):
-                NonTeachingDay.objects.create(school=school, date=start, kind="inset", note="Staff training")
+    rows = [row for year in range(first, first + 3) for row in english_terms(year)]
+    add_terms(school, rows)
+    # Staff training on the first day of the autumn and spring terms.
+    NonTeachingDay.objects.bulk_create(
+        NonTeachingDay(school=school, date=start, kind=NonTeachingDay.Kind.INSET, note="Staff training")
+        for name, start, *_ in rows
+        if not name.startswith("Summer")
+    )
     return school
 
 

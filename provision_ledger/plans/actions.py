@@ -14,24 +14,6 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import Child, User
 from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 
-LINE_TERM_FIELDS = (
-    "description",
-    "category",
-    "delivered_by",
-    "qualification",
-    "group_size",
-    "sessions",
-    "period",
-    "minutes_per_session",
-    "weekly_minutes",
-    "weekdays",
-    "time_of_day",
-    "start_date",
-    "end_date",
-    "outcome",
-    "funder",
-)
-
 
 @transaction.atomic
 def create_plan(*, child: Child, by: User, **fields: Any) -> Plan:

@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from provision_ledger.core.forms import GovukFormMixin
-from provision_ledger.plans.models import WEEKDAY_CHOICES, LineVersion, Plan
+from provision_ledger.plans.models import LINE_TERM_FIELDS, WEEKDAY_CHOICES, LineVersion, Plan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,22 +51,8 @@ class LineForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = LineVersion
-        fields = [
-            "description",
-            "category",
-            "delivered_by",
-            "qualification",
-            "group_size",
-            "sessions",
-            "period",
-            "minutes_per_session",
-            "weekdays",
-            "time_of_day",
-            "start_date",
-            "end_date",
-            "outcome",
-            "funder",
-        ]
+        # Hours a week are asked for as `weekly_hours` and stored as weekly minutes.
+        fields = [name for name in LINE_TERM_FIELDS if name != "weekly_minutes"]
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
@@ -114,7 +100,7 @@ class LineForm(GovukFormMixin, forms.ModelForm):
 
     def terms(self) -> dict[str, Any]:
         """The cleaned terms of the line, as the actions take them."""
-        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "weekly_minutes"]}
+        return {name: self.cleaned_data[name] for name in LINE_TERM_FIELDS}
 
 
 class AmendLineForm(LineForm):

@@ -117,6 +117,26 @@ PERIOD_CHOICES = [(p.value, f"a {p.value}") for p in Period]
 WEEKDAY_CHOICES = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 
 
+# The terms a person sets on a line; a version also carries its effective date, reason and author.
+LINE_TERM_FIELDS = (
+    "description",
+    "category",
+    "delivered_by",
+    "qualification",
+    "group_size",
+    "sessions",
+    "period",
+    "minutes_per_session",
+    "weekly_minutes",
+    "weekdays",
+    "time_of_day",
+    "start_date",
+    "end_date",
+    "outcome",
+    "funder",
+)
+
+
 class LineVersion(models.Model):
     """The terms of a provision line from an effective date until the next version."""
 
