@@ -217,3 +217,11 @@ def test_session_longer_than_the_school_day_is_refused_on_the_line_form(client, 
         "minutes_per_session": ["A session cannot be longer than the school day (390 minutes)."]
     }
     assert ProvisionLine.objects.count() == 0
+
+
+def test_timetabled_days_are_checkboxes_so_several_can_be_ticked(client, senco, child):
+    plan = make_plan(child, senco)
+    client.force_login(senco)
+    html = client.get(reverse("line-create", kwargs={"plan_id": plan.pk})).content.decode()
+    assert html.count('name="weekdays" type="checkbox"') == 5
+    assert 'name="weekdays" type="radio"' not in html

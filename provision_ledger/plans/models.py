@@ -143,7 +143,7 @@ class LineVersion(models.Model):
     line = models.ForeignKey(ProvisionLine, on_delete=models.PROTECT, related_name="versions")
     effective_from = models.DateField()
     description = models.CharField(
-        max_length=300, help_text='What is provided, e.g. "Motor Skills programme"'
+        max_length=300, help_text='For example "Motor Skills programme" or "Speech and language therapy"'
     )
     category = models.CharField(max_length=20, choices=Category.choices)
     delivered_by = models.CharField(max_length=20, choices=DeliveredBy.choices)

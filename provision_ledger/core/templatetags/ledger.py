@@ -53,10 +53,11 @@ def status_tag(status: Status) -> dict[str, str]:
 @register.filter
 def widget_kind(field: BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a RadioSelect subclass, so it is asked about first.
     if isinstance(widget, CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, RadioSelect):
+        return "radios"
     if isinstance(widget, Select):
         return "select"
     if isinstance(widget, Textarea):
