@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
@@ -93,6 +94,16 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        known = {reason.value for reason in MissReason}
+        if not isinstance(self.owed_reasons, list) or not set(self.owed_reasons) <= known:
+            errors["owed_reasons"] = f"List reasons from: {', '.join(sorted(known))}."
+        if self.at_risk_percent > self.on_track_percent:
+            errors["at_risk_percent"] = "The at-risk threshold cannot be above the on-track threshold."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def make_up_policy(self) -> MakeUpPolicy:
