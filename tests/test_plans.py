@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.plans.actions import amend_line, void_line
@@ -225,3 +226,47 @@ def test_timetabled_days_are_checkboxes_so_several_can_be_ticked(client, senco, 
     html = client.get(reverse("line-create", kwargs={"plan_id": plan.pk})).content.decode()
     assert html.count('name="weekdays" type="checkbox"') == 5
     assert 'name="weekdays" type="radio"' not in html
+
+
+def test_senco_amends_a_line_from_a_date_through_the_form(client, senco, child, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2026, 1, 5))
+    line = make_line(make_plan(child, senco), senco, sessions=2)
+    client.force_login(senco)
+    form = client.get(reverse("line-amend", kwargs={"line_id": line.pk})).context["form"]
+    assert (form.initial["sessions"], form.initial["description"]) == (2, "Motor Skills programme")
+    response = client.post(
+        reverse("line-amend", kwargs={"line_id": line.pk}),
+        _terms(
+            description="Motor Skills programme",
+            category="sensory_physical",
+            delivered_by="ta",
+            sessions="3",
+            effective_from="2026-01-05",
+            reason="Annual review: three a week",
+        ),
+    )
+    assert response["Location"] == reverse("child-detail", kwargs={"child_id": child.pk})
+    assert [
+        (v.effective_from, v.sessions, v.change_reason) for v in line.versions.order_by("effective_from")
+    ] == [(date(2025, 9, 1), 2, ""), (date(2026, 1, 5), 3, "Annual review: three a week")]
+
+
+def test_amendment_without_a_reason_saves_nothing(client, senco, child):
+    line = make_line(make_plan(child, senco), senco)
+    client.force_login(senco)
+    response = client.post(
+        reverse("line-amend", kwargs={"line_id": line.pk}), _terms(effective_from="2030-01-06")
+    )
+    assert response.context["form"].errors == {"reason": ["This field is required."]}
+    assert line.versions.count() == 1
+
+
+def test_senco_changes_plan_details_and_the_change_is_audited(client, senco, child):
+    plan = make_plan(child, senco)
+    client.force_login(senco)
+    client.post(
+        reverse("plan-edit", kwargs={"plan_id": plan.pk}),
+        {"kind": "sen_support", "start_date": "2025-09-01", "review_due": "2026-03-01", "status": "active"},
+    )
+    event = AuditEvent.objects.get(object_type="plan", action="change")
+    assert event.changes == [("review due", "2026-07-01", "2026-03-01")]

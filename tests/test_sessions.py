@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.actions import (
@@ -18,7 +19,7 @@ from provision_ledger.delivery.actions import (
 )
 from provision_ledger.delivery.models import Session
 from provision_ledger.rules.compliance import MissReason, SessionStatus
-from tests.factories import make_child, make_line, make_plan, make_school, make_senco
+from tests.factories import make_child, make_line, make_plan, make_school, make_senco, make_staff
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
@@ -206,3 +207,36 @@ def test_audit_records_values_after_a_session_is_created(line):
         event.after["delivered_minutes"],
         event.after["date"],
     ) == ("create", line.created_by, line.plan.child, 30, "2025-10-06")
+
+
+def test_staff_correct_an_entry_through_the_form_and_the_old_one_is_kept(client, line):
+    staff = make_staff(line.plan.child.school, line.plan.child)
+    old = record_session(
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=staff, today=TODAY
+    )
+    client.force_login(staff)
+    client.post(
+        reverse("session-correct", kwargs={"session_id": old.pk}),
+        {
+            "date": "2025-10-06",
+            "status": "part_delivered",
+            "delivered_minutes": "15",
+            "reason": "staff_redeployed",
+            "correction_reason": "Called away to cover after 15 minutes",
+        },
+    )
+    assert list(Session.objects.order_by("id").values_list("status", "delivered_minutes", "void_reason")) == [
+        ("delivered", 30, "Called away to cover after 15 minutes"),
+        ("part_delivered", 15, ""),
+    ]
+
+
+def test_session_form_shows_a_refusal_by_field_and_saves_nothing(client, line):
+    client.force_login(line.created_by)
+    response = client.post(
+        reverse("session-create", kwargs={"line_id": line.pk}), {"date": "2025-09-01", "status": "delivered"}
+    )
+    assert response.context["form"].errors == {
+        "date": ["1 September 2025 is outside the dates of this provision line."]
+    }
+    assert Session.objects.count() == 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,6 +9,8 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core import access
 from provision_ledger.core.statements import child_statement, school_overview
 from provision_ledger.people.models import User
+from provision_ledger.plans.models import Plan
+from provision_ledger.rules.legal_force import PlanKind
 
 
 def _user(request: HttpRequest) -> User:
@@ -35,9 +38,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def la_overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    schools = access.schools_for(user).order_by("name")
     if not access.scope_for(user).la_ids:
         return redirect("home")
+    in_force = Q(children__plans__status=Plan.Status.ACTIVE)
+    schools = (
+        access.schools_for(user)
+        .annotate(
+            ehc_plans=Count("children__plans", filter=in_force & Q(children__plans__kind=PlanKind.EHC_PLAN)),
+            support_plans=Count(
+                "children__plans", filter=in_force & ~Q(children__plans__kind=PlanKind.EHC_PLAN)
+            ),
+        )
+        .order_by("name")
+    )
     return render(request, "core/la_overview.html", {"schools": schools})
 
 
