@@ -13,7 +13,7 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.plans.actions import amend_line, void_line
 from provision_ledger.plans.models import LINE_TERM_FIELDS, LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.delivery import expected_delivery
-from tests.factories import make_child, make_line, make_plan, make_school, make_senco
+from tests.factories import make_child, make_line, make_parent, make_plan, make_school, make_senco, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +270,31 @@ def test_senco_changes_plan_details_and_the_change_is_audited(client, senco, chi
     )
     event = AuditEvent.objects.get(object_type="plan", action="change")
     assert event.changes == [("review due", "2026-07-01", "2026-03-01")]
+
+
+def test_a_new_plan_in_force_ends_the_one_before_it(senco, child):
+    old = make_plan(child, senco, start=date(2024, 9, 2))
+    new = make_plan(child, senco, kind="ehc_plan", start=date(2025, 9, 1))
+    old.refresh_from_db()
+    assert (old.status, new.status) == ("ended", "active")
+    assert AuditEvent.objects.get(object_type="plan", object_id=old.pk, action="change").changes == [
+        ("status", "active", "ended")
+    ]
+
+
+def test_links_to_change_the_record_show_only_to_those_allowed(client, senco, child):
+    line = make_line(make_plan(child, senco), senco)
+    amend, record = (
+        reverse("line-amend", kwargs={"line_id": line.pk}),
+        reverse("session-create", kwargs={"line_id": line.pk}),
+    )
+    seen = {}
+    for who, user in (
+        ("senco", senco),
+        ("staff", make_staff(child.school, child)),
+        ("parent", make_parent(child)),
+    ):
+        client.force_login(user)
+        html = client.get(reverse("child-detail", kwargs={"child_id": child.pk})).content.decode()
+        seen[who] = (amend in html, record in html)
+    assert seen == {"senco": (True, True), "staff": (False, True), "parent": (False, False)}

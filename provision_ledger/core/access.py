@@ -77,6 +77,18 @@ def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
     return reach
 
 
+def allows(user: User, child: Child, need: Need) -> bool:
+    """Whether the user may meet the need for a child already fetched through `get_*` (to show links)."""
+    scope = scope_for(user)
+    if child.school_id in scope.senco_school_ids:
+        return True
+    if need is Need.MANAGE:
+        return False
+    if child.pk in scope.assigned_child_ids:
+        return True
+    return need is Need.VIEW and (child.pk in scope.own_child_ids or child.local_authority_id in scope.la_ids)
+
+
 def children_for(user: User, need: Need = Need.VIEW) -> QuerySet[Child]:
     return Child.objects.filter(_child_filter(scope_for(user), need)).select_related("school")
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core import access
+from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement, school_overview
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
@@ -75,16 +76,14 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = access.get_child(user, child_id)
     statement = child_statement(child, timezone.localdate())
-    scope = access.scope_for(user)
     return render(
         request,
         "core/child_detail.html",
         {
             "child": child,
             "statement": statement,
-            "can_manage": child.school_id in scope.senco_school_ids,
-            "can_log": child.school_id in scope.senco_school_ids or child.pk in scope.assigned_child_ids,
-            "is_parent": child.pk in scope.own_child_ids,
+            "can_manage": access.allows(user, child, Need.MANAGE),
+            "can_log": access.allows(user, child, Need.LOG),
         },
     )
 

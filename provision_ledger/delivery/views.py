@@ -28,7 +28,6 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     user = _user(request)
     line = access.get_line(user, line_id)
     child = line.plan.child
-    scope = access.scope_for(user)
     sessions = (
         Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
     )
@@ -40,8 +39,8 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
             "child": child,
             "sessions": sessions,
             "versions": line.versions_in_order,
-            "can_manage": child.school_id in scope.senco_school_ids,
-            "can_log": child.school_id in scope.senco_school_ids or child.pk in scope.assigned_child_ids,
+            "can_manage": access.allows(user, child, Need.MANAGE),
+            "can_log": access.allows(user, child, Need.LOG),
         },
     )
 

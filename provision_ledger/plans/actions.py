@@ -17,9 +17,13 @@ from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 
 @transaction.atomic
 def create_plan(*, child: Child, by: User, **fields: Any) -> Plan:
+    """Write a plan. A child has one plan in force: a new one in force ends the one before it."""
     plan = Plan(child=child, local_authority_id=child.local_authority_id, created_by=by, **fields)
     plan.full_clean()
     plan.save()
+    if plan.status == Plan.Status.ACTIVE:
+        for earlier in Plan.objects.filter(child=child, status=Plan.Status.ACTIVE).exclude(pk=plan.pk):
+            update_plan(plan=earlier, by=by, status=Plan.Status.ENDED)
     record_event(
         actor=by,
         child=child,
