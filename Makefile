@@ -4,9 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PL := $(BIN)/provision-ledger
-CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup lint typecheck migrations-check pytest chromium demo clean
+.PHONY: run test setup lint typecheck migrations-check pytest system-packages demo clean
 
 run: setup
 	$(PL) migrate --noinput -v0
@@ -14,7 +13,7 @@ run: setup
 	$(PL) demo --sign-ins
 	$(PL) runserver 127.0.0.1:8000
 
-test: setup chromium lint typecheck migrations-check pytest
+test: setup system-packages lint typecheck migrations-check pytest
 
 setup: $(VENV)/.installed node_modules/.installed var/build/app.css
 
@@ -33,14 +32,17 @@ var/build/app.css: provision_ledger/static_src/app.scss node_modules/.installed
 	mkdir -p var/build
 	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps $< $@
 
-# Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# Browser tests drive Debian's Chromium (Playwright's own browser download is never used);
+# WeasyPrint draws PDFs with Pango and needs a font.
+DEBIAN_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else \
-	    echo "Chromium is missing. Run: sudo apt-get install -y --no-install-recommends chromium"; exit 1; \
+	    echo "Missing Debian packages. Run: sudo apt-get install -y --no-install-recommends" $$missing; exit 1; \
 	  fi; \
 	fi
 
