@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "provision_ledger.plans",
     "provision_ledger.delivery",
     "provision_ledger.audit",
+    "provision_ledger.parents",
     "provision_ledger.core",
 ]
 
@@ -80,9 +81,7 @@ TEMPLATES = [
 ]
 
 # SQLite by default (one school runs happily on it); PostgreSQL when DATABASE_URL says so.
-DATABASES = {
-    "default": dj_database_url.parse(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'provision-ledger.sqlite3'}"))
-}
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'provision-ledger.sqlite3'}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at BEGIN so concurrent
     # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
@@ -133,6 +132,12 @@ CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Provision Ledger <no-reply@provision-ledger.invalid>")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ from django.urls import path
 
 from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
+from provision_ledger.exports import views as exports
+from provision_ledger.parents import views as parents
 from provision_ledger.plans import views as plans
 
 urlpatterns = [
@@ -14,6 +16,32 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="auth/password_reset.html",
+            email_template_name="auth/password_reset_email.txt",
+            subject_template_name="auth/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="auth/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="auth/password_reset_confirm.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="auth/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path("invitations/<str:token>/", parents.accept_invitation, name="invitation-accept"),
+    path("account/alerts/", parents.alert_preferences, name="alert-preferences"),
     path("authority/", core.la_overview, name="la-overview"),
     # /schools/<urn>/
     path("schools/<str:urn>/", core.school_detail, name="school-overview"),
@@ -21,6 +49,13 @@ urlpatterns = [
     path("children/<int:child_id>/", core.child_detail, name="child-detail"),
     path("children/<int:child_id>/history/", core.child_history, name="child-history"),
     path("children/<int:child_id>/plans/new/", plans.plan_create, name="plan-create"),
+    path("children/<int:child_id>/invite/", parents.invite, name="parent-invite"),
+    path("children/<int:child_id>/record.pdf", exports.record_pdf, name="record-pdf"),
+    path("children/<int:child_id>/sessions.csv", exports.record_csv, name="record-csv"),
+    path("children/<int:child_id>/record.json", exports.record_json, name="record-json"),
+    path("children/<int:child_id>/concerns/", parents.concerns, name="concerns"),
+    # /concerns/<id>/
+    path("concerns/<int:concern_id>/", parents.concern_detail, name="concern-detail"),
     # /plans/<id>/
     path("plans/<int:plan_id>/edit/", plans.plan_edit, name="plan-edit"),
     path("plans/<int:plan_id>/lines/new/", plans.line_create, name="line-create"),

@@ -73,13 +73,9 @@ def make_parent(*children: Child, **kwargs: Any) -> User:
     return user
 
 
-def make_child(
-    school: School, first_name: str = "Oliver", last_name: str = "Bennett", **kwargs: Any
-) -> Child:
+def make_child(school: School, first_name: str = "Oliver", last_name: str = "Bennett", **kwargs: Any) -> Child:
     fields = {"date_of_birth": date(2019, 7, 1), "year_group": "1", "primary_need": "SLCN", "sen_status": "K"}
-    return Child.objects.create(
-        school=school, first_name=first_name, last_name=last_name, **{**fields, **kwargs}
-    )
+    return Child.objects.create(school=school, first_name=first_name, last_name=last_name, **{**fields, **kwargs})
 
 
 def make_plan(child: Child, by: User, kind: str = "sen_support", start: date = date(2025, 9, 1)) -> Plan:
@@ -114,8 +110,6 @@ def make_line(plan: Plan, by: User, **terms: Any) -> ProvisionLine:
     return plan_actions.add_line(plan=plan, by=by, **{**fields, **terms})
 
 
-def make_session(
-    line: ProvisionLine, by: User, day: date, status: str = "delivered", **kwargs: Any
-) -> Session:
+def make_session(line: ProvisionLine, by: User, day: date, status: str = "delivered", **kwargs: Any) -> Session:
     entry = SessionEntry(line=line, date=day, status=SessionStatus(status), **kwargs)
     return record_session(entry, by=by, today=max(day, date.today()))

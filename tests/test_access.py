@@ -11,6 +11,8 @@ from django.urls import URLPattern, get_resolver, reverse
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
+from provision_ledger.parents.actions import raise_concern
+from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
 from tests.factories import (
@@ -36,6 +38,7 @@ class Record:
     plan: Plan
     line: ProvisionLine
     session: Session
+    concern: Concern
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -43,7 +46,8 @@ def _record(school: School, senco: User, first_name: str) -> Record:
     plan = make_plan(child, senco)
     line = make_line(plan, senco)
     session = make_session(line, senco, date(2025, 9, 10))
-    return Record(school, child, plan, line, session)
+    concern = raise_concern(child=child, by=senco, subject="Group", body="Did he go?", session=session)
+    return Record(school, child, plan, line, session, concern)
 
 
 @pytest.fixture
@@ -84,12 +88,40 @@ ROUTES = {
     "session-create": lambda r: {"line_id": r.line.pk},
     "session-void": lambda r: {"session_id": r.session.pk},
     "session-correct": lambda r: {"session_id": r.session.pk},
+    "parent-invite": lambda r: {"child_id": r.child.pk},
+    "concerns": lambda r: {"child_id": r.child.pk},
+    "concern-detail": lambda r: {"concern_id": r.concern.pk},
+    "record-pdf": lambda r: {"child_id": r.child.pk},
+    "record-csv": lambda r: {"child_id": r.child.pk},
+    "record-json": lambda r: {"child_id": r.child.pk},
 }
-VIEW = {"child-detail", "child-history", "line-detail"}
+VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail"}
 LOG = {"session-create", "session-correct"}
-MANAGE = {"plan-create", "plan-edit", "line-create", "line-amend", "line-void", "session-void"}
-# Routes that take no record: reachable by anyone signed in, each showing only what the person may see.
-UNSCOPED = {"home", "login", "logout", "la-overview", "register", "register-record"}
+MANAGE = {
+    "plan-create",
+    "plan-edit",
+    "line-create",
+    "line-amend",
+    "line-void",
+    "session-void",
+    "parent-invite",
+}
+RECORD = {"record-pdf", "record-csv", "record-json"}
+# Routes that take no record: each shows only what the person may see, or is for signing in.
+UNSCOPED = {
+    "home",
+    "login",
+    "logout",
+    "la-overview",
+    "register",
+    "register-record",
+    "alert-preferences",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation-accept",
+}
 
 
 def _expected_on_own(role: str, route: str) -> int:
@@ -100,6 +132,8 @@ def _expected_on_own(role: str, route: str) -> int:
         return 200
     if route in LOG:
         return 200 if role in ("staff", "senco") else 403
+    if route in RECORD:
+        return 200 if role in ("parent", "senco") else 403
     assert route in MANAGE
     return 200 if role == "senco" else 403
 
@@ -124,9 +158,7 @@ ROLES = ["parent", "staff", "senco", "la_officer"]
 @pytest.mark.parametrize("role", ROLES)
 def test_role_gets_its_entitlement_on_its_own_record(client, world, role):
     client.force_login(world["users"][role])
-    statuses = {
-        route: client.get(reverse(route, kwargs=kw(world["own"]))).status_code for route, kw in ROUTES.items()
-    }
+    statuses = {route: client.get(reverse(route, kwargs=kw(world["own"]))).status_code for route, kw in ROUTES.items()}
     assert statuses == {route: _expected_on_own(role, route) for route in ROUTES}
 
 

@@ -26,9 +26,7 @@ def test_compliance_prints_one_object_per_line_over_a_period():
     school = make_school()
     senco = make_senco(school)
     child = make_child(school)
-    line = make_line(
-        make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=1, minutes_per_session=30
-    )
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=1, minutes_per_session=30)
     make_session(line, senco, date(2025, 9, 10))
     make_session(line, senco, date(2025, 9, 17), "not_delivered", reason="staff_absent")
     # Monday 8 to Friday 19 September: two full school weeks, one session a week.
@@ -56,9 +54,7 @@ def test_compliance_prints_one_object_per_line_over_a_period():
 def test_compliance_defaults_to_each_line_from_its_start_to_today():
     school = make_school()
     senco = make_senco(school)
-    line = make_line(
-        make_plan(make_child(school), senco, start=date(2025, 9, 1)), senco, start_date=date(2025, 9, 8)
-    )
+    line = make_line(make_plan(make_child(school), senco, start=date(2025, 9, 1)), senco, start_date=date(2025, 9, 8))
     [row] = _run("--format", "json")
     assert (row["line_id"], row["from"], row["to"]) == (
         line.pk,

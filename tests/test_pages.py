@@ -41,13 +41,9 @@ def frozen_today(monkeypatch):
     return day
 
 
-def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(
-    client, school, senco, frozen_today
-):
+def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(client, school, senco, frozen_today):
     child = make_child(school)
-    line = make_line(
-        make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30
-    )
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30)
     make_session(line, senco, date(2025, 9, 10))
     make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
     make_session(line, senco, date(2025, 9, 12), "not_delivered", reason="child_absent")
@@ -74,9 +70,7 @@ def test_parent_sees_missed_sessions_with_date_and_reason(client, school, senco,
     make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
     client.force_login(make_parent(child))
     html = client.get(reverse("child-detail", kwargs={"child_id": child.pk})).content.decode()
-    assert (
-        "Thursday 11 September: not delivered, 30 minutes missed – Staff redeployed to other duties" in html
-    )
+    assert "Thursday 11 September: not delivered, 30 minutes missed – Staff redeployed to other duties" in html
 
 
 def test_child_page_states_the_legal_force_of_an_ehc_plan(client, school, senco, frozen_today):
@@ -126,8 +120,8 @@ def test_school_overview_query_count_does_not_grow_with_children(
         make_session(line, senco, date(2025, 9, 10))
     client.force_login(senco)
     # session, user, memberships, assignments, guardianships, school, terms, non-teaching days,
-    # children, plans, lines, versions, session totals
-    with django_assert_num_queries(13):
+    # children, plans, lines, versions, session totals, open concerns
+    with django_assert_num_queries(14):
         client.get(reverse("school-overview", kwargs={"urn": school.urn}))
 
 
@@ -141,14 +135,13 @@ def test_child_page_query_count_does_not_grow_with_lines(
         line = make_line(plan, senco, description=f"Line {n}")
         make_session(line, senco, date(2025, 9, 10))
     client.force_login(senco)
-    # session, user, scope (3), child, plan, terms, non-teaching days, lines, versions, totals, missed
-    with django_assert_num_queries(13):
+    # session, user, scope (3), child, plan, terms, non-teaching days, lines, versions, totals, missed,
+    # weekly minutes, open concerns
+    with django_assert_num_queries(15):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 
-def test_register_lists_a_timetabled_line_on_its_day_and_records_one_click(
-    client, school, senco, frozen_today
-):
+def test_register_lists_a_timetabled_line_on_its_day_and_records_one_click(client, school, senco, frozen_today):
     child = make_child(school)
     line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, weekdays=[4])  # Fridays
     staff = make_staff(school, child)

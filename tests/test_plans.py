@@ -127,9 +127,7 @@ def test_plan_form_with_review_before_start_saves_nothing(client, senco, child):
         {"kind": "ehc_plan", "start_date": "2025-09-01", "review_due": "2025-08-01", "status": "active"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "review_due": ["The review must be due after the plan starts."]
-    }
+    assert response.context["form"].errors == {"review_due": ["The review must be due after the plan starts."]}
     assert Plan.objects.count() == 0
 
 
@@ -157,9 +155,7 @@ def test_line_form_adds_a_quantified_line(client, senco, child):
         [1, 3],
         date(2025, 9, 3),
     )
-    assert (
-        version.promise == "1 session of 30 minutes a week, one-to-one, with a speech and language therapist"
-    )
+    assert version.promise == "1 session of 30 minutes a week, one-to-one, with a speech and language therapist"
 
 
 def test_line_form_takes_hours_a_week_of_in_class_support(client, senco, child):
@@ -199,9 +195,7 @@ def test_line_form_with_bad_values_shows_errors_by_field_and_saves_nothing(clien
 def test_line_cannot_start_before_its_plan(client, senco, child):
     plan = make_plan(child, senco, start=date(2025, 9, 1))
     client.force_login(senco)
-    response = client.post(
-        reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(start_date="2025-08-01")
-    )
+    response = client.post(reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(start_date="2025-08-01"))
     assert response.context["form"].errors == {
         "start_date": ["The line cannot start before the plan does (1 September 2025)."]
     }
@@ -211,9 +205,7 @@ def test_line_cannot_start_before_its_plan(client, senco, child):
 def test_session_longer_than_the_school_day_is_refused_on_the_line_form(client, senco, child):
     plan = make_plan(child, senco)
     client.force_login(senco)
-    response = client.post(
-        reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(minutes_per_session="400")
-    )
+    response = client.post(reverse("line-create", kwargs={"plan_id": plan.pk}), _terms(minutes_per_session="400"))
     assert response.context["form"].errors == {
         "minutes_per_session": ["A session cannot be longer than the school day (390 minutes)."]
     }
@@ -246,17 +238,16 @@ def test_senco_amends_a_line_from_a_date_through_the_form(client, senco, child, 
         ),
     )
     assert response["Location"] == reverse("child-detail", kwargs={"child_id": child.pk})
-    assert [
-        (v.effective_from, v.sessions, v.change_reason) for v in line.versions.order_by("effective_from")
-    ] == [(date(2025, 9, 1), 2, ""), (date(2026, 1, 5), 3, "Annual review: three a week")]
+    assert [(v.effective_from, v.sessions, v.change_reason) for v in line.versions.order_by("effective_from")] == [
+        (date(2025, 9, 1), 2, ""),
+        (date(2026, 1, 5), 3, "Annual review: three a week"),
+    ]
 
 
 def test_amendment_without_a_reason_saves_nothing(client, senco, child):
     line = make_line(make_plan(child, senco), senco)
     client.force_login(senco)
-    response = client.post(
-        reverse("line-amend", kwargs={"line_id": line.pk}), _terms(effective_from="2030-01-06")
-    )
+    response = client.post(reverse("line-amend", kwargs={"line_id": line.pk}), _terms(effective_from="2030-01-06"))
     assert response.context["form"].errors == {"reason": ["This field is required."]}
     assert line.versions.count() == 1
 

@@ -52,9 +52,7 @@ def test_delivered_session_takes_the_lines_minutes(line):
 
 def test_session_before_the_line_starts_is_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(
-            SessionEntry(line, date(2025, 9, 30), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
-        )
+        record_session(SessionEntry(line, date(2025, 9, 30), SessionStatus.DELIVERED), by=line.created_by, today=TODAY)
     assert _errors(excinfo) == {"date": ["30 September 2025 is outside the dates of this provision line."]}
 
 
@@ -70,9 +68,7 @@ def test_session_after_the_line_ends_is_refused(line):
 
 def test_session_in_the_future_is_refused(line):
     with pytest.raises(ValidationError) as excinfo:
-        record_session(
-            SessionEntry(line, date(2026, 6, 16), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
-        )
+        record_session(SessionEntry(line, date(2026, 6, 16), SessionStatus.DELIVERED), by=line.created_by, today=TODAY)
     assert _errors(excinfo) == {"date": ["A session cannot be recorded for a day that has not happened yet."]}
 
 
@@ -133,9 +129,7 @@ def test_batch_with_one_bad_entry_writes_nothing_and_names_the_entry(line):
     ]
     with pytest.raises(ValidationError) as excinfo:
         record_sessions(entries, by=line.created_by, today=TODAY)
-    assert _errors(excinfo) == {
-        "1": ["Motor Skills programme on 7 October 2025: Say why the session did not happen."]
-    }
+    assert _errors(excinfo) == {"1": ["Motor Skills programme on 7 October 2025: Say why the session did not happen."]}
     assert (Session.objects.count(), AuditEvent.objects.filter(object_type="session").count()) == (0, 0)
 
 
@@ -176,9 +170,11 @@ def test_correction_voids_the_old_entry_and_links_the_new_one(line):
     )
     old.refresh_from_db()
     assert (old.is_void, new.corrects, new.status, new.reason) == (True, old, "not_delivered", "child_absent")
-    assert list(
-        AuditEvent.objects.filter(object_type="session").order_by("id").values_list("action", flat=True)
-    ) == ["create", "void", "create"]
+    assert list(AuditEvent.objects.filter(object_type="session").order_by("id").values_list("action", flat=True)) == [
+        "create",
+        "void",
+        "create",
+    ]
 
 
 def test_group_session_is_recorded_once_for_every_child(line):
@@ -211,9 +207,7 @@ def test_audit_records_values_after_a_session_is_created(line):
 
 def test_staff_correct_an_entry_through_the_form_and_the_old_one_is_kept(client, line):
     staff = make_staff(line.plan.child.school, line.plan.child)
-    old = record_session(
-        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=staff, today=TODAY
-    )
+    old = record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=staff, today=TODAY)
     client.force_login(staff)
     client.post(
         reverse("session-correct", kwargs={"session_id": old.pk}),

@@ -56,8 +56,7 @@ def test_school_with_an_unknown_owed_reason_is_refused():
         school.full_clean()
     assert excinfo.value.message_dict == {
         "owed_reasons": [
-            "List reasons from: child_absent, child_declined, other, school_closure, "
-            "staff_absent, staff_redeployed."
+            "List reasons from: child_absent, child_declined, other, school_closure, staff_absent, staff_redeployed."
         ]
     }
 

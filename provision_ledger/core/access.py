@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from provision_ledger.delivery.models import Session
+from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
 
@@ -27,7 +28,28 @@ M = TypeVar("M", bound=Model)
 class Need(Enum):
     VIEW = "view"
     LOG = "log"  # record sessions
-    MANAGE = "manage"  # write plans and lines, void entries
+    MANAGE = "manage"  # write plans and lines, void entries, answer concerns, invite parents
+    RAISE = "raise"  # raise a concern
+    RECORD = "record"  # take the whole record: what a subject access request would return
+
+
+class Reach(Enum):
+    """The ways a person reaches a child."""
+
+    AUTHORITY = "authority"  # an officer of the child's local authority
+    SCHOOL = "school"  # the SENCO or head of the child's school
+    ASSIGNED = "assigned"  # staff assigned to work with the child
+    FAMILY = "family"  # the child's parent or carer
+
+
+# Who may do what: the one table every check below reads.
+GRANTS: dict[Need, frozenset[Reach]] = {
+    Need.VIEW: frozenset(Reach),
+    Need.LOG: frozenset({Reach.SCHOOL, Reach.ASSIGNED}),
+    Need.MANAGE: frozenset({Reach.SCHOOL}),
+    Need.RAISE: frozenset({Reach.FAMILY}),
+    Need.RECORD: frozenset({Reach.SCHOOL, Reach.FAMILY}),
+}
 
 
 @dataclass(frozen=True)
@@ -63,30 +85,29 @@ def scope_for(user: User) -> Scope:
 
 def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
     """The children a scope reaches for a need, as a filter along a path to Child (e.g. "plan__child__")."""
-    nothing = Q(pk__in=[])
-    reach = nothing
-    if need is Need.VIEW:
-        if scope.la_ids:
-            reach |= Q(**{f"{prefix}local_authority_id__in": scope.la_ids})
-        if scope.own_child_ids:
-            reach |= Q(**{f"{prefix}id__in": scope.own_child_ids})
-    if scope.senco_school_ids:
+    grants = GRANTS[need]
+    reach = Q(pk__in=[])
+    if Reach.AUTHORITY in grants and scope.la_ids:
+        reach |= Q(**{f"{prefix}local_authority_id__in": scope.la_ids})
+    if Reach.SCHOOL in grants and scope.senco_school_ids:
         reach |= Q(**{f"{prefix}school_id__in": scope.senco_school_ids})
-    if need in (Need.VIEW, Need.LOG) and scope.assigned_child_ids:
+    if Reach.ASSIGNED in grants and scope.assigned_child_ids:
         reach |= Q(**{f"{prefix}id__in": scope.assigned_child_ids})
+    if Reach.FAMILY in grants and scope.own_child_ids:
+        reach |= Q(**{f"{prefix}id__in": scope.own_child_ids})
     return reach
 
 
 def allows(user: User, child: Child, need: Need) -> bool:
     """Whether the user may meet the need for a child already fetched through `get_*` (to show links)."""
     scope = scope_for(user)
-    if child.school_id in scope.senco_school_ids:
-        return True
-    if need is Need.MANAGE:
-        return False
-    if child.pk in scope.assigned_child_ids:
-        return True
-    return need is Need.VIEW and (child.pk in scope.own_child_ids or child.local_authority_id in scope.la_ids)
+    reaches = {
+        Reach.AUTHORITY: child.local_authority_id in scope.la_ids,
+        Reach.SCHOOL: child.school_id in scope.senco_school_ids,
+        Reach.ASSIGNED: child.pk in scope.assigned_child_ids,
+        Reach.FAMILY: child.pk in scope.own_child_ids,
+    }
+    return any(reaches[reach] for reach in GRANTS[need])
 
 
 def children_for(user: User, need: Need = Need.VIEW) -> QuerySet[Child]:
@@ -122,9 +143,7 @@ def get_school(user: User, urn: str) -> School:
 
 
 def plans_for(user: User, need: Need = Need.VIEW) -> QuerySet[Plan]:
-    return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
-        "child__school"
-    )
+    return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
 
 
 def get_plan(user: User, plan_id: int, need: Need = Need.VIEW) -> Plan:
@@ -151,3 +170,13 @@ def sessions_for(user: User, need: Need = Need.VIEW) -> QuerySet[Session]:
 
 def get_session(user: User, session_id: int, need: Need = Need.VIEW) -> Session:
     return _reach(sessions_for, user, session_id, need, "session")
+
+
+def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
+    return Concern.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+        "child__school", "line", "session"
+    )
+
+
+def get_concern(user: User, concern_id: int, need: Need = Need.VIEW) -> Concern:
+    return _reach(concerns_for, user, concern_id, need, "concern")

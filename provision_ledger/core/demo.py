@@ -121,9 +121,7 @@ def _demo_password_hash() -> str:
 
 
 def _user(email: str, first: str, last: str, **extra: object) -> User:
-    return User.objects.create(
-        email=email, password=_demo_password_hash(), first_name=first, last_name=last, **extra
-    )
+    return User.objects.create(email=email, password=_demo_password_hash(), first_name=first, last_name=last, **extra)
 
 
 @dataclass(frozen=True)
@@ -190,9 +188,7 @@ class _Sessions:
             )
         )
 
-    def follow(
-        self, line: ProvisionLine, calendar, start: date, end: date, pattern: Pattern, by: User
-    ) -> None:  # type: ignore[no-untyped-def]
+    def follow(self, line: ProvisionLine, calendar, start: date, end: date, pattern: Pattern, by: User) -> None:  # type: ignore[no-untyped-def]
         for day in _due_days(line, calendar, start, end):
             terms = terms_in_force(line.terms_history(), day)
             assert terms is not None

@@ -14,9 +14,7 @@ class GovukFormMixin:
             widget = field.widget
             if isinstance(widget, forms.Select | forms.CheckboxSelectMultiple | forms.Textarea):
                 continue
-            width = (
-                " govuk-input--width-5" if isinstance(field, forms.IntegerField | forms.DecimalField) else ""
-            )
+            width = " govuk-input--width-5" if isinstance(field, forms.IntegerField | forms.DecimalField) else ""
             if isinstance(field, forms.DateField | forms.TimeField):
                 width = " govuk-input--width-10"
             widget.attrs["class"] = f"govuk-input{width}"

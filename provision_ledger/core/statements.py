@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Prefetch, QuerySet
 
 from provision_ledger.delivery.models import Session
-from provision_ledger.delivery.queries import LineReport, line_reports
+from provision_ledger.delivery.queries import LineReport, WeekFigures, line_reports, weekly_figures
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.compliance import SessionStatus, Status
 from provision_ledger.rules.reporting import Window, reporting_windows
+
+CHART_WEEKS = 12
 
 
 def current_plan(child: Child) -> Plan | None:
@@ -40,6 +42,7 @@ class ChildStatement:
     windows: list[Window]
     reports: list[LineReport]
     missed: dict[int, list[Session]] = field(default_factory=dict)  # by line id, over the longest window
+    weeks: dict[int, list[WeekFigures]] = field(default_factory=dict)  # by line id, the last twelve weeks
 
     @property
     def worst_status(self) -> Status:
@@ -62,7 +65,9 @@ def child_statement(child: Child, today: date) -> ChildStatement:
         .order_by("-date", "-id")
     ):
         missed[session.line_id].append(session)
-    return ChildStatement(child=child, plan=plan, windows=windows, reports=reports, missed=missed)
+    chart_start = max(today - timedelta(weeks=CHART_WEEKS), plan.start_date if plan else today)
+    weeks = weekly_figures(lines, calendar, chart_start, today)
+    return ChildStatement(child=child, plan=plan, windows=windows, reports=reports, missed=missed, weeks=weeks)
 
 
 @dataclass(frozen=True)
@@ -102,9 +107,7 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
     pupils = list(children.filter(school=school).order_by("last_name", "first_name"))
     plans = {
         p.child_id: p
-        for p in Plan.objects.filter(child__in=pupils, status=Plan.Status.ACTIVE).order_by(
-            "child_id", "start_date"
-        )
+        for p in Plan.objects.filter(child__in=pupils, status=Plan.Status.ACTIVE).order_by("child_id", "start_date")
     }
     lines = list(live_lines(list(plans.values())))
     reports = line_reports(lines, school, calendar, windows)
@@ -112,9 +115,7 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
     for report in reports:
         by_plan.setdefault(report.line.plan_id, []).append(report)
     summaries = [
-        ChildSummary(
-            child=c, plan=plans.get(c.pk), reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else []
-        )
+        ChildSummary(child=c, plan=plans.get(c.pk), reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else [])
         for c in pupils
     ]
     summaries.sort(key=lambda s: (-s.worst_status.severity, s.percent if s.percent is not None else 101))

@@ -9,6 +9,7 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement, school_overview
+from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules.legal_force import PlanKind
@@ -32,9 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     children = list(access.children_for(user))
     if len(children) == 1:
         return redirect("child-detail", child_id=children[0].pk)
-    return render(
-        request, "core/my_children.html", {"children": children, "schools": access.schools_for(user)}
-    )
+    return render(request, "core/my_children.html", {"children": children, "schools": access.schools_for(user)})
 
 
 def la_overview(request: HttpRequest) -> HttpResponse:
@@ -46,9 +45,7 @@ def la_overview(request: HttpRequest) -> HttpResponse:
         access.schools_for(user)
         .annotate(
             ehc_plans=Count("children__plans", filter=in_force & Q(children__plans__kind=PlanKind.EHC_PLAN)),
-            support_plans=Count(
-                "children__plans", filter=in_force & ~Q(children__plans__kind=PlanKind.EHC_PLAN)
-            ),
+            support_plans=Count("children__plans", filter=in_force & ~Q(children__plans__kind=PlanKind.EHC_PLAN)),
         )
         .order_by("name")
     )
@@ -60,10 +57,16 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
     school = access.get_school(user, urn)
     today = timezone.localdate()
     summaries = school_overview(school, access.children_for(user), today)
+    open_concerns = (
+        access.concerns_for(user)
+        .filter(child__school=school, status=Concern.Status.AWAITING_SCHOOL)
+        .order_by("raised_at")
+    )
     return render(
         request,
         "core/school_overview.html",
         {
+            "open_concerns": open_concerns,
             "school": school,
             "summaries": summaries,
             "today": today,
@@ -84,6 +87,9 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "statement": statement,
             "can_manage": access.allows(user, child, Need.MANAGE),
             "can_log": access.allows(user, child, Need.LOG),
+            "can_raise": access.allows(user, child, Need.RAISE),
+            "can_take_record": access.allows(user, child, Need.RECORD),
+            "open_concerns": child.concerns.filter(status=Concern.Status.AWAITING_SCHOOL).count(),
         },
     )
 

@@ -37,9 +37,7 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(blank=True)
-    group_ref = models.UUIDField(
-        null=True, blank=True, help_text="Shared by the entries of one group session"
-    )
+    group_ref = models.UUIDField(null=True, blank=True, help_text="Shared by the entries of one group session")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     corrects = models.OneToOneField(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Aggregate, Count, F, Q, Sum
@@ -27,9 +27,7 @@ from provision_ledger.rules.reporting import Window
 DELIVERED_STATUSES = (SessionStatus.DELIVERED.value, SessionStatus.PART_DELIVERED.value)
 
 
-def totals_by_line(
-    line_ids: Iterable[int], windows: Iterable[Window]
-) -> dict[tuple[int, str], DeliveryTotals]:
+def totals_by_line(line_ids: Iterable[int], windows: Iterable[Window]) -> dict[tuple[int, str], DeliveryTotals]:
     """Delivery totals per (line, window key), in one grouped query with a conditional sum per window."""
     windows = list(windows)
     line_ids = list(line_ids)
@@ -113,3 +111,39 @@ def line_window(line: ProvisionLine, today: date) -> Window:
     history = line.terms_history()
     start = min(terms.start for _, terms in history) if history else today
     return Window(key="to_date", label="Since the line started", start=start, end=today)
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    monday: date
+    expected_minutes: int
+    delivered_minutes: int
+
+
+def weekly_figures(
+    lines: Sequence[ProvisionLine], calendar: SchoolCalendar, start: date, end: date
+) -> dict[int, list[WeekFigures]]:
+    """Promised and delivered minutes per line for each week from start to end, in one query.
+
+    Weeks in which nothing was due and nothing delivered (holidays) are left out.
+    """
+    delivered: dict[tuple[int, date], int] = defaultdict(int)
+    rows = (
+        Session.objects.current()
+        .filter(line__in=lines, date__gte=start, date__lte=end)
+        .values_list("line_id", "date", "delivered_minutes")
+    )
+    for line_id, day, minutes in rows:
+        delivered[(line_id, day - timedelta(days=day.weekday()))] += minutes
+    figures: dict[int, list[WeekFigures]] = {}
+    for line in lines:
+        history, weeks = line.terms_history(), []
+        monday = start - timedelta(days=start.weekday())
+        while monday <= end:
+            window = (max(monday, start), min(monday + timedelta(days=4), end))
+            expected = round(expected_delivery(history, calendar, *window).minutes)
+            if expected or delivered[(line.pk, monday)]:
+                weeks.append(WeekFigures(monday, expected, delivered[(line.pk, monday)]))
+            monday += timedelta(days=7)
+        figures[line.pk] = weeks
+    return figures

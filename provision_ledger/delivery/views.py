@@ -28,9 +28,7 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     user = _user(request)
     line = access.get_line(user, line_id)
     child = line.plan.child
-    sessions = (
-        Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
-    )
+    sessions = Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
     return render(
         request,
         "delivery/line_detail.html",
@@ -180,11 +178,7 @@ def register_record(request: HttpRequest) -> HttpResponse:
             )
         actions.record_sessions(entries, by=user)
     except (ValidationError, ValueError) as error:
-        text = (
-            "; ".join(error.messages)
-            if isinstance(error, ValidationError)
-            else "That entry was not understood."
-        )
+        text = "; ".join(error.messages) if isinstance(error, ValidationError) else "That entry was not understood."
         messages.error(request, f"Nothing was recorded: {text}")
     else:
         count = len(entries)

@@ -115,9 +115,7 @@ class School(models.Model):
     def thresholds(self) -> Thresholds:
         from fractions import Fraction
 
-        return Thresholds(
-            on_track=Fraction(self.on_track_percent, 100), at_risk=Fraction(self.at_risk_percent, 100)
-        )
+        return Thresholds(on_track=Fraction(self.on_track_percent, 100), at_risk=Fraction(self.at_risk_percent, 100))
 
     def calendar(self) -> SchoolCalendar:
         """Build the school's calendar from its terms and non-teaching days (two queries)."""
@@ -150,9 +148,7 @@ class SchoolTerm(models.Model):
     class Meta:
         ordering = ["school", "start"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gte=models.F("start")), name="term_ends_after_start"
-            ),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="term_ends_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -171,9 +167,7 @@ class NonTeachingDay(models.Model):
 
     class Meta:
         ordering = ["school", "date"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "date"], name="one_non_teaching_day_per_date")
-        ]
+        constraints = [models.UniqueConstraint(fields=["school", "date"], name="one_non_teaching_day_per_date")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d %b %Y}"
@@ -224,9 +218,7 @@ class Child(models.Model):
         "UPN",
         max_length=13,
         blank=True,
-        validators=[
-            RegexValidator(r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is a letter, 11 digits and a digit or letter")
-        ],
+        validators=[RegexValidator(r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is a letter, 11 digits and a digit or letter")],
     )
     primary_need = models.CharField(max_length=4, choices=Need.choices)
     secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
@@ -270,9 +262,7 @@ class Membership(models.Model):
                 name="membership_scope_matches_role",
                 condition=(
                     models.Q(role="la_officer", local_authority__isnull=False, school__isnull=True)
-                    | models.Q(
-                        role__in=["senco", "staff"], school__isnull=False, local_authority__isnull=True
-                    )
+                    | models.Q(role__in=["senco", "staff"], school__isnull=False, local_authority__isnull=True)
                 ),
             ),
         ]

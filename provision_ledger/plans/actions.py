@@ -107,9 +107,7 @@ def amend_line(
     assert current is not None
     errors = {}
     if effective_from < today:
-        errors["effective_from"] = (
-            "An amendment cannot take effect in the past: choose today or a later date."
-        )
+        errors["effective_from"] = "An amendment cannot take effect in the past: choose today or a later date."
     elif effective_from <= current.effective_from:
         errors["effective_from"] = (
             f"The current terms took effect on {current.effective_from:%-d %B %Y}: choose a later date."
@@ -118,9 +116,7 @@ def amend_line(
         errors["reason"] = "Say why the line is being amended."
     if errors:
         raise ValidationError(errors)
-    version = LineVersion(
-        line=line, effective_from=effective_from, change_reason=reason, created_by=by, **terms
-    )
+    version = LineVersion(line=line, effective_from=effective_from, change_reason=reason, created_by=by, **terms)
     version.full_clean()
     _check_line_dates(line.plan, version)
     version.save()

@@ -90,9 +90,7 @@ class LineForm(GovukFormMixin, forms.ModelForm):
             # In-class support is logged as one entry a day, a fifth of the weekly hours.
             data["minutes_per_session"] = round(hours * 60 / 5)
         elif "minutes_per_session" not in self.errors and not data.get("minutes_per_session"):
-            self.add_error(
-                "minutes_per_session", "Enter the minutes each session lasts, or the hours a week."
-            )
+            self.add_error("minutes_per_session", "Enter the minutes each session lasts, or the hours a week.")
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end date must be on or after the start date.")

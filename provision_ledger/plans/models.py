@@ -147,9 +147,7 @@ class LineVersion(models.Model):
     )
     category = models.CharField(max_length=20, choices=Category.choices)
     delivered_by = models.CharField(max_length=20, choices=DeliveredBy.choices)
-    qualification = models.CharField(
-        max_length=200, blank=True, help_text="Training or qualification required"
-    )
+    qualification = models.CharField(max_length=200, blank=True, help_text="Training or qualification required")
     group_size = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text="1 for one-to-one"
     )
@@ -205,8 +203,4 @@ class LineVersion(models.Model):
         else:
             plural = "session" if self.sessions == 1 else "sessions"
             amount = f"{self.sessions} {plural} of {self.minutes_per_session} minutes a {self.period}"
-        return (
-            f"{amount}, {ratio}, with a {who}"
-            if who[0] not in "aeiou"
-            else f"{amount}, {ratio}, with an {who}"
-        )
+        return f"{amount}, {ratio}, with a {who}" if who[0] not in "aeiou" else f"{amount}, {ratio}, with an {who}"

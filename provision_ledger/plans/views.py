@@ -51,9 +51,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             _apply(form, error)
         else:
             return redirect("child-detail", child_id=plan.child_id)
-    return render(
-        request, "plans/plan_form.html", {"form": form, "child": plan.child, "title": "Change plan"}
-    )
+    return render(request, "plans/plan_form.html", {"form": form, "child": plan.child, "title": "Change plan"})
 
 
 @require_http_methods(["GET", "POST"])

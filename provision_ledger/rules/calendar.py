@@ -32,9 +32,7 @@ class Term:
         if self.end < self.start:
             raise ValueError(f"{self.name}: the term ends ({self.end}) before it starts ({self.start}).")
         if (self.half_term_start is None) != (self.half_term_end is None):
-            raise ValueError(
-                f"{self.name}: give both the first and the last day of the half-term break, or neither."
-            )
+            raise ValueError(f"{self.name}: give both the first and the last day of the half-term break, or neither.")
         if self.half_term_start is not None and self.half_term_end is not None:
             if self.half_term_end < self.half_term_start:
                 raise ValueError(f"{self.name}: the half-term break ends before it starts.")

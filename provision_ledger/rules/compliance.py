@@ -127,9 +127,7 @@ class DeliveryTotals:
     missed_minutes: Mapping[MissReason, int]
 
     @classmethod
-    def from_sessions(
-        cls, sessions: Iterable[tuple[SessionStatus, int, int, MissReason | None]]
-    ) -> DeliveryTotals:
+    def from_sessions(cls, sessions: Iterable[tuple[SessionStatus, int, int, MissReason | None]]) -> DeliveryTotals:
         """Totals from (status, planned minutes, delivered minutes, reason) rows.
 
         For unit use: in production the database produces the same totals by aggregation.

@@ -16,9 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_axe_reports_a_violation_it_is_shown(page: Page, live_server):
-    page.set_content(
-        '<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
-    )
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>')
     assert [v.split(":")[0] for v in axe_violations(page)] == ["image-alt"]
 
 
@@ -49,8 +47,6 @@ def test_pages_each_role_uses_have_no_accessibility_violations(page: Page, live_
         page.context.clear_cookies()
         sign_in(email, "demo")
         for path in paths:
-            page.goto(
-                live_server.url + path.format(oliver=oliver.pk, motor=motor.pk, last_friday=last_friday)
-            )
+            page.goto(live_server.url + path.format(oliver=oliver.pk, motor=motor.pk, last_friday=last_friday))
             found[(email, path)] = axe_violations(page)
     assert found == {(email, path): [] for email, paths in PAGES_BY_ROLE.items() for path in paths}

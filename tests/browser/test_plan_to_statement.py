@@ -27,14 +27,10 @@ def _last_full_school_week(school: School, today: date) -> date:
 @pytest.fixture
 def school():
     today = timezone.localdate()
-    return make_school(
-        terms=[("Test term", today - timedelta(days=70), today + timedelta(days=30), None, None)]
-    )
+    return make_school(terms=[("Test term", today - timedelta(days=70), today + timedelta(days=30), None, None)])
 
 
-def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(
-    page: Page, live_server, sign_in, school
-):
+def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(page: Page, live_server, sign_in, school):
     senco = make_senco(school, email="senco@school.test")
     child = make_child(school, first_name="Oliver", last_name="Bennett")
     make_staff(school, child, email="ta@school.test")
@@ -74,9 +70,7 @@ def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(
     sign_in("ta@school.test")
     page.goto(f"{live_server.url}/today/?date={monday.isoformat()}")
     assert axe_violations(page) == []
-    motor = page.get_by_test_id(
-        f"due-{child.plans.get().lines.get(versions__description='Motor Skills programme').pk}"
-    )
+    motor = page.get_by_test_id(f"due-{child.plans.get().lines.get(versions__description='Motor Skills programme').pk}")
     expect(motor).to_contain_text("2 still due this week")
     motor.get_by_role("button", name="Delivered").click()
     narrative = page.locator(".pl-register-row", has_text="Narrative Therapy")

@@ -9,9 +9,7 @@ from hypothesis import strategies as st
 from provision_ledger.rules.calendar import SchoolCalendar, Term, academic_year_bounds, bank_holidays
 
 # The project-wide conftest adds a harmless function-scoped autouse fixture; the calendar is immutable.
-PROPERTY = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # 1 August 2025 to 30 September 2026, one integer per date (quicker to draw than st.dates).
 YEAR_DAYS = st.integers(min_value=0, max_value=425).map(lambda n: date(2025, 8, 1) + timedelta(days=n))
 

@@ -23,9 +23,7 @@ from provision_ledger.rules.compliance import (
 from provision_ledger.rules.delivery import Expected
 
 # The project-wide conftest adds a harmless function-scoped autouse fixture.
-PROPERTY = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def totals(delivered: int, **missed: int) -> DeliveryTotals:
@@ -275,9 +273,7 @@ def test_owing_only_recorded_misses_never_owes_more_than_owing_unrecorded_ones_t
 
 @PROPERTY
 @given(a=RATIOS, b=RATIOS, limits=THRESHOLDS)
-def test_a_higher_compliance_ratio_never_has_a_worse_status(
-    a: Fraction, b: Fraction, limits: Thresholds
-) -> None:
+def test_a_higher_compliance_ratio_never_has_a_worse_status(a: Fraction, b: Fraction, limits: Thresholds) -> None:
     lower, higher = sorted((a, b))
     assert status(higher, limits).severity <= status(lower, limits).severity
 

@@ -19,9 +19,7 @@ from provision_ledger.rules.delivery import (
 )
 
 # The project-wide conftest adds a harmless function-scoped autouse fixture; the calendar is immutable.
-PROPERTY = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 SEPT_1 = date(2025, 9, 1)
 FULL_WEEK = (date(2025, 9, 8), date(2025, 9, 12))
@@ -52,27 +50,19 @@ def test_bank_holiday_monday_prorates_a_weekly_line_to_four_fifths(cal: SchoolCa
 
 
 def test_an_inset_day_prorates_a_weekly_line(cal: SchoolCalendar) -> None:
-    assert expected_delivery(only(weekly()), cal, date(2026, 1, 5), date(2026, 1, 9)) == expect(
-        Fraction(8, 5), 48
-    )
+    assert expected_delivery(only(weekly()), cal, date(2026, 1, 5), date(2026, 1, 9)) == expect(Fraction(8, 5), 48)
 
 
 def test_a_closure_day_prorates_a_weekly_line(cal: SchoolCalendar) -> None:
-    assert expected_delivery(only(weekly()), cal, date(2025, 11, 17), date(2025, 11, 21)) == expect(
-        Fraction(8, 5), 48
-    )
+    assert expected_delivery(only(weekly()), cal, date(2025, 11, 17), date(2025, 11, 21)) == expect(Fraction(8, 5), 48)
 
 
 def test_the_first_week_of_term_starting_on_a_wednesday_carries_three_fifths(cal: SchoolCalendar) -> None:
-    assert expected_delivery(only(weekly()), cal, date(2025, 9, 1), date(2025, 9, 7)) == expect(
-        Fraction(6, 5), 36
-    )
+    assert expected_delivery(only(weekly()), cal, date(2025, 9, 1), date(2025, 9, 7)) == expect(Fraction(6, 5), 36)
 
 
 def test_a_window_ending_midweek_carries_its_share_of_the_week(cal: SchoolCalendar) -> None:
-    assert expected_delivery(only(weekly()), cal, date(2025, 9, 10), date(2025, 9, 12)) == expect(
-        Fraction(6, 5), 36
-    )
+    assert expected_delivery(only(weekly()), cal, date(2025, 9, 10), date(2025, 9, 12)) == expect(Fraction(6, 5), 36)
 
 
 def test_a_half_term_week_expects_nothing(cal: SchoolCalendar) -> None:
@@ -204,9 +194,7 @@ def test_of_two_versions_on_the_same_day_the_later_one_wins(cal: SchoolCalendar)
 
 
 def test_a_history_out_of_order_is_read_by_effective_date(cal: SchoolCalendar) -> None:
-    assert expected_delivery(list(reversed(HISTORY)), cal, *FULL_WEEK) == expected_delivery(
-        HISTORY, cal, *FULL_WEEK
-    )
+    assert expected_delivery(list(reversed(HISTORY)), cal, *FULL_WEEK) == expected_delivery(HISTORY, cal, *FULL_WEEK)
 
 
 def test_expected_by_day_lists_only_days_that_carry_delivery(cal: SchoolCalendar) -> None:
@@ -290,9 +278,7 @@ def _holiday_window(holiday: tuple[date, date], skip: int, length: int) -> tuple
     return start, min(start + timedelta(days=length), last)
 
 
-LINE_TERMS = st.builds(
-    _line_terms, DAYS, LENGTH_IN_DAYS, SESSIONS, PERIODS, MINUTES, WEEKDAYS, WEEKLY_MINUTES
-)
+LINE_TERMS = st.builds(_line_terms, DAYS, LENGTH_IN_DAYS, SESSIONS, PERIODS, MINUTES, WEEKDAYS, WEEKLY_MINUTES)
 HISTORIES = st.lists(st.tuples(DAYS, LINE_TERMS), min_size=1, max_size=3).map(_by_effective_date)
 WINDOWS = st.builds(_window, DAYS, st.integers(min_value=-3, max_value=200))
 HOLIDAY_WINDOWS = st.builds(
@@ -312,9 +298,7 @@ def test_expected_delivery_is_additive_over_adjacent_windows(
     assume(start <= end)
     mid = min(start + timedelta(days=cut), end)
     whole = expected_delivery(history, cal, start, end)
-    parts = expected_delivery(history, cal, start, mid) + expected_delivery(
-        history, cal, mid + timedelta(days=1), end
-    )
+    parts = expected_delivery(history, cal, start, mid) + expected_delivery(history, cal, mid + timedelta(days=1), end)
     assert whole == parts
 
 

@@ -35,9 +35,7 @@ def test_a_statement_binds_the_local_authority_to_arrange_its_provision() -> Non
     assert "1 April 2018" in force.citation
 
 
-@pytest.mark.parametrize(
-    "kind", [PlanKind.SEN_SUPPORT, PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS]
-)
+@pytest.mark.parametrize("kind", [PlanKind.SEN_SUPPORT, PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS])
 def test_school_level_plans_carry_only_a_best_endeavours_duty(kind: PlanKind) -> None:
     force = legal_force(kind)
     assert not force.enforceable

@@ -68,3 +68,12 @@ def widget_kind(field: BoundField) -> str:
 @register.filter
 def get(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
     return mapping.get(key)
+
+
+@register.simple_tag
+def weekly_chart(weeks: list, title: str) -> str:  # type: ignore[type-arg]
+    from django.utils.safestring import mark_safe
+
+    from provision_ledger.core.charts import weekly_chart as draw
+
+    return mark_safe(draw(weeks, title))  # built from numbers and an escaped title

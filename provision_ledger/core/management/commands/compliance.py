@@ -52,9 +52,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["json"], default="json")
         parser.add_argument("--school", metavar="URN", help="Only this school")
-        parser.add_argument(
-            "--from", dest="start", type=_date, help="Start of the period (default: line start)"
-        )
+        parser.add_argument("--from", dest="start", type=_date, help="Start of the period (default: line start)")
         parser.add_argument("--to", dest="end", type=_date, help="End of the period (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -75,9 +73,7 @@ class Command(BaseCommand):
             # Lines that share a period are assessed together: one query per distinct period, not per line.
             by_window: dict[Window, list[ProvisionLine]] = defaultdict(list)
             for line in lines:
-                by_window[Window("period", "Period", start, end) if start else line_window(line, end)].append(
-                    line
-                )
+                by_window[Window("period", "Period", start, end) if start else line_window(line, end)].append(line)
             for window, group in by_window.items():
                 for report in line_reports(group, school, calendar, [window]):
                     out.append(_as_json(report.line, report.assessments[window.key], window))

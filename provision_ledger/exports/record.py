@@ -1,0 +1,150 @@
+"""Everything held about a child, as a subject access request would return it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.delivery.models import Session
+from provision_ledger.parents.models import Concern
+from provision_ledger.people.models import Child, User
+from provision_ledger.plans.models import Plan
+
+SESSION_COLUMNS = [
+    "session_id",
+    "date",
+    "line_id",
+    "line",
+    "status",
+    "planned_minutes",
+    "delivered_minutes",
+    "reason",
+    "note",
+    "recorded_by",
+    "recorded_at",
+    "void",
+    "void_reason",
+    "voided_by",
+    "voided_at",
+    "corrects_session_id",
+]
+
+
+def _name(user: User | None) -> str:
+    return "" if user is None else (user.get_full_name() or user.email)
+
+
+def session_rows(child: Child) -> list[dict[str, Any]]:
+    """Every session ever recorded for the child, void ones included, oldest first."""
+    sessions = (
+        Session.objects.filter(child=child)
+        .select_related("recorded_by", "voided_by")
+        .prefetch_related("line__versions")
+        .order_by("date", "id")
+    )
+    return [
+        {
+            "session_id": s.pk,
+            "date": s.date.isoformat(),
+            "line_id": s.line_id,
+            "line": str(s.line),
+            "status": s.status,
+            "planned_minutes": s.planned_minutes,
+            "delivered_minutes": s.delivered_minutes,
+            "reason": s.reason,
+            "note": s.note,
+            "recorded_by": _name(s.recorded_by),
+            "recorded_at": s.recorded_at.isoformat(),
+            "void": s.voided_at is not None,
+            "void_reason": s.void_reason,
+            "voided_by": _name(s.voided_by),
+            "voided_at": s.voided_at.isoformat() if s.voided_at else "",
+            "corrects_session_id": s.corrects_id or "",
+        }
+        for s in sessions
+    ]
+
+
+def sessions_csv(child: Child) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS)
+    writer.writeheader()
+    writer.writerows(session_rows(child))
+    return out.getvalue()
+
+
+def whole_record(child: Child, requested_by: User) -> dict[str, Any]:
+    """The child, every plan with every version of every line, sessions, concerns and the history of changes."""
+    plans = []
+    for plan in Plan.objects.filter(child=child).prefetch_related("lines__versions").order_by("start_date", "id"):
+        plans.append(
+            {
+                **model_to_dict(plan, exclude=["local_authority", "created_by"]),
+                "kind_label": plan.kind_label,
+                "legal_force": plan.legal_force.summary,
+                "lines": [
+                    {
+                        "id": line.pk,
+                        "voided_at": line.voided_at,
+                        "void_reason": line.void_reason,
+                        "versions": [
+                            {**model_to_dict(v, exclude=["line", "created_by"]), "promise": v.promise}
+                            for v in line.versions_in_order
+                        ],
+                    }
+                    for line in plan.lines.all()
+                ],
+            }
+        )
+    concerns = [
+        {
+            "id": c.pk,
+            "subject": c.subject,
+            "status": c.status,
+            "line_id": c.line_id,
+            "session_id": c.session_id,
+            "raised_at": c.raised_at,
+            "messages": [
+                {
+                    "from_school": m.from_school,
+                    "author": _name(m.author),
+                    "sent_at": m.sent_at,
+                    "body": m.body,
+                }
+                for m in c.messages.select_related("author").all()
+            ],
+        }
+        for c in Concern.objects.filter(child=child).order_by("raised_at", "id")
+    ]
+    history = [
+        {
+            "at": e.at,
+            "who": _name(e.actor),
+            "action": e.action,
+            "what": e.object_type,
+            "object_id": e.object_id,
+            "summary": e.summary,
+            "before": e.before,
+            "after": e.after,
+            "reason": e.reason,
+        }
+        for e in AuditEvent.objects.filter(child=child).select_related("actor").order_by("at", "id")
+    ]
+    return {
+        "generated_at": timezone.now(),
+        "generated_for": _name(requested_by),
+        "child": {
+            **model_to_dict(child, exclude=["local_authority"]),
+            "school": child.school.name,
+            "school_urn": child.school.urn,
+        },
+        "plans": plans,
+        "sessions": session_rows(child),
+        "concerns": concerns,
+        "history": history,
+    }

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.statements import child_statement
+from provision_ledger.core.views import _user
+from provision_ledger.exports.record import sessions_csv, whole_record
+from provision_ledger.people.models import Child
+
+
+def _filename(child: Child, extension: str) -> str:
+    return f"{child.first_name}-{child.last_name}-record-{timezone.localdate():%Y-%m-%d}.{extension}".lower()
+
+
+def _download(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # special category data: no copies in shared caches
+    return response
+
+
+def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
+    from weasyprint import HTML  # slow to import, and needed only here
+
+    child = access.get_child(_user(request), child_id, Need.RECORD)
+    statement = child_statement(child, timezone.localdate())
+    html = render_to_string(
+        "exports/statement.html",
+        {"child": child, "statement": statement, "generated_at": timezone.now()},
+        request=request,
+    )
+    return _download(HTML(string=html).write_pdf(), "application/pdf", _filename(child, "pdf"))
+
+
+def record_csv(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = access.get_child(_user(request), child_id, Need.RECORD)
+    return _download(sessions_csv(child), "text/csv; charset=utf-8", _filename(child, "csv"))
+
+
+def record_json(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.RECORD)
+    body = json.dumps(whole_record(child, user), cls=DjangoJSONEncoder, indent=2)
+    return _download(body, "application/json", _filename(child, "json"))

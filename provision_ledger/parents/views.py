@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.statements import current_plan, live_lines
+from provision_ledger.core.views import _user
+from provision_ledger.parents import actions
+from provision_ledger.parents.forms import (
+    AcceptInvitationForm,
+    AlertPreferenceForm,
+    ConcernForm,
+    InviteForm,
+    MessageForm,
+)
+from provision_ledger.parents.models import AlertChoice, AlertPreference, ConcernMessage
+from provision_ledger.plans.views import _apply
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.invite_parent(child=child, by=user, base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data)
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("child-detail", child_id=child.pk)
+    invitations = child.invitations.order_by("-created_at")
+    return render(
+        request,
+        "parents/invite.html",
+        {
+            "form": form,
+            "child": child,
+            "invitations": invitations,
+            "title": f"Invite a parent to see {child.first_name}'s record",
+        },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = actions.find_invitation(token)
+    except ValidationError as error:
+        return render(request, "parents/invitation_refused.html", {"reason": error.messages[0]}, status=410)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.accept_invitation(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("child-detail", child_id=invitation.child_id)
+    return render(request, "parents/accept.html", {"form": form, "invitation": invitation})
+
+
+def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A child's concerns, and the form to raise one (for the child's parents)."""
+    user = _user(request)
+    child = access.get_child(user, child_id)
+    can_raise = access.allows(user, child, Need.RAISE)
+    plan = current_plan(child)
+    lines = [(line.pk, str(line)) for line in live_lines([plan])] if plan else []
+    form = ConcernForm(request.POST or None, lines=lines, initial={"line": request.GET.get("line")})
+    session = None
+    if request.GET.get("session") or request.POST.get("session"):
+        session = access.get_session(user, int(request.GET.get("session") or request.POST["session"]))
+        if session.child_id != child.pk:
+            session = None
+    if request.method == "POST":
+        access.get_child(user, child_id, Need.RAISE)  # 403 for anyone but the child's parents
+        if form.is_valid():
+            line = access.get_line(user, form.cleaned_data["line"]) if form.cleaned_data["line"] else None
+            try:
+                concern = actions.raise_concern(
+                    child=child,
+                    by=user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    line=line,
+                    session=session,
+                )
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, "Your concern has been sent to the school.")
+                return redirect("concern-detail", concern_id=concern.pk)
+    return render(
+        request,
+        "parents/concerns.html",
+        {
+            "child": child,
+            "form": form,
+            "can_raise": can_raise,
+            "session": session,
+            "concerns": access.concerns_for(user).filter(child=child).prefetch_related("messages"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+    user = _user(request)
+    concern = access.get_concern(user, concern_id)
+    child = concern.child
+    from_school = access.allows(user, child, Need.MANAGE)
+    may_write = from_school or access.allows(user, child, Need.RAISE)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.add_message(concern=concern, by=user, from_school=from_school, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, "Message sent.")
+                return redirect("concern-detail", concern_id=concern.pk)
+    thread = ConcernMessage.objects.filter(concern=concern).select_related("author")
+    return render(
+        request,
+        "parents/concern_detail.html",
+        {
+            "concern": concern,
+            "child": child,
+            "thread": thread,
+            "form": form,
+            "may_write": may_write,
+            "from_school": from_school,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def alert_preferences(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    preference, _ = AlertPreference.objects.get_or_create(user=user, defaults={"frequency": AlertChoice.IMMEDIATE})
+    form = AlertPreferenceForm(request.POST or None, initial={"frequency": preference.frequency})
+    if request.method == "POST" and form.is_valid():
+        preference.frequency = form.cleaned_data["frequency"]
+        preference.save(update_fields=["frequency"])
+        messages.success(request, "Your email choice is saved.")
+        return redirect("alert-preferences")
+    return render(request, "parents/alert_preferences.html", {"form": form})

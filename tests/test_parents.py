@@ -1,0 +1,222 @@
+"""Parents: invitations that work once, concerns as threads nobody can edit, and the whole record to take away."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pypdf
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.parents.models import Concern, ConcernMessage, Invitation
+from provision_ledger.people.models import Guardianship, User
+from tests.factories import (
+    make_child,
+    make_line,
+    make_parent,
+    make_plan,
+    make_school,
+    make_senco,
+    make_session,
+    make_staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school():
+    return make_school()
+
+
+@pytest.fixture
+def senco(school):
+    return make_senco(school, email="senco@school.test")
+
+
+@pytest.fixture
+def child(school):
+    return make_child(school)
+
+
+def _invite(client, senco, child, email="dad@example.test") -> str:
+    client.force_login(senco)
+    client.post(reverse("parent-invite", kwargs={"child_id": child.pk}), {"email": email, "relationship": "Father"})
+    client.logout()
+    [message] = mail.outbox
+    return message.body.split("/invitations/")[1].split("/")[0]
+
+
+def _accept(client, token, password="a-long-Passphrase-9"):
+    return client.post(
+        reverse("invitation-accept", kwargs={"token": token}),
+        {"first_name": "Daniel", "last_name": "Bennett", "password": password, "password_again": password},
+    )
+
+
+def test_invited_parent_sets_a_password_and_sees_only_that_child(client, senco, child, school):
+    other = make_child(school, first_name="Ava")
+    token = _invite(client, senco, child)
+    response = _accept(client, token)
+    parent = User.objects.get(email="dad@example.test")
+    assert response["Location"] == reverse("child-detail", kwargs={"child_id": child.pk})
+    assert list(Guardianship.objects.filter(user=parent).values_list("child_id", "relationship")) == [
+        (child.pk, "Father")
+    ]
+    assert client.get(reverse("child-detail", kwargs={"child_id": other.pk})).status_code == 404
+    assert Invitation.objects.get().accepted_by == parent
+
+
+def test_used_invitation_link_says_so_and_grants_nothing(client, senco, child):
+    token = _invite(client, senco, child)
+    _accept(client, token)
+    client.logout()
+    response = client.get(reverse("invitation-accept", kwargs={"token": token}))
+    assert response.status_code == 410
+    assert response.context["reason"] == "This invitation has already been used. Sign in with your email and password."
+    assert _accept(client, token).status_code == 410
+    assert Guardianship.objects.count() == 1
+
+
+def test_expired_invitation_link_says_so_and_grants_nothing(client, senco, child):
+    token = _invite(client, senco, child)
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = _accept(client, token)
+    assert (response.status_code, response.context["reason"]) == (
+        410,
+        "This invitation has expired. Ask the school to send a new one.",
+    )
+    assert not User.objects.filter(email="dad@example.test").exists()
+
+
+def test_unknown_invitation_token_grants_nothing(client):
+    response = client.get(reverse("invitation-accept", kwargs={"token": "not-a-real-token"}))
+    assert response.status_code == 410
+
+
+def test_invitation_stores_only_a_hash_of_the_token(client, senco, child):
+    token = _invite(client, senco, child)
+    assert token not in Invitation.objects.get().token_hash
+    assert len(token) >= 40
+
+
+def test_invitation_with_a_weak_password_saves_nothing(client, senco, child):
+    token = _invite(client, senco, child)
+    response = _accept(client, token, password="12345678")
+    assert "This password is too common." in response.context["form"].errors["__all__"]
+    assert not User.objects.filter(email="dad@example.test").exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_parent_raises_a_concern_about_a_session_and_the_school_answers(client, senco, child):
+    line = make_line(make_plan(child, senco), senco)
+    session = make_session(line, senco, date(2025, 9, 10))
+    parent = make_parent(child)
+    client.force_login(parent)
+    response = client.post(
+        reverse("concerns", kwargs={"child_id": child.pk}) + f"?session={session.pk}",
+        {
+            "session": session.pk,
+            "line": "",
+            "subject": "Group today",
+            "body": "He says he didn't go to the group today.",
+        },
+    )
+    concern = Concern.objects.get()
+    assert response["Location"] == reverse("concern-detail", kwargs={"concern_id": concern.pk})
+    assert (concern.session, concern.line, concern.status) == (session, line, "awaiting_school")
+
+    client.force_login(senco)
+    overview = client.get(reverse("school-overview", kwargs={"urn": child.school.urn}))
+    assert [c.subject for c in overview.context["open_concerns"]] == ["Group today"]
+    client.post(reverse("concern-detail", kwargs={"concern_id": concern.pk}), {"body": "He went; he was late."})
+
+    client.force_login(parent)
+    page = client.get(reverse("concern-detail", kwargs={"concern_id": concern.pk}))
+    assert [(m.from_school, m.body) for m in page.context["thread"]] == [
+        (False, "He says he didn't go to the group today."),
+        (True, "He went; he was late."),
+    ]
+    concern.refresh_from_db()
+    assert concern.status == "answered"
+    assert AuditEvent.objects.filter(object_type="concern").count() == 2
+
+
+def test_staff_cannot_raise_a_concern_for_a_family(client, senco, child):
+    staff = make_staff(child.school, child)
+    client.force_login(staff)
+    response = client.post(reverse("concerns", kwargs={"child_id": child.pk}), {"subject": "x", "body": "y"})
+    assert response.status_code == 403
+    assert Concern.objects.count() == 0
+
+
+def test_an_empty_message_is_refused_and_nothing_is_added(client, senco, child):
+    parent = make_parent(child)
+    client.force_login(parent)
+    client.post(reverse("concerns", kwargs={"child_id": child.pk}), {"line": "", "subject": "Help", "body": "Hi"})
+    concern = Concern.objects.get()
+    response = client.post(reverse("concern-detail", kwargs={"concern_id": concern.pk}), {"body": "   "})
+    assert response.context["form"].errors == {"body": ["This field is required."]}
+    assert ConcernMessage.objects.count() == 1
+
+
+def test_csv_lists_every_session_void_ones_included(client, senco, child):
+    from provision_ledger.delivery.actions import void_session
+
+    line = make_line(make_plan(child, senco), senco)
+    kept = make_session(line, senco, date(2025, 9, 10))
+    voided = make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_absent")
+    void_session(voided, by=senco, reason="Was delivered after all")
+    client.force_login(make_parent(child))
+    response = client.get(reverse("record-csv", kwargs={"child_id": child.pk}))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(int(r["session_id"]), r["status"], r["void"], r["void_reason"]) for r in rows] == [
+        (kept.pk, "delivered", "False", ""),
+        (voided.pk, "not_delivered", "True", "Was delivered after all"),
+    ]
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="oliver-bennett-record-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+
+
+def test_json_record_holds_plan_lines_sessions_concerns_and_history(client, senco, child):
+    line = make_line(make_plan(child, senco), senco)
+    make_session(line, senco, date(2025, 9, 10))
+    parent = make_parent(child)
+    client.force_login(parent)
+    client.post(reverse("concerns", kwargs={"child_id": child.pk}), {"line": line.pk, "subject": "Motor", "body": "?"})
+    record = json.loads(client.get(reverse("record-json", kwargs={"child_id": child.pk})).content)
+    assert sorted(record) == [
+        "child",
+        "concerns",
+        "generated_at",
+        "generated_for",
+        "history",
+        "plans",
+        "sessions",
+    ]
+    assert record["plans"][0]["lines"][0]["versions"][0]["promise"] == (
+        "2 sessions of 30 minutes a week, one-to-one, with a teaching assistant"
+    )
+    assert [s["date"] for s in record["sessions"]] == ["2025-09-10"]
+    assert record["concerns"][0]["messages"][0]["body"] == "?"
+    assert [h["what"] for h in record["history"]] == ["plan", "provisionline", "session", "concern"]
+
+
+def test_pdf_statement_carries_the_same_numbers_as_the_page(client, senco, child, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 10, 17))
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
+    make_session(line, senco, date(2025, 9, 10))
+    client.force_login(make_parent(child))
+    response = client.get(reverse("record-pdf", kwargs={"child_id": child.pk}))
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert response["Content-Type"] == "application/pdf"
+    assert "1 of 14, 7%" in " ".join(text.split())
+    assert "It is not legal advice." in " ".join(text.split())
