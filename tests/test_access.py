@@ -121,6 +121,8 @@ UNSCOPED = {
     "password_reset_confirm",
     "password_reset_complete",
     "invitation-accept",
+    "calendar-settings",
+    "calendar-feed",
 }
 
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.parents.models import Concern, ConcernMessage, Invitation
+from provision_ledger.delivery.actions import void_session
+from provision_ledger.parents.models import CalendarFeed, Concern, ConcernMessage, Invitation
 from provision_ledger.people.models import Guardianship, User
 from tests.factories import (
     make_child,
@@ -167,8 +168,6 @@ def test_an_empty_message_is_refused_and_nothing_is_added(client, senco, child):
 
 
 def test_csv_lists_every_session_void_ones_included(client, senco, child):
-    from provision_ledger.delivery.actions import void_session
-
     line = make_line(make_plan(child, senco), senco)
     kept = make_session(line, senco, date(2025, 9, 10))
     voided = make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_absent")
@@ -220,3 +219,44 @@ def test_pdf_statement_carries_the_same_numbers_as_the_page(client, senco, child
     assert response["Content-Type"] == "application/pdf"
     assert "1 of 14, 7%" in " ".join(text.split())
     assert "It is not legal advice." in " ".join(text.split())
+
+
+def _feed_link(client, parent) -> str:
+    client.force_login(parent)
+    response = client.post(reverse("calendar-settings"), {"action": "create"})
+    return response.context["new_link"].replace("http://testserver", "")
+
+
+def test_calendar_feed_lists_timetabled_sessions_and_the_review_date(client, senco, child, school, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 10, 13))
+    plan = make_plan(child, senco, start=date(2025, 9, 1))
+    make_line(plan, senco, description="Sensory circuit", weekdays=[0])  # Mondays
+    other = make_child(school, first_name="Ava")
+    make_line(make_plan(other, senco, start=date(2025, 9, 1)), senco, description="Ava's group", weekdays=[0])
+    parent = make_parent(child)
+    link = _feed_link(client, parent)
+    client.logout()
+    body = client.get(link).content.decode()
+    summaries = sorted(line.split(":", 1)[1] for line in body.splitlines() if line.startswith("SUMMARY:"))
+    # Mondays from 13 October to 8 December, less the half-term break (27 to 31 October):
+    # 13 and 20 October, 3, 10, 17 and 24 November, 1 and 8 December.
+    assert summaries.count("Oliver: Sensory circuit") == 8
+    assert "Oliver: plan review due" in summaries
+    assert not any("Ava" in s for s in summaries)
+
+
+def test_revoked_calendar_link_stops_working(client, senco, child):
+    make_plan(child, senco)
+    parent = make_parent(child)
+    link = _feed_link(client, parent)
+    client.post(reverse("calendar-settings"), {"action": "revoke"})
+    client.logout()
+    assert client.get(link).status_code == 404
+
+
+def test_calendar_token_is_stored_only_as_a_hash(client, senco, child):
+    parent = make_parent(child)
+    token = _feed_link(client, parent).rsplit("/", 1)[1].removesuffix(".ics")
+    assert len(token) >= 40
+    assert CalendarFeed.objects.get().token_hash != token
+    assert client.get(reverse("calendar-feed", kwargs={"token": token + "x"})).status_code == 404

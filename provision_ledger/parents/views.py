@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
@@ -13,6 +15,7 @@ from provision_ledger.core.access import Need
 from provision_ledger.core.statements import current_plan, live_lines
 from provision_ledger.core.views import _user
 from provision_ledger.parents import actions
+from provision_ledger.parents.calendar_feed import feed_for
 from provision_ledger.parents.forms import (
     AcceptInvitationForm,
     AlertPreferenceForm,
@@ -20,7 +23,14 @@ from provision_ledger.parents.forms import (
     InviteForm,
     MessageForm,
 )
-from provision_ledger.parents.models import AlertChoice, AlertPreference, ConcernMessage
+from provision_ledger.parents.models import (
+    AlertChoice,
+    AlertPreference,
+    CalendarFeed,
+    ConcernMessage,
+    hash_token,
+    new_token,
+)
 from provision_ledger.plans.views import _apply
 
 
@@ -159,3 +169,35 @@ def alert_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your email choice is saved.")
         return redirect("alert-preferences")
     return render(request, "parents/alert_preferences.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """Create or revoke the private calendar link. The link is shown once: only its hash is kept."""
+    user = _user(request)
+    new_link = None
+    if request.method == "POST":
+        CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if request.POST.get("action") == "create":
+            token, token_hash = new_token()
+            CalendarFeed.objects.create(user=user, token_hash=token_hash)
+            new_link = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": token}))
+        else:
+            messages.success(request, "Your calendar link no longer works.")
+    active = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+    return render(request, "parents/calendar.html", {"active": active, "new_link": new_link})
+
+
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = (
+        CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar")
+    children = list(access.children_for(feed.user))
+    response = HttpResponse(feed_for(children, timezone.localdate()), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

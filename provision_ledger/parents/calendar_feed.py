@@ -1,0 +1,55 @@
+"""A parent's private iCalendar feed: each child's timetabled sessions for the coming weeks, and review dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from provision_ledger.core.statements import live_lines
+from provision_ledger.people.models import Child
+from provision_ledger.plans.models import Plan
+from provision_ledger.rules.delivery import terms_in_force
+
+WEEKS_AHEAD = 8
+
+
+def feed_for(children: list[Child], today: date) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Provision Ledger//provision-ledger//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Provision Ledger")
+    stamp = timezone.now()
+    plans = Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE).select_related("child__school")
+    for plan in plans:
+        child = plan.child
+        review = Event()
+        review.add("uid", f"review-{plan.pk}@provision-ledger")
+        review.add("dtstamp", stamp)
+        review.add("summary", f"{child.first_name}: plan review due")
+        review.add("dtstart", plan.review_due)
+        calendar.add_component(review)
+        school_calendar = child.school.calendar()
+        end = today + timedelta(weeks=WEEKS_AHEAD)
+        for line in live_lines([plan]):
+            history = line.terms_history()
+            for day in school_calendar.school_days(today, end):
+                terms = terms_in_force(history, day)
+                # Only timetabled lines have a day fixed in advance; the rest are "so many a week".
+                if terms is None or not terms.weekdays or day.weekday() not in terms.weekdays:
+                    continue
+                event = Event()
+                event.add("uid", f"line-{line.pk}-{day.isoformat()}@provision-ledger")
+                event.add("dtstamp", stamp)
+                event.add("summary", f"{child.first_name}: {line}")
+                version = line.current_version
+                if version and version.time_of_day:
+                    start = timezone.make_aware(datetime.combine(day, version.time_of_day))
+                    event.add("dtstart", start)
+                    event.add("dtend", start + timedelta(minutes=terms.minutes_per_session))
+                else:
+                    event.add("dtstart", day)
+                event.add("description", version.promise if version else "")
+                calendar.add_component(event)
+    return calendar.to_ical()
