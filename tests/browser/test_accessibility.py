@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page
 
 from provision_ledger.core.demo import load_demo
+from provision_ledger.parents.actions import invite_parent
 from provision_ledger.people.models import Child
 from tests.browser.conftest import axe_violations
+from tests.factories import make_child, make_school, make_senco
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,3 +53,17 @@ def test_pages_each_role_uses_have_no_accessibility_violations(page: Page, live_
             page.goto(live_server.url + path.format(oliver=oliver.pk, motor=motor.pk, last_friday=last_friday))
             found[(email, path)] = axe_violations(page)
     assert found == {(email, path): [] for email, paths in PAGES_BY_ROLE.items() for path in paths}
+
+
+def test_signed_out_pages_have_no_accessibility_violations(page: Page, live_server):
+    school = make_school()
+    child = make_child(school)
+    invite_parent(
+        child=child, email="mum@example.test", relationship="Mother", by=make_senco(school), base_url=live_server.url
+    )
+    invitation_link = mail.outbox[0].body.split(live_server.url)[1].split()[0]
+    found = {}
+    for path in ("/sign-in/", "/password-reset/", invitation_link, "/invitations/not-a-token/"):
+        page.goto(live_server.url + path)
+        found[path] = axe_violations(page)
+    assert found == {path: [] for path in found}
