@@ -23,6 +23,30 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+# Factories import models, so they are imported inside the fixtures, after pytest-django has set Django up.
+@pytest.fixture
+def school():
+    """A school with the terms of the 2025/26 school year, in an authority of its own."""
+    from tests.factories import make_school
+
+    return make_school(years=(2025,))
+
+
+@pytest.fixture
+def senco(school):
+    from tests.factories import make_senco
+
+    return make_senco(school, email="senco@school.test")
+
+
+@pytest.fixture
+def child(school):
+    """Oliver Bennett, Year 1, on SEN Support, with no plan yet."""
+    from tests.factories import make_child
+
+    return make_child(school)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,23 +14,11 @@ from tests.factories import (
     make_line,
     make_parent,
     make_plan,
-    make_school,
-    make_senco,
     make_session,
     make_staff,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def school():
-    return make_school(years=(2025,))
-
-
-@pytest.fixture
-def senco(school):
-    return make_senco(school)
 
 
 @pytest.fixture

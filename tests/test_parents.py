@@ -22,28 +22,11 @@ from tests.factories import (
     make_line,
     make_parent,
     make_plan,
-    make_school,
-    make_senco,
     make_session,
     make_staff,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def school():
-    return make_school()
-
-
-@pytest.fixture
-def senco(school):
-    return make_senco(school, email="senco@school.test")
-
-
-@pytest.fixture
-def child(school):
-    return make_child(school)
 
 
 def _invite(client, senco, child, email="dad@example.test") -> str:

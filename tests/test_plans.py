@@ -13,19 +13,9 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.plans.actions import amend_line, void_line
 from provision_ledger.plans.models import LINE_TERM_FIELDS, LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.delivery import expected_delivery
-from tests.factories import make_child, make_line, make_parent, make_plan, make_school, make_senco, make_staff
+from tests.factories import make_line, make_parent, make_plan, make_staff
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def senco():
-    return make_senco(make_school())
-
-
-@pytest.fixture
-def child(senco):
-    return make_child(senco.memberships.get().school)
 
 
 def _terms(**overrides):
