@@ -33,7 +33,15 @@ PAGES_BY_ROLE = {
         "/lines/{motor}/sessions/new/",
         "/lines/{motor}/amend/",
     ],
-    "parent@demo.test": ["/", "/children/{oliver}/"],
+    "parent@demo.test": [
+        "/",
+        "/children/{oliver}/",
+        "/children/{oliver}/history/",
+        "/lines/{motor}/",
+        "/children/{oliver}/concerns/",
+        "/account/alerts/",
+        "/account/calendar/",
+    ],
     "ta@demo.test": ["/today/", "/today/?date={last_friday}"],
     "la@demo.test": ["/", "/schools/990001/"],
 }

@@ -50,6 +50,7 @@ def test_parent_sees_the_gap_takes_the_pdf_and_gets_an_answer_to_a_concern(page:
     page.get_by_role("link", name="Oliver Bennett: Motor Skills sessions").click()
     page.get_by_label("Your message").fill("You are right. Sessions restart on Monday, with 24 hours to make up.")
     page.get_by_role("button", name="Send answer").click()
+    expect(page.get_by_text("Message sent.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     sign_in("parent@demo.test", "demo")

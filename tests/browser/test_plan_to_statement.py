@@ -73,15 +73,20 @@ def test_senco_plan_and_ta_week_give_the_right_percentages_and_owed_minutes(page
     motor = page.get_by_test_id(f"due-{child.plans.get().lines.get(versions__description='Motor Skills programme').pk}")
     expect(motor).to_contain_text("2 still due this week")
     motor.get_by_role("button", name="Delivered").click()
+    # Each click is awaited by what it changes, so no request is still in flight when the page moves on.
+    expect(page.get_by_text("Oliver Bennett: Motor Skills programme – delivered.")).to_be_visible()
     narrative = page.locator(".pl-register-row", has_text="Narrative Therapy")
     narrative.get_by_role("button", name="Delivered").click()
-    expect(page.get_by_text("1 session recorded")).to_be_visible()
+    expect(page.get_by_text("Oliver Bennett: Narrative Therapy – delivered.")).to_be_visible()
     page.goto(f"{live_server.url}/today/?date={(monday + timedelta(days=1)).isoformat()}")
     motor = page.locator(".pl-register-row", has_text="Motor Skills programme")
     expect(motor).to_contain_text("1 still due this week")
     motor.get_by_text("Not delivered or cut short").click()
     motor.get_by_role("button", name="Staff redeployed to other duties").click()
-    expect(page.get_by_text("1 session recorded")).to_be_visible()
+    expect(
+        page.get_by_text("Oliver Bennett: Motor Skills programme – not delivered (staff redeployed to other duties).")
+    ).to_be_visible()
+    expect(page.get_by_text("1 session recorded")).to_have_count(1)
 
     # The child page adds it up: Motor Skills 1 of 2 (50%), 30 minutes owed; Narrative 1 of 1 (100%).
     page.goto(f"{live_server.url}/children/{child.pk}/")
