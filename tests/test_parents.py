@@ -243,3 +243,14 @@ def test_calendar_token_is_stored_only_as_a_hash(client, senco, child):
     assert len(token) >= 40
     assert CalendarFeed.objects.get().token_hash != token
     assert client.get(reverse("calendar-feed", kwargs={"token": token + "x"})).status_code == 404
+
+
+def test_parent_can_ask_about_a_particular_session_from_the_lines_page(client, senco, child):
+    line = make_line(make_plan(child, senco), senco)
+    session = make_session(line, senco, date(2025, 9, 10))
+    client.force_login(make_parent(child))
+    html = client.get(reverse("line-detail", kwargs={"line_id": line.pk})).content.decode()
+    link = f"{reverse('concerns', kwargs={'child_id': child.pk})}?session={session.pk}#raise"
+    assert link in html
+    page = client.get(link.removesuffix("#raise"))
+    assert page.context["session"] == session

@@ -39,6 +39,7 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
             "versions": line.versions_in_order,
             "can_manage": access.allows(user, child, Need.MANAGE),
             "can_log": access.allows(user, child, Need.LOG),
+            "can_raise": access.allows(user, child, Need.RAISE),
         },
     )
 
