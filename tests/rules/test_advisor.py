@@ -1,0 +1,344 @@
+"""Next steps for a parent whose child's provision is not being delivered.
+
+Reply periods worked by hand (bank holidays 2026: Good Friday 3 April, Easter Monday 6 April,
+Early May 4 May):
+- school letter sent Wed 1 April 2026 + 10 working days: Thu 2 (1); Fri 3 and Mon 6 skipped;
+  Tue 7 … Fri 10 (2–5); Mon 13 … Fri 17 (6–10) → Fri 17 April 2026.
+- LA letter sent Thu 30 April 2026 + 5 working days: Fri 1 May (1); Mon 4 May skipped;
+  Tue 5 … Fri 8 (2–5) → Fri 8 May 2026.
+- assessment request sent Tue 3 March 2026 + 6 weeks → Tue 14 April 2026.
+"""
+
+import re
+from datetime import date
+
+import pytest
+
+from provision_ledger.rules.advisor import (
+    DISCLAIMER,
+    AdvisorSettings,
+    LineBehind,
+    Situation,
+    StepKind,
+    StepStatus,
+    StepTaken,
+    advise,
+    line_evidence,
+    step_applies,
+)
+from provision_ledger.rules.clocks import Period, Unit
+from provision_ledger.rules.compliance import MissReason
+from provision_ledger.rules.legal_force import PlanKind
+
+TODAY = date(2026, 5, 11)  # a Monday
+MOTOR = LineBehind(
+    "Motor Skills programme",
+    promised_sessions=48,
+    delivered_sessions=1,
+    owed_minutes=1410,
+    missed=((MissReason.STAFF_ABSENT, 20), (MissReason.STAFF_REDEPLOYED, 27)),
+)
+MOTOR_EVIDENCE = (
+    "Motor Skills programme: 1 of 48 sessions delivered; 23 hours 30 minutes owed. Reasons recorded for "
+    "missed sessions: staff redeployed to other duties (27), staff absent (20)"
+)
+TA = LineBehind("1:1 teaching assistant support", promised_sessions=60, delivered_sessions=45, owed_minutes=900)
+ON_TRACK = LineBehind("Speech and language therapy", promised_sessions=10, delivered_sessions=10, owed_minutes=0)
+SCHOOL_LEVEL = [PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS, PlanKind.SEN_SUPPORT]
+LA_LEVEL = [PlanKind.EHC_PLAN, PlanKind.STATEMENT]
+
+
+def situation(kind: PlanKind, *taken: StepTaken, today: date = TODAY, **kwargs: bool) -> Situation:
+    return Situation(kind, today, lines=(MOTOR, ON_TRACK), steps_taken=taken, **kwargs)
+
+
+def kinds_and_statuses(kind: PlanKind, *taken: StepTaken, today: date = TODAY) -> list[tuple[StepKind, StepStatus]]:
+    return [(s.kind, s.status) for s in advise(situation(kind, *taken, today=today)).steps]
+
+
+# --- Evidence -------------------------------------------------------------------------------------------
+
+
+def test_a_line_behind_is_described_with_sessions_owed_time_and_reasons_most_frequent_first() -> None:
+    assert line_evidence(MOTOR) == MOTOR_EVIDENCE
+
+
+def test_a_line_without_recorded_reasons_gives_sessions_and_whole_hours() -> None:
+    assert line_evidence(TA) == "1:1 teaching assistant support: 45 of 60 sessions delivered; 15 hours owed"
+
+
+def test_a_single_session_and_minutes_only_read_naturally() -> None:
+    line = LineBehind("Sensory circuit", promised_sessions=1, delivered_sessions=0, owed_minutes=45)
+    assert line_evidence(line) == "Sensory circuit: 0 of 1 session delivered; 45 minutes owed"
+
+
+def test_negative_figures_are_refused() -> None:
+    with pytest.raises(ValueError, match="Sensory circuit: sessions and owed minutes cannot be negative"):
+        LineBehind("Sensory circuit", promised_sessions=1, delivered_sessions=0, owed_minutes=-5)
+
+
+# --- School-level plans ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", SCHOOL_LEVEL)
+def test_a_school_level_plan_offers_school_governors_assessment_and_tribunal_in_that_order(kind: PlanKind) -> None:
+    assert kinds_and_statuses(kind) == [
+        (StepKind.ASK_SCHOOL_TO_REINSTATE, StepStatus.AVAILABLE),
+        (StepKind.COMPLAIN_TO_GOVERNORS, StepStatus.NOT_YET),
+        (StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, StepStatus.AVAILABLE),
+        (StepKind.SEND_TRIBUNAL_INFO, StepStatus.INFORMATION),
+    ]
+
+
+@pytest.mark.parametrize("kind", SCHOOL_LEVEL)
+def test_a_school_level_plan_is_said_plainly_not_to_be_enforceable(kind: PlanKind) -> None:
+    advice = advise(situation(kind))
+    assert "cannot be enforced as a right" in advice.legal_position
+    assert "section 66, Children and Families Act 2014" in advice.legal_position
+
+
+def test_the_year_1_iep_asks_the_school_first_with_the_evidence() -> None:
+    advice = advise(situation(PlanKind.IEP_SCHOOL_ACTION))
+    assert advice.legal_position.startswith("An IEP at School Action cannot be enforced as a right")
+    first = advice.recommended
+    assert first is not None
+    assert first.kind is StepKind.ASK_SCHOOL_TO_REINSTATE
+    assert first.title == "Ask the school to reinstate the provision"
+    assert first.why[0] == MOTOR_EVIDENCE
+    assert first.why[1] == "In all, 23 hours 30 minutes owed across 1 provision line."
+    assert first.is_letter
+    assert first.addressee == "The SENCO or the head teacher"
+    assert first.reply_period is not None
+    assert first.reply_period.period == Period(10, Unit.WORKING_DAYS)
+    assert not first.reply_period.statutory
+    assert first.law.startswith("Section 66, Children and Families Act 2014")
+    assert advice.summary == (
+        "1 provision line is behind, with 23 hours 30 minutes owed. Recommended next: ask the school to "
+        "reinstate the provision."
+    )
+
+
+def test_the_governors_complaint_says_the_ombudsman_cannot_look_inside_schools() -> None:
+    governors = advise(situation(PlanKind.SEN_SUPPORT)).steps[1]
+    assert governors.kind is StepKind.COMPLAIN_TO_GOVERNORS
+    assert governors.not_yet_because == "ask the school to reinstate the provision first and give it time to reply."
+    assert any("cannot investigate most complaints about what happens inside schools [E8]" in w for w in governors.why)
+    assert "[E14]" in governors.law
+
+
+def test_the_assessment_request_gives_evidence_for_both_limbs_of_s36_8() -> None:
+    request = advise(situation(PlanKind.SEN_SUPPORT)).steps[2]
+    assert request.kind is StepKind.REQUEST_EHC_NEEDS_ASSESSMENT
+    assert "s36(8)" in request.law
+    assert "higher local thresholds are unlawful [E13]" in request.law
+    has_sen, may_need_plan = request.limbs
+    assert has_sen.test == "Your child has or may have special educational needs (s36(8)) [E13]."
+    assert has_sen.evidence == (
+        "The school has already identified special educational needs and recorded provision for them in a "
+        "SEN Support plan.",
+    )
+    assert may_need_plan.test.startswith("It may be necessary for special educational provision")
+    assert MOTOR_EVIDENCE in may_need_plan.evidence
+    assert request.reply_period is not None
+    assert request.reply_period.period == Period(6, Unit.WEEKS)
+    assert request.reply_period.basis == "6 weeks from the request (reg 5) [T4][T1]"
+
+
+def test_a_sent_assessment_request_awaits_its_six_week_decision() -> None:
+    sent = StepTaken(StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, date(2026, 3, 3))
+    request = advise(situation(PlanKind.SEN_SUPPORT, sent, today=date(2026, 4, 14))).steps[2]
+    assert request.status is StepStatus.AWAITING_REPLY
+    assert request.reply_due == date(2026, 4, 14)
+    assert request.status_text == "Sent, awaiting a reply until Tuesday 14 April 2026"
+
+
+def test_school_reply_overdue_moves_the_recommendation_to_the_governors() -> None:
+    school = StepTaken(StepKind.ASK_SCHOOL_TO_REINSTATE, date(2026, 4, 1))
+    # Reply due Fri 17 April 2026; on Fri 17 April the school is still in time.
+    waiting = advise(situation(PlanKind.SEN_SUPPORT, school, today=date(2026, 4, 17)))
+    assert waiting.steps[0].status is StepStatus.AWAITING_REPLY
+    assert waiting.steps[1].status is StepStatus.NOT_YET
+    assert waiting.recommended is not None
+    assert waiting.recommended.kind is StepKind.REQUEST_EHC_NEEDS_ASSESSMENT  # can go alongside
+    # On Mon 20 April, no reply: overdue, and the governors' complaint is recommended.
+    overdue = advise(situation(PlanKind.SEN_SUPPORT, school, today=date(2026, 4, 20)))
+    assert overdue.steps[0].status is StepStatus.REPLY_OVERDUE
+    assert overdue.steps[0].status_text == "Reply overdue since Friday 17 April 2026: move on to the next step"
+    assert overdue.recommended is not None
+    assert overdue.recommended.kind is StepKind.COMPLAIN_TO_GOVERNORS
+    assert overdue.recommended.why[0] == (
+        'No reply was recorded by Friday 17 April 2026 to "ask the school to reinstate the provision", '
+        "sent on Wednesday 1 April 2026."
+    )
+
+
+def test_a_school_wait_can_be_set_by_the_product() -> None:
+    school = StepTaken(StepKind.ASK_SCHOOL_TO_REINSTATE, date(2026, 4, 1))
+    # 5 working days from Wed 1 April 2026 → Fri 10 April 2026.
+    advice = advise(
+        situation(PlanKind.SEN_SUPPORT, school, today=date(2026, 4, 13)),
+        AdvisorSettings(school_reply=Period(5, Unit.WORKING_DAYS)),
+    )
+    assert advice.steps[0].reply_due == date(2026, 4, 10)
+    assert advice.steps[0].status is StepStatus.REPLY_OVERDUE
+
+
+# --- EHC plans and statements ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LA_LEVEL)
+def test_an_ehc_plan_or_statement_offers_school_la_letter_pap_ombudsman_and_tribunal(kind: PlanKind) -> None:
+    assert kinds_and_statuses(kind) == [
+        (StepKind.ASK_SCHOOL_TO_REINSTATE, StepStatus.AVAILABLE),
+        (StepKind.WRITE_TO_LA_S42, StepStatus.AVAILABLE),
+        (StepKind.PRE_ACTION_PROTOCOL_LETTER, StepStatus.NOT_YET),
+        (StepKind.COMPLAIN_TO_LGSCO, StepStatus.NOT_YET),
+        (StepKind.SEND_TRIBUNAL_INFO, StepStatus.INFORMATION),
+    ]
+
+
+def test_the_la_letter_cites_the_absolute_s42_duty_and_asks_for_a_reply_in_five_working_days() -> None:
+    letter = advise(Situation(PlanKind.EHC_PLAN, TODAY, lines=(TA,))).steps[1]
+    assert letter.kind is StepKind.WRITE_TO_LA_S42
+    assert letter.law.startswith("Section 42(2), Children and Families Act 2014")
+    assert "(R (BA) v Nottinghamshire CC, 2021) [K4]" in letter.law
+    assert "(R v East Sussex CC ex p Tandy, 1998, as cited) [K5]" in letter.law
+    assert "Section 324(5)(a)" not in letter.law
+    assert letter.addressee == "The Director of Children's Services, at the local authority [I5]"
+    assert letter.why[0] == "1:1 teaching assistant support: 45 of 60 sessions delivered; 15 hours owed"
+    assert letter.reply_period is not None
+    assert letter.reply_period.period == Period(5, Unit.WORKING_DAYS)
+    assert letter.reply_period.basis == "5 working days, as asked in IPSEA template letter 6 [I5][E13b]"
+
+
+def test_staff_absence_is_answered_as_no_defence_to_the_s42_duty() -> None:
+    letter = advise(situation(PlanKind.EHC_PLAN)).steps[1]
+    assert any(w.startswith("Staff absence or redeployment is no answer") for w in letter.why)
+
+
+def test_a_statement_with_records_before_2018_cites_s324_5_a() -> None:
+    advice = advise(situation(PlanKind.STATEMENT, legacy_statement_records=True))
+    letter = advice.steps[1]
+    assert "For records from before the transfer: Section 324(5)(a), Education Act 1996" in letter.law
+    assert "1 April 2018 [T16][T15]" in letter.law
+    assert "section 324(5)(a)" in advice.legal_position
+
+
+def test_the_ombudsman_and_tribunal_steps_state_their_limits() -> None:
+    steps = advise(situation(PlanKind.EHC_PLAN)).steps
+    lgsco, tribunal = steps[3], steps[4]
+    assert "cannot investigate matters with a Tribunal appeal right [E1]" in lgsco.law
+    assert lgsco.not_yet_because == "the council must first have had a chance to respond [E17]: write to it first."
+    assert "or on delays [T13]" in tribunal.law
+    assert "Sections B, F and I [T12]" in tribunal.law
+
+
+def test_la_reply_overdue_moves_the_recommendation_to_the_pre_action_letter() -> None:
+    school = StepTaken(StepKind.ASK_SCHOOL_TO_REINSTATE, date(2026, 4, 1), replied_on=date(2026, 4, 10))
+    la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 4, 30))
+    # Fri 8 May 2026: the LA's 5 working days end today; nothing to do but wait.
+    waiting = advise(situation(PlanKind.EHC_PLAN, school, la, today=date(2026, 5, 8)))
+    assert [s.status for s in waiting.steps] == [
+        StepStatus.DONE,
+        StepStatus.AWAITING_REPLY,
+        StepStatus.NOT_YET,
+        StepStatus.NOT_YET,
+        StepStatus.INFORMATION,
+    ]
+    assert waiting.recommended is None
+    assert waiting.summary.endswith("Wait for a reply until Friday 8 May 2026.")
+    # Mon 11 May 2026, no reply: the LA letter is overdue and the pre-action letter is recommended.
+    overdue = advise(situation(PlanKind.EHC_PLAN, school, la, today=date(2026, 5, 11)))
+    assert [s.status for s in overdue.steps] == [
+        StepStatus.DONE,
+        StepStatus.REPLY_OVERDUE,
+        StepStatus.AVAILABLE,
+        StepStatus.AVAILABLE,
+        StepStatus.INFORMATION,
+    ]
+    assert overdue.recommended is not None
+    assert overdue.recommended.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER
+
+
+def test_a_reply_that_leaves_provision_behind_still_opens_the_next_step() -> None:
+    la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 4, 30), replied_on=date(2026, 5, 6))
+    pap = advise(situation(PlanKind.EHC_PLAN, la)).steps[2]
+    assert pap.status is StepStatus.AVAILABLE
+    assert pap.why[0] == (
+        'A reply was recorded on Wednesday 6 May 2026 to "write to the local authority: it must secure the '
+        'provision", but the record still shows the provision behind.'
+    )
+
+
+def test_the_latest_sending_of_a_step_counts() -> None:
+    first = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 3, 2))
+    again = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 5, 6))
+    letter = advise(situation(PlanKind.EHC_PLAN, again, first)).steps[1]
+    assert letter.sent_on == date(2026, 5, 6)
+    assert letter.status is StepStatus.AWAITING_REPLY
+
+
+def test_an_ombudsman_complaint_once_made_is_sent_without_a_reply_date() -> None:
+    la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 3, 2))
+    lgsco = StepTaken(StepKind.COMPLAIN_TO_LGSCO, date(2026, 4, 1))
+    step = advise(situation(PlanKind.EHC_PLAN, la, lgsco)).steps[3]
+    assert step.status is StepStatus.SENT
+    assert step.reply_due is None
+    assert step.status_text == "Sent on Wednesday 1 April 2026"
+
+
+# --- Steps that do not apply, and bad input ----------------------------------------------------------------
+
+
+def test_a_step_for_another_plan_kind_says_why_it_does_not_apply() -> None:
+    assert step_applies(StepKind.WRITE_TO_LA_S42, PlanKind.EHC_PLAN) is None
+    assert step_applies(StepKind.WRITE_TO_LA_S42, PlanKind.SEN_SUPPORT) == (
+        "Your child has a SEN Support plan, not an EHC plan: the local authority has no duty to secure its "
+        "provision, so this step does not apply. Ask for an EHC needs assessment instead."
+    )
+    assert step_applies(StepKind.COMPLAIN_TO_GOVERNORS, PlanKind.EHC_PLAN) == (
+        "Your child already has a plan the local authority must secure: write to the local authority instead."
+    )
+
+
+def test_a_step_taken_that_does_not_apply_to_the_plan_is_ignored() -> None:
+    old = StepTaken(StepKind.COMPLAIN_TO_GOVERNORS, date(2026, 1, 5))
+    assert kinds_and_statuses(PlanKind.EHC_PLAN, old) == kinds_and_statuses(PlanKind.EHC_PLAN)
+
+
+def test_a_reply_before_the_letter_is_refused() -> None:
+    message = (
+        '"Write to the local authority: it must secure the provision": the reply (Tuesday 5 May 2026) is '
+        "before the letter was sent (Wednesday 6 May 2026)."
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        situation(PlanKind.EHC_PLAN, StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 5, 6), date(2026, 5, 5)))
+
+
+def test_a_letter_sent_after_today_is_refused() -> None:
+    with pytest.raises(ValueError, match="sent on Tuesday 12 May 2026, after today"):
+        situation(PlanKind.EHC_PLAN, StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 5, 12)))
+
+
+# --- Nothing behind, and the disclaimer -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(PlanKind))
+def test_nothing_behind_gives_no_escalation_steps_and_says_so(kind: PlanKind) -> None:
+    advice = advise(Situation(kind, TODAY, lines=(ON_TRACK,)))
+    assert advice.steps == ()
+    assert advice.recommended is None
+    assert advice.summary == (
+        "Nothing is behind: no provision line has time owed, so there is no step to take about delivery."
+    )
+
+
+def test_a_shortfall_the_policy_excuses_is_not_escalated() -> None:
+    absent = LineBehind("Reading catch-up", 10, 6, owed_minutes=0, missed=((MissReason.CHILD_ABSENT, 4),))
+    assert advise(Situation(PlanKind.EHC_PLAN, TODAY, lines=(absent,))).steps == ()
+
+
+@pytest.mark.parametrize("kind", list(PlanKind))
+def test_every_answer_says_it_is_not_legal_advice(kind: PlanKind) -> None:
+    assert advise(situation(kind)).disclaimer == DISCLAIMER
+    assert "not legal advice" in DISCLAIMER
