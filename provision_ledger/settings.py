@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "provision_ledger.delivery",
     "provision_ledger.audit",
     "provision_ledger.parents",
+    "provision_ledger.nextsteps",
     "provision_ledger.core",
 ]
 

@@ -5,6 +5,7 @@ from django.urls import path
 from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
 from provision_ledger.exports import views as exports
+from provision_ledger.nextsteps import views as nextsteps
 from provision_ledger.parents import views as parents
 from provision_ledger.plans import views as plans
 
@@ -56,6 +57,11 @@ urlpatterns = [
     path("children/<int:child_id>/sessions.csv", exports.record_csv, name="record-csv"),
     path("children/<int:child_id>/record.json", exports.record_json, name="record-json"),
     path("children/<int:child_id>/concerns/", parents.concerns, name="concerns"),
+    path("children/<int:child_id>/letters/<str:kind>/", nextsteps.write_letter, name="letter-write"),
+    path("children/<int:child_id>/deadlines/", nextsteps.statutory_events, name="statutory-events"),
+    # /letters/<id>/
+    path("letters/<int:letter_id>/", nextsteps.letter_detail, name="letter-detail"),
+    path("letters/<int:letter_id>/letter.<str:extension>", nextsteps.letter_download, name="letter-download"),
     # /concerns/<id>/
     path("concerns/<int:concern_id>/", parents.concern_detail, name="concern-detail"),
     # /plans/<id>/

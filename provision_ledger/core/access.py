@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from provision_ledger.delivery.models import Session
+from provision_ledger.nextsteps.models import Letter
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
@@ -180,3 +181,12 @@ def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
 
 def get_concern(user: User, concern_id: int, need: Need = Need.VIEW) -> Concern:
     return _reach(concerns_for, user, concern_id, need, "concern")
+
+
+def letters_for(user: User) -> QuerySet[Letter]:
+    """A parent's letters are theirs: the school and the authority do not see them here."""
+    return Letter.objects.filter(_child_filter(scope_for(user), Need.RAISE, "child__")).select_related("child__school")
+
+
+def get_letter(user: User, letter_id: int) -> Letter:
+    return _reach(lambda u, _need: letters_for(u), user, letter_id, Need.VIEW, "letter")

@@ -9,6 +9,7 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement, school_overview
+from provision_ledger.nextsteps.advice import next_steps_for
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
@@ -79,6 +80,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = access.get_child(user, child_id)
     statement = child_statement(child, timezone.localdate())
+    is_parent = access.allows(user, child, Need.RAISE)
     return render(
         request,
         "core/child_detail.html",
@@ -90,6 +92,9 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_raise": access.allows(user, child, Need.RAISE),
             "can_take_record": access.allows(user, child, Need.RECORD),
             "open_concerns": child.concerns.filter(status=Concern.Status.AWAITING_SCHOOL).count(),
+            # The escalation route is the parent's: shown to them, with the letters they have sent.
+            "next_steps": next_steps_for(child, timezone.localdate()) if is_parent else None,
+            "letters": access.letters_for(user).filter(child=child) if is_parent else [],
         },
     )
 

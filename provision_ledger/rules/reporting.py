@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from provision_ledger.rules.calendar import SchoolCalendar
 
@@ -37,3 +38,9 @@ def reporting_windows(calendar: SchoolCalendar, today: date, since: date | None 
     if since is not None and since <= today:
         windows.append(Window("plan", "Since the plan started", since, today))
     return windows
+
+
+def whole(value: Fraction | int | float) -> int:
+    """Round half up to a whole number, as people expect: 29.5 expected sessions read as 30."""
+    exact = Fraction(value)
+    return int(exact + Fraction(1, 2)) if exact >= 0 else -int(-exact + Fraction(1, 2))

@@ -8,6 +8,7 @@ from django import template
 from django.forms import BoundField, CheckboxSelectMultiple, RadioSelect, Select, Textarea
 
 from provision_ledger.rules.compliance import Status
+from provision_ledger.rules.reporting import whole
 
 register = template.Library()
 
@@ -19,10 +20,7 @@ STATUS_TAG = {
 }
 
 
-@register.filter
-def whole(value: Fraction | int | float) -> int:
-    """Round half up to a whole number: 29.5 expected sessions read as 30."""
-    return int(Fraction(value) + Fraction(1, 2)) if value >= 0 else -int(-Fraction(value) + Fraction(1, 2))
+register.filter("whole", whole)
 
 
 @register.filter
@@ -77,3 +75,10 @@ def weekly_chart(weeks: list, title: str) -> str:  # type: ignore[type-arg]
     from provision_ledger.core.charts import weekly_chart as draw
 
     return mark_safe(draw(weeks, title))  # built from numbers and an escaped title
+
+
+@register.filter
+def untagged(text: str) -> str:
+    from provision_ledger.nextsteps.advice import untagged as strip_tags
+
+    return strip_tags(text)

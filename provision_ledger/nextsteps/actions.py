@@ -1,0 +1,90 @@
+"""Saving letters as sent, their replies, and statutory events. Each is one transaction and audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.nextsteps.evidence import Evidence
+from provision_ledger.nextsteps.models import Letter, StatutoryEvent
+from provision_ledger.people.models import Child, User
+from provision_ledger.rules.advisor import Step
+
+
+@transaction.atomic
+def save_letter(
+    *, child: Child, step: Step, evidence: Evidence, by: User, addressee: str, subject: str, body: str, sent_on: date
+) -> Letter:
+    """Keep the letter exactly as sent, with the evidence as it stood, and start its reply clock."""
+    reply_due = step.reply_period.period.after(sent_on) if step.reply_period else None
+    letter = Letter.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        kind=step.kind.value,
+        addressee=addressee,
+        subject=subject,
+        body=body,
+        evidence=evidence.as_json(),
+        sent_on=sent_on,
+        reply_due=reply_due,
+        written_by=by,
+    )
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CREATE,
+        obj=letter,
+        summary=f"Letter sent: {subject}",
+        after=snapshot(letter, exclude=("evidence", "body")),
+    )
+    return letter
+
+
+@transaction.atomic
+def record_reply(*, letter: Letter, by: User, replied_on: date, note: str) -> Letter:
+    if replied_on < letter.sent_on:
+        raise ValidationError(
+            {"replied_on": f"The reply cannot come before the letter was sent ({letter.sent_on:%-d %B %Y})."}
+        )
+    before = snapshot(letter, exclude=("evidence", "body"))
+    letter.replied_on, letter.reply_note = replied_on, note
+    letter.save(update_fields=["replied_on", "reply_note"])
+    record_event(
+        actor=by,
+        child=letter.child,
+        action=AuditEvent.Action.CHANGE,
+        obj=letter,
+        summary=f"Reply recorded: {letter.subject}",
+        before=before,
+        after=snapshot(letter, exclude=("evidence", "body")),
+    )
+    return letter
+
+
+@transaction.atomic
+def record_statutory_event(*, child: Child, by: User, kind: str, day: date, note: str = "") -> StatutoryEvent:
+    """Record a dated event; refused, and nothing kept, if it contradicts the dates already recorded."""
+    from provision_ledger.nextsteps.advice import clocks_for  # advice reads these models; imported late
+
+    event = StatutoryEvent.objects.create(
+        local_authority_id=child.local_authority_id, child=child, kind=kind, date=day, note=note, recorded_by=by
+    )
+    letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
+    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
+    try:
+        clocks_for(child, letters, events, day)
+    except ValueError as error:
+        raise ValidationError({"date": str(error)}) from error
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CREATE,
+        obj=event,
+        summary=f"Recorded: {event}",
+        after=snapshot(event),
+    )
+    return event

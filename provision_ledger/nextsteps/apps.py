@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NextstepsConfig(AppConfig):
+    name = "provision_ledger.nextsteps"
+    label = "nextsteps"

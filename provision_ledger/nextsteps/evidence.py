@@ -1,0 +1,163 @@
+"""The evidence schedule a letter carries, built from the ledger: nothing in it is typed by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from provision_ledger.core.statements import current_plan, live_lines
+from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.queries import line_reports
+from provision_ledger.nextsteps.models import HourlyRate
+from provision_ledger.people.models import Child
+from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.rules.compliance import LineAssessment, SessionStatus
+from provision_ledger.rules.money import DEFAULT_HOURLY_RATES, hours, indicative_value
+from provision_ledger.rules.reporting import Window
+
+
+@dataclass(frozen=True)
+class TermRow:
+    term: str
+    start: date
+    end: date
+    promised_sessions: int
+    delivered_sessions: int
+    promised_minutes: int
+    delivered_minutes: int
+
+
+@dataclass(frozen=True)
+class MissedRow:
+    day: date
+    what: str
+    reason: str
+    minutes: int
+
+
+@dataclass
+class LineEvidence:
+    line: ProvisionLine
+    promise: str
+    delivered_by: str
+    overall: LineAssessment
+    terms: list[TermRow] = field(default_factory=list)
+    missed: list[MissedRow] = field(default_factory=list)
+    rate: Decimal | None = None
+    rate_source: str = ""
+
+    @property
+    def owed_hours(self) -> Decimal:
+        return hours(self.overall.owed_minutes)
+
+    @property
+    def value(self) -> Decimal | None:
+        return indicative_value(self.overall.owed_minutes, self.rate)
+
+
+@dataclass
+class Evidence:
+    child: Child
+    plan: Plan | None
+    start: date
+    end: date
+    lines: list[LineEvidence]
+
+    @property
+    def owed_minutes(self) -> int:
+        return sum(e.overall.owed_minutes for e in self.lines)
+
+    @property
+    def owed_hours(self) -> Decimal:
+        return hours(self.owed_minutes)
+
+    @property
+    def value(self) -> Decimal:
+        return sum((e.value for e in self.lines if e.value is not None), Decimal("0.00"))
+
+    def as_json(self) -> dict[str, object]:
+        """What is stored with a letter, so it always shows the evidence as it was sent."""
+        return {
+            "from": self.start,
+            "to": self.end,
+            "owed_hours": self.owed_hours,
+            "value": self.value,
+            "lines": [
+                {
+                    "line_id": e.line.pk,
+                    "description": str(e.line),
+                    "promise": e.promise,
+                    "owed_hours": e.owed_hours,
+                    "rate": e.rate,
+                    "value": e.value,
+                    "terms": [vars(t) for t in e.terms],
+                    "missed": [vars(m) for m in e.missed],
+                }
+                for e in self.lines
+            ],
+        }
+
+
+def _rates(child: Child) -> dict[str, tuple[Decimal, str]]:
+    rates = dict(DEFAULT_HOURLY_RATES)
+    for rate in HourlyRate.objects.filter(local_authority_id=child.local_authority_id):
+        rates[rate.role] = (rate.pounds_per_hour, rate.source)
+    return rates
+
+
+def evidence_for(child: Child, today: date) -> Evidence:
+    """Each line behind since the plan started: promised and delivered by term, every miss, time owed and value."""
+    plan = current_plan(child)
+    if plan is None:
+        return Evidence(child, None, today, today, [])
+    calendar = child.school.calendar()
+    whole = Window("plan", "Since the plan started", plan.start_date, today)
+    term_windows = [
+        Window(f"term{i}", t.name, max(t.start, plan.start_date), min(t.end, today))
+        for i, t in enumerate(calendar.terms)
+        if t.end >= plan.start_date and t.start <= today
+    ]
+    lines = list(live_lines([plan]))
+    reports = line_reports(lines, child.school, calendar, [whole, *term_windows])
+    rates = _rates(child)
+    behind = {r.line.pk: r for r in reports if r.assessments["plan"].owed_minutes > 0}
+    missed: dict[int, list[MissedRow]] = {pk: [] for pk in behind}
+    for s in (
+        Session.objects.current()
+        .filter(line_id__in=behind, date__gte=plan.start_date, date__lte=today)
+        .exclude(status=SessionStatus.DELIVERED.value)
+        .order_by("date", "id")
+    ):
+        missed[s.line_id].append(MissedRow(s.date, s.get_status_display(), s.get_reason_display(), s.missed_minutes))
+    evidence = []
+    for report in behind.values():
+        version = report.line.current_version
+        assert version is not None
+        rate, source = rates.get(version.delivered_by, (None, ""))
+        terms = [
+            TermRow(
+                w.label,
+                w.start,
+                w.end,
+                round(a.expected.sessions),
+                a.delivered_sessions,
+                round(a.expected.minutes),
+                a.delivered_minutes,
+            )
+            for w in term_windows
+            if (a := report.assessments[w.key]).expected.minutes or a.delivered_minutes
+        ]
+        evidence.append(
+            LineEvidence(
+                line=report.line,
+                promise=version.promise,
+                delivered_by=version.get_delivered_by_display(),
+                overall=report.assessments["plan"],
+                terms=terms,
+                missed=missed[report.line.pk],
+                rate=rate,
+                rate_source=source,
+            )
+        )
+    return Evidence(child, plan, plan.start_date, today, evidence)

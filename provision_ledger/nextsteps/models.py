@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from provision_ledger.people.models import Child, LocalAuthority
+from provision_ledger.plans.models import DeliveredBy
+from provision_ledger.rules.advisor import StepKind
+
+STEP_CHOICES = [(kind.value, kind.value.replace("_", " ")) for kind in StepKind]
+
+
+class Letter(models.Model):
+    """A letter as the parent sent it: its wording, its evidence, when it went, and when a reply is due."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=40, choices=STEP_CHOICES)
+    addressee = models.TextField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    evidence = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    sent_on = models.DateField()
+    reply_due = models.DateField(null=True, blank=True)
+    replied_on = models.DateField(null=True, blank=True)
+    reply_note = models.TextField(blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        indexes = [models.Index(fields=["local_authority", "sent_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.sent_on:%d %b %Y})"
+
+
+class StatutoryEvent(models.Model):
+    """A dated event that starts or stops a statutory clock, recorded by the parent or the school."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT_REQUESTED = "assessment_requested", "EHC needs assessment requested"
+        ASSESSMENT_DECISION = "assessment_decision", "Local authority decided whether to assess"
+        DECIDED_NOT_TO_ASSESS = "decided_not_to_assess", "Local authority decided not to assess"
+        NOTICE_NOT_TO_ISSUE = "notice_not_to_issue", "Local authority said it will not issue a plan"
+        FINAL_PLAN_ISSUED = "final_plan_issued", "Final EHC plan issued"
+        REVIEW_MEETING = "review_meeting", "Annual review meeting held"
+        REVIEW_REPORT_SENT = "review_report_sent", "Review report sent"
+        REVIEW_DECISION = "review_decision", "Local authority decided after the review"
+        AMENDMENT_PROPOSALS_SENT = "amendment_proposals_sent", "Proposed amendments sent"
+        FINAL_AMENDED_PLAN = "final_amended_plan", "Final amended plan issued"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="statutory_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    date = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+
+
+class HourlyRate(models.Model):
+    """An authority's indicative hourly cost of a role, used to value time owed in letters."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="hourly_rates")
+    role = models.CharField(max_length=20, choices=DeliveredBy.choices)
+    pounds_per_hour = models.DecimalField(max_digits=7, decimal_places=2)
+    source = models.CharField(max_length=300, help_text="Where the figure comes from")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["local_authority", "role"], name="one_rate_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.role}: £{self.pounds_per_hour}/hour"

@@ -1,0 +1,87 @@
+"""A letter as PDF (WeasyPrint) and as an editable Word document (python-docx), both from the letter as stored."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from provision_ledger.nextsteps.models import Letter
+from provision_ledger.rules.clocks import long_date
+
+
+def letter_context(letter: Letter) -> dict[str, Any]:
+    return {
+        "letter": letter,
+        "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()],
+        "evidence": letter.evidence,
+        "sent_on": long_date(letter.sent_on),
+    }
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    from weasyprint import HTML  # slow to import, and needed only here
+
+    return HTML(string=render_to_string("nextsteps/letter_pdf.html", letter_context(letter))).write_pdf()
+
+
+def letter_docx(letter: Letter) -> bytes:
+    from docx import Document  # slow to import, and needed only here
+
+    document = Document()
+    document.add_paragraph(long_date(letter.sent_on))
+    document.add_paragraph(letter.addressee)
+    document.add_heading(letter.subject, level=1)
+    for paragraph in letter.body.split("\n\n"):
+        if paragraph.strip():
+            document.add_paragraph(paragraph)
+    evidence = letter.evidence
+    if evidence.get("lines"):
+        document.add_page_break()
+        document.add_heading("Evidence schedule", level=1)
+        document.add_paragraph(
+            f"From the school's records, {evidence['from']} to {evidence['to']}. "
+            f"Time owed in all: {evidence['owed_hours']} hours."
+        )
+        for line in evidence["lines"]:
+            document.add_heading(line["description"], level=2)
+            document.add_paragraph(f"Promised: {line['promise']}. Time owed: {line['owed_hours']} hours.")
+            if line["value"] is not None:
+                document.add_paragraph(
+                    f"Indicative value of the time owed: £{line['value']} at £{line['rate']} an hour."
+                )
+            _table(
+                document,
+                ["Term", "Sessions promised", "Sessions delivered", "Minutes promised", "Minutes delivered"],
+                [
+                    [
+                        t["term"],
+                        t["promised_sessions"],
+                        t["delivered_sessions"],
+                        t["promised_minutes"],
+                        t["delivered_minutes"],
+                    ]
+                    for t in line["terms"]
+                ],
+            )
+            if line["missed"]:
+                _table(
+                    document,
+                    ["Date", "What happened", "Reason", "Minutes missed"],
+                    [[m["day"], m["what"], m["reason"], m["minutes"]] for m in line["missed"]],
+                )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _table(document: Any, header: list[str], rows: list[list[Any]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)

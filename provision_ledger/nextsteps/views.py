@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.views import _user
+from provision_ledger.exports.views import _download
+from provision_ledger.nextsteps import actions
+from provision_ledger.nextsteps.advice import next_steps_for
+from provision_ledger.nextsteps.drafts import draft_letter
+from provision_ledger.nextsteps.forms import EventForm, LetterForm, ReplyForm
+from provision_ledger.nextsteps.models import StatutoryEvent
+from provision_ledger.nextsteps.render import letter_docx, letter_pdf
+from provision_ledger.plans.views import _apply
+from provision_ledger.rules.advisor import StepKind, step_applies
+from provision_ledger.rules.legal_force import PlanKind
+
+
+@require_http_methods(["GET", "POST"])
+def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse:
+    """Draft the letter for a next step; the parent edits it, and saving keeps it as sent."""
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.RAISE)
+    today = timezone.localdate()
+    steps = next_steps_for(child, today)
+    step_kind = StepKind(kind) if kind in {k.value for k in StepKind} else None
+    step = next((s for s in steps.advice.steps if s.kind == step_kind), None) if steps and step_kind else None
+    if steps is None or step is None or not step.is_letter:
+        plan = steps.evidence.plan if steps else None
+        why = (
+            step_applies(step_kind, PlanKind(plan.kind)) if step_kind and plan else "There is no letter of that kind."
+        ) or "Nothing in the record is behind, so there is no letter to write about delivery."
+        return render(request, "nextsteps/no_letter.html", {"child": child, "why": why}, status=404)
+    draft = draft_letter(step, child, steps.evidence, user, today, child.school.name)
+    form = LetterForm(request.POST or None, initial={**vars(draft), "sent_on": today})
+    if request.method == "POST" and form.is_valid():
+        letter = actions.save_letter(child=child, step=step, evidence=steps.evidence, by=user, **form.cleaned_data)
+        messages.success(request, "Your letter is saved as sent. Download it below.")
+        return redirect("letter-detail", letter_id=letter.pk)
+    return render(
+        request,
+        "nextsteps/write_letter.html",
+        {
+            "child": child,
+            "step": step,
+            "form": form,
+            "evidence": steps.evidence,
+            "title": step.title,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
+    user = _user(request)
+    letter = access.get_letter(user, letter_id)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_reply(
+                letter=letter, by=user, replied_on=form.cleaned_data["replied_on"], note=form.cleaned_data["reply_note"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The reply is recorded.")
+            return redirect("letter-detail", letter_id=letter.pk)
+    return render(request, "nextsteps/letter_detail.html", {"letter": letter, "child": letter.child, "form": form})
+
+
+def letter_download(request: HttpRequest, letter_id: int, extension: str) -> HttpResponse:
+    letter = access.get_letter(_user(request), letter_id)
+    if extension not in ("pdf", "docx"):
+        raise Http404("Letters come as PDF or DOCX")
+    name = f"letter-{letter.sent_on:%Y-%m-%d}-{letter.kind.replace('_', '-')}.{extension}"
+    if extension == "pdf":
+        return _download(letter_pdf(letter), "application/pdf", name)
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _download(letter_docx(letter), docx_type, name)
+
+
+@require_http_methods(["GET", "POST"])
+def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Dates that start the statutory clocks: recorded by the parent or the school."""
+    user = _user(request)
+    child = access.get_child(user, child_id)
+    may_record = access.allows(user, child, Need.RAISE) or access.allows(user, child, Need.MANAGE)
+    form = EventForm(request.POST or None)
+    if request.method == "POST":
+        if not may_record:
+            access.get_child(user, child_id, Need.MANAGE)  # 403
+        if form.is_valid():
+            try:
+                actions.record_statutory_event(
+                    child=child,
+                    by=user,
+                    kind=form.cleaned_data["kind"],
+                    day=form.cleaned_data["date"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, "Recorded.")
+                return redirect("statutory-events", child_id=child.pk)
+    steps = next_steps_for(child, timezone.localdate())
+    return render(
+        request,
+        "nextsteps/events.html",
+        {
+            "child": child,
+            "form": form,
+            "may_record": may_record,
+            "clocks": steps.clocks if steps else [],
+            "events": StatutoryEvent.objects.filter(child=child).select_related("recorded_by"),
+            "title": "Statutory deadlines",
+        },
+    )
