@@ -11,6 +11,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
+from provision_ledger.nextsteps.models import Letter
 from provision_ledger.parents.actions import raise_concern
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School, User
@@ -39,6 +40,7 @@ class Record:
     line: ProvisionLine
     session: Session
     concern: Concern
+    letter: Letter
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -47,7 +49,17 @@ def _record(school: School, senco: User, first_name: str) -> Record:
     line = make_line(plan, senco)
     session = make_session(line, senco, date(2025, 9, 10))
     concern = raise_concern(child=child, by=senco, subject="Group", body="Did he go?", session=session)
-    return Record(school, child, plan, line, session, concern)
+    letter = Letter.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        kind="ask_school_to_reinstate",
+        addressee="SENCO",
+        subject="Please reinstate",
+        body="...",
+        sent_on=date(2025, 9, 12),
+        written_by=senco,
+    )
+    return Record(school, child, plan, line, session, concern, letter)
 
 
 @pytest.fixture
@@ -94,8 +106,14 @@ ROUTES = {
     "record-pdf": lambda r: {"child_id": r.child.pk},
     "record-csv": lambda r: {"child_id": r.child.pk},
     "record-json": lambda r: {"child_id": r.child.pk},
+    "letter-write": lambda r: {"child_id": r.child.pk, "kind": "ask_school_to_reinstate"},
+    "statutory-events": lambda r: {"child_id": r.child.pk},
+    "letter-detail": lambda r: {"letter_id": r.letter.pk},
+    "letter-download": lambda r: {"letter_id": r.letter.pk, "extension": "pdf"},
 }
-VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail"}
+VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
+# A parent's letters are theirs alone: out of everyone else's sight.
+LETTERS = {"letter-detail", "letter-download"}
 LOG = {"session-create", "session-correct"}
 MANAGE = {
     "plan-create",
@@ -136,6 +154,10 @@ def _expected_on_own(role: str, route: str) -> int:
         return 200 if role in ("staff", "senco") else 403
     if route in RECORD:
         return 200 if role in ("parent", "senco") else 403
+    if route in LETTERS:
+        return 200 if role == "parent" else 404
+    if route == "letter-write":
+        return 200 if role == "parent" else 403
     assert route in MANAGE
     return 200 if role == "senco" else 403
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -11,11 +12,25 @@ from provision_ledger.nextsteps.models import Letter
 from provision_ledger.rules.clocks import long_date
 
 
+def _readable(evidence: dict[str, Any]) -> dict[str, Any]:
+    """The stored evidence with its ISO dates written as people read them."""
+    day = lambda iso: f"{date.fromisoformat(iso):%a %-d %b %Y}"  # noqa: E731
+    return {
+        **evidence,
+        "from": long_date(date.fromisoformat(evidence["from"])) if evidence.get("from") else "",
+        "to": long_date(date.fromisoformat(evidence["to"])) if evidence.get("to") else "",
+        "lines": [
+            {**line, "missed": [{**m, "day": day(m["day"])} for m in line["missed"]]}
+            for line in evidence.get("lines", [])
+        ],
+    }
+
+
 def letter_context(letter: Letter) -> dict[str, Any]:
     return {
         "letter": letter,
         "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()],
-        "evidence": letter.evidence,
+        "evidence": _readable(letter.evidence),
         "sent_on": long_date(letter.sent_on),
     }
 
@@ -36,7 +51,7 @@ def letter_docx(letter: Letter) -> bytes:
     for paragraph in letter.body.split("\n\n"):
         if paragraph.strip():
             document.add_paragraph(paragraph)
-    evidence = letter.evidence
+    evidence = _readable(letter.evidence)
     if evidence.get("lines"):
         document.add_page_break()
         document.add_heading("Evidence schedule", level=1)

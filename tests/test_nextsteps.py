@@ -1,0 +1,202 @@
+"""Next steps: letters drafted from the ledger cite the duty exactly and carry the ledger's numbers."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import docx
+import pypdf
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.nextsteps.models import Letter, StatutoryEvent
+from provision_ledger.rules.clocks import ClockStatus
+from tests.factories import make_line, make_parent, make_plan, make_session, make_staff
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2025, 10, 17)  # Friday: 34 school days of the autumn term so far
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+
+
+def _behind(child, senco, kind="sen_support", **line):
+    plan = make_plan(child, senco, kind=kind, start=date(2025, 9, 1))
+    motor = make_line(plan, senco, **line)
+    make_session(motor, senco, date(2025, 9, 10))
+    make_session(motor, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
+    return motor
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages).split())
+
+
+def _send(client, child, kind) -> Letter:
+    page = client.get(reverse("letter-write", kwargs={"child_id": child.pk, "kind": kind}))
+    form = page.context["form"]
+    client.post(
+        reverse("letter-write", kwargs={"child_id": child.pk, "kind": kind}),
+        {**form.initial, "sent_on": TODAY.isoformat()},
+    )
+    return Letter.objects.get(kind=kind)
+
+
+def test_parent_of_a_sen_support_child_is_told_the_plan_cannot_be_enforced(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+    advice = response.context["next_steps"].advice
+    assert advice.legal_position.startswith("A SEN Support plan cannot be enforced as a right")
+    assert [s.kind.value for s in advice.steps] == [
+        "ask_school_to_reinstate",
+        "complain_to_governors",
+        "request_ehc_needs_assessment",
+        "send_tribunal_info",
+    ]
+
+
+def test_staff_and_the_authority_do_not_see_the_parents_route(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_staff(child.school, child))
+    assert client.get(reverse("child-detail", kwargs={"child_id": child.pk})).context["next_steps"] is None
+
+
+def test_letter_to_the_school_cites_s66_and_the_ledgers_numbers(client, senco, child):
+    _behind(child, senco)
+    parent = make_parent(child, first_name="Daniel", last_name="Bennett")
+    client.force_login(parent)
+    letter = _send(client, child, "ask_school_to_reinstate")
+    # 2 sessions a week over 34 school days: 13.6 promised (14), 1 delivered, 12.6 x 30 = 378 minutes owed.
+    assert (letter.evidence["owed_hours"], letter.evidence["lines"][0]["terms"][0]["promised_sessions"]) == ("6.3", 14)
+    text = _pdf_text(
+        client.get(reverse("letter-download", kwargs={"letter_id": letter.pk, "extension": "pdf"})).content
+    )
+    assert "Section 66, Children and Families Act 2014" in text
+    assert (
+        "Motor Skills programme: promised 2 sessions of 30 minutes a week, one-to-one, with a teaching assistant; "
+        "1 of 14 sessions delivered since 1 September 2025; 6.3 hours owed." in text
+    )
+    assert "Thu 11 Sep 2025 Not delivered Staff redeployed to other duties 30" in text
+    assert "From the school’s records, Monday 1 September 2025 to Friday 17 October 2025." in text
+    assert "not legal advice" in text
+    assert letter.reply_due == date(2025, 10, 31)  # our suggested 10 working days
+
+
+def test_letter_to_the_la_cites_s42_and_lists_the_ta_hours_not_delivered(client, senco, child):
+    _behind(
+        child,
+        senco,
+        kind="ehc_plan",
+        description="1:1 teaching assistant support",
+        weekly_minutes=1200,
+        minutes_per_session=240,
+        period="day",
+        sessions=1,
+    )
+    client.force_login(make_parent(child))
+    letter = _send(client, child, "write_to_la_s42")
+    body = letter.body
+    assert "Section 42(2), Children and Families Act 2014" in body
+    assert "no best-endeavours defence (R (BA) v Nottinghamshire CC, 2021)" in body
+    # 20 hours a week over 34 school days: 136 hours promised; 4 hours delivered; 132 hours owed.
+    assert (
+        "1:1 teaching assistant support: promised 20 hours a week, one-to-one, with a teaching assistant; "
+        "1 of 34 sessions delivered since 1 September 2025; 132.0 hours owed." in body
+    )
+    assert letter.evidence["lines"][0]["value"] == "2200.44"  # 132 hours at £16.67
+    assert letter.reply_due == date(2025, 10, 24)  # 5 working days (IPSEA letter 6)
+    document = docx.Document(
+        io.BytesIO(client.get(reverse("letter-download", kwargs={"letter_id": letter.pk, "extension": "docx"})).content)
+    )
+    assert "Evidence schedule" in [p.text for p in document.paragraphs]
+
+
+def test_request_for_assessment_sets_out_both_limbs_and_starts_the_six_week_clock(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    letter = _send(client, child, "request_ehc_needs_assessment")
+    assert "section 36(1) of the Children and Families Act 2014" in letter.body
+    assert "s36(8)" in letter.body
+    page = client.get(reverse("statutory-events", kwargs={"child_id": child.pk}))
+    # 6 weeks from Friday 17 October 2025 is Friday 28 November 2025 (reg 5).
+    decision = page.context["clocks"][0]
+    assert (decision.clock.name, decision.clock.limit, decision.status) == (
+        "Decision whether to carry out an EHC needs assessment",
+        date(2025, 11, 28),
+        ClockStatus.RUNNING,
+    )
+
+
+def test_a_letter_for_a_step_that_does_not_apply_says_why(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    response = client.get(reverse("letter-write", kwargs={"child_id": child.pk, "kind": "write_to_la_s42"}))
+    assert response.status_code == 404
+    assert response.context["why"]
+    assert Letter.objects.count() == 0
+
+
+def test_no_letter_when_nothing_is_behind(client, senco, child):
+    make_plan(child, senco, start=date(2025, 9, 1))
+    client.force_login(make_parent(child))
+    response = client.get(reverse("letter-write", kwargs={"child_id": child.pk, "kind": "ask_school_to_reinstate"}))
+    assert response.context["why"] == "Nothing in the record is behind, so there is no letter to write about delivery."
+
+
+def test_when_the_reply_is_overdue_the_next_step_opens(client, senco, child, monkeypatch):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    _send(client, child, "ask_school_to_reinstate")
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 11, 3))
+    steps = {
+        s.kind.value: s
+        for s in client.get(reverse("child-detail", kwargs={"child_id": child.pk})).context["next_steps"].advice.steps
+    }
+    assert (steps["ask_school_to_reinstate"].status, steps["complain_to_governors"].status) == (
+        "reply_overdue",
+        "available",
+    )
+
+
+def test_letter_as_sent_is_kept_with_its_date_and_audited(client, senco, child):
+    _behind(child, senco)
+    parent = make_parent(child)
+    client.force_login(parent)
+    page = client.get(reverse("letter-write", kwargs={"child_id": child.pk, "kind": "ask_school_to_reinstate"}))
+    edited = {**page.context["form"].initial, "body": "My own words.", "sent_on": "2025-10-16"}
+    client.post(reverse("letter-write", kwargs={"child_id": child.pk, "kind": "ask_school_to_reinstate"}), edited)
+    letter = Letter.objects.get()
+    assert (letter.body, letter.sent_on, letter.written_by) == ("My own words.", date(2025, 10, 16), parent)
+    assert AuditEvent.objects.filter(object_type="letter", action="create").count() == 1
+
+
+def test_a_reply_before_the_letter_was_sent_is_refused(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    letter = _send(client, child, "ask_school_to_reinstate")
+    response = client.post(reverse("letter-detail", kwargs={"letter_id": letter.pk}), {"replied_on": "2025-10-01"})
+    assert response.context["form"].errors == {
+        "replied_on": ["The reply cannot come before the letter was sent (17 October 2025)."]
+    }
+    letter.refresh_from_db()
+    assert letter.replied_on is None
+
+
+def test_dates_that_contradict_each_other_are_refused(client, senco, child):
+    make_plan(child, senco, kind="ehc_plan", start=date(2025, 9, 1))
+    client.force_login(senco)
+    url = reverse("statutory-events", kwargs={"child_id": child.pk})
+    client.post(url, {"kind": "assessment_requested", "date": "2025-10-01"})
+    response = client.post(url, {"kind": "assessment_decision", "date": "2025-09-20"})
+    assert (
+        response.context["form"]
+        .errors["date"][0]
+        .startswith("The decision whether to assess (Saturday 20 September 2025) is before the request")
+    )
+    assert list(StatutoryEvent.objects.values_list("kind", flat=True)) == ["assessment_requested"]
