@@ -14,7 +14,7 @@ from django.utils import timezone
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.rules.clocks import ClockStatus
-from tests.factories import make_line, make_parent, make_plan, make_session, make_staff
+from tests.factories import make_child, make_la_officer, make_line, make_parent, make_plan, make_session, make_staff
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 10, 17)  # Friday: 34 school days of the autumn term so far
@@ -200,3 +200,29 @@ def test_dates_that_contradict_each_other_are_refused(client, senco, child):
         .startswith("The decision whether to assess (Saturday 20 September 2025) is before the request")
     )
     assert list(StatutoryEvent.objects.values_list("kind", flat=True)) == ["assessment_requested"]
+
+
+def test_school_overview_flags_an_overdue_annual_review(client, senco, child, school):
+    make_plan(child, senco, kind="ehc_plan", start=date(2024, 9, 2))  # reviewed by 2 September 2025 at the latest
+    reviewed = make_child(school, first_name="Ava")
+    make_plan(reviewed, senco, kind="ehc_plan", start=date(2024, 9, 2))
+    StatutoryEvent.objects.create(
+        local_authority_id=reviewed.local_authority_id,
+        child=reviewed,
+        kind="review_meeting",
+        date=date(2025, 10, 10),  # a week ago: its report, decision and amendments are all still in time
+        recorded_by=senco,
+    )
+    client.force_login(senco)
+    summaries = client.get(reverse("school-overview", kwargs={"urn": school.urn})).context["summaries"]
+    assert {s.child.first_name: [c.name for c in s.overdue] for s in summaries} == {
+        "Oliver": ["Annual review of the EHC plan"],
+        "Ava": [],
+    }
+
+
+def test_la_overview_counts_overdue_annual_reviews_by_school(client, senco, child, school):
+    make_plan(child, senco, kind="ehc_plan", start=date(2024, 9, 2))
+    client.force_login(make_la_officer(school.local_authority))
+    [row] = client.get(reverse("la-overview")).context["schools"]
+    assert (row.ehc_plans, row.overdue_reviews) == (1, 1)

@@ -5,29 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import LineReport, WeekFigures, line_reports, weekly_figures
+from provision_ledger.nextsteps.advice import overdue_clocks
 from provision_ledger.people.models import Child, School
-from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
+from provision_ledger.plans.models import Plan
+from provision_ledger.plans.queries import current_plan, live_lines
+from provision_ledger.rules.clocks import Clock
 from provision_ledger.rules.compliance import SessionStatus, Status
 from provision_ledger.rules.reporting import Window, reporting_windows
 
 CHART_WEEKS = 12
-
-
-def current_plan(child: Child) -> Plan | None:
-    return child.plans.filter(status=Plan.Status.ACTIVE).order_by("-start_date", "-id").first()
-
-
-def live_lines(plans: QuerySet[Plan] | list[Plan]) -> QuerySet[ProvisionLine]:
-    return (
-        ProvisionLine.objects.filter(plan__in=plans, voided_at__isnull=True)
-        .select_related("plan")
-        .prefetch_related(Prefetch("versions", queryset=LineVersion.objects.order_by("effective_from", "id")))
-        .order_by("id")
-    )
 
 
 def worst_status(reports: list[LineReport], window_key: str) -> Status:
@@ -75,6 +65,7 @@ class ChildSummary:
     child: Child
     plan: Plan | None
     reports: list[LineReport]
+    overdue: list[Clock] = field(default_factory=list)
 
     @property
     def worst_status(self) -> Status:
@@ -114,8 +105,14 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
     by_plan: dict[int, list[LineReport]] = {}
     for report in reports:
         by_plan.setdefault(report.line.plan_id, []).append(report)
+    overdue = overdue_clocks(pupils, plans, today)
     summaries = [
-        ChildSummary(child=c, plan=plans.get(c.pk), reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else [])
+        ChildSummary(
+            child=c,
+            plan=plans.get(c.pk),
+            reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else [],
+            overdue=overdue.get(c.pk, []),
+        )
         for c in pupils
     ]
     summaries.sort(key=lambda s: (-s.worst_status.severity, s.percent if s.percent is not None else 101))

@@ -9,7 +9,7 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement, school_overview
-from provision_ledger.nextsteps.advice import next_steps_for
+from provision_ledger.nextsteps.advice import next_steps_for, overdue_reviews_by_school
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
@@ -42,7 +42,7 @@ def la_overview(request: HttpRequest) -> HttpResponse:
     if not access.scope_for(user).la_ids:
         return redirect("home")
     in_force = Q(children__plans__status=Plan.Status.ACTIVE)
-    schools = (
+    schools = list(
         access.schools_for(user)
         .annotate(
             ehc_plans=Count("children__plans", filter=in_force & Q(children__plans__kind=PlanKind.EHC_PLAN)),
@@ -50,6 +50,9 @@ def la_overview(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name")
     )
+    overdue = overdue_reviews_by_school([s.pk for s in schools], timezone.localdate())
+    for school in schools:
+        school.overdue_reviews = overdue.get(school.pk, 0)  # type: ignore[attr-defined]
     return render(request, "core/la_overview.html", {"schools": schools})
 
 

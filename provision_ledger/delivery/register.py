@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
-from provision_ledger.core.statements import live_lines
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.delivery import LineTerms, Period, expected_delivery, terms_in_force
 

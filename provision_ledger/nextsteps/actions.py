@@ -75,8 +75,9 @@ def record_statutory_event(*, child: Child, by: User, kind: str, day: date, note
     )
     letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
+    plan = child.plans.filter(status="active").order_by("-start_date").first()
     try:
-        clocks_for(child, letters, events, day)
+        clocks_for(child, plan, letters, events)
     except ValueError as error:
         raise ValidationError({"date": str(error)}) from error
     record_event(

@@ -7,10 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Max, Q
+
 from provision_ledger.delivery.models import Session
 from provision_ledger.nextsteps.evidence import Evidence, evidence_for
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child
+from provision_ledger.plans.models import Plan
 from provision_ledger.rules import clocks as rules_clocks
 from provision_ledger.rules.advisor import Advice, LineBehind, Situation, StepKind, StepTaken, advise
 from provision_ledger.rules.clocks import Clock, ClockStatus, clock_status
@@ -78,11 +81,10 @@ def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today
     )
 
 
-def clocks_for(child: Child, letters: list[Letter], events: list[StatutoryEvent], today: date) -> list[Clock]:
+def clocks_for(child: Child, plan: Plan | None, letters: list[Letter], events: list[StatutoryEvent]) -> list[Clock]:
     """The statutory clocks this child's record starts: from the plan, letters sent and events recorded."""
     found: list[Clock] = []
     latest = {e.kind: e.date for e in events}  # events are in date order, so the latest of each kind wins
-    plan = child.plans.filter(status="active").order_by("-start_date").first()
     if plan is not None and plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT):
         last_review = latest.get(StatutoryEvent.Kind.REVIEW_MEETING, plan.start_date)
         found += rules_clocks.annual_review_due(max(last_review, plan.start_date), child.date_of_birth)
@@ -121,5 +123,47 @@ def next_steps_for(child: Child, today: date) -> NextSteps | None:
     if situation is None:
         return None
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
-    clocks = [ClockView(c, clock_status(c, today)) for c in clocks_for(child, letters, events, today)]
+    clocks = [ClockView(c, clock_status(c, today)) for c in clocks_for(child, evidence.plan, letters, events)]
     return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks)
+
+
+def overdue_clocks(children: list[Child], plans: dict[int, Plan], today: date) -> dict[int, list[Clock]]:
+    """Each child's overdue statutory clocks, for a school's overview, in two queries for all the children."""
+    letters: dict[int, list[Letter]] = {c.pk: [] for c in children}
+    events: dict[int, list[StatutoryEvent]] = {c.pk: [] for c in children}
+    for letter in Letter.objects.filter(child__in=children).order_by("sent_on", "id"):
+        letters[letter.child_id].append(letter)
+    for event in StatutoryEvent.objects.filter(child__in=children).order_by("date", "id"):
+        events[event.child_id].append(event)
+    found = {}
+    for child in children:
+        clocks = clocks_for(child, plans.get(child.pk), letters[child.pk], events[child.pk])
+        overdue = [c for c in clocks if clock_status(c, today) is ClockStatus.OVERDUE]
+        if overdue:
+            found[child.pk] = overdue
+    return found
+
+
+def overdue_reviews_by_school(school_ids: list[int], today: date) -> dict[int, int]:
+    """Plans in force whose annual review is overdue, counted per school in one query.
+
+    Due 12 months after the plan started or its last review meeting (Code 9.178 [T7][T8]), so overdue when the
+    later of those two is more than 12 months before today.
+    """
+    cutoff = rules_clocks.add_months(today, -12)
+    last_review = Max(
+        "child__statutory_events__date", filter=Q(child__statutory_events__kind=StatutoryEvent.Kind.REVIEW_MEETING)
+    )
+    rows = (
+        Plan.objects.filter(
+            status=Plan.Status.ACTIVE,
+            kind__in=[PlanKind.EHC_PLAN, PlanKind.STATEMENT],
+            child__school_id__in=school_ids,
+            start_date__lt=cutoff,
+        )
+        .annotate(last_review=last_review)
+        .filter(Q(last_review__isnull=True) | Q(last_review__lt=cutoff))
+        .values("child__school_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["child__school_id"]: row["n"] for row in rows}

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from provision_ledger.core.statements import current_plan, live_lines
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
 from provision_ledger.nextsteps.models import HourlyRate
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.compliance import LineAssessment, SessionStatus
 from provision_ledger.rules.money import DEFAULT_HOURLY_RATES, hours, indicative_value
 from provision_ledger.rules.reporting import Window

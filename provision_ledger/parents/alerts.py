@@ -16,13 +16,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from provision_ledger.core.statements import live_lines, school_overview
+from provision_ledger.core.statements import school_overview
 from provision_ledger.core.templatetags.ledger import duration, whole
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
 from provision_ledger.parents.models import Alert, AlertChoice, AlertPreference, Concern, DigestSent
 from provision_ledger.people.models import Child, Guardianship, Membership, Role, School, User
 from provision_ledger.plans.models import Plan
+from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.compliance import SessionStatus, Status
 from provision_ledger.rules.reporting import reporting_windows
 

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from provision_ledger.core.statements import live_lines
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan
+from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.delivery import terms_in_force
 
 WEEKS_AHEAD = 8

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
-from provision_ledger.core.statements import current_plan, live_lines
 from provision_ledger.core.views import _user
 from provision_ledger.parents import actions
 from provision_ledger.parents.calendar_feed import feed_for
@@ -31,6 +30,7 @@ from provision_ledger.parents.models import (
     hash_token,
     new_token,
 )
+from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.plans.views import _apply
 
 

@@ -10,10 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from provision_ledger.core.statements import live_lines
 from provision_ledger.delivery.queries import line_reports, line_window
 from provision_ledger.people.models import School
 from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.compliance import LineAssessment
 from provision_ledger.rules.reporting import Window
 

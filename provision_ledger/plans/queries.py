@@ -1,0 +1,21 @@
+"""Reads of plans and lines that many pages share."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from provision_ledger.people.models import Child
+from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
+
+
+def current_plan(child: Child) -> Plan | None:
+    return child.plans.filter(status=Plan.Status.ACTIVE).order_by("-start_date", "-id").first()
+
+
+def live_lines(plans: QuerySet[Plan] | list[Plan]) -> QuerySet[ProvisionLine]:
+    return (
+        ProvisionLine.objects.filter(plan__in=plans, voided_at__isnull=True)
+        .select_related("plan")
+        .prefetch_related(Prefetch("versions", queryset=LineVersion.objects.order_by("effective_from", "id")))
+        .order_by("id")
+    )
