@@ -254,3 +254,14 @@ def test_parent_can_ask_about_a_particular_session_from_the_lines_page(client, s
     assert link in html
     page = client.get(link.removesuffix("#raise"))
     assert page.context["session"] == session
+
+
+def test_calendar_feed_carries_statutory_deadlines(client, senco, child, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 10, 13))
+    make_plan(child, senco, kind="ehc_plan", start=date(2025, 9, 1))
+    parent = make_parent(child)
+    link = _feed_link(client, parent)
+    client.logout()
+    body = client.get(link).content.decode()
+    assert "SUMMARY:Oliver: Annual review of the EHC plan due" in body
+    assert "DTSTART;VALUE=DATE:20260901" in body

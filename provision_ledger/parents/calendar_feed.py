@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from provision_ledger.nextsteps.advice import clocks_for, untagged
+from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import live_lines
@@ -52,4 +54,25 @@ def feed_for(children: list[Child], today: date) -> bytes:
                     event.add("dtstart", day)
                 event.add("description", version.promise if version else "")
                 calendar.add_component(event)
+    _add_clocks(calendar, children, stamp)
     return calendar.to_ical()
+
+
+def _add_clocks(calendar: Calendar, children: list[Child], stamp: datetime) -> None:
+    """Each statutory deadline still to be met, as an all-day event citing its source."""
+    plans = {p.child_id: p for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)}
+    letters = Letter.objects.filter(child__in=children).order_by("sent_on", "id")
+    events = StatutoryEvent.objects.filter(child__in=children).order_by("date", "id")
+    for child in children:
+        child_letters = [x for x in letters if x.child_id == child.pk]
+        child_events = [e for e in events if e.child_id == child.pk]
+        for clock in clocks_for(child, plans.get(child.pk), child_letters, child_events):
+            if clock.due is None or clock.met_on is not None:
+                continue
+            event = Event()
+            event.add("uid", f"clock-{child.pk}-{clock.kind}-{clock.limit.isoformat()}@provision-ledger")
+            event.add("dtstamp", stamp)
+            event.add("summary", f"{child.first_name}: {clock.name} due")
+            event.add("dtstart", clock.due)
+            event.add("description", untagged(clock.source))
+            calendar.add_component(event)
