@@ -42,7 +42,7 @@ def _send(client, child, kind) -> Letter:
     form = page.context["form"]
     client.post(
         reverse("letter-write", kwargs={"child_id": child.pk, "kind": kind}),
-        {**form.initial, "sent_on": TODAY.isoformat()},
+        {**form.initial, "sent_on": timezone.localdate().isoformat()},
     )
     return Letter.objects.get(kind=kind)
 
@@ -226,3 +226,28 @@ def test_la_overview_counts_overdue_annual_reviews_by_school(client, senco, chil
     client.force_login(make_la_officer(school.local_authority))
     [row] = client.get(reverse("la-overview")).context["schools"]
     assert (row.ehc_plans, row.overdue_reviews) == (1, 1)
+
+
+def test_complaint_to_governors_opens_when_the_school_has_not_replied_and_cites_best_endeavours(
+    client, senco, child, monkeypatch
+):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    _send(client, child, "ask_school_to_reinstate")
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 11, 3))  # the 10 working days are over
+    letter = _send(client, child, "complain_to_governors")
+    assert "formal complaint under the school's complaints policy" in letter.body
+    assert "Section 66, Children and Families Act 2014" in letter.body
+    # 40 school days from 2 September to 3 November (half-term out): 16 sessions, 480 minutes; 30 delivered.
+    assert letter.evidence["lines"][0]["owed_hours"] == "7.5"
+
+
+def test_pre_action_letter_opens_when_the_la_has_not_replied_in_five_working_days(client, senco, child, monkeypatch):
+    _behind(child, senco, kind="ehc_plan")
+    client.force_login(make_parent(child))
+    _send(client, child, "write_to_la_s42")
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 10, 27))  # reply was due on 24 October
+    letter = _send(client, child, "pre_action_protocol_letter")
+    assert "letter before claim under the pre-action protocol for judicial review" in letter.body
+    assert "The duty: Section 42(2), Children and Families Act 2014: where an EHC plan is maintained" in letter.body
+    assert letter.reply_due == date(2025, 11, 10)  # 14 days from Monday 27 October, as the sheet gives it
