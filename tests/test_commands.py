@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from provision_ledger.audit.chain import verify
 from provision_ledger.people.models import Child, User
 from tests.factories import make_child, make_line, make_plan, make_school, make_senco, make_session
 
@@ -89,6 +90,7 @@ def test_demo_tells_the_threads_story_motor_skills_in_breach_with_one_session():
         "ta@demo.test",
     ]
     assert Child.objects.filter(school__urn="990001").count() == 30
+    assert verify() == []  # the demo's bulk-written history is chained like any other
 
 
 def test_demo_only_loads_into_an_empty_database():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.forms.models import model_to_dict
 
+from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import Child, User
 
@@ -30,7 +31,7 @@ def record_event(
     reason: str = "",
 ) -> AuditEvent:
     assert obj.pk is not None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         local_authority_id=child.local_authority_id,
         child=child,
         actor=actor,
@@ -42,3 +43,7 @@ def record_event(
         after=after,
         reason=reason,
     )
+    with transaction.atomic():
+        link([event], child.local_authority_id)
+        event.save()
+    return event

@@ -27,10 +27,15 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(blank=True)
+    # Tamper evidence: the event's place in its authority's chain, and the hashes that link it (audit/chain.py).
+    seq = models.PositiveBigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["child", "at"]), models.Index(fields=["local_authority", "at"])]
+        indexes = [models.Index(fields=["child", "at"]), models.Index(fields=["object_type", "object_id"])]
+        constraints = [models.UniqueConstraint(fields=["local_authority", "seq"], name="one_event_per_place_in_chain")]
 
     def __str__(self) -> str:
         return f"{self.at:%d %b %Y %H:%M} {self.actor}: {self.summary}"
@@ -45,3 +50,14 @@ class AuditEvent(models.Model):
             for name, value in self.after.items()
             if self.before.get(name) != value and name not in ("id", "effective_from")
         ]
+
+
+class ChainHead(models.Model):
+    """The last link of an authority's chain: appends lock this row, so the chain never forks."""
+
+    local_authority = models.OneToOneField(LocalAuthority, on_delete=models.PROTECT, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.local_authority}: event {self.seq}"

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from provision_ledger.audit.actions import snapshot
+from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import (
@@ -206,22 +208,23 @@ class _Sessions:
 
     def save(self) -> None:
         Session.objects.bulk_create(self.sessions, batch_size=2000)
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    local_authority_id=s.local_authority_id,
-                    child=s.child,
-                    actor=s.recorded_by,
-                    at=s.recorded_at,
-                    action=AuditEvent.Action.CREATE,
-                    object_type="session",
-                    object_id=s.pk,
-                    summary=f"Session recorded: {s}",
-                )
-                for s in self.sessions
-            ],
-            batch_size=2000,
-        )
+        events = [
+            AuditEvent(
+                local_authority_id=s.local_authority_id,
+                child=s.child,
+                actor=s.recorded_by,
+                at=s.recorded_at,
+                action=AuditEvent.Action.CREATE,
+                object_type="session",
+                object_id=s.pk,
+                summary=f"Session recorded: {s}",
+                after=snapshot(s),
+            )
+            for s in self.sessions
+        ]
+        for la_id in {e.local_authority_id for e in events}:
+            link([e for e in events if e.local_authority_id == la_id], la_id)
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
 FIRST_NAMES = [

@@ -9,6 +9,7 @@ from typing import Any
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from provision_ledger.audit.chain import seal
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
 from provision_ledger.parents.models import Concern
@@ -135,7 +136,9 @@ def whole_record(child: Child, requested_by: User) -> dict[str, Any]:
         }
         for e in AuditEvent.objects.filter(child=child).select_related("actor").order_by("at", "id")
     ]
+    seq, digest = seal(child.local_authority_id)
     return {
+        "ledger_seal": {"event": seq, "hash": digest},
         "generated_at": timezone.now(),
         "generated_for": _name(requested_by),
         "child": {

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from provision_ledger.audit.chain import seal
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement
@@ -33,7 +34,12 @@ def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     statement = child_statement(child, timezone.localdate())
     html = render_to_string(
         "exports/statement.html",
-        {"child": child, "statement": statement, "generated_at": timezone.now()},
+        {
+            "child": child,
+            "statement": statement,
+            "generated_at": timezone.now(),
+            "seal": seal(child.local_authority_id),
+        },
         request=request,
     )
     return _download(HTML(string=html).write_pdf(), "application/pdf", _filename(child, "pdf"))

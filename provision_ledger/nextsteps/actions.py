@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.chain import seal
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.nextsteps.evidence import Evidence
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
@@ -28,7 +29,7 @@ def save_letter(
         addressee=addressee,
         subject=subject,
         body=body,
-        evidence=evidence.as_json(),
+        evidence={**evidence.as_json(), "ledger_seal": seal(child.local_authority_id)},
         sent_on=sent_on,
         reply_due=reply_due,
         written_by=by,
