@@ -116,10 +116,8 @@ def _state_problems(local_authority_id: int) -> Iterator[Problem]:
             changed = sorted(k for k in now if now.get(k) != after.get(k))
             if changed:
                 detail = ", ".join(f"{k} {after.get(k)!r} → {now.get(k)!r}" for k in changed)
-                yield Problem(
-                    local_authority_id,
-                    f"{label.capitalize()} {row.pk} ({row}) differs from its last recorded event ({last_seq}): {detail}.",
-                )
+                what = f"{label.capitalize()} {row.pk} ({row})"
+                yield Problem(local_authority_id, f"{what} differs from its last recorded event ({last_seq}): {detail}.")
 
 
 def verify(local_authority_id: int | None = None) -> list[Problem]:

@@ -1,0 +1,29 @@
+"""provision-ledger backup PATH: a consistent copy of the database, SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from provision_ledger.audit import backups
+
+
+class Command(BaseCommand):
+    help = "Write a consistent backup of the database to PATH (SQLite or PostgreSQL)."
+    action: Callable[[Path], None] = staticmethod(backups.backup)
+    done, failed = "Backed up to", "Backup failed"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self.action(options["path"])
+        except (OSError, subprocess.CalledProcessError) as error:
+            detail = (getattr(error, "stderr", b"") or b"").decode(errors="replace")
+            raise CommandError(f"{self.failed}: {error} {detail}".strip()) from error
+        self.stdout.write(f"{self.done} {options['path']}.")
