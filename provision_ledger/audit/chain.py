@@ -117,7 +117,8 @@ def _state_problems(local_authority_id: int) -> Iterator[Problem]:
             if changed:
                 detail = ", ".join(f"{k} {after.get(k)!r} → {now.get(k)!r}" for k in changed)
                 what = f"{label.capitalize()} {row.pk} ({row})"
-                yield Problem(local_authority_id, f"{what} differs from its last recorded event ({last_seq}): {detail}.")
+                message = f"{what} differs from its last recorded event ({last_seq}): {detail}."
+                yield Problem(local_authority_id, message)
 
 
 def verify(local_authority_id: int | None = None) -> list[Problem]:
