@@ -181,6 +181,7 @@ def test_json_record_holds_plan_lines_sessions_concerns_and_history(client, senc
         "generated_at",
         "generated_for",
         "history",
+        "ledger_seal",
         "plans",
         "sessions",
     ]
