@@ -1,0 +1,637 @@
+"""Is a provision statement specified and quantified? The Section F wording checker.
+
+The rule (domain sheet §3; tags such as [P7] are the sheet's sources). Provision "must be
+detailed and specific and should normally be quantified, for example, in terms of the type, hours
+and frequency of support and level of expertise" (SEND Code of Practice 9.69 [K7][K8]), so
+specific and so clear as to leave no room for doubt (L v Clarke and Somerset CC [1998] ELR 129).
+A statement is **specific** when it has none of these findings, and **vague** when it has any:
+
+- hedge: wording advisers and the Tribunal reject because it commits to nothing: "access to",
+  "regular", "as appropriate", "as required", "would benefit from", "opportunities", "support
+  with", "where possible", "e.g.", "such as", "etc.", "or equivalent", "key adult", "frequent",
+  "input", "encouraged to", "subject to review", "a level of" [K7][P1][P2][P3][P5][P6][P7][P9],
+  Worcestershire CC v SE [2020] UKUT 217, [2025] UKUT 187 (AAC); and wording that makes the
+  provision conditional, approximate or optional ("if available", "about", "may", "flexible").
+- range: two amounts or an upper bound ("20–45 mins", "2 or 3 times", "up to 3 sessions") [P5][P7].
+  A maximum group size ("a group of no more than 3") is a size, not a range: this follows [P5],
+  whose good example is "small group (maximum 6 pupils)" and whose list of wording to avoid
+  includes "up to".
+- delegation: the decision left to the school ("to be determined by the setting", "at the
+  discretion of", "within the school's resources") (C v SENT & Greenwich [1999] ELR 5) [P6].
+- money: a sum or funding band in place of provision (R v Cumbria CC ex p P [1994] ELR 337).
+  Money is a finding only when the statement does not also say how often and how long: a plan
+  may mention funding alongside provision that is specified.
+- group without size: a group with no number of pupils and no staff:pupil ratio [P7]
+  (SB v Herefordshire CC [2018] UKUT 141: specify size or ratio where the evidence shows it
+  matters; the checker asks for it every time, so the SENCO can decide).
+- missing frequency, missing duration, missing who: the statement does not say how often, how
+  long, or who delivers it; where such detail can reasonably be given it must be (LB Redbridge v
+  HO [2020] UKUT 323). Whole-timetable cover ("in all lessons", "throughout the school day")
+  says how often and how long. A named role is taken as its level of expertise; a role named only
+  as writing or reviewing a programme is not who delivers it [P5]. Structured fields, when given,
+  answer these questions in place of the wording.
+
+Decisions on hard cases, applied the same way everywhere: "e.g." and "such as" make a statement
+vague even inside a description, because what follows is an example, not the provision [P7];
+"small group of 4" is specific about size; "up to 3 sessions" is vague.
+
+A plan's score is the share of its statements that are specific, as a whole percentage rounded
+down, so 100 means every statement is specific; a plan with no statements scores 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from provision_ledger.rules import extraction
+from provision_ledger.rules.delivery import Period
+from provision_ledger.rules.extraction import NUM
+
+
+class FindingKind(StrEnum):
+    HEDGE = "hedge"
+    MISSING_FREQUENCY = "missing_frequency"
+    MISSING_DURATION = "missing_duration"
+    MISSING_WHO = "missing_who"
+    GROUP_WITHOUT_SIZE = "group_without_size"
+    RANGE = "range"
+    DELEGATION = "delegation"
+    MONEY = "money"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS: dict[FindingKind, str] = {
+    FindingKind.HEDGE: "Vague wording",
+    FindingKind.MISSING_FREQUENCY: "Does not say how often",
+    FindingKind.MISSING_DURATION: "Does not say how long",
+    FindingKind.MISSING_WHO: "Does not say who delivers it",
+    FindingKind.GROUP_WITHOUT_SIZE: "Group without a size",
+    FindingKind.RANGE: "A range, not an amount",
+    FindingKind.DELEGATION: "Left to the school to decide",
+    FindingKind.MONEY: "Money instead of provision",
+}
+
+
+# The order findings on the same words are listed in: how often, how long, who, then the rest.
+_KIND_ORDER = (
+    FindingKind.MISSING_FREQUENCY,
+    FindingKind.MISSING_DURATION,
+    FindingKind.MISSING_WHO,
+    FindingKind.HEDGE,
+    FindingKind.RANGE,
+    FindingKind.GROUP_WITHOUT_SIZE,
+    FindingKind.DELEGATION,
+    FindingKind.MONEY,
+)
+
+
+class Verdict(StrEnum):
+    SPECIFIC = "specific"
+    VAGUE = "vague"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fault in a statement: text[start:end] == words (for a missing item, the whole statement)."""
+
+    kind: FindingKind
+    start: int
+    end: int
+    words: str
+    why: str
+    source: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class StatementCheck:
+    text: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.VAGUE if self.findings else Verdict.SPECIFIC
+
+    @property
+    def specific(self) -> bool:
+        return not self.findings
+
+
+@dataclass(frozen=True)
+class ProvisionFields:
+    """Structured terms already known for a statement (from a provision line form); None means not given."""
+
+    sessions: int | None = None
+    period: Period | None = None
+    minutes_per_session: int | None = None
+    weekly_minutes: int | None = None
+    weekdays: frozenset[int] = frozenset()
+    delivered_by: str | None = None
+    qualification: str = ""
+    group_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One provision statement found in a pasted Section F: text == section[start:end]."""
+
+    start: int
+    end: int
+    text: str
+
+
+# Sources, as the domain sheet gives them (§3 and its source list).
+CODE_9_69 = "SEND Code of Practice 9.69"
+CLARKE = "L v Clarke and Somerset CC [1998] ELR 129"
+GREENWICH = "C v SENT & Greenwich [1999] ELR 5"
+CUMBRIA = "R v Cumbria CC ex p P [1994] ELR 337"
+WORCESTERSHIRE = "Worcestershire CC v SE [2020] UKUT 217"
+HEREFORDSHIRE = "SB v Herefordshire CC [2018] UKUT 141"
+REDBRIDGE = "LB Redbridge v HO [2020] UKUT 323"
+EAST_SUSSEX = "East Sussex CC v TW [2016] UKUT 528"
+UKUT_187 = "[2025] UKUT 187 (AAC)"
+ADVISERS = {
+    "K7": "sendadvocacy.com/post/why-specify-and-quantify",
+    "P1": "aubis.co.uk/ehcp/guides/section-f-specificity",
+    "P2": "aubis.co.uk/ehcp/guides/vague-wording",
+    "P3": "senkind.com/?p=2706",
+    "P5": 'SEND Family Voices, "Quality Criteria for EHCPs" (issuu.com/familyvoice)',
+    "P6": 'empoweringsendfamilies.co.uk, "Top Ten Phrases and Words you don\'t Want in your EHCP"',
+    "P7": 'Mumsnet, "EHCP support thread no 4"',
+    "P9": 'Mumsnet (2010), "Got proposed statement through for ds today"',
+}
+
+
+def _cite(*sources: str) -> str:
+    """Cases and the Code by name; adviser tags as "[P7] Mumsnet, …"."""
+    return "; ".join(f"[{s}] {ADVISERS[s]}" if s in ADVISERS else s for s in sources)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: FindingKind
+    pattern: re.Pattern[str]
+    why: str
+    source: str
+    fix: str
+
+
+_I = re.IGNORECASE
+_HOW_OFTEN = "State how often, as a number of sessions a day, a week, a term or a year (for example “twice a week”)."
+_EXACT = "Say exactly what will be provided, how much, how often and by whom, with no condition attached."
+_ROLE_AFTER = (
+    r"(?!\s+(?:a|an|the|his|her|their|one|two)?\s*(?:qualified\s+|trained\s+|specialist\s+)?"
+    r"(?:teach|TA\b|HLTA|LSA|ELSA|SENC|SENDC|speech|SALT|SLT|occupational|OT\b|physio|psycholog|EP\b|"
+    r"learning\s+support|emotional\s+literacy|[\w-]*\s*(?:assistant|therapist|counsellor|mentor|specialist|nurse)s?\b))"
+)
+
+_HEDGES: tuple[_Rule, ...] = (
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\baccess(?:es|ing)?\s+to\b", _I),
+        "“Access to” says the child may use something, not that it will be provided, how often or by whom.",
+        _cite(CODE_9_69, "K7", "P5", "P7", "P9"),
+        "Replace “access to” with the provision itself: the sessions, how long each lasts, how often and who "
+        "delivers them.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\bregular(?:ly)?\b", _I),
+        "“Regular” could mean daily or once a term: it does not say how often.",
+        _cite(CODE_9_69, "K7", "P5", "P7"),
+        _HOW_OFTEN,
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"\b(?:frequent(?:ly)?|often|occasional(?:ly)?|periodic(?:ally)?|from\s+time\s+to\s+time|sometimes|"
+            r"ongoing|little\s+and\s+often|intermittent(?:ly)?)\b",
+            _I,
+        ),
+        "Words such as “frequent” or “occasional” do not say how often.",
+        _cite(CODE_9_69, CLARKE, "P3"),
+        _HOW_OFTEN,
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\b(?:as|where|when|if)\s+appropriate\b|\bappropriate(?:ly)?\b", _I),
+        "“Appropriate” leaves it to whoever reads the plan to decide what is enough.",
+        _cite(CODE_9_69, "P1", "P2", "P5", "P7"),
+        _EXACT,
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"\b(?:as|when|if|where|whenever)\s+(?:required|needed|necessary|advised|directed)\b|\bas\s+and\s+when\b",
+            _I,
+        ),
+        "Who decides when it is needed? Provision given “as required” may never be given.",
+        _cite(CODE_9_69, "P1", "P2", "P3", "P7"),
+        "Replace with a fixed amount; if some help is on demand, also state the minimum that is guaranteed.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"\b(?:where|if|when|wherever|whenever)\s+(?:possible|practicable|feasible|available)\b|"
+            r"\bas\s+far\s+as\s+(?:is\s+)?(?:possible|practicable)\b|\b(?:is|are|be)\s+(?:made\s+)?available\b|"
+            r"\bsubject\s+to\s+(?:availability|resources|capacity|funding)\b|\bresources\s+permitting\b",
+            _I,
+        ),
+        "A condition such as “where possible” means the provision need not be made.",
+        _cite(CODE_9_69, "P3"),
+        "Remove the condition: provision in Section F must be made.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"\b(?:would|will|may|might|could|should|to)\s+benefit\s+from\b|\bbenefits?\s+from\b|"
+            r"\bwould\s+be\s+(?:useful|helpful|beneficial)\b",
+            _I,
+        ),
+        "“Would benefit from” describes a need, not provision that will be made.",
+        _cite("K7", "P5", "P7"),
+        "State the provision the child will receive, how much, how often and by whom.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\bopportunit(?:y|ies)(?:\s+(?:for|to)\b)?", _I),
+        "An opportunity is not provision: nothing says it will happen.",
+        _cite(WORCESTERSHIRE, "K7", "P7", "P9"),
+        "Replace the opportunity with the provision: what is taught or done, how often, how long and by whom.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(rf"\bsupport(?:ed)?\s+with\b{_ROLE_AFTER}", _I),
+        "“Support with” says neither what the support is, how much there is, nor who gives it.",
+        _cite(WORCESTERSHIRE, "P1", "P2"),
+        "Name the support (the programme or task), how long and how often, and who gives it.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"(?<![\w.])e\.?\s?g\b\.?|\bfor\s+example\b|\bsuch\s+as\b|\betc\b\.?|\band\s+so\s+on\b|"
+            r"\bor\s+(?:equivalent|similar|the\s+like|alternative)\b",
+            _I,
+        ),
+        "An example or “or equivalent” leaves open what must actually be provided.",
+        _cite(CODE_9_69, "P7"),
+        "Name exactly what will be provided and remove the examples.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"\b(?:key|familiar|trusted|named|identified|consistent)\s+adults?\b|\b(?:an|the)\s+adult\b(?!\s*:)|"
+            r"\bmembers?\s+of\s+staff\b|\b(?:school|setting|class)\s+staff\b|\bthe\s+setting\s+will\b",
+            _I,
+        ),
+        "“A key adult” or “the setting” does not say who delivers the provision or their expertise.",
+        _cite(CODE_9_69, "P6", "P7"),
+        "Name the role and its training or qualification (for example “a teaching assistant trained in Makaton”).",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\binputs?\b", _I),
+        "“Input” is unlikely to be sufficient: it does not say what is done, how much or by whom.",
+        _cite(WORCESTERSHIRE, "P3"),
+        "Replace “input” with the sessions themselves: what, how long, how often and who delivers them.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\bencourag(?:ed|e|es|ing)\b(?:\s+to\b)?", _I),
+        "“Encouraged to” says what the child should do, not what provision will be made.",
+        _cite(CODE_9_69, "P3"),
+        "State what adults will provide or teach, how often and for how long.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\bsubject\s+to\s+(?:review|change|assessment|agreement)\b", _I),
+        "“Subject to review” lets the provision change without the plan being amended; it does not say who reviews.",
+        _cite(CODE_9_69, "P6"),
+        "Say who reviews the provision and when; the provision itself stays as written until the plan is amended.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"\b(?:a|an|some|high|higher|significant|increased|reduced|appropriate|adequate|sufficient)\s+levels?\s+of\b|"
+            r"\bhigh\s+(?:adult|staff)\s*(?::|to)\s*(?:child|pupil|student)\s+ratio\b",
+            _I,
+        ),
+        "“A level of” support lacked specificity: a minimum level could have been set.",
+        _cite(UKUT_187),
+        "State the minimum amount, for example the hours a week of one-to-one support.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            rf"\b(?:approximately|approx\.?|roughly|circa|about|around|or\s+so)\s+(?={NUM})|\b(?:approximately|roughly)\b",
+            _I,
+        ),
+        "An approximate amount is not an amount.",
+        _cite(CODE_9_69, CLARKE),
+        "State the exact amount, or a guaranteed minimum.",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(r"\bflexib(?:le|ly|ility)\b|\btailored\s+to\s+(?:\w+\s+)?needs?\b", _I),
+        "Flexibility is no excuse for a lack of detail where detail could reasonably be given.",
+        _cite(EAST_SUSSEX, CODE_9_69),
+        _EXACT,
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(
+            r"\b(?-i:may|might|could)\b(?!\s+(?:benefit|be\s+(?:useful|helpful)))|"
+            r"\bsome\s+(?:support|help|time|1:1|one[- ]to[- ]one|adult|additional|extra|input|sessions?)\b",
+            _I,
+        ),
+        "“May” or “some” says the provision might happen, or happen in some amount, not that it will.",
+        _cite(CODE_9_69, CLARKE),
+        _EXACT,
+    ),
+)
+
+_UNIT = r"(?:minutes?|mins?|hours?|hrs?|sessions?|times?|days?|weeks?|lessons?|pupils|children|learners|students)\b"
+_RANGES: tuple[_Rule, ...] = (
+    _Rule(
+        FindingKind.RANGE,
+        re.compile(
+            rf"\b(?P<a>{NUM})(?:(?<=[0-9])\s*-|\s*(?:–|—|\bto\b|\bor\b))\s*(?P<b>{NUM})\s*(?:x\s+)?(?:[\w-]+\s+)?{_UNIT}"
+            rf"|\bbetween\s+{NUM}\s+and\s+{NUM}\b",
+            _I,
+        ),
+        "A range such as “20–45 minutes” lets the least be given.",
+        _cite(CLARKE, "P7"),
+        "State one amount (or a guaranteed minimum) instead of a range.",
+    ),
+    _Rule(
+        FindingKind.RANGE,
+        re.compile(rf"\bup\s+to\b(?=\s+(?:{NUM}|an?\s+(?:hour|half)|half))", _I),
+        "“Up to” is a ceiling, not an amount: nothing at all would satisfy it.",
+        _cite("P5", "P7"),
+        "State the amount that will be provided, or a guaranteed minimum (“at least”).",
+    ),
+    _Rule(
+        FindingKind.HEDGE,
+        re.compile(rf"\bup\s+to\b(?!\s+(?:{NUM}|an?\s+(?:hour|half)|half|date)\b)", _I),
+        "“Up to” sets a ceiling, not an amount.",
+        _cite("P5", "P7"),
+        "State the amount that will be provided, or a guaranteed minimum (“at least”).",
+    ),
+)
+
+_DELEGATION = _Rule(
+    FindingKind.DELEGATION,
+    re.compile(
+        r"\b(?:to\s+be\s+|as\s+|will\s+be\s+|is\s+)?(?:determined|decided|agreed|set|allocated|arranged|deployed|"
+        r"organised|managed|prioritised)\s+by\s+(?:the\s+)?(?:setting|school|college|provider|nursery|academy|"
+        r"head(?:\s*teacher)?|SENC?D?Co|staff)\b"
+        r"|\bat\s+the\s+(?:[\w’']+\s+)?discretion\b|\b(?:school|setting|college|provider)(?:['’]s)?\s+discretion\b"
+        r"|\b(?:the\s+)?(?:setting|school|college|provider|nursery|staff)\s+(?:will|shall|can|may|to)\s+"
+        r"(?:decide|determine|choose|judge)\b"
+        r"|\b(?:within|from|in\s+conjunction\s+with)\s+(?:the\s+)?(?:school|setting)(?:['’]s|s)?\s+"
+        r"(?:existing\s+|own\s+|available\s+|delegated\s+)?(?:resources|budget)\b"
+        r"|\bup\s+to\s+the\s+(?:school|setting|staff)\b"
+        r"|\bas\s+(?:the\s+)?(?:school|setting)\s+(?:sees?|deems?|thinks?|considers?)\s+fit\b",
+        _I,
+    ),
+    "The local authority cannot leave the school to decide what provision to make.",
+    _cite(GREENWICH, "P6"),
+    "Decide the provision in the plan: state the amount, how often and who delivers it.",
+)
+
+_MONEY = _Rule(
+    FindingKind.MONEY,
+    re.compile(
+        r"£\s?[0-9][0-9,]*(?:\.[0-9]{1,2})?(?:\s?k\b)?|\b(?:funding\s+)?band(?:ing)?\s+(?-i:[A-Z]|[0-9]{1,2})\b"
+        r"|\bbanding\b|\btop[- ]?up\b|\belement\s+(?:2|3|two|three)\b|\bfund(?:ing|ed)\b|\bhigh\s+needs\s+block\b"
+        r"|\bnotional\s+SEN\s+budget\b|\bper\s+annum\b",
+        _I,
+    ),
+    "A sum of money or a funding band is not a specification of provision.",
+    _cite(CUMBRIA),
+    "Replace the money with the provision it buys: the sessions, how long, how often and who delivers them.",
+)
+
+
+def _matches(rule: _Rule, text: str) -> list[Finding]:
+    found = []
+    for m in rule.pattern.finditer(text):
+        if m.end() == m.start():
+            continue
+        low, high = m.groupdict().get("a"), m.groupdict().get("b")
+        if low is not None and high is not None and extraction.number(low) == extraction.number(high):
+            continue  # "1-1 sessions" is one-to-one, not a range
+        found.append(Finding(rule.kind, m.start(), m.end(), m.group(0), rule.why, rule.source, rule.fix))
+    return found
+
+
+def _whole_statement(text: str) -> tuple[int, int]:
+    stripped = text.strip()
+    if not stripped:
+        return 0, 0
+    start = text.index(stripped)
+    return start, start + len(stripped)
+
+
+def _missing(kind: FindingKind, text: str, why: str, source: str, fix: str) -> Finding:
+    start, end = _whole_statement(text)
+    return Finding(kind, start, end, text[start:end], why, source, fix)
+
+
+def check_statement(text: str, fields: ProvisionFields | None = None) -> StatementCheck:
+    """Check one provision statement; structured fields, when given, answer how often, how long and who."""
+    fields = fields or ProvisionFields()
+    findings: list[Finding] = []
+    for rule in (*_HEDGES, *_RANGES, _DELEGATION):
+        findings.extend(_matches(rule, text))
+
+    cover = extraction.coverage(text)
+    has_frequency = bool(
+        extraction.frequencies(text)
+        or cover
+        or (fields.sessions and fields.period)
+        or fields.weekdays
+        or fields.weekly_minutes
+    )
+    has_duration = bool(extraction.durations(text) or cover or fields.minutes_per_session or fields.weekly_minutes)
+    has_who = bool(fields.delivered_by or extraction.delivering_role(text))
+
+    if not (has_frequency and has_duration):
+        findings.extend(_matches(_MONEY, text))
+
+    if fields.group_size is None and not extraction.group_sizes(text):
+        for span in extraction.group_mentions(text):
+            findings.append(
+                Finding(
+                    FindingKind.GROUP_WITHOUT_SIZE,
+                    span.start,
+                    span.end,
+                    span.words,
+                    "A group with no size: “small group” could mean 3 pupils or 15.",
+                    _cite(HEREFORDSHIRE, "P7"),
+                    "State the group size or the staff:pupil ratio (for example “a group of no more than 4 pupils”).",
+                )
+            )
+    if not has_frequency:
+        findings.append(
+            _missing(
+                FindingKind.MISSING_FREQUENCY,
+                text,
+                "The statement does not say how often the provision is made.",
+                _cite(CODE_9_69, CLARKE, REDBRIDGE),
+                "Add how often: a number of sessions a day, a week, a term or a year (for example “twice a week”).",
+            )
+        )
+    if not has_duration:
+        findings.append(
+            _missing(
+                FindingKind.MISSING_DURATION,
+                text,
+                "The statement does not say how long each session lasts, or the hours of support.",
+                _cite(CODE_9_69, CLARKE, REDBRIDGE),
+                "Add how long each session lasts (for example “30 minutes”), or the hours a week of support.",
+            )
+        )
+    if not has_who:
+        findings.append(
+            _missing(
+                FindingKind.MISSING_WHO,
+                text,
+                "The statement does not say who delivers the provision or their level of expertise.",
+                _cite(CODE_9_69, "P5"),
+                "Name who delivers it and their training or qualification (for example “a qualified speech and "
+                "language therapist”).",
+            )
+        )
+    findings.sort(key=lambda f: (f.start, f.end, _KIND_ORDER.index(f.kind)))
+    return StatementCheck(text, tuple(findings))
+
+
+def plan_score(checks: Iterable[StatementCheck]) -> int:
+    """The share of statements that are specific, as a whole percentage rounded down; 0 with no statements."""
+    checks = list(checks)
+    if not checks:
+        return 0
+    return 100 * sum(1 for c in checks if c.specific) // len(checks)
+
+
+# Splitting a pasted Section F
+
+_BULLET = re.compile(
+    r"[ \t]*(?:[-*•·▪◦‣–—●○■□➢➤►✓✔>]+|\(?(?:[0-9]{1,3}(?:\.[0-9]{1,2})*|[a-zA-Z]|[ivxIVX]{1,5})[.)](?=[ \t])"
+    r"|\(\s*(?:[0-9]{1,3}|[a-zA-Z]|[ivxIVX]{1,5})\s*\))[ \t]+"
+)
+_HEADING = re.compile(r"^(?:section|part)\s+[a-k0-9]{1,2}\b|:\s*$", re.IGNORECASE)
+# The four broad areas of need (Code of Practice 6.28–6.35) head most Section Fs.
+_AREA_OF_NEED = re.compile(
+    r"^(?:communication\s+and\s+interaction|cognition\s+and\s+learning|social,?\s+emotional\s+and\s+mental\s+health"
+    r"|sensory\s+and(?:/or)?\s+physical(?:\s+needs)?|(?:physical\s+and\s+)?sensory(?:\s+needs)?|"
+    r"preparing\s+for\s+adulthood|independence(?:\s+and\s+self[- ]help)?)(?:\s+needs)?\s*:?$",
+    re.IGNORECASE,
+)
+_SMALL_WORDS = frozenset({"and", "or", "of", "the", "a", "an", "to", "in", "for", "with", "&"})
+_TERMINAL = (".", ";", "!", "?")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # of the content, after any bullet
+    end: int
+    bullet: bool
+
+    def content(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+def _short_title(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 6 and not any(ch.isdigit() for ch in line) and not line.endswith(_TERMINAL)
+
+
+def _is_heading(line: str, introduces_list: bool) -> bool:
+    """Headings are not provision: "Section F:", "Communication and interaction", "COGNITION AND LEARNING"."""
+    if _HEADING.search(line) or _AREA_OF_NEED.match(line):
+        return True
+    if not _short_title(line):
+        return False
+    # A short line that introduces a list, or is in title case or capitals throughout.
+    return introduces_list or all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in line.split() if w[0].isalpha())
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _lines(text: str) -> list[_Line | None]:
+    """Each line's content (None for a blank line), with bullet markers and numbering left out."""
+    lines: list[_Line | None] = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        line_start = offset
+        offset += len(raw)
+        body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        bullet = _BULLET.match(body)
+        start = line_start + (bullet.end() if bullet else len(body) - len(body.lstrip()))
+        end = line_start + len(body.rstrip())
+        lines.append(_Line(start, end, bool(bullet)) if start < end else None)
+    return lines
+
+
+def split_statements(text: str) -> list[Statement]:
+    """Split pasted Section F text into provision statements, by bullets, numbers, lines and paragraphs.
+
+    Bullet markers, numbering and headings ("Communication and interaction", "Section F:") are left
+    out. A line that continues a sentence (the previous line does not end a sentence, or this one
+    starts in lower case) joins the statement before it, as wrapped text from a PDF does.
+    """
+    statements: list[Statement] = []
+    current: list[int] | None = None  # [start, end] of the statement being built
+    previous = ""
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            chunk = text[current[0] : current[1]]
+            if _has_words(chunk):
+                statements.append(Statement(current[0], current[1], chunk))
+        current = None
+
+    lines = _lines(text)
+    for i, line in enumerate(lines):
+        if line is None:
+            close()
+            previous = ""
+            continue
+        content = line.content(text)
+        following = next((n for n in lines[i + 1 :] if n is not None), None)
+        if not line.bullet and _is_heading(content, following is not None and following.bullet):
+            close()
+            previous = ""
+            continue
+        continues = (
+            not line.bullet and current is not None and (not previous.endswith(_TERMINAL) or content[:1].islower())
+        )
+        if continues and current is not None:
+            current[1] = line.end
+        else:
+            close()
+            current = [line.start, line.end]
+        previous = content
+    close()
+    return statements
+
+
+def check_section(text: str) -> list[tuple[Statement, StatementCheck]]:
+    """Split a pasted Section F and check each statement (spans in each check are relative to the statement)."""
+    return [(s, check_statement(s.text)) for s in split_statements(text)]
+
+
+def findings_in_section(pairs: Sequence[tuple[Statement, StatementCheck]]) -> list[tuple[int, int, Finding]]:
+    """Every finding with its span in the whole section's text."""
+    return [(s.start + f.start, s.start + f.end, f) for s, c in pairs for f in c.findings]
