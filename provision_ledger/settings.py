@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "provision_ledger.audit",
     "provision_ledger.parents",
     "provision_ledger.nextsteps",
+    "provision_ledger.money",
     "provision_ledger.core",
 ]
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
@@ -78,5 +78,6 @@ urlpatterns = [
     # /today/
     path("today/", delivery.register, name="register"),
     path("today/record/", delivery.register_record, name="register-record"),
+    path("", include("provision_ledger.money.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
@@ -110,11 +110,21 @@ ROUTES = {
     "statutory-events": lambda r: {"child_id": r.child.pk},
     "letter-detail": lambda r: {"letter_id": r.letter.pk},
     "letter-download": lambda r: {"letter_id": r.letter.pk, "extension": "pdf"},
+    "school-rates": lambda r: {"urn": r.school.urn},
+    "provision-map": lambda r: {"urn": r.school.urn},
+    "provision-map-csv": lambda r: {"urn": r.school.urn},
+    "provision-map-xlsx": lambda r: {"urn": r.school.urn},
+    "child-funding": lambda r: {"child_id": r.child.pk},
+    "child-funding-edit": lambda r: {"child_id": r.child.pk},
+    "cost-statement-pdf": lambda r: {"child_id": r.child.pk},
+    "support-time": lambda r: {"child_id": r.child.pk},
+    "allocation-edit": lambda r: {"child_id": r.child.pk},
+    "time-log": lambda r: {"child_id": r.child.pk},
 }
 VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
 # A parent's letters are theirs alone: out of everyone else's sight.
 LETTERS = {"letter-detail", "letter-download"}
-LOG = {"session-create", "session-correct"}
+LOG = {"session-create", "session-correct", "time-log"}
 MANAGE = {
     "plan-create",
     "plan-edit",
@@ -123,7 +133,13 @@ MANAGE = {
     "line-void",
     "session-void",
     "parent-invite",
+    "child-funding-edit",
+    "allocation-edit",
 }
+# A school's money is seen by its SENCO and its authority; staff and parents do not reach the school.
+SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx"}
+# A child's funding is seen by the school, the authority and the family, not by the staff who deliver it.
+FUNDING = {"child-funding", "cost-statement-pdf", "support-time"}
 RECORD = {"record-pdf", "record-csv", "record-json"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
 UNSCOPED = {
@@ -141,15 +157,19 @@ UNSCOPED = {
     "invitation-accept",
     "calendar-settings",
     "calendar-feed",
+    "la-rates",
+    "time-logs",
 }
 
 
 def _expected_on_own(role: str, route: str) -> int:
     """The status a role gets on the record it is entitled to (the own child of school A, in North)."""
-    if route == "school-overview":
+    if route == "school-overview" or route in SCHOOL_MONEY:
         return 200 if role in ("senco", "la_officer") else 404
     if route in VIEW:
         return 200
+    if route in FUNDING:
+        return 403 if role == "staff" else 200
     if route in LOG:
         return 200 if role in ("staff", "senco") else 403
     if route in RECORD:
@@ -171,8 +191,19 @@ def _reaches(role: str, record_name: str) -> bool:
     }[role] >= {record_name}
 
 
+def _patterns(patterns) -> list[URLPattern]:
+    """Every named pattern, through included URLconfs too."""
+    found = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            found += _patterns(p.url_patterns) if not p.app_name and p.namespace is None else []
+        elif isinstance(p, URLPattern):
+            found.append(p)
+    return found
+
+
 def test_every_route_is_in_the_access_matrix():
-    named = {p.name for p in get_resolver().url_patterns if isinstance(p, URLPattern) and p.name}
+    named = {p.name for p in _patterns(get_resolver().url_patterns) if p.name}
     assert named == set(ROUTES) | UNSCOPED
 
 

@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from provision_ledger.delivery.models import Session
+from provision_ledger.money.models import Allocation
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, Role, School, User
@@ -32,6 +33,7 @@ class Need(Enum):
     MANAGE = "manage"  # write plans and lines, void entries, answer concerns, invite parents
     RAISE = "raise"  # raise a concern
     RECORD = "record"  # take the whole record: what a subject access request would return
+    FUNDING = "funding"  # see what the child's provision costs, how it is funded and where support time went
 
 
 class Reach(Enum):
@@ -50,6 +52,7 @@ GRANTS: dict[Need, frozenset[Reach]] = {
     Need.MANAGE: frozenset({Reach.SCHOOL}),
     Need.RAISE: frozenset({Reach.FAMILY}),
     Need.RECORD: frozenset({Reach.SCHOOL, Reach.FAMILY}),
+    Need.FUNDING: frozenset({Reach.AUTHORITY, Reach.SCHOOL, Reach.FAMILY}),
 }
 
 
@@ -190,3 +193,19 @@ def letters_for(user: User) -> QuerySet[Letter]:
 
 def get_letter(user: User, letter_id: int) -> Letter:
     return _reach(lambda u, _need: letters_for(u), user, letter_id, Need.VIEW, "letter")
+
+
+def manages_school(user: User, school: School) -> bool:
+    """Whether the user is the SENCO or head of a school already fetched through `get_school`."""
+    return school.pk in scope_for(user).senco_school_ids
+
+
+def allocations_for(user: User, need: Need = Need.VIEW) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+        "child__school", "staff"
+    )
+
+
+def own_allocations(user: User) -> QuerySet[Allocation]:
+    """The allocations a member of staff logs time against: their own, for children they may log for."""
+    return allocations_for(user, Need.LOG).filter(staff=user)

@@ -9,6 +9,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from django.contrib.auth.hashers import make_password
@@ -20,6 +21,7 @@ from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
+from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -35,8 +37,11 @@ from provision_ledger.people.models import (
 from provision_ledger.plans import actions as plan_actions
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.rules.compliance import MissReason, SessionStatus
+from provision_ledger.rules.costing import financial_year
 from provision_ledger.rules.delivery import expected_by_day, terms_in_force
 from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.rules.money import TA_HOURLY_COST, TA_RATE_SOURCE
+from provision_ledger.rules.support_time import Activity
 
 PASSWORD = "demo"
 SIGN_INS = [
@@ -542,6 +547,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
     )
     sessions.follow(support, calendar, ehcp_start, today, redeployed, ta)
     sessions.follow(salt, calendar, ehcp_start, today, Pattern(delivered=0.8), senco)
+    _support_time(maya, ta, calendar, ehcp_start, today, rng)
 
     # (c) The rest of the SEN register: mostly SEN Support, a few EHC plans, a year of sessions.
     year_start = calendar.academic_year_bounds(today)[0] - timedelta(days=365)
@@ -601,7 +607,84 @@ def load_demo(today: date, seed: int = 2013) -> None:
         for template in LINE_TEMPLATES["SPLD"]:
             line = _line(child_plan, other_senco, start, *template)
             sessions.follow(line, other.calendar(), start, today, Pattern(delivered=0.9), other_senco)
+    _rate_cards(la, today)
+    ChildFunding.objects.create(
+        local_authority=la,
+        child=maya,
+        financial_year=financial_year(today),
+        top_up=Decimal(7000),
+        note="Illustrative demo figure",
+    )
     sessions.save()
+
+
+# Demo Borough Council's own rates. Only the teaching assistant's has a source (the domain sheet §4, via
+# rules/money.py); the others are illustrative figures for the demo, as an authority would set its own.
+DEMO_RATES = {
+    "ta": (TA_HOURLY_COST, TA_RATE_SOURCE),
+    "hlta": (Decimal("19.50"), "Illustrative figure set by Demo Borough Council (demo data)"),
+    "teacher": (Decimal("48.00"), "Illustrative figure set by Demo Borough Council (demo data)"),
+    "specialist_teacher": (Decimal("55.00"), "Illustrative figure set by Demo Borough Council (demo data)"),
+    "salt": (Decimal("60.00"), "Illustrative figure set by Demo Borough Council (demo data)"),
+}
+
+
+def _rate_cards(la: LocalAuthority, today: date) -> None:
+    this_year = financial_year(today)
+    for year in (this_year - 1, this_year):
+        card = RateCard.objects.create(local_authority=la, financial_year=year)
+        StaffRate.objects.bulk_create(
+            StaffRate(card=card, role=role, pounds_per_hour=value, source=source)
+            for role, (value, source) in DEMO_RATES.items()
+        )
+
+
+# Maya's TA's usual day with her: 4 hours, 20 a week.
+MAYA_TIMETABLE = [[day, start, end] for day in range(5) for start, end in (("09:00", "12:00"), ("13:00", "14:00"))]
+
+
+def _support_time(child: Child, ta: User, calendar, start: date, today: date, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+    """A term of Priya's logged time for Maya: the allocation's hours, often spent elsewhere."""
+    allocation = Allocation.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        staff=ta,
+        role="ta",
+        weekly_minutes=1200,
+        timetable=MAYA_TIMETABLE,
+        start_date=start,
+    )
+    started = [t for t in calendar.terms if t.start <= today]
+    term_start = max(max(started, key=lambda t: t.start).start, start) if started else start
+    redeployments = [Activity.OTHER_CHILDREN, Activity.CLASS_COVER, Activity.GROUP, Activity.OTHER_CHILDREN]
+    blocks = []
+    for day in calendar.school_days(term_start, today):
+        # 09:00–10:30 with Maya; 10:30–12:00 often taken for another group or cover; 13:00–13:30 often
+        # photocopying; 13:30–14:00 with Maya or her records and the home–school diary.
+        morning = Activity.WITH_CHILD if rng.random() < 0.45 else rng.choice(redeployments)
+        after_lunch = Activity.ADMIN if rng.random() < 0.5 else Activity.WITH_CHILD
+        last = Activity.RECORDS if rng.random() < 0.3 else Activity.WITH_CHILD
+        for begin, end, activity in (
+            (time(9), time(10, 30), Activity.WITH_CHILD),
+            (time(10, 30), time(12), morning),
+            (time(13), time(13, 30), after_lunch),
+            (time(13, 30), time(14), last),
+        ):
+            minutes = (end.hour * 60 + end.minute) - (begin.hour * 60 + begin.minute)
+            blocks.append(
+                TimeBlock(
+                    local_authority_id=child.local_authority_id,
+                    allocation=allocation,
+                    date=day,
+                    start=begin,
+                    end=end,
+                    activity=activity.value,
+                    minutes=minutes,
+                    recorded_by=ta,
+                    recorded_at=timezone.make_aware(datetime.combine(day, time(15, 45))),
+                )
+            )
+    TimeBlock.objects.bulk_create(blocks, batch_size=2000)
 
 
 def database_is_empty() -> bool:

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
-from provision_ledger.nextsteps.models import HourlyRate
+from provision_ledger.money.queries import hourly_rates
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.compliance import LineAssessment, SessionStatus
-from provision_ledger.rules.money import DEFAULT_HOURLY_RATES, hours, indicative_value
+from provision_ledger.rules.money import hours, indicative_value
 from provision_ledger.rules.reporting import Window
 
 
@@ -99,11 +99,10 @@ class Evidence:
         }
 
 
-def _rates(child: Child) -> dict[str, tuple[Decimal, str]]:
-    rates = dict(DEFAULT_HOURLY_RATES)
-    for rate in HourlyRate.objects.filter(local_authority_id=child.local_authority_id):
-        rates[rate.role] = (rate.pounds_per_hour, rate.source)
-    return rates
+def _rates(child: Child, today: date) -> dict[str, tuple[Decimal, str]]:
+    """The rate in force for each role at the child's school this financial year: the money app's rate cards,
+    falling back to the defaults of rules/money.py."""
+    return hourly_rates(child, today)
 
 
 def evidence_for(child: Child, today: date) -> Evidence:
@@ -120,7 +119,7 @@ def evidence_for(child: Child, today: date) -> Evidence:
     ]
     lines = list(live_lines([plan]))
     reports = line_reports(lines, child.school, calendar, [whole, *term_windows])
-    rates = _rates(child)
+    rates = _rates(child, today)
     behind = {r.line.pk: r for r in reports if r.assessments["plan"].owed_minutes > 0}
     missed: dict[int, list[MissedRow]] = {pk: [] for pk in behind}
     for s in (

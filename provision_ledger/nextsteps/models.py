@@ -6,7 +6,6 @@ from django.db import models
 from django.utils import timezone
 
 from provision_ledger.people.models import Child, LocalAuthority
-from provision_ledger.plans.models import DeliveredBy
 from provision_ledger.rules.advisor import StepKind
 
 STEP_CHOICES = [(kind.value, kind.value.replace("_", " ")) for kind in StepKind]
@@ -65,18 +64,3 @@ class StatutoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
-
-
-class HourlyRate(models.Model):
-    """An authority's indicative hourly cost of a role, used to value time owed in letters."""
-
-    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="hourly_rates")
-    role = models.CharField(max_length=20, choices=DeliveredBy.choices)
-    pounds_per_hour = models.DecimalField(max_digits=7, decimal_places=2)
-    source = models.CharField(max_length=300, help_text="Where the figure comes from")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["local_authority", "role"], name="one_rate_per_role")]
-
-    def __str__(self) -> str:
-        return f"{self.role}: £{self.pounds_per_hour}/hour"

@@ -34,19 +34,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='HourlyRate',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('ta', 'Teaching assistant'), ('hlta', 'Higher level teaching assistant'), ('teacher', 'Teacher'), ('specialist_teacher', 'Specialist teacher'), ('senco', 'SENCO'), ('salt', 'Speech and language therapist'), ('ot', 'Occupational therapist'), ('physio', 'Physiotherapist'), ('ep', 'Educational psychologist'), ('other', 'Other professional')], max_length=20)),
-                ('pounds_per_hour', models.DecimalField(decimal_places=2, max_digits=7)),
-                ('source', models.CharField(help_text='Where the figure comes from', max_length=300)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hourly_rates', to='people.localauthority')),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('local_authority', 'role'), name='one_rate_per_role')],
-            },
-        ),
-        migrations.CreateModel(
             name='Letter',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

@@ -1,0 +1,147 @@
+"""Every write of the money app: one transaction each, audited where it concerns a child."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
+from provision_ledger.people.models import Child, LocalAuthority, School, User
+from provision_ledger.rules.costing import financial_year_label
+from provision_ledger.rules.support_time import Block, BlockError, check_day
+
+
+@transaction.atomic
+def save_rate_card(
+    *,
+    year: int,
+    rates: Mapping[str, tuple[Decimal | None, str]],
+    local_authority: LocalAuthority | None = None,
+    school: School | None = None,
+    threshold: Decimal | None = None,
+) -> RateCard:
+    """Set a card's rates for a year: a role with no rate is removed from the card (the default then applies)."""
+    assert (local_authority is None) != (school is None)
+    for role, (value, _) in rates.items():
+        if value is not None and value < 0:
+            raise ValidationError(
+                {f"rate_{role}": f"The hourly rate in {financial_year_label(year)} cannot be negative."}
+            )
+    card, _ = RateCard.objects.update_or_create(
+        local_authority=local_authority,
+        school=school,
+        financial_year=year,
+        defaults={"element_2_threshold": threshold if local_authority is not None else None},
+    )
+    card.staff_rates.exclude(role__in=[role for role, (value, _) in rates.items() if value is not None]).delete()
+    for role, (value, source) in rates.items():
+        if value is not None:
+            StaffRate.objects.update_or_create(
+                card=card, role=role, defaults={"pounds_per_hour": value, "source": source}
+            )
+    return card
+
+
+@transaction.atomic
+def save_child_funding(
+    *, child: Child, year: int, top_up: Decimal, personal_budget: Decimal, note: str, by: User
+) -> ChildFunding:
+    existing = ChildFunding.objects.filter(child=child, financial_year=year).first()
+    before = snapshot(existing) if existing else None
+    funding, _ = ChildFunding.objects.update_or_create(
+        child=child,
+        financial_year=year,
+        defaults={
+            "local_authority_id": child.local_authority_id,
+            "top_up": top_up,
+            "personal_budget": personal_budget,
+            "note": note,
+        },
+    )
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CHANGE if existing else AuditEvent.Action.CREATE,
+        obj=funding,
+        summary=f"Funding for {financial_year_label(year)}: top-up £{top_up:,.2f}, personal budget "
+        f"£{personal_budget:,.2f}",
+        before=before,
+        after=snapshot(funding),
+    )
+    return funding
+
+
+@transaction.atomic
+def add_allocation(
+    *,
+    child: Child,
+    staff: User,
+    role: str,
+    weekly_minutes: int,
+    timetable: list[list[object]],
+    start_date: date,
+    by: User,
+) -> Allocation:
+    if not staff.assignments.filter(child=child).exists():
+        raise ValidationError({"staff": f"{staff} is not assigned to {child.full_name}."})
+    allocation = Allocation.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        staff=staff,
+        role=role,
+        weekly_minutes=weekly_minutes,
+        timetable=timetable,
+        start_date=start_date,
+    )
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CREATE,
+        obj=allocation,
+        summary=f"Support time allocated: {allocation}",
+        after=snapshot(allocation),
+    )
+    return allocation
+
+
+@transaction.atomic
+def log_day(*, allocation: Allocation, day: date, blocks: Sequence[Block], by: User) -> list[TimeBlock]:
+    """Replace the day's blocks with these, or refuse them all and save nothing."""
+    if day < allocation.start_date or (allocation.end_date and day > allocation.end_date):
+        raise ValidationError(f"The allocation does not cover {day:%-d %B %Y}.")
+    try:
+        check_day(blocks, allocation.child.school.school_day_minutes)
+    except BlockError as error:
+        raise ValidationError(error.args[0]) from error
+    old = TimeBlock.objects.filter(allocation=allocation, date=day)
+    before = [str(b) for b in old]
+    old.delete()
+    saved = TimeBlock.objects.bulk_create(
+        TimeBlock(
+            local_authority_id=allocation.local_authority_id,
+            allocation=allocation,
+            date=day,
+            start=b.start,
+            end=b.end,
+            activity=b.activity.value,
+            minutes=b.minutes,
+            recorded_by=by,
+        )
+        for b in sorted(blocks, key=lambda b: b.start)
+    )
+    record_event(
+        actor=by,
+        child=allocation.child,
+        action=AuditEvent.Action.CHANGE if before else AuditEvent.Action.CREATE,
+        obj=allocation,
+        summary=f"Support time logged for {day:%-d %B %Y}: {len(saved)} blocks",
+        before={"blocks": before} if before else None,
+        after={"blocks": [str(b) for b in saved]},
+    )
+    return saved

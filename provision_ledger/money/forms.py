@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from provision_ledger.money.models import ChildFunding
+from provision_ledger.people.models import User
+from provision_ledger.plans.models import DeliveredBy
+from provision_ledger.rules.costing import financial_year_label
+from provision_ledger.rules.support_time import ACTIVITY_LABELS
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+class RateCardForm(forms.Form):
+    """One rate and its source per role; an empty rate means the authority's or the default rate applies."""
+
+    def __init__(self, *args: Any, year: int, with_threshold: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.year = year
+        label = financial_year_label(year)
+        if with_threshold:
+            self.fields["threshold"] = forms.DecimalField(
+                label=f"Element 2 threshold for {label} (£)",
+                required=False,
+                min_value=0,
+                decimal_places=2,
+                help_text="Leave empty for £6,000, the national figure.",
+            )
+        for role, name in DeliveredBy.choices:
+            self.fields[f"rate_{role}"] = forms.DecimalField(
+                label=f"{name}: £ an hour in {label}", required=False, decimal_places=2, max_digits=7
+            )
+            self.fields[f"source_{role}"] = forms.CharField(
+                label=f"{name}: where the figure comes from", required=False, max_length=300
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for role, name in DeliveredBy.choices:
+            value = cleaned.get(f"rate_{role}")
+            if value is not None and value < 0:
+                self.add_error(
+                    f"rate_{role}",
+                    f"The hourly rate for {name} in {financial_year_label(self.year)} cannot be negative.",
+                )
+        return cleaned
+
+    def rates(self) -> dict[str, tuple[Decimal | None, str]]:
+        return {
+            role: (self.cleaned_data.get(f"rate_{role}"), self.cleaned_data.get(f"source_{role}") or "")
+            for role, _ in DeliveredBy.choices
+        }
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = ChildFunding
+        fields = ["top_up", "personal_budget", "note"]
+        labels = {
+            "top_up": "Element 3 top-up agreed by the local authority (£)",
+            "personal_budget": "Personal budget (£)",
+        }
+
+
+class ConversionForm(forms.Form):
+    pounds = forms.DecimalField(label="A sum of money (£)", required=False, min_value=0, decimal_places=2)
+    hours = forms.DecimalField(label="Or hours a week", required=False, min_value=0, decimal_places=1)
+    role = forms.ChoiceField(label="Of", choices=DeliveredBy.choices, initial=DeliveredBy.TA)
+
+
+class AllocationForm(forms.Form):
+    staff = forms.ModelChoiceField(label="Member of staff", queryset=User.objects.none())
+    role = forms.ChoiceField(label="Their role", choices=DeliveredBy.choices, initial=DeliveredBy.TA)
+    hours_per_week = forms.DecimalField(label="Hours a week", min_value=Decimal("0.25"), max_value=50, decimal_places=2)
+    start_date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
+        for n, day in enumerate(WEEKDAYS):
+            self.fields[f"start_{n}"] = forms.TimeField(label=f"{day}: from", required=False)
+            self.fields[f"end_{n}"] = forms.TimeField(label=f"{day}: to", required=False)
+
+    def timetable(self) -> list[list[object]]:
+        rows: list[list[object]] = []
+        for n in range(5):
+            start, end = self.cleaned_data.get(f"start_{n}"), self.cleaned_data.get(f"end_{n}")
+            if start and end:
+                rows.append([n, start.strftime("%H:%M"), end.strftime("%H:%M")])
+        return rows
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for n, day in enumerate(WEEKDAYS):
+            start, end = cleaned.get(f"start_{n}"), cleaned.get(f"end_{n}")
+            if bool(start) != bool(end):
+                self.add_error(f"end_{n}", f"Give both times for {day}, or neither.")
+            elif start and end and end <= start:
+                self.add_error(f"end_{n}", f"On {day} the time ends before it starts.")
+        return cleaned
+
+
+class BlockForm(forms.Form):
+    start = forms.TimeField(label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label="To", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    activity = forms.ChoiceField(label="Spent", choices=[(a.value, label) for a, label in ACTIVITY_LABELS.items()])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if bool(cleaned.get("start")) != bool(cleaned.get("end")):
+            raise forms.ValidationError("Give the time the block started and the time it ended.")
+        return cleaned
+
+
+BlockFormSet = forms.formset_factory(BlockForm, extra=2, max_num=24)

@@ -1,0 +1,415 @@
+"""Reads of rates, costs and support time that many pages share. Sums over the ledger are made in the database."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from provision_ledger.delivery.models import Session
+from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
+from provision_ledger.people.models import Child, School
+from provision_ledger.plans.models import DeliveredBy, Funder, Plan, ProvisionLine
+from provision_ledger.plans.queries import current_plan, live_lines
+from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.costing import (
+    ELEMENT_2_SOURCE,
+    ELEMENT_2_THRESHOLD,
+    Cost,
+    CostVersion,
+    Funding,
+    RateBook,
+    RateError,
+    delivered_cost,
+    financial_year,
+    financial_year_bounds,
+    planned_cost,
+)
+from provision_ledger.rules.money import DEFAULT_HOURLY_RATES
+from provision_ledger.rules.support_time import Activity, WeekAccount, week_accounts
+
+ROLE_NAMES = dict(DeliveredBy.choices)
+# Lines the school or the authority pays for count against Element 2 and the top-up; health and others do not.
+EDUCATION_FUNDERS = frozenset({Funder.SCHOOL.value, Funder.LA.value})
+
+
+# Rates ------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One role's rate for a school and year: the default, the authority's, the school's, and the one in force."""
+
+    role: str
+    label: str
+    default: Decimal | None
+    authority: Decimal | None
+    school: Decimal | None
+    source: str
+
+    @property
+    def in_force(self) -> Decimal | None:
+        for value in (self.school, self.authority, self.default):
+            if value is not None:
+                return value
+        return None
+
+
+def _card_rates(school: School, years: Iterable[int]) -> list[StaffRate]:
+    return list(
+        StaffRate.objects.filter(
+            Q(card__local_authority_id=school.local_authority_id) | Q(card__school=school),
+            card__financial_year__in=list(years),
+        ).select_related("card")
+    )
+
+
+def rate_rows(school: School, year: int) -> list[RateRow]:
+    """Every role's rates for the school in a financial year (one query)."""
+    authority: dict[str, StaffRate] = {}
+    own: dict[str, StaffRate] = {}
+    for rate in _card_rates(school, [year]):
+        (own if rate.card.school_id else authority)[rate.role] = rate
+    rows = []
+    for role, label in DeliveredBy.choices:
+        default = DEFAULT_HOURLY_RATES.get(role)
+        chosen = own.get(role) or authority.get(role)
+        source = chosen.source if chosen else (default[1] if default else "")
+        rows.append(
+            RateRow(
+                role=role,
+                label=label,
+                default=default[0] if default else None,
+                authority=authority[role].pounds_per_hour if role in authority else None,
+                school=own[role].pounds_per_hour if role in own else None,
+                source=source,
+            )
+        )
+    return rows
+
+
+def rate_book(school: School, years: Iterable[int]) -> RateBook:
+    """Rates in force at a school: the default, overridden by the authority's card, overridden by the school's."""
+    years = sorted(set(years))
+    rates: dict[tuple[str, int], Decimal] = {
+        (role, year): value for year in years for role, (value, _) in DEFAULT_HOURLY_RATES.items()
+    }
+    found = _card_rates(school, years)
+    for rate in sorted(found, key=lambda r: r.card.school_id is not None):
+        rates[(rate.role, rate.card.financial_year)] = rate.pounds_per_hour
+    return RateBook(rates, ROLE_NAMES)
+
+
+def hourly_rates(child: Child, today: date) -> dict[str, tuple[Decimal, str]]:
+    """The rate in force for each role at the child's school this financial year, with its source, for letters."""
+    rates = {}
+    for row in rate_rows(child.school, financial_year(today)):
+        value = row.in_force
+        if value is not None:
+            rates[row.role] = (value, row.source)
+    return rates
+
+
+def element_2_threshold(school: School, year: int) -> tuple[Decimal, str]:
+    card = RateCard.objects.filter(local_authority_id=school.local_authority_id, financial_year=year).first()
+    if card is not None and card.element_2_threshold is not None:
+        return card.element_2_threshold, f"Set by {school.local_authority.name} for this year"
+    return ELEMENT_2_THRESHOLD, ELEMENT_2_SOURCE
+
+
+# Costs ------------------------------------------------------------------------------------------------------------
+
+
+def cost_history(line: ProvisionLine) -> list[CostVersion]:
+    return [CostVersion(v.effective_from, v.terms, v.delivered_by, v.group_size) for v in line.versions_in_order]
+
+
+def delivered_by_day(line_ids: Iterable[int], start: date, end: date) -> dict[int, list[tuple[date, int]]]:
+    """Minutes delivered on each day per line, summed in the database."""
+    rows = (
+        Session.objects.current()
+        .filter(line_id__in=list(line_ids), date__gte=start, date__lte=end, delivered_minutes__gt=0)
+        .values("line_id", "date")
+        .order_by()
+        .annotate(minutes=Sum("delivered_minutes"))
+    )
+    found: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for row in rows:
+        found[row["line_id"]].append((row["date"], row["minutes"]))
+    return found
+
+
+@dataclass(frozen=True)
+class LineCost:
+    line: ProvisionLine
+    planned_year: Cost
+    planned_to_date: Cost
+    delivered_to_date: Cost
+    problem: str = ""
+
+    @property
+    def version(self):  # type: ignore[no-untyped-def]
+        return self.line.current_version
+
+    @property
+    def counts(self) -> bool:
+        """Whether it is paid from the school's Element 2 or the authority's top-up."""
+        version = self.version
+        return version is not None and version.funder in EDUCATION_FUNDERS
+
+    @property
+    def planned_hours(self) -> Decimal:
+        return (Decimal(self.planned_year.minutes.numerator) / self.planned_year.minutes.denominator / 60).quantize(
+            Decimal("0.1")
+        )
+
+    @property
+    def delivered_hours(self) -> Decimal:
+        minutes = self.delivered_to_date.minutes
+        return (Decimal(minutes.numerator) / minutes.denominator / 60).quantize(Decimal("0.1"))
+
+
+def line_costs(
+    lines: Sequence[ProvisionLine], school: School, calendar: SchoolCalendar, year: int, today: date
+) -> list[LineCost]:
+    """Each line's planned cost for the financial year and to date, and its delivered cost to date."""
+    start, end = financial_year_bounds(year)
+    to_date = min(today, end)
+    rates = rate_book(school, [year])
+    delivered = delivered_by_day([line.pk for line in lines], start, to_date)
+    costs = []
+    for line in lines:
+        history = cost_history(line)
+        try:
+            costs.append(
+                LineCost(
+                    line,
+                    planned_cost(history, calendar, start, end, rates),
+                    planned_cost(history, calendar, start, to_date, rates) if to_date >= start else Cost(),
+                    delivered_cost(history, delivered.get(line.pk, []), rates),
+                )
+            )
+        except RateError as error:
+            costs.append(LineCost(line, Cost(), Cost(), Cost(), problem=str(error)))
+    return costs
+
+
+@dataclass(frozen=True)
+class FundingReport:
+    child: Child
+    year: int
+    plan: Plan | None
+    lines: list[LineCost]
+    funding: Funding
+    threshold_source: str
+    record: ChildFunding | None
+
+    @property
+    def problems(self) -> list[str]:
+        return sorted({c.problem for c in self.lines if c.problem})
+
+    @property
+    def other_funders(self) -> list[LineCost]:
+        return [c for c in self.lines if not c.counts]
+
+
+def _total(costs: Iterable[Cost]) -> Decimal:
+    return sum((c.total for c in costs), Decimal(0))
+
+
+def funding_report(child: Child, year: int, today: date) -> FundingReport:
+    school = child.school
+    plan = current_plan(child)
+    lines = line_costs(list(live_lines([plan])) if plan else [], school, school.calendar(), year, today)
+    counted = [c for c in lines if c.counts]
+    threshold, source = element_2_threshold(school, year)
+    record = ChildFunding.objects.filter(child=child, financial_year=year).first()
+    funding = Funding(
+        threshold=threshold,
+        top_up=record.top_up if record else Decimal(0),
+        personal_budget=record.personal_budget if record else Decimal(0),
+        planned_year=_total(c.planned_year for c in counted),
+        planned_to_date=_total(c.planned_to_date for c in counted),
+        delivered_to_date=_total(c.delivered_to_date for c in counted),
+    )
+    return FundingReport(child, year, plan, lines, funding, source, record)
+
+
+# The provision map -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapRow:
+    child: Child
+    cost: LineCost
+
+    @property
+    def version(self):  # type: ignore[no-untyped-def]
+        return self.cost.version
+
+
+MAP_SORTS = {
+    "child": lambda r: (r.child.last_name, r.child.first_name),
+    "category": lambda r: (r.version.get_category_display(), r.child.last_name),
+    "need": lambda r: (r.child.get_primary_need_display(), r.child.last_name),
+    "planned": lambda r: -r.cost.planned_year.total,
+    "delivered": lambda r: -r.cost.delivered_to_date.total,
+}
+
+
+@dataclass
+class ProvisionMap:
+    rows: list[MapRow]
+    year: int
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[str]:
+        return sorted({r.cost.problem for r in self.rows if r.cost.problem})
+
+
+def provision_map(
+    school: School, year: int, today: date, category: str = "", need: str = "", sort: str = "child"
+) -> ProvisionMap:
+    """Every live line of every plan in force at the school, costed; filtered and sorted."""
+    plans = Plan.objects.filter(child__school=school, status=Plan.Status.ACTIVE)
+    if need:
+        plans = plans.filter(child__primary_need=need)
+    lines = [
+        line
+        for line in live_lines(plans).select_related("plan__child")
+        if line.current_version and (not category or line.current_version.category == category)
+    ]
+    costs = line_costs(lines, school, school.calendar(), year, today)
+    rows = sorted((MapRow(c.line.plan.child, c) for c in costs), key=MAP_SORTS.get(sort, MAP_SORTS["child"]))
+    totals = {
+        "planned": _total(r.cost.planned_year for r in rows),
+        "delivered": _total(r.cost.delivered_to_date for r in rows),
+        "planned_hours": sum((r.cost.planned_hours for r in rows), Decimal(0)),
+        "delivered_hours": sum((r.cost.delivered_hours for r in rows), Decimal(0)),
+    }
+    return ProvisionMap(rows, year, totals)
+
+
+MAP_COLUMNS = [
+    "Child",
+    "Year group",
+    "Primary need",
+    "Category",
+    "Provision",
+    "Delivered by",
+    "Group size",
+    "Funder",
+    "Planned hours",
+    "Planned cost (£)",
+    "Delivered hours to date",
+    "Delivered cost to date (£)",
+    "Problem",
+]
+
+
+def map_table(the_map: ProvisionMap) -> list[list[object]]:
+    """The provision map as rows of plain values, for CSV and XLSX."""
+    rows: list[list[object]] = []
+    for r in the_map.rows:
+        v = r.version
+        rows.append(
+            [
+                r.child.full_name,
+                r.child.get_year_group_display(),
+                r.child.get_primary_need_display(),
+                v.get_category_display(),
+                v.description,
+                v.get_delivered_by_display(),
+                v.group_size,
+                v.get_funder_display(),
+                r.cost.planned_hours,
+                r.cost.planned_year.total,
+                r.cost.delivered_hours,
+                r.cost.delivered_to_date.total,
+                r.cost.problem,
+            ]
+        )
+    return rows
+
+
+# Support time ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AllocationAccount:
+    allocation: Allocation
+    weeks: list[WeekAccount]
+    rate: Decimal | None
+    problem: str = ""
+
+    def _sum(self, attribute: str) -> int:
+        return sum(int(getattr(w, attribute)) for w in self.weeks)
+
+    @property
+    def allocated_minutes(self) -> int:
+        return round(sum(w.allocated for w in self.weeks))
+
+    @property
+    def with_child_minutes(self) -> int:
+        return self._sum("with_child")
+
+    @property
+    def elsewhere_minutes(self) -> int:
+        return self._sum("elsewhere")
+
+    @property
+    def by_activity(self) -> dict[Activity, int]:
+        totals: dict[Activity, int] = defaultdict(int)
+        for w in self.weeks:
+            for activity, minutes in w.logged.items():
+                totals[activity] += minutes
+        return {a: totals[a] for a in Activity if totals[a]}
+
+    def cost(self, minutes: int) -> Decimal | None:
+        if self.rate is None:
+            return None
+        return (Decimal(minutes) / 60 * self.rate).quantize(Decimal("0.01"))
+
+
+def school_days_by_week(calendar: SchoolCalendar, start: date, end: date) -> dict[date, int]:
+    weeks: dict[date, int] = {}
+    for day in calendar.school_days(start, end):
+        monday = day - timedelta(days=day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + 1
+    return weeks
+
+
+def allocation_accounts(child: Child, start: date, end: date) -> list[AllocationAccount]:
+    """Each allocation to the child, week by week from start to end: allocated, and logged by activity."""
+    allocations = list(child.allocations.select_related("staff").order_by("start_date", "pk"))
+    if not allocations:
+        return []
+    calendar = child.school.calendar()
+    logged: dict[int, list[tuple[date, Activity, int]]] = defaultdict(list)
+    rows = (
+        TimeBlock.objects.filter(allocation__in=allocations, date__gte=start, date__lte=end)
+        .values("allocation_id", "date", "activity")
+        .order_by()
+        .annotate(minutes=Sum("minutes"))
+    )
+    for row in rows:
+        logged[row["allocation_id"]].append((row["date"], Activity(row["activity"]), row["minutes"]))
+    rates = rate_book(child.school, [financial_year(end)])
+    accounts = []
+    for allocation in allocations:
+        first = max(start, allocation.start_date)
+        last = min(end, allocation.end_date) if allocation.end_date else end
+        weeks = week_accounts(
+            allocation.weekly_minutes, school_days_by_week(calendar, first, last), logged[allocation.pk]
+        )
+        try:
+            rate, problem = rates.on(allocation.role, end), ""
+        except RateError as error:
+            rate, problem = None, str(error)
+        accounts.append(AllocationAccount(allocation, weeks, rate, problem))
+    return accounts

@@ -1,0 +1,392 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.views import _user
+from provision_ledger.exports.views import _download
+from provision_ledger.money import actions, queries
+from provision_ledger.money.forms import AllocationForm, BlockFormSet, ConversionForm, FundingForm, RateCardForm
+from provision_ledger.money.models import RateCard, TimeBlock
+from provision_ledger.people.models import LocalAuthority, School, User
+from provision_ledger.people.models import Need as ChildNeed
+from provision_ledger.plans.models import Category, DeliveredBy
+from provision_ledger.plans.views import _apply
+from provision_ledger.rules.costing import (
+    PAID_WEEKS_SOURCE,
+    RateError,
+    financial_year,
+    financial_year_bounds,
+    financial_year_label,
+    hours_for,
+    pounds_for,
+)
+from provision_ledger.rules.support_time import ACTIVITY_LABELS, Activity, Block
+
+
+def _year(request: HttpRequest) -> int:
+    today_year = financial_year(timezone.localdate())
+    try:
+        year = int(request.GET.get("year", today_year))
+    except ValueError:
+        return today_year
+    return year if abs(year - today_year) <= 10 else today_year
+
+
+def _day(request: HttpRequest) -> date:
+    today = timezone.localdate()
+    try:
+        day = date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
+    except ValueError:
+        return today
+    return day if today - timedelta(days=366) <= day <= today else today
+
+
+# Rate cards ------------------------------------------------------------------------------------------------------
+
+
+def _card_initial(card: RateCard | None) -> dict[str, object]:
+    if card is None:
+        return {}
+    initial: dict[str, object] = {"threshold": card.element_2_threshold}
+    for rate in card.staff_rates.all():
+        initial[f"rate_{rate.role}"] = rate.pounds_per_hour
+        initial[f"source_{rate.role}"] = rate.source
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
+    """A school's rates for a year: the defaults, the authority's, and the school's own overrides."""
+    user = _user(request)
+    school = access.get_school(user, urn)
+    can_manage = access.manages_school(user, school)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    year = _year(request)
+    card = RateCard.objects.filter(school=school, financial_year=year).first()
+    form = RateCardForm(request.POST or None, initial=_card_initial(card), year=year, with_threshold=False)
+    if request.method == "POST" and form.is_valid():
+        actions.save_rate_card(year=year, rates=form.rates(), school=school)
+        messages.success(request, f"Rates for {financial_year_label(year)} saved.")
+        return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "money/rates.html",
+        {
+            "school": school,
+            "year": year,
+            "year_label": financial_year_label(year),
+            "rows": queries.rate_rows(school, year),
+            "form": form if can_manage else None,
+            "threshold": queries.element_2_threshold(school, year),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def la_rates(request: HttpRequest) -> HttpResponse:
+    """An authority's default rates and Element 2 threshold for a year, set by its officers."""
+    user = _user(request)
+    authority_ids = access.scope_for(user).la_ids
+    if not authority_ids:
+        return redirect("home")
+    la = LocalAuthority.objects.get(pk=min(authority_ids))
+    year = _year(request)
+    card = RateCard.objects.filter(local_authority=la, financial_year=year).first()
+    form = RateCardForm(request.POST or None, initial=_card_initial(card), year=year, with_threshold=True)
+    if request.method == "POST" and form.is_valid():
+        actions.save_rate_card(
+            year=year, rates=form.rates(), local_authority=la, threshold=form.cleaned_data.get("threshold")
+        )
+        messages.success(request, f"Default rates for {financial_year_label(year)} saved.")
+        return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "money/la_rates.html",
+        {"la": la, "year": year, "year_label": financial_year_label(year), "form": form},
+    )
+
+
+# A child's funding -----------------------------------------------------------------------------------------------
+
+
+def _conversion(request: HttpRequest, rates: dict[str, tuple[Decimal, str]]) -> tuple[ConversionForm, object, str]:
+    data = request.GET if ("pounds" in request.GET or "hours" in request.GET) else None
+    form = ConversionForm(data, initial={"pounds": 6000, "role": DeliveredBy.TA})
+    if form.is_bound and form.is_valid():
+        role = form.cleaned_data["role"]
+        name = dict(DeliveredBy.choices)[role]
+        if role not in rates:
+            return form, None, f"There is no hourly rate for {name} this year, so no conversion can be made."
+        rate = rates[role][0]
+        try:
+            if form.cleaned_data["pounds"] is not None:
+                return form, ("pounds", name, hours_for(form.cleaned_data["pounds"], rate)), ""
+            if form.cleaned_data["hours"] is not None:
+                return form, ("hours", name, pounds_for(form.cleaned_data["hours"], rate)), ""
+        except RateError as error:
+            return form, None, str(error)
+    default = rates.get(DeliveredBy.TA)
+    if default is None:
+        return form, None, ""
+    return form, ("pounds", "Teaching assistant", hours_for(Decimal(6000), default[0])), ""
+
+
+def child_funding(request: HttpRequest, child_id: int) -> HttpResponse:
+    """What the child's provision costs this financial year, how it is funded, and what was delivered."""
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.FUNDING)
+    year = _year(request)
+    report = queries.funding_report(child, year, timezone.localdate())
+    rates = queries.hourly_rates(child, financial_year_bounds(year)[0])
+    form, conversion, conversion_problem = _conversion(request, rates)
+    return render(
+        request,
+        "money/funding.html",
+        {
+            "child": child,
+            "report": report,
+            "year_label": financial_year_label(year),
+            "year": year,
+            "conversion_form": form,
+            "conversion": conversion,
+            "conversion_problem": conversion_problem,
+            "paid_weeks_source": PAID_WEEKS_SOURCE,
+            "can_manage": access.allows(user, child, Need.MANAGE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_funding_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    year = _year(request)
+    record = child.funding.filter(financial_year=year).first()
+    form = FundingForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        actions.save_child_funding(child=child, year=year, by=user, **form.cleaned_data)
+        messages.success(request, "Funding saved.")
+        return redirect(f"{reverse('child-funding', args=[child.pk])}?year={year}")
+    return render(
+        request,
+        "includes/simple_form.html",
+        {"form": form, "child": child, "title": f"Funding for {financial_year_label(year)}"},
+    )
+
+
+def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The funding page as a PDF, for the child's annual review."""
+    from weasyprint import HTML  # slow to import, and needed only here
+
+    child = access.get_child(_user(request), child_id, Need.FUNDING)
+    year = _year(request)
+    report = queries.funding_report(child, year, timezone.localdate())
+    html = render_to_string(
+        "money/cost_statement.html",
+        {"child": child, "report": report, "year_label": financial_year_label(year), "generated_at": timezone.now()},
+        request=request,
+    )
+    filename = f"{child.first_name}-{child.last_name}-costs-{financial_year_label(year)}.pdf".lower()
+    return _download(HTML(string=html).write_pdf(), "application/pdf", filename)
+
+
+# Support time ----------------------------------------------------------------------------------------------------
+
+
+def _term_start(child_school: School, today: date) -> date:
+    started = [t for t in child_school.calendar().terms if t.start <= today]
+    return max(started, key=lambda t: t.start).start if started else today - timedelta(weeks=12)
+
+
+def support_time(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Allocated support time against time actually spent with the child, week by week, and where the rest went."""
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.FUNDING)
+    today = timezone.localdate()
+    start = _term_start(child.school, today)
+    accounts = queries.allocation_accounts(child, start, today)
+    return render(
+        request,
+        "money/support_time.html",
+        {
+            "child": child,
+            "accounts": accounts,
+            "start": start,
+            "today": today,
+            "activities": list(Activity),
+            "labels": ACTIVITY_LABELS,
+            # A parent sees the child's totals, not which member of staff logged what.
+            "show_staff": access.allows(user, child, Need.MANAGE)
+            or child.local_authority_id in access.scope_for(user).la_ids,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    staff = User.objects.filter(assignments__child=child).order_by("last_name", "first_name")
+    form = AllocationForm(request.POST or None, staff=staff, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_allocation(
+                child=child,
+                staff=form.cleaned_data["staff"],
+                role=form.cleaned_data["role"],
+                weekly_minutes=int(form.cleaned_data["hours_per_week"] * 60),
+                timetable=form.timetable(),
+                start_date=form.cleaned_data["start_date"],
+                by=user,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Support time allocated.")
+            return redirect("allocation-edit", child_id=child.pk)
+    return render(
+        request,
+        "money/allocations.html",
+        {"child": child, "form": form, "allocations": child.allocations.select_related("staff")},
+    )
+
+
+def time_logs(request: HttpRequest) -> HttpResponse:
+    """A member of staff's allocations, each with a link to log today's time."""
+    user = _user(request)
+    return render(request, "money/time_logs.html", {"allocations": access.own_allocations(user)})
+
+
+@require_http_methods(["GET", "POST"])
+def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A day of a member of staff's allocated time for a child: pre-filled from the timetable, change what differed."""
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.LOG)
+    day = _day(request)
+    allocation = access.own_allocations(user).filter(child=child, start_date__lte=day).order_by("-start_date").first()
+    if allocation is None:
+        return render(request, "money/time_log.html", {"child": child, "day": day, "allocation": None})
+    logged = list(TimeBlock.objects.filter(allocation=allocation, date=day))
+    if logged:
+        initial = [{"start": b.start, "end": b.end, "activity": b.activity} for b in logged]
+    else:
+        initial = [
+            {"start": b.start, "end": b.end, "activity": b.activity.value}
+            for b in allocation.timetable_on(day.weekday())
+        ]
+    formset = BlockFormSet(request.POST or None, initial=initial, prefix="block")
+    problems: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        blocks = [
+            Block(f.cleaned_data["start"], f.cleaned_data["end"], Activity(f.cleaned_data["activity"]))
+            for f in formset.forms
+            if f.cleaned_data.get("start") and f.cleaned_data.get("end")
+        ]
+        try:
+            actions.log_day(allocation=allocation, day=day, blocks=blocks, by=user)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"Time for {day:%A %-d %B} saved.")
+            return redirect(f"{request.path}?date={day.isoformat()}")
+    return render(
+        request,
+        "money/time_log.html",
+        {
+            "child": child,
+            "day": day,
+            "allocation": allocation,
+            "formset": formset,
+            "logged": bool(logged),
+            "problems": problems,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1) if day < timezone.localdate() else None,
+        },
+    )
+
+
+# The school provision map ----------------------------------------------------------------------------------------
+
+
+def _map(request: HttpRequest, urn: str) -> tuple[School, queries.ProvisionMap, dict[str, str]]:
+    school = access.get_school(_user(request), urn)
+    chosen = {
+        "category": request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
+        "need": request.GET.get("need", "") if request.GET.get("need") in ChildNeed.values else "",
+        "sort": request.GET.get("sort", "child") if request.GET.get("sort") in queries.MAP_SORTS else "child",
+    }
+    return school, queries.provision_map(school, _year(request), timezone.localdate(), **chosen), chosen
+
+
+def provision_map(request: HttpRequest, urn: str) -> HttpResponse:
+    school, the_map, chosen = _map(request, urn)
+    return render(
+        request,
+        "money/provision_map.html",
+        {
+            "school": school,
+            "map": the_map,
+            "chosen": chosen,
+            "year_label": financial_year_label(the_map.year),
+            "categories": Category.choices,
+            "needs": ChildNeed.choices,
+            "sorts": [
+                ("child", "Child"),
+                ("category", "Category"),
+                ("need", "Need"),
+                ("planned", "Planned cost, highest first"),
+                ("delivered", "Delivered cost, highest first"),
+            ],
+            "query": request.GET.urlencode(),
+            "can_manage": access.manages_school(_user(request), school),
+        },
+    )
+
+
+def _map_filename(school: School, year: int, extension: str) -> str:
+    return f"provision-map-{school.urn}-{financial_year_label(year)}.{extension}"
+
+
+def provision_map_csv(request: HttpRequest, urn: str) -> HttpResponse:
+    school, the_map, _ = _map(request, urn)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(queries.MAP_COLUMNS)
+    writer.writerows(queries.map_table(the_map))
+    return _download(out.getvalue(), "text/csv; charset=utf-8", _map_filename(school, the_map.year, "csv"))
+
+
+def provision_map_xlsx(request: HttpRequest, urn: str) -> HttpResponse:
+    from openpyxl import Workbook  # needed only here
+
+    school, the_map, _ = _map(request, urn)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"Provision {financial_year_label(the_map.year)}"
+    sheet.append(queries.MAP_COLUMNS)
+    for row in queries.map_table(the_map):
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return _download(
+        out.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _map_filename(school, the_map.year, "xlsx"),
+    )

@@ -1,0 +1,228 @@
+"""Rate cards, a child's funding, support time and the provision map, through the pages people use."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from provision_ledger.core.demo import load_demo
+from provision_ledger.money import actions
+from provision_ledger.money.models import Allocation, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.queries import allocation_accounts, hourly_rates
+from provision_ledger.nextsteps.evidence import _rates
+from provision_ledger.people.models import Child
+from provision_ledger.rules.money import TA_HOURLY_COST
+from provision_ledger.rules.support_time import WITH_THE_CHILD
+from tests.factories import make_line, make_parent, make_plan, make_session, make_staff
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2025, 9, 8)
+_TODAY = date.today()
+# Time is logged for the last year only: the Monday of last week.
+LAST_MONDAY = _TODAY - timedelta(days=_TODAY.weekday() + 7)
+
+
+def _card(la, year: int = 2025, **rates: str) -> RateCard:
+    card = RateCard.objects.create(local_authority=la, financial_year=year)
+    for role, value in rates.items():
+        StaffRate.objects.create(card=card, role=role, pounds_per_hour=Decimal(value), source="Set by the authority")
+    return card
+
+
+def test_the_demo_ehc_child_shows_allocated_and_spent_time_matching_the_logged_blocks(client):
+    today = timezone.localdate()
+    load_demo(today)
+    maya = Child.objects.get(first_name="Maya", last_name="Okafor")
+    allocation = Allocation.objects.get(child=maya)
+    blocks = TimeBlock.objects.filter(allocation=allocation)
+    assert allocation.weekly_minutes == 1200
+    (account,) = allocation_accounts(maya, date(2000, 1, 1), today)
+    with_child = sum(b.minutes for b in blocks if b.activity in WITH_THE_CHILD)
+    assert account.with_child_minutes == with_child
+    assert account.elsewhere_minutes == sum(b.minutes for b in blocks) - with_child
+    assert {"other_children", "class_cover", "admin"} <= set(blocks.values_list("activity", flat=True))
+    client.force_login(maya.guardians.get().user)
+    response = client.get(reverse("support-time", args=[maya.pk]))
+    assert response.status_code == 200
+    shown = response.context["accounts"][0]
+    cost = (Decimal(shown.with_child_minutes) / 60 * TA_HOURLY_COST).quantize(Decimal("0.01"))
+    assert shown.with_child_minutes == sum(
+        b.minutes for b in blocks.filter(date__gte=response.context["start"]) if b.activity in WITH_THE_CHILD
+    )
+    assert f"£{cost:,.2f}" in response.content.decode()
+    # A parent sees the child's totals, not who logged them.
+    assert "Priya Shah" not in response.content.decode()
+
+
+def test_the_funding_page_shows_planned_school_part_top_up_delivered_and_variance(client, school, senco, child):
+    _card(school.local_authority, ta="18.00")
+    plan = make_plan(child, senco, start=date(2025, 9, 1))
+    line = make_line(plan, senco)  # 2 × 30 minutes a week, one-to-one, with a TA
+    make_session(line, senco, MONDAY)
+    make_session(
+        line, senco, MONDAY + timedelta(days=2), status="part_delivered", delivered_minutes=15, reason="staff_absent"
+    )
+    actions.save_child_funding(
+        child=child, year=2025, top_up=Decimal(2000), personal_budget=Decimal(0), note="", by=senco
+    )
+    client.force_login(make_parent(child))
+    response = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025})
+    funding = response.context["report"].funding
+    # 1 Sep 2025–31 Mar 2026: 125 school days = 25 weeks of an hour at £18 = £450; the summer term to 31 Mar is
+    # outside the year. Delivered: 30 + 15 minutes = 0.75 hours × £18 = £13.50.
+    assert (funding.planned_year, funding.delivered_to_date, funding.school_contribution, funding.top_up) == (
+        Decimal("464.40"),
+        Decimal("13.50"),
+        Decimal("464.40"),
+        Decimal(2000),
+    )
+    assert "£6,000.00 ÷ (£18.00 an hour × 45 weeks) = 7.4 hours a week" in response.content.decode()
+
+
+def test_a_role_in_use_with_no_rate_is_named_with_its_year_on_the_funding_page(client, school, senco, child):
+    plan = make_plan(child, senco)
+    make_line(plan, senco, delivered_by="hlta")
+    client.force_login(senco)
+    response = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025})
+    assert response.context["report"].problems == [
+        "There is no hourly rate for Higher level teaching assistant in 2025-26. Set one on the rate card for 2025-26."
+    ]
+
+
+def test_a_negative_rate_is_refused_naming_the_role_and_year(client, school, senco):
+    client.force_login(senco)
+    response = client.post(
+        reverse("school-rates", args=[school.urn]) + "?year=2025", {"rate_hlta": "-3", "source_hlta": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "rate_hlta": ["The hourly rate for Higher level teaching assistant in 2025-26 cannot be negative."]
+    }
+    assert not StaffRate.objects.exists()
+
+
+def test_a_schools_override_wins_over_the_authority_and_letters_read_it(school, senco, child):
+    _card(school.local_authority, ta="18.00", hlta="21.00")
+    actions.save_rate_card(year=2025, rates={"ta": (Decimal("19.00"), "School budget 2025-26")}, school=school)
+    rates = hourly_rates(child, date(2025, 10, 1))
+    assert (rates["ta"], rates["hlta"][0]) == ((Decimal("19.00"), "School budget 2025-26"), Decimal("21.00"))
+    assert _rates(child, date(2025, 10, 1)) == rates
+
+
+def test_letters_fall_back_to_the_derived_ta_rate_with_no_card(child):
+    assert _rates(child, date(2025, 10, 1)) == {"ta": (TA_HOURLY_COST, hourly_rates(child, date(2025, 10, 1))["ta"][1])}
+
+
+def _allocated(school, child):
+    ta = make_staff(school, child, email="ta@school.test")
+    allocation = actions.add_allocation(
+        child=child,
+        staff=ta,
+        role="ta",
+        weekly_minutes=1200,
+        timetable=[[0, "09:00", "12:00"], [0, "13:00", "14:00"]],
+        start_date=LAST_MONDAY - timedelta(days=28),
+        by=ta,
+    )
+    return ta, allocation
+
+
+def test_the_days_time_log_is_prefilled_from_the_allocation_timetable(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    response = client.get(reverse("time-log", args=[child.pk]), {"date": LAST_MONDAY.isoformat()})
+    assert [
+        (f.initial["start"], f.initial["end"], f.initial["activity"]) for f in response.context["formset"].initial_forms
+    ] == [
+        (time(9), time(12), "with_child"),
+        (time(13), time(14), "with_child"),
+    ]
+
+
+def _post_day(client, child, rows):
+    data = {"date": LAST_MONDAY.isoformat(), "block-TOTAL_FORMS": str(len(rows)), "block-INITIAL_FORMS": "0"}
+    for n, (start, end, activity) in enumerate(rows):
+        data |= {f"block-{n}-start": start, f"block-{n}-end": end, f"block-{n}-activity": activity}
+    return client.post(reverse("time-log", args=[child.pk]) + f"?date={LAST_MONDAY.isoformat()}", data)
+
+
+def test_overlapping_blocks_are_refused_with_a_clear_message_and_nothing_saved(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    response = _post_day(client, child, [("09:00", "10:30", "with_child"), ("10:00", "11:00", "class_cover")])
+    assert response.context["problems"] == ["The blocks 09:00 to 10:30 and 10:00 to 11:00 overlap."]
+    assert not TimeBlock.objects.exists()
+
+
+def test_blocks_longer_than_the_school_day_are_refused_and_nothing_saved(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    response = _post_day(client, child, [("07:00", "12:00", "with_child"), ("12:00", "14:00", "admin")])
+    assert response.context["problems"] == [
+        "The blocks add up to 7 hours, longer than the school day of 6 hours 30 minutes."
+    ]
+    assert not TimeBlock.objects.exists()
+
+
+def test_a_day_of_blocks_is_saved_and_replaces_the_days_earlier_log(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    _post_day(client, child, [("09:00", "12:00", "with_child")])
+    response = _post_day(client, child, [("09:00", "10:00", "with_child"), ("10:00", "12:00", "class_cover")])
+    assert response.status_code == 302
+    assert list(TimeBlock.objects.values_list("activity", "minutes")) == [("with_child", 60), ("class_cover", 120)]
+    assert child.audit_events.filter(object_type="allocation").count() == 3
+
+
+def _map_world(school, senco, child):
+    _card(school.local_authority, ta="18.00")
+    plan = make_plan(child, senco)
+    make_line(plan, senco)
+    make_line(plan, senco, description="Talk Boost", category="communication", group_size=4)
+
+
+def test_the_provision_map_exports_as_xlsx_that_reads_back(client, school, senco, child):
+    _map_world(school, senco, child)
+    client.force_login(senco)
+    response = client.get(reverse("provision-map-xlsx", args=[school.urn]), {"year": 2025, "sort": "category"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:5] == ["Child", "Year group", "Primary need", "Category", "Provision"]
+    # Both lines promise 25.8 hours in 2025-26 (£464.40); Talk Boost's cost is shared by 4: £116.10.
+    assert [(r[3], r[4], r[6], r[9]) for r in rows[1:]] == [
+        ("Communication and interaction", "Talk Boost", 4, 116.1),
+        ("Sensory and/or physical", "Motor Skills programme", 1, 464.4),
+    ]
+
+
+def test_the_provision_map_csv_filters_by_category(client, school, senco, child):
+    _map_world(school, senco, child)
+    client.force_login(senco)
+    response = client.get(reverse("provision-map-csv", args=[school.urn]), {"year": 2025, "category": "communication"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert [row[4] for row in rows] == ["Provision", "Talk Boost"]
+
+
+@pytest.mark.parametrize("children", [1, 3])
+def test_the_provision_map_reads_in_a_fixed_number_of_queries(
+    client, school, senco, children, django_assert_num_queries
+):
+    from tests.factories import make_child
+
+    _card(school.local_authority, ta="18.00")
+    for n in range(children):
+        plan = make_plan(make_child(school, first_name=f"Child{n}"), senco)
+        make_line(plan, senco)
+    client.force_login(senco)
+    # session, user, scope (3), school, lines with their plans and versions (2), calendar (2), rates,
+    # delivered minutes, and the plans' children
+    with django_assert_num_queries(12):
+        client.get(reverse("provision-map", args=[school.urn]), {"year": 2025})
