@@ -158,6 +158,7 @@ UNSCOPED = {
     "calendar-settings",
     "calendar-feed",
     "la-rates",
+    "authority-spend",
     "time-logs",
 }
 

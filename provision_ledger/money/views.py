@@ -121,6 +121,28 @@ def la_rates(request: HttpRequest) -> HttpResponse:
     )
 
 
+def authority_spend(request: HttpRequest) -> HttpResponse:
+    """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
+    user = _user(request)
+    if not access.scope_for(user).la_ids:
+        return redirect("home")
+    year = _year(request)
+    schools = list(access.schools_for(user).order_by("name"))
+    spend = queries.authority_spend(schools, year, timezone.localdate())
+    totals = {
+        "delivered_hours": sum((s.delivered_hours for s in spend), Decimal(0)),
+        "delivered_cost": sum((s.delivered_cost for s in spend), Decimal(0)),
+        "children_topped_up": sum(s.children_topped_up for s in spend),
+        "top_up": sum((s.top_up for s in spend), Decimal(0)),
+        "personal_budgets": sum((s.personal_budgets for s in spend), Decimal(0)),
+    }
+    return render(
+        request,
+        "money/authority_spend.html",
+        {"spend": spend, "totals": totals, "year": year, "year_label": financial_year_label(year)},
+    )
+
+
 # A child's funding -----------------------------------------------------------------------------------------------
 
 
