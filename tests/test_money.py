@@ -147,8 +147,13 @@ def test_the_days_time_log_is_prefilled_from_the_allocation_timetable(client, sc
     ]
 
 
-def _post_day(client, child, rows):
-    data = {"date": LAST_MONDAY.isoformat(), "block-TOTAL_FORMS": str(len(rows)), "block-INITIAL_FORMS": "0"}
+def _post_day(client, child, rows, reason=""):
+    data = {
+        "date": LAST_MONDAY.isoformat(),
+        "block-TOTAL_FORMS": str(len(rows)),
+        "block-INITIAL_FORMS": "0",
+        "reason": reason,
+    }
     for n, (start, end, activity) in enumerate(rows):
         data |= {f"block-{n}-start": start, f"block-{n}-end": end, f"block-{n}-activity": activity}
     return client.post(reverse("time-log", args=[child.pk]) + f"?date={LAST_MONDAY.isoformat()}", data)
@@ -172,14 +177,49 @@ def test_blocks_longer_than_the_school_day_are_refused_and_nothing_saved(client,
     assert not TimeBlock.objects.exists()
 
 
-def test_a_day_of_blocks_is_saved_and_replaces_the_days_earlier_log(client, school, child):
+def test_a_day_logged_again_voids_the_earlier_blocks_with_the_reason_and_keeps_them(client, school, child):
     ta, _ = _allocated(school, child)
     client.force_login(ta)
     _post_day(client, child, [("09:00", "12:00", "with_child")])
-    response = _post_day(client, child, [("09:00", "10:00", "with_child"), ("10:00", "12:00", "class_cover")])
+    response = _post_day(
+        client,
+        child,
+        [("09:00", "10:00", "with_child"), ("10:00", "12:00", "class_cover")],
+        reason="I covered Year 4 after break",
+    )
     assert response.status_code == 302
-    assert list(TimeBlock.objects.values_list("activity", "minutes")) == [("with_child", 60), ("class_cover", 120)]
+    assert list(TimeBlock.objects.current().values_list("activity", "minutes")) == [
+        ("with_child", 60),
+        ("class_cover", 120),
+    ]
+    assert list(TimeBlock.objects.filter(voided_at__isnull=False).values_list("minutes", "void_reason")) == [
+        (180, "I covered Year 4 after break")
+    ]
     assert child.audit_events.filter(object_type="allocation").count() == 3
+
+
+def test_a_day_saved_as_the_timetable_prefilled_it_is_logged(client, school, child):
+    ta, allocation = _allocated(school, child)
+    client.force_login(ta)
+    prefilled = [
+        (b.start.strftime("%H:%M"), b.end.strftime("%H:%M"), b.activity.value)
+        for b in allocation.timetable_on(LAST_MONDAY.weekday())
+    ]
+    response = _post_day(client, child, prefilled)
+    assert response.status_code == 302
+    assert [(b.start.strftime("%H:%M"), b.end.strftime("%H:%M"), b.activity) for b in TimeBlock.objects.all()] == (
+        prefilled
+    )
+    assert prefilled
+
+
+def test_a_day_already_logged_is_not_changed_without_a_reason(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    _post_day(client, child, [("09:00", "12:00", "with_child")])
+    response = _post_day(client, child, [("09:00", "10:00", "class_cover")])
+    assert response.context["problems"] == [f"{LAST_MONDAY:%-d %B %Y} is already logged: say why you are changing it."]
+    assert list(TimeBlock.objects.values_list("activity", "minutes", "voided_at")) == [("with_child", 180, None)]
 
 
 def _map_world(school, senco, child):

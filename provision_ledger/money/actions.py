@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
@@ -111,17 +112,24 @@ def add_allocation(
 
 
 @transaction.atomic
-def log_day(*, allocation: Allocation, day: date, blocks: Sequence[Block], by: User) -> list[TimeBlock]:
-    """Replace the day's blocks with these, or refuse them all and save nothing."""
+def log_day(
+    *, allocation: Allocation, day: date, blocks: Sequence[Block], by: User, reason: str = ""
+) -> list[TimeBlock]:
+    """Log the day's blocks, or refuse them all and save nothing.
+
+    A day already logged is corrected, not overwritten: its earlier blocks are voided with the reason given and
+    stay in the record."""
     if day < allocation.start_date or (allocation.end_date and day > allocation.end_date):
         raise ValidationError(f"The allocation does not cover {day:%-d %B %Y}.")
     try:
         check_day(blocks, allocation.child.school.school_day_minutes)
     except BlockError as error:
         raise ValidationError(error.args[0]) from error
-    old = TimeBlock.objects.filter(allocation=allocation, date=day)
+    old = TimeBlock.objects.current().select_for_update().filter(allocation=allocation, date=day)
     before = [str(b) for b in old]
-    old.delete()
+    if before and not reason.strip():
+        raise ValidationError({"reason": f"{day:%-d %B %Y} is already logged: say why you are changing it."})
+    old.update(voided_at=timezone.now(), voided_by=by, void_reason=reason.strip())
     saved = TimeBlock.objects.bulk_create(
         TimeBlock(
             local_authority_id=allocation.local_authority_id,
@@ -143,5 +151,6 @@ def log_day(*, allocation: Allocation, day: date, blocks: Sequence[Block], by: U
         summary=f"Support time logged for {day:%-d %B %Y}: {len(saved)} blocks",
         before={"blocks": before} if before else None,
         after={"blocks": [str(b) for b in saved]},
+        reason=reason.strip(),
     )
     return saved

@@ -149,6 +149,12 @@ class Allocation(models.Model):
         ]
 
 
+class TimeBlockQuerySet(models.QuerySet["TimeBlock"]):
+    def current(self) -> TimeBlockQuerySet:
+        """Blocks not voided: a day logged again voids its earlier blocks rather than deleting them."""
+        return self.filter(voided_at__isnull=True)
+
+
 class TimeBlock(models.Model):
     """A block of an allocated member of staff's day, and what it was spent on."""
 
@@ -161,6 +167,13 @@ class TimeBlock(models.Model):
     minutes = models.PositiveSmallIntegerField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    objects = TimeBlockQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "start"]

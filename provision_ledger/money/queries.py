@@ -411,7 +411,8 @@ def allocation_accounts(child: Child, start: date, end: date) -> list[Allocation
     calendar = child.school.calendar()
     logged: dict[int, list[tuple[date, Activity, int]]] = defaultdict(list)
     rows = (
-        TimeBlock.objects.filter(allocation__in=allocations, date__gte=start, date__lte=end)
+        TimeBlock.objects.current()
+        .filter(allocation__in=allocations, date__gte=start, date__lte=end)
         .values("allocation_id", "date", "activity")
         .order_by()
         .annotate(minutes=Sum("minutes"))

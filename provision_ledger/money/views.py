@@ -303,7 +303,7 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
     allocation = access.own_allocations(user).filter(child=child, start_date__lte=day).order_by("-start_date").first()
     if allocation is None:
         return render(request, "money/time_log.html", {"child": child, "day": day, "allocation": None})
-    logged = list(TimeBlock.objects.filter(allocation=allocation, date=day))
+    logged = list(TimeBlock.objects.current().filter(allocation=allocation, date=day))
     if logged:
         initial = [{"start": b.start, "end": b.end, "activity": b.activity} for b in logged]
     else:
@@ -311,7 +311,11 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
             {"start": b.start, "end": b.end, "activity": b.activity.value}
             for b in allocation.timetable_on(day.weekday())
         ]
-    formset = BlockFormSet(request.POST or None, initial=initial, prefix="block")
+    if request.method == "POST":
+        # Without `initial`, a block left as the timetable pre-filled it counts as filled in, not as unchanged.
+        formset = BlockFormSet(request.POST, prefix="block")
+    else:
+        formset = BlockFormSet(initial=initial, prefix="block")
     problems: list[str] = []
     if request.method == "POST" and formset.is_valid():
         blocks = [
@@ -320,7 +324,9 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
             if f.cleaned_data.get("start") and f.cleaned_data.get("end")
         ]
         try:
-            actions.log_day(allocation=allocation, day=day, blocks=blocks, by=user)
+            actions.log_day(
+                allocation=allocation, day=day, blocks=blocks, by=user, reason=request.POST.get("reason", "")
+            )
         except ValidationError as error:
             problems = error.messages
         else:
@@ -335,6 +341,7 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
             "allocation": allocation,
             "formset": formset,
             "logged": bool(logged),
+            "reason": request.POST.get("reason", ""),
             "problems": problems,
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < timezone.localdate() else None,
