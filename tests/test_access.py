@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
+from provision_ledger.money.actions import add_allocation
+from provision_ledger.money.models import Allocation
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.parents.actions import raise_concern
 from provision_ledger.parents.models import Concern
@@ -41,6 +43,7 @@ class Record:
     session: Session
     concern: Concern
     letter: Letter
+    allocation: Allocation
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -59,7 +62,16 @@ def _record(school: School, senco: User, first_name: str) -> Record:
         sent_on=date(2025, 9, 12),
         written_by=senco,
     )
-    return Record(school, child, plan, line, session, concern, letter)
+    allocation = add_allocation(
+        child=child,
+        staff=make_staff(school, child),
+        role="ta",
+        weekly_minutes=600,
+        timetable=[],
+        start_date=date(2025, 9, 1),
+        by=senco,
+    )
+    return Record(school, child, plan, line, session, concern, letter, allocation)
 
 
 @pytest.fixture
@@ -120,6 +132,7 @@ ROUTES = {
     "support-time": lambda r: {"child_id": r.child.pk},
     "allocation-edit": lambda r: {"child_id": r.child.pk},
     "time-log": lambda r: {"child_id": r.child.pk},
+    "allocation-end": lambda r: {"allocation_id": r.allocation.pk},
 }
 VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
 # A parent's letters are theirs alone: out of everyone else's sight.
@@ -135,6 +148,7 @@ MANAGE = {
     "parent-invite",
     "child-funding-edit",
     "allocation-edit",
+    "allocation-end",
 }
 # A school's money is seen by its SENCO and its authority; staff and parents do not reach the school.
 SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx"}

@@ -266,3 +266,37 @@ def test_the_provision_map_reads_in_a_fixed_number_of_queries(
     # delivered minutes, and the plans' children
     with django_assert_num_queries(12):
         client.get(reverse("provision-map", args=[school.urn]), {"year": 2025})
+
+
+def test_a_senco_ends_an_allocation_with_a_reason_and_no_time_can_be_logged_after(client, school, senco, child):
+    ta, allocation = _allocated(school, child)
+    end = LAST_MONDAY - timedelta(days=3)
+    client.force_login(senco)
+    response = client.post(
+        reverse("allocation-end", args=[allocation.pk]), {"end_date": end.isoformat(), "reason": "Moved to Year 5"}
+    )
+    assert response.status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.end_date == end
+    assert child.audit_events.filter(object_type="allocation", reason="Moved to Year 5").count() == 1
+    client.force_login(ta)
+    response = _post_day(client, child, [("09:00", "10:00", "with_child")])
+    assert response.context["problems"] == [f"The allocation does not cover {LAST_MONDAY:%-d %B %Y}."]
+    assert not TimeBlock.objects.exists()
+
+
+def test_an_allocation_cannot_end_before_time_already_logged(client, school, senco, child):
+    ta, allocation = _allocated(school, child)
+    client.force_login(ta)
+    _post_day(client, child, [("09:00", "10:00", "with_child")])
+    client.force_login(senco)
+    response = client.post(
+        reverse("allocation-end", args=[allocation.pk]),
+        {"end_date": (LAST_MONDAY - timedelta(days=1)).isoformat(), "reason": "Moved"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "end_date": [f"Time is logged up to {LAST_MONDAY:%-d %B %Y}: choose that day or later."]
+    }
+    allocation.refresh_from_db()
+    assert allocation.end_date is None

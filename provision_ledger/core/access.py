@@ -206,6 +206,10 @@ def allocations_for(user: User, need: Need = Need.VIEW) -> QuerySet[Allocation]:
     )
 
 
+def get_allocation(user: User, allocation_id: int, need: Need = Need.VIEW) -> Allocation:
+    return _reach(allocations_for, user, allocation_id, need, "allocation")
+
+
 def own_allocations(user: User) -> QuerySet[Allocation]:
     """The allocations a member of staff logs time against: their own, for children they may log for."""
     return allocations_for(user, Need.LOG).filter(staff=user)

@@ -111,6 +111,36 @@ def add_allocation(
     return allocation
 
 
+def end_allocation(*, allocation: Allocation, end_date: date, reason: str, by: User) -> Allocation:
+    """Stop an allocation from a day on; the time logged before stays, and nothing can be logged after."""
+    errors = {}
+    if allocation.end_date is not None:
+        errors["end_date"] = f"This allocation already ended on {allocation.end_date:%-d %B %Y}."
+    elif end_date < allocation.start_date:
+        errors["end_date"] = f"The allocation started on {allocation.start_date:%-d %B %Y}: choose that day or later."
+    elif allocation.blocks.current().filter(date__gt=end_date).exists():
+        last = allocation.blocks.current().latest("date").date
+        errors["end_date"] = f"Time is logged up to {last:%-d %B %Y}: choose that day or later."
+    if not reason.strip():
+        errors["reason"] = "Say why the allocation is ending."
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(allocation)
+    allocation.end_date = end_date
+    allocation.save(update_fields=["end_date"])
+    record_event(
+        actor=by,
+        child=allocation.child,
+        action=AuditEvent.Action.CHANGE,
+        obj=allocation,
+        summary=f"Support time allocation ended on {end_date:%-d %B %Y}: {allocation}",
+        before=before,
+        after=snapshot(allocation),
+        reason=reason.strip(),
+    )
+    return allocation
+
+
 @transaction.atomic
 def log_day(
     *, allocation: Allocation, day: date, blocks: Sequence[Block], by: User, reason: str = ""

@@ -71,6 +71,11 @@ class ConversionForm(forms.Form):
     role = forms.ChoiceField(label="Of", choices=DeliveredBy.choices, initial=DeliveredBy.TA)
 
 
+class EndAllocationForm(forms.Form):
+    end_date = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Why is it ending?", max_length=500)
+
+
 class AllocationForm(forms.Form):
     staff = forms.ModelChoiceField(label="Member of staff", queryset=User.objects.none())
     role = forms.ChoiceField(label="Their role", choices=DeliveredBy.choices, initial=DeliveredBy.TA)

@@ -18,4 +18,6 @@ urlpatterns = [
     path("children/<int:child_id>/support-time/", views.support_time, name="support-time"),
     path("children/<int:child_id>/allocations/", views.allocation_edit, name="allocation-edit"),
     path("children/<int:child_id>/time/", views.time_log, name="time-log"),
+    # /allocations/<id>/
+    path("allocations/<int:allocation_id>/end/", views.allocation_end, name="allocation-end"),
 ]

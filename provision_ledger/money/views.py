@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +20,14 @@ from provision_ledger.core.access import Need
 from provision_ledger.core.views import _user
 from provision_ledger.exports.views import _download
 from provision_ledger.money import actions, queries
-from provision_ledger.money.forms import AllocationForm, BlockFormSet, ConversionForm, FundingForm, RateCardForm
+from provision_ledger.money.forms import (
+    AllocationForm,
+    BlockFormSet,
+    ConversionForm,
+    EndAllocationForm,
+    FundingForm,
+    RateCardForm,
+)
 from provision_ledger.money.models import RateCard, TimeBlock
 from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.people.models import Need as ChildNeed
@@ -288,10 +296,30 @@ def allocation_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def allocation_end(request: HttpRequest, allocation_id: int) -> HttpResponse:
+    user = _user(request)
+    allocation = access.get_allocation(user, allocation_id, Need.MANAGE)
+    form = EndAllocationForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.end_allocation(allocation=allocation, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"The allocation ends on {allocation.end_date:%-d %B %Y}.")
+            return redirect("allocation-edit", child_id=allocation.child_id)
+    return render(
+        request, "money/allocation_end.html", {"allocation": allocation, "child": allocation.child, "form": form}
+    )
+
+
 def time_logs(request: HttpRequest) -> HttpResponse:
     """A member of staff's allocations, each with a link to log today's time."""
     user = _user(request)
-    return render(request, "money/time_logs.html", {"allocations": access.own_allocations(user)})
+    today = timezone.localdate()
+    current = access.own_allocations(user).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return render(request, "money/time_logs.html", {"allocations": current})
 
 
 @require_http_methods(["GET", "POST"])
