@@ -11,10 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from provision_ledger.core.demo import load_demo
 from provision_ledger.money import actions
-from provision_ledger.money.models import Allocation, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.models import Allocation, ItemPrice, RateCard, StaffRate, TimeBlock
 from provision_ledger.money.queries import allocation_accounts, hourly_rates
 from provision_ledger.nextsteps.evidence import _rates
 from provision_ledger.people.models import Child
@@ -300,3 +301,56 @@ def test_an_allocation_cannot_end_before_time_already_logged(client, school, sen
     }
     allocation.refresh_from_db()
     assert allocation.end_date is None
+
+
+def test_an_item_provided_counts_in_the_childs_costs_at_the_schools_price(client, school, senco, child):
+    _card(school.local_authority, ta="18.00")
+    actions.save_item_price(
+        year=2025,
+        name="Talk Boost licence",
+        pounds=Decimal("300.00"),
+        source="Price list",
+        local_authority=school.local_authority,
+    )
+    actions.save_item_price(
+        year=2025, name="Talk Boost licence", pounds=Decimal("240.00"), source="Own deal", school=school
+    )
+    actions.save_item_price(year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school)
+    client.force_login(senco)
+    licence = ItemPrice.objects.get(card__school=school, name="Talk Boost licence")
+    slope = ItemPrice.objects.get(name="Writing slope")
+    for item, quantity in ((licence, 1), (slope, 2)):
+        response = client.post(
+            reverse("child-items", args=[child.pk]) + "?year=2025", {"item": item.pk, "quantity": quantity}
+        )
+        assert response.status_code == 302
+    funding = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025}).context["report"].funding
+    # £240 (the school's price, not the authority's £300) + 2 × £25.50; no plan, so nothing else.
+    assert (funding.planned_year, funding.delivered_to_date) == (Decimal("291.00"), Decimal("291.00"))
+    pdf = client.get(reverse("cost-statement-pdf", args=[child.pk]), {"year": 2025}).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "2 × Writing slope" in text
+    assert "£51.00" in text
+
+
+def test_a_voided_item_stays_in_the_record_and_stops_counting(client, school, senco, child):
+    price = actions.save_item_price(year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school)
+    item = actions.add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
+    client.force_login(senco)
+    response = client.post(reverse("child-item-void", args=[item.pk]), {"reason": "Recorded for the wrong child"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.void_reason, item.voided_by) == ("Recorded for the wrong child", senco)
+    funding = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025}).context["report"].funding
+    assert funding.planned_year == Decimal(0)
+
+
+def test_a_negative_item_price_is_refused_naming_the_field(client, school, senco):
+    client.force_login(senco)
+    response = client.post(
+        reverse("school-rates", args=[school.urn]) + "?year=2025",
+        {"form": "item", "name": "Ear defenders", "pounds": "-4", "source": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["item_form"].errors == {"pounds": ["Ensure this value is greater than or equal to 0."]}
+    assert not ItemPrice.objects.exists()

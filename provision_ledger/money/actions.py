@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.models import (
+    Allocation,
+    ChildFunding,
+    ChildItem,
+    ItemPrice,
+    RateCard,
+    StaffRate,
+    TimeBlock,
+)
 from provision_ledger.people.models import Child, LocalAuthority, School, User
 from provision_ledger.rules.costing import financial_year_label
 from provision_ledger.rules.support_time import Block, BlockError, check_day
@@ -47,6 +55,72 @@ def save_rate_card(
                 card=card, role=role, defaults={"pounds_per_hour": value, "source": source}
             )
     return card
+
+
+@transaction.atomic
+def save_item_price(
+    *,
+    year: int,
+    name: str,
+    pounds: Decimal,
+    source: str,
+    local_authority: LocalAuthority | None = None,
+    school: School | None = None,
+) -> ItemPrice:
+    """Price a non-staff item on a card for a year; an item of the same name on the card is repriced."""
+    assert (local_authority is None) != (school is None)
+    if pounds < 0:
+        raise ValidationError({"pounds": f"The price of {name} in {financial_year_label(year)} cannot be negative."})
+    card, _ = RateCard.objects.get_or_create(local_authority=local_authority, school=school, financial_year=year)
+    item, _ = ItemPrice.objects.update_or_create(
+        card=card, name=name.strip(), defaults={"pounds": pounds, "source": source}
+    )
+    return item
+
+
+@transaction.atomic
+def add_child_item(*, child: Child, year: int, item: ItemPrice, quantity: int, note: str, by: User) -> ChildItem:
+    added = ChildItem.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        financial_year=year,
+        name=item.name,
+        unit_pounds=item.pounds,
+        quantity=quantity,
+        note=note,
+        recorded_by=by,
+    )
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CREATE,
+        obj=added,
+        summary=f"Item provided in {financial_year_label(year)}: {added}",
+        after=snapshot(added),
+    )
+    return added
+
+
+@transaction.atomic
+def void_child_item(*, item: ChildItem, reason: str, by: User) -> ChildItem:
+    if item.voided_at is not None:
+        raise ValidationError("This item is already void.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this item is being voided."})
+    before = snapshot(item)
+    item.voided_at, item.voided_by, item.void_reason = timezone.now(), by, reason.strip()
+    item.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(
+        actor=by,
+        child=item.child,
+        action=AuditEvent.Action.VOID,
+        obj=item,
+        summary=f"Item voided: {item}",
+        before=before,
+        after=snapshot(item),
+        reason=item.void_reason,
+    )
+    return item
 
 
 @transaction.atomic

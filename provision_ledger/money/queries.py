@@ -13,7 +13,15 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from provision_ledger.delivery.models import Session
-from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.models import (
+    Allocation,
+    ChildFunding,
+    ChildItem,
+    ItemPrice,
+    RateCard,
+    StaffRate,
+    TimeBlock,
+)
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines
@@ -123,6 +131,15 @@ def rate_book(school: School, years: Iterable[int]) -> RateBook:
     return rate_books([school], years)[school.pk]
 
 
+def items_in_force(school: School, year: int) -> list[ItemPrice]:
+    """Non-staff items priced for the school in a year: the authority's, with the school's own price winning."""
+    found = ItemPrice.objects.filter(
+        Q(card__local_authority_id=school.local_authority_id) | Q(card__school=school), card__financial_year=year
+    ).select_related("card")
+    by_name = {i.name: i for i in sorted(found, key=lambda i: i.card.school_id is not None)}
+    return sorted(by_name.values(), key=lambda i: i.name)
+
+
 def hourly_rates(child: Child, today: date) -> dict[str, tuple[Decimal, str]]:
     """The rate in force for each role at the child's school this financial year, with its source, for letters."""
     rates = {}
@@ -226,6 +243,11 @@ class FundingReport:
     funding: Funding
     threshold_source: str
     record: ChildFunding | None
+    items: list[ChildItem] = field(default_factory=list)
+
+    @property
+    def items_total(self) -> Decimal:
+        return sum((i.pounds for i in self.items), Decimal(0))
 
     @property
     def problems(self) -> list[str]:
@@ -247,15 +269,18 @@ def funding_report(child: Child, year: int, today: date) -> FundingReport:
     counted = [c for c in lines if c.counts]
     threshold, source = element_2_threshold(school, year)
     record = ChildFunding.objects.filter(child=child, financial_year=year).first()
+    # An item provided is planned and spent at once: it counts in every total.
+    items = list(ChildItem.objects.current().filter(child=child, financial_year=year))
+    items_total = sum((i.pounds for i in items), Decimal(0))
     funding = Funding(
         threshold=threshold,
         top_up=record.top_up if record else Decimal(0),
         personal_budget=record.personal_budget if record else Decimal(0),
-        planned_year=_total(c.planned_year for c in counted),
-        planned_to_date=_total(c.planned_to_date for c in counted),
-        delivered_to_date=_total(c.delivered_to_date for c in counted),
+        planned_year=_total(c.planned_year for c in counted) + items_total,
+        planned_to_date=_total(c.planned_to_date for c in counted) + items_total,
+        delivered_to_date=_total(c.delivered_to_date for c in counted) + items_total,
     )
-    return FundingReport(child, year, plan, lines, funding, source, record)
+    return FundingReport(child, year, plan, lines, funding, source, record, items)
 
 
 # The provision map -----------------------------------------------------------------------------------------------

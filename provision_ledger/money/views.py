@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,14 +23,17 @@ from provision_ledger.money import actions, queries
 from provision_ledger.money.forms import (
     AllocationForm,
     BlockFormSet,
+    ChildItemForm,
     ConversionForm,
     EndAllocationForm,
     FundingForm,
+    ItemPriceForm,
     RateCardForm,
 )
 from provision_ledger.money.models import RateCard, TimeBlock
 from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.people.models import Need as ChildNeed
+from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Category, DeliveredBy
 from provision_ledger.plans.views import _apply
 from provision_ledger.rules.costing import (
@@ -76,6 +79,13 @@ def _card_initial(card: RateCard | None) -> dict[str, object]:
     return initial
 
 
+def _which_form(request: HttpRequest) -> tuple[QueryDict | None, QueryDict | None]:
+    """The POST data for the rates form or the item form, whichever was sent; None for the other."""
+    if request.method != "POST":
+        return None, None
+    return (None, request.POST) if request.POST.get("form") == "item" else (request.POST, None)
+
+
 @require_http_methods(["GET", "POST"])
 def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     """A school's rates for a year: the defaults, the authority's, and the school's own overrides."""
@@ -86,10 +96,16 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
         raise PermissionDenied
     year = _year(request)
     card = RateCard.objects.filter(school=school, financial_year=year).first()
-    form = RateCardForm(request.POST or None, initial=_card_initial(card), year=year, with_threshold=False)
-    if request.method == "POST" and form.is_valid():
+    posted, item_posted = _which_form(request)
+    form = RateCardForm(posted, initial=_card_initial(card), year=year, with_threshold=False)
+    item_form = ItemPriceForm(item_posted)
+    if form.is_bound and form.is_valid():
         actions.save_rate_card(year=year, rates=form.rates(), school=school)
         messages.success(request, f"Rates for {financial_year_label(year)} saved.")
+        return redirect(f"{request.path}?year={year}")
+    if item_form.is_bound and item_form.is_valid():
+        actions.save_item_price(year=year, school=school, **item_form.cleaned_data)
+        messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
         return redirect(f"{request.path}?year={year}")
     return render(
         request,
@@ -100,6 +116,8 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
             "year_label": financial_year_label(year),
             "rows": queries.rate_rows(school, year),
             "form": form if can_manage else None,
+            "item_form": item_form if can_manage else None,
+            "items": queries.items_in_force(school, year),
             "threshold": queries.element_2_threshold(school, year),
         },
     )
@@ -115,17 +133,31 @@ def la_rates(request: HttpRequest) -> HttpResponse:
     la = LocalAuthority.objects.get(pk=min(authority_ids))
     year = _year(request)
     card = RateCard.objects.filter(local_authority=la, financial_year=year).first()
-    form = RateCardForm(request.POST or None, initial=_card_initial(card), year=year, with_threshold=True)
-    if request.method == "POST" and form.is_valid():
+    posted, item_posted = _which_form(request)
+    form = RateCardForm(posted, initial=_card_initial(card), year=year, with_threshold=True)
+    item_form = ItemPriceForm(item_posted)
+    if form.is_bound and form.is_valid():
         actions.save_rate_card(
             year=year, rates=form.rates(), local_authority=la, threshold=form.cleaned_data.get("threshold")
         )
         messages.success(request, f"Default rates for {financial_year_label(year)} saved.")
         return redirect(f"{request.path}?year={year}")
+    if item_form.is_bound and item_form.is_valid():
+        actions.save_item_price(year=year, local_authority=la, **item_form.cleaned_data)
+        messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
+        return redirect(f"{request.path}?year={year}")
+    items = card.items.all() if card else []
     return render(
         request,
         "money/la_rates.html",
-        {"la": la, "year": year, "year_label": financial_year_label(year), "form": form},
+        {
+            "la": la,
+            "year": year,
+            "year_label": financial_year_label(year),
+            "form": form,
+            "item_form": item_form,
+            "items": items,
+        },
     )
 
 
@@ -217,6 +249,39 @@ def child_funding_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         "includes/simple_form.html",
         {"form": form, "child": child, "title": f"Funding for {financial_year_label(year)}"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def child_items(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Record a non-staff item provided for the child: it counts in the year's cost."""
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    year = _year(request)
+    form = ChildItemForm(request.POST or None, items=queries.items_in_force(child.school, year))
+    if request.method == "POST" and form.is_valid():
+        actions.add_child_item(child=child, year=year, by=user, **form.cleaned_data)
+        messages.success(request, f"{form.cleaned_data['item'].name} recorded.")
+        return redirect(f"{reverse('child-funding', args=[child.pk])}?year={year}")
+    return render(
+        request,
+        "money/child_items.html",
+        {"child": child, "form": form, "year": year, "year_label": financial_year_label(year)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_item_void(request: HttpRequest, item_id: int) -> HttpResponse:
+    user = _user(request)
+    item = access.get_child_item(user, item_id, Need.MANAGE)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.void_child_item(item=item, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect(f"{reverse('child-funding', args=[item.child_id])}?year={item.financial_year}")
+    return render(request, "core/void_form.html", {"form": form, "child": item.child, "title": f"Void: {item}"})
 
 
 def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
