@@ -175,13 +175,15 @@ def proposal_initial(text: str, read: ReadStatement, plan: Plan) -> dict[str, An
     return {
         "statement": read.number,
         "include": True,
-        "description": (line.description or statement.text)[:300],
+        # A one-word reading ("support") says less than the statement itself.
+        "description": (line.description if line.description and " " in line.description else statement.text)[:300],
         "category": category or "",
         "delivered_by": line.delivered_by.value if line.delivered_by else "",
         "qualification": line.qualification[:200],
         "group_size": line.group_size,
-        "sessions": line.sessions,
-        "period": line.period.value if line.period else "",
+        # Hours a week of support are kept as one entry a week on the form, as the line form does.
+        "sessions": 1 if line.weekly_minutes else line.sessions,
+        "period": "week" if line.weekly_minutes else (line.period.value if line.period else ""),
         "minutes_per_session": None if line.weekly_minutes else line.minutes_per_session,
         "weekly_hours": round(Decimal(line.weekly_minutes) / 60, 2) if line.weekly_minutes else None,
         "start_date": plan.start_date,
