@@ -287,3 +287,13 @@ def test_plan_start_is_the_proposed_start(client, senco, plan):
     client.force_login(senco)
     response = _read(client, plan, text=SECTION_F)
     assert {f.initial["start_date"] for f in response.context["formset"].forms} == {date(2025, 9, 1)}
+
+
+def test_a_document_longer_than_any_section_f_is_refused(client, senco, plan):
+    upload = io.BytesIO(("Phonics for 10 minutes daily with a TA.\n" * 6000).encode())
+    upload.name = "huge.txt"
+    client.force_login(senco)
+    response = _read(client, plan, text="", document=upload)
+    assert response.context["form"].errors == {
+        "document": ["This is longer than 200,000 characters: give only the plan's Section F."]
+    }

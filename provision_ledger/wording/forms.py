@@ -9,6 +9,7 @@ from django.forms.utils import ErrorDict
 from provision_ledger.core.forms import GovukFormMixin
 from provision_ledger.plans.forms import LineForm
 from provision_ledger.plans.models import LINE_TERM_FIELDS
+from provision_ledger.rules.wording import section_f
 from provision_ledger.wording.documents import MAX_BYTES, UnreadableDocument, read_document
 
 # Larger than any Section F; the form's own limit, so a long paste is refused with a message, not a 400.
@@ -47,6 +48,13 @@ class ReadPlanForm(GovukFormMixin, forms.Form):
             data["plan_text"] = data["text"]
         elif "text" not in self.errors:
             self.add_error("text", "Paste the plan's Section F, or upload the plan.")
+        if "plan_text" in data:
+            # From a whole plan, only Section F; a Section F longer than this is not one plan's.
+            data["plan_text"] = section_f(data["plan_text"])
+            if len(data["plan_text"]) > MAX_PASTE:
+                field = "document" if upload is not None else "text"
+                self.add_error(field, "This is longer than 200,000 characters: give only the plan's Section F.")
+                del data["plan_text"]
         return data
 
 

@@ -14,7 +14,6 @@ from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.views import _user
 from provision_ledger.plans.models import Plan
-from provision_ledger.rules.wording import section_f
 from provision_ledger.wording.actions import ConfirmedLine, LinesRejected, add_confirmed_lines
 from provision_ledger.wording.checks import ReadStatement, proposal_initial, read_section
 from provision_ledger.wording.forms import MAX_PASTE, ProposedLineForm, ProposedLineFormSet, ReadPlanForm
@@ -31,7 +30,7 @@ def plan_read(request: HttpRequest, plan_id: int) -> HttpResponse:
         return _confirm(request, plan)
     form = ReadPlanForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        text = section_f(form.cleaned_data["plan_text"])
+        text = form.cleaned_data["plan_text"]
         statements = read_section(text)
         if statements:
             initial = [proposal_initial(text, r, plan) for r in statements if r.proposal is not None]
