@@ -297,3 +297,21 @@ def test_a_document_longer_than_any_section_f_is_refused(client, senco, plan):
     assert response.context["form"].errors == {
         "document": ["This is longer than 200,000 characters: give only the plan's Section F."]
     }
+
+
+def test_confirming_with_no_line_ticked_says_so_and_adds_nothing(client, senco, plan):
+    client.force_login(senco)
+    data = {k: v for k, v in _confirm_data(_read(client, plan, text=SECTION_F)).items() if not k.endswith("-include")}
+    response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), data)
+    assert [message for _, message in response.context["errors"]] == [
+        "No line is ticked to add: tick “Add this line to the plan” on the lines to add."
+    ]
+    assert ProvisionLine.objects.count() == 0
+
+
+def test_confirming_without_the_statements_sends_the_senco_back_to_paste_again(client, senco, plan):
+    client.force_login(senco)
+    response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), {"confirm": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plan-read", kwargs={"plan_id": plan.pk})
+    assert ProvisionLine.objects.count() == 0

@@ -51,8 +51,7 @@ def _review(
 ) -> HttpResponse:
     forms: dict[int, ProposedLineForm] = {}
     for form in formset:
-        number = form.initial.get("statement") if not form.is_bound else form.data.get(form.add_prefix("statement"))
-        forms[int(number)] = form
+        forms[_statement_number(form) if form.is_bound else int(form.initial["statement"])] = form
     specific = sum(1 for r in statements if r.check.specific)
     return render(
         request,
