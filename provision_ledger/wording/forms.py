@@ -86,6 +86,7 @@ class ProposedLineForm(LineForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        del self.fields["weekdays"]  # set later by amending the line, if the sessions are timetabled
         self.order_fields(["include", "statement", *PROPOSED_FIELDS[:8], "weekly_hours"])
         self.fields["category"].label = "Area of need"
         # Hints are found by the prefixed id on a page of many lines.

@@ -51,6 +51,7 @@ def test_senco_pastes_section_f_sees_two_flagged_and_confirms_three_lines(page: 
     expect(salt.get_by_label("Minutes each session")).to_have_value("30")
     expect(page.get_by_test_id("statement-5").get_by_label("How many sessions")).to_have_value("3")
     assert axe_violations(page) == []
+    page.screenshot(path="test-results/wording-review.png", full_page=True)
 
     # The SENCO edits one proposal before confirming: touch typing runs for 25 minutes, not 20.
     page.get_by_test_id("statement-5").get_by_label("Minutes each session").fill("25")
@@ -84,4 +85,5 @@ def test_line_form_highlights_vague_words_as_the_senco_types(page: Page, live_se
     check = page.get_by_test_id("wording-check")
     expect(check.locator("mark")).to_have_text(["Access to", "as appropriate"])
     expect(check).to_contain_text("Source: SEND Code of Practice 9.69")
+    page.screenshot(path="test-results/wording-line-form.png", full_page=True)
     assert axe_violations(page) == []
