@@ -8,6 +8,7 @@ from provision_ledger.exports import views as exports
 from provision_ledger.nextsteps import views as nextsteps
 from provision_ledger.parents import views as parents
 from provision_ledger.plans import views as plans
+from provision_ledger.wording import views as wording
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -67,6 +68,7 @@ urlpatterns = [
     # /plans/<id>/
     path("plans/<int:plan_id>/edit/", plans.plan_edit, name="plan-edit"),
     path("plans/<int:plan_id>/lines/new/", plans.line_create, name="line-create"),
+    path("plans/<int:plan_id>/read/", wording.plan_read, name="plan-read"),
     # /lines/<id>/
     path("lines/<int:line_id>/", delivery.line_detail, name="line-detail"),
     path("lines/<int:line_id>/amend/", plans.line_amend, name="line-amend"),
