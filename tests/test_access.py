@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from provision_ledger.api.actions import issue_token
+from provision_ledger.api.models import ApiToken
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
@@ -41,6 +43,7 @@ class Record:
     session: Session
     concern: Concern
     letter: Letter
+    token: ApiToken
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -59,7 +62,8 @@ def _record(school: School, senco: User, first_name: str) -> Record:
         sent_on=date(2025, 9, 12),
         written_by=senco,
     )
-    return Record(school, child, plan, line, session, concern, letter)
+    token, _ = issue_token(by=senco, name=f"{first_name} MIS", school=school)
+    return Record(school, child, plan, line, session, concern, letter, token)
 
 
 @pytest.fixture
@@ -120,6 +124,7 @@ ROUTES = {
     "support-time": lambda r: {"child_id": r.child.pk},
     "allocation-edit": lambda r: {"child_id": r.child.pk},
     "time-log": lambda r: {"child_id": r.child.pk},
+    "api-token-revoke": lambda r: {"token_id": r.token.pk},
 }
 VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
 # A parent's letters are theirs alone: out of everyone else's sight.
@@ -141,6 +146,8 @@ SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision
 # A child's funding is seen by the school, the authority and the family, not by the staff who deliver it.
 FUNDING = {"child-funding", "cost-statement-pdf", "support-time"}
 RECORD = {"record-pdf", "record-csv", "record-json"}
+# A school's API tokens are managed by its SENCO alone.
+TOKENS = {"api-token-revoke"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
 UNSCOPED = {
     "home",
@@ -159,6 +166,7 @@ UNSCOPED = {
     "calendar-feed",
     "la-rates",
     "time-logs",
+    "api-tokens",
 }
 
 
@@ -174,6 +182,8 @@ def _expected_on_own(role: str, route: str) -> int:
         return 200 if role in ("staff", "senco") else 403
     if route in RECORD:
         return 200 if role in ("parent", "senco") else 403
+    if route in TOKENS:
+        return 200 if role == "senco" else 404
     if route in LETTERS:
         return 200 if role == "parent" else 404
     if route == "letter-write":

@@ -23,6 +23,7 @@ from provision_ledger.plans.models import ProvisionLine
 from provision_ledger.rules.compliance import SessionStatus
 
 SECRET_PREFIX = "pl_"
+NO_SUCH_LINE = "No such provision line."
 # Writing the time of use on every request would make each read a write; once a minute is enough to audit.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -162,7 +163,7 @@ def write_sessions(
         try:
             lines[index] = access.get_line(token, row.line_id, Need.LOG)
         except Http404:
-            errors.append(RowError(index, "line_id", "No such provision line."))
+            errors.append(RowError(index, "line_id", NO_SUCH_LINE))
     assert token.school_id is not None  # access gives only a school's token the LOG need
     known = {
         ck.key: ck.session

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -89,11 +89,13 @@ def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 
 
 def _refused(request: HttpRequest, errors: list[RowError]) -> HttpResponse:
+    """422 for rows that are wrong; 404 if any names a line out of the token's reach, as for a single session."""
+    status = 404 if any(e.message == actions.NO_SUCH_LINE for e in errors) else 422
     body = {
         "detail": f"Nothing was written: {len(errors)} problem{'s' if len(errors) != 1 else ''}.",
         "errors": [{"index": e.index, "field": e.field, "message": e.message} for e in errors],
     }
-    return api.create_response(request, body, status=422)
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -177,12 +179,12 @@ def list_children(
     return {"count": children.count(), "items": [_child(c) for c in children[offset : offset + limit]]}
 
 
-@api.get("/children/{child_id}", response={200: ChildOut, **READ}, tags=["children"])
+@api.get("/children/{int:child_id}", response={200: ChildOut, **READ}, tags=["children"])
 def get_child(request: HttpRequest, child_id: int = Id) -> dict[str, object]:
     return _child(access.get_child(_token(request), child_id))
 
 
-@api.get("/children/{child_id}/plans", response={200: list[PlanOut], **READ}, tags=["plans"])
+@api.get("/children/{int:child_id}/plans", response={200: list[PlanOut], **READ}, tags=["plans"])
 def list_plans(request: HttpRequest, child_id: int = Id) -> list[dict[str, object]]:
     """Every plan the child has had, newest first."""
     token = _token(request)
@@ -190,7 +192,7 @@ def list_plans(request: HttpRequest, child_id: int = Id) -> list[dict[str, objec
     return [_plan(p) for p in access.plans_for(token).filter(child=child)]
 
 
-@api.get("/children/{child_id}/compliance", response={200: ComplianceOut, **READ}, tags=["compliance"])
+@api.get("/children/{int:child_id}/compliance", response={200: ComplianceOut, **READ}, tags=["compliance"])
 def child_compliance(request: HttpRequest, child_id: int = Id) -> dict[str, object]:
     """Promised against delivered for each line of the plan in force: this half-term, term, year and plan."""
     statement = child_statement(access.get_child(_token(request), child_id), timezone.localdate())
@@ -223,12 +225,12 @@ def child_compliance(request: HttpRequest, child_id: int = Id) -> dict[str, obje
     }
 
 
-@api.get("/plans/{plan_id}", response={200: PlanOut, **READ}, tags=["plans"])
+@api.get("/plans/{int:plan_id}", response={200: PlanOut, **READ}, tags=["plans"])
 def get_plan(request: HttpRequest, plan_id: int = Id) -> dict[str, object]:
     return _plan(access.get_plan(_token(request), plan_id))
 
 
-@api.get("/plans/{plan_id}/lines", response={200: list[LineOut], **READ}, tags=["lines"])
+@api.get("/plans/{int:plan_id}/lines", response={200: list[LineOut], **READ}, tags=["lines"])
 def list_lines(request: HttpRequest, plan_id: int = Id) -> list[dict[str, object]]:
     """The plan's provision lines, void ones included (marked), in the order they were written."""
     token = _token(request)
@@ -236,12 +238,12 @@ def list_lines(request: HttpRequest, plan_id: int = Id) -> list[dict[str, object
     return [_line(line) for line in access.lines_for(token).filter(plan=plan).order_by("id")]
 
 
-@api.get("/lines/{line_id}", response={200: LineOut, **READ}, tags=["lines"])
+@api.get("/lines/{int:line_id}", response={200: LineOut, **READ}, tags=["lines"])
 def get_line(request: HttpRequest, line_id: int = Id) -> dict[str, object]:
     return _line(access.get_line(_token(request), line_id))
 
 
-@api.get("/sessions/{session_id}", response={200: SessionOut, **READ}, tags=["sessions"])
+@api.get("/sessions/{int:session_id}", response={200: SessionOut, **READ}, tags=["sessions"])
 def get_session(request: HttpRequest, session_id: int = Id) -> dict[str, object]:
     session = access.get_session(_token(request), session_id)
     return _session(session)
@@ -255,7 +257,7 @@ def _keyed(payload: SessionIn) -> KeyedEntry:
 
 
 @api.post("/sessions", response={200: SessionOut, 201: SessionOut, **WRITE}, tags=["sessions"])
-def record_session(request: HttpRequest, payload: SessionIn) -> tuple[int, Any] | HttpResponse:
+def record_session(request: HttpRequest, payload: SessionIn) -> Status[Any] | HttpResponse:
     """Record one session. 201 when recorded; 200 with the original when its client key was sent before."""
     token = _token(request)
     access.get_line(token, payload.line_id, Need.LOG)
@@ -263,12 +265,15 @@ def record_session(request: HttpRequest, payload: SessionIn) -> tuple[int, Any] 
         [written] = actions.write_sessions(token, [_keyed(payload)])
     except RowsRefused as refused:
         return _refused(request, [RowError(None, e.field, e.message) for e in refused.errors])  # type: ignore[arg-type]
-    return (201 if written.created else 200), _session(written.session, payload.client_key)
+    return Status(201 if written.created else 200, _session(written.session, payload.client_key))
 
 
-@api.post("/sessions/batch", response={200: BatchOut, **WRITE}, tags=["sessions"])
+@api.post("/sessions/batch", response={200: BatchOut, **WRITE, 404: Refused}, tags=["sessions"])
 def record_session_batch(request: HttpRequest, payload: BatchIn) -> Any:
-    """Record many sessions in one transaction: every row, or nothing if any row is wrong (named by index)."""
+    """Record many sessions in one transaction: every row, or nothing if any row is wrong (named by index).
+
+    A row naming a line out of the token's reach makes the whole batch a 404, its row named like any other.
+    """
     token = _token(request)
     rows = [_keyed(row) for row in payload.sessions]
     try:
