@@ -11,6 +11,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -31,6 +32,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
+NEGATIVE = GenerationMode.NEGATIVE
 EXAMPLES = 30  # per operation and per set of path parameters
 
 
@@ -78,7 +80,7 @@ def test_api_answers_every_generated_request_as_its_openapi_document_says(wsgi_a
         names = {p.name for p in operation.path_parameters}
         headers = {"Authorization": f"Bearer {secret}"}
         # Generated ids (mostly records that do not exist), then the seeded records themselves.
-        strategies = [operation.as_strategy(headers=headers)]
+        strategies = [operation.as_strategy(headers=headers), operation.as_strategy(NEGATIVE, headers=headers)]
         if names:
             strategies.append(operation.as_strategy(headers=headers, path_parameters={n: ids[n] for n in names}))
         if operation.method.upper() == "POST":

@@ -57,7 +57,7 @@ api = NinjaAPI(
 )
 
 READ: dict[int, Any] = {401: Problem, 404: Problem, 422: Refused}
-WRITE: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Refused}
+WRITE: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Refused}
 
 
 def _token(request: HttpRequest) -> ApiToken:
@@ -179,12 +179,12 @@ def list_children(
     return {"count": children.count(), "items": [_child(c) for c in children[offset : offset + limit]]}
 
 
-@api.get("/children/{int:child_id}", response={200: ChildOut, **READ}, tags=["children"])
+@api.get("/children/{child_id}", response={200: ChildOut, **READ}, tags=["children"])
 def get_child(request: HttpRequest, child_id: int = Id) -> dict[str, object]:
     return _child(access.get_child(_token(request), child_id))
 
 
-@api.get("/children/{int:child_id}/plans", response={200: list[PlanOut], **READ}, tags=["plans"])
+@api.get("/children/{child_id}/plans", response={200: list[PlanOut], **READ}, tags=["plans"])
 def list_plans(request: HttpRequest, child_id: int = Id) -> list[dict[str, object]]:
     """Every plan the child has had, newest first."""
     token = _token(request)
@@ -192,7 +192,7 @@ def list_plans(request: HttpRequest, child_id: int = Id) -> list[dict[str, objec
     return [_plan(p) for p in access.plans_for(token).filter(child=child)]
 
 
-@api.get("/children/{int:child_id}/compliance", response={200: ComplianceOut, **READ}, tags=["compliance"])
+@api.get("/children/{child_id}/compliance", response={200: ComplianceOut, **READ}, tags=["compliance"])
 def child_compliance(request: HttpRequest, child_id: int = Id) -> dict[str, object]:
     """Promised against delivered for each line of the plan in force: this half-term, term, year and plan."""
     statement = child_statement(access.get_child(_token(request), child_id), timezone.localdate())
@@ -225,12 +225,12 @@ def child_compliance(request: HttpRequest, child_id: int = Id) -> dict[str, obje
     }
 
 
-@api.get("/plans/{int:plan_id}", response={200: PlanOut, **READ}, tags=["plans"])
+@api.get("/plans/{plan_id}", response={200: PlanOut, **READ}, tags=["plans"])
 def get_plan(request: HttpRequest, plan_id: int = Id) -> dict[str, object]:
     return _plan(access.get_plan(_token(request), plan_id))
 
 
-@api.get("/plans/{int:plan_id}/lines", response={200: list[LineOut], **READ}, tags=["lines"])
+@api.get("/plans/{plan_id}/lines", response={200: list[LineOut], **READ}, tags=["lines"])
 def list_lines(request: HttpRequest, plan_id: int = Id) -> list[dict[str, object]]:
     """The plan's provision lines, void ones included (marked), in the order they were written."""
     token = _token(request)
@@ -238,18 +238,12 @@ def list_lines(request: HttpRequest, plan_id: int = Id) -> list[dict[str, object
     return [_line(line) for line in access.lines_for(token).filter(plan=plan).order_by("id")]
 
 
-@api.get("/lines/{int:line_id}", response={200: LineOut, **READ}, tags=["lines"])
+@api.get("/lines/{line_id}", response={200: LineOut, **READ}, tags=["lines"])
 def get_line(request: HttpRequest, line_id: int = Id) -> dict[str, object]:
     return _line(access.get_line(_token(request), line_id))
 
 
-@api.get("/sessions/{int:session_id}", response={200: SessionOut, **READ}, tags=["sessions"])
-def get_session(request: HttpRequest, session_id: int = Id) -> dict[str, object]:
-    session = access.get_session(_token(request), session_id)
-    return _session(session)
-
-
-# Writing ---------------------------------------------------------------------------------------------------------
+# Writing: registered before GET /sessions/{session_id}, so that /sessions/batch is never read as an id ------
 
 
 def _keyed(payload: SessionIn) -> KeyedEntry:
@@ -286,6 +280,12 @@ def record_session_batch(request: HttpRequest, payload: BatchIn) -> Any:
             for i, w in enumerate(written)
         ]
     }
+
+
+@api.get("/sessions/{session_id}", response={200: SessionOut, **READ}, tags=["sessions"])
+def get_session(request: HttpRequest, session_id: int = Id) -> dict[str, object]:
+    session = access.get_session(_token(request), session_id)
+    return _session(session)
 
 
 def urls() -> tuple[list[Any], str, str]:
