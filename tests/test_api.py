@@ -12,13 +12,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from provision_ledger.api import actions
 from provision_ledger.api.actions import issue_token, revoke_token
 from provision_ledger.api.endpoints import api
 from provision_ledger.api.models import ApiToken, ClientKey
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.delivery.actions import SessionEntry, record_session
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import Membership
+from provision_ledger.rules.compliance import SessionStatus
 from tests.factories import (
     make_child,
     make_la,
@@ -419,3 +422,21 @@ def test_api_token_command_refuses_a_school_the_user_does_not_run(world):
         call_command(
             "api-token", "create", "--user", world["senco_a"].email, "--school", world["school_b"].urn, "--name", "x"
         )
+
+
+def test_a_key_written_by_a_concurrent_request_in_the_meantime_returns_that_session(world, monkeypatch):
+    """Two retries of one request race: the one that loses the write answers with the winner's session."""
+    line, token = world["own"]["line"], ApiToken.objects.get(name="Arbor MIS")
+    real_check, raced = actions.check_entry, []
+
+    def check_while_the_other_request_writes(entry, **kwargs):
+        if not raced:
+            winner = record_session(SessionEntry(line, date(2025, 9, 17), SessionStatus.DELIVERED), by=token.created_by)
+            raced.append(ClientKey.objects.create(school=world["school_a"], key="race", session=winner, token=token))
+        return real_check(entry, **kwargs)
+
+    monkeypatch.setattr(actions, "check_entry", check_while_the_other_request_writes)
+    response = _post(world["school_token"], "/sessions", _row(line, key="race"))
+    assert response.status_code == 200
+    assert response.json()["id"] == raced[0].session_id
+    assert Session.objects.filter(line=line).count() == 2
