@@ -29,6 +29,8 @@ from provision_ledger.plans.models import Plan, ProvisionLine
 M = TypeVar("M", bound=Model)
 # Who is asking: a person signed in, or another system holding an API token.
 Principal: TypeAlias = User | ApiToken
+# A finder and who it is asked for: a person's finder takes a User, a finder open to tokens takes either.
+W = TypeVar("W", bound=Principal)
 
 
 class Need(Enum):
@@ -140,7 +142,7 @@ def children_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Child]:
     return Child.objects.filter(_child_filter(scope_for(user), need)).select_related("school")
 
 
-def _reach(finder: Callable[[Principal, Need], QuerySet[M]], user: Principal, pk: object, need: Need, what: str) -> M:
+def _reach(finder: Callable[[W, Need], QuerySet[M]], user: W, pk: object, need: Need, what: str) -> M:
     """Fetch through the user's view reach (404 outside it), then check the need (403 if not met)."""
     obj = finder(user, Need.VIEW).filter(pk=pk).first()
     if obj is None:
@@ -198,22 +200,22 @@ def get_session(user: Principal, session_id: int, need: Need = Need.VIEW) -> Ses
     return _reach(sessions_for, user, session_id, need, "session")
 
 
-def concerns_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Concern]:
+def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
     return Concern.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
         "child__school", "line", "session"
     )
 
 
-def get_concern(user: Principal, concern_id: int, need: Need = Need.VIEW) -> Concern:
+def get_concern(user: User, concern_id: int, need: Need = Need.VIEW) -> Concern:
     return _reach(concerns_for, user, concern_id, need, "concern")
 
 
-def letters_for(user: Principal) -> QuerySet[Letter]:
+def letters_for(user: User) -> QuerySet[Letter]:
     """A parent's letters are theirs: the school and the authority do not see them here."""
     return Letter.objects.filter(_child_filter(scope_for(user), Need.RAISE, "child__")).select_related("child__school")
 
 
-def get_letter(user: Principal, letter_id: int) -> Letter:
+def get_letter(user: User, letter_id: int) -> Letter:
     return _reach(lambda u, _need: letters_for(u), user, letter_id, Need.VIEW, "letter")
 
 
