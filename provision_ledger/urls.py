@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from provision_ledger.api import endpoints as api
+from provision_ledger.api import views as api_tokens
 from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
 from provision_ledger.exports import views as exports
@@ -81,5 +83,9 @@ urlpatterns = [
     path("today/", delivery.register, name="register"),
     path("today/record/", delivery.register_record, name="register-record"),
     path("", include("provision_ledger.money.urls")),
+    # /api-tokens/
+    path("api-tokens/", api_tokens.token_list, name="api-tokens"),
+    path("api-tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),
+    path("api/v1/", api.urls()),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from provision_ledger.api.actions import issue_token
+from provision_ledger.api.models import ApiToken
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
@@ -46,6 +48,7 @@ class Record:
     letter: Letter
     allocation: Allocation
     item: ChildItem
+    token: ApiToken
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -75,7 +78,8 @@ def _record(school: School, senco: User, first_name: str) -> Record:
     )
     price = save_item_price(year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school)
     item = add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
-    return Record(school, child, plan, line, session, concern, letter, allocation, item)
+    token, _ = issue_token(by=senco, name=f"{first_name} MIS", school=school)
+    return Record(school, child, plan, line, session, concern, letter, allocation, item, token)
 
 
 @pytest.fixture
@@ -140,6 +144,7 @@ ROUTES = {
     "allocation-end": lambda r: {"allocation_id": r.allocation.pk},
     "child-items": lambda r: {"child_id": r.child.pk},
     "child-item-void": lambda r: {"item_id": r.item.pk},
+    "api-token-revoke": lambda r: {"token_id": r.token.pk},
 }
 VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
 # A parent's letters are theirs alone: out of everyone else's sight.
@@ -165,6 +170,8 @@ SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision
 # A child's funding is seen by the school, the authority and the family, not by the staff who deliver it.
 FUNDING = {"child-funding", "cost-statement-pdf", "support-time"}
 RECORD = {"record-pdf", "record-csv", "record-json"}
+# A school's API tokens are managed by its SENCO alone.
+TOKENS = {"api-token-revoke"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
 UNSCOPED = {
     "home",
@@ -184,6 +191,7 @@ UNSCOPED = {
     "la-rates",
     "authority-spend",
     "time-logs",
+    "api-tokens",
 }
 
 
@@ -199,6 +207,8 @@ def _expected_on_own(role: str, route: str) -> int:
         return 200 if role in ("staff", "senco") else 403
     if route in RECORD:
         return 200 if role in ("parent", "senco") else 403
+    if route in TOKENS:
+        return 200 if role == "senco" else 404
     if route in LETTERS:
         return 200 if role == "parent" else 404
     if route == "letter-write":
