@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from provision_ledger.accounts import views as accounts
 from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
 from provision_ledger.exports import views as exports
@@ -17,6 +18,9 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/code/", accounts.verify, name="two-factor-verify"),
+    path("account/two-factor/", accounts.setup, name="two-factor-setup"),
+    path("account/two-factor/off/", accounts.turn_off, name="two-factor-off"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -159,6 +159,9 @@ UNSCOPED = {
     "calendar-feed",
     "la-rates",
     "time-logs",
+    "two-factor-verify",
+    "two-factor-setup",
+    "two-factor-off",
 }
 
 
@@ -279,7 +282,7 @@ def test_la_overview_counts_plans_in_force_by_kind_in_one_query(client, world, d
     make_plan(make_child(world["own"].school, first_name="Maya"), world["users"]["senco"], kind="ehc_plan")
     client.force_login(world["users"]["la_officer"])
     # session, user, scope (3), schools with their counts, overdue annual reviews
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("la-overview"))
     assert sorted((s.urn, s.ehc_plans, s.support_plans) for s in response.context["schools"]) == sorted(
         [(world["own"].school.urn, 1, 2), (world["other_school"].school.urn, 0, 1)]

@@ -109,7 +109,7 @@ def test_school_overview_query_count_does_not_grow_with_children(
     client.force_login(senco)
     # session, user, memberships, assignments, guardianships, school, terms, non-teaching days,
     # children, plans, lines, versions, session totals, letters, statutory events, open concerns
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(reverse("school-overview", kwargs={"urn": school.urn}))
 
 
@@ -125,7 +125,7 @@ def test_child_page_query_count_does_not_grow_with_lines(
     client.force_login(senco)
     # session, user, scope (3), child, plan, terms, non-teaching days, lines, versions, totals, missed,
     # weekly minutes, open concerns
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 
