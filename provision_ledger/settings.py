@@ -111,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests run on a file too, never on Django's default in-memory database: that one is opened in SQLite's
+    # shared-cache mode, where a second writer fails at once with "database table is locked" (busy_timeout does
+    # not apply to shared-cache locks), and the live server hands one connection to all its threads. A file
+    # database in WAL mode behaves as it does in use: writers queue on busy_timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-provision-ledger.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
