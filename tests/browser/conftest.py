@@ -50,3 +50,12 @@ def axe_violations(page: Page) -> list[str]:
                 {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}))
             .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
     )
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The Content Security Policy refusals Chromium reports on the console from now on (a live list)."""
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    return refused
