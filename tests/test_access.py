@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -11,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
+from provision_ledger.money.actions import add_allocation, add_child_item, save_item_price
+from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.parents.actions import raise_concern
 from provision_ledger.parents.models import Concern
@@ -41,6 +44,8 @@ class Record:
     session: Session
     concern: Concern
     letter: Letter
+    allocation: Allocation
+    item: ChildItem
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -59,7 +64,18 @@ def _record(school: School, senco: User, first_name: str) -> Record:
         sent_on=date(2025, 9, 12),
         written_by=senco,
     )
-    return Record(school, child, plan, line, session, concern, letter)
+    allocation = add_allocation(
+        child=child,
+        staff=make_staff(school, child),
+        role="ta",
+        weekly_minutes=600,
+        timetable=[],
+        start_date=date(2025, 9, 1),
+        by=senco,
+    )
+    price = save_item_price(year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school)
+    item = add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
+    return Record(school, child, plan, line, session, concern, letter, allocation, item)
 
 
 @pytest.fixture
@@ -121,6 +137,9 @@ ROUTES = {
     "support-time": lambda r: {"child_id": r.child.pk},
     "allocation-edit": lambda r: {"child_id": r.child.pk},
     "time-log": lambda r: {"child_id": r.child.pk},
+    "allocation-end": lambda r: {"allocation_id": r.allocation.pk},
+    "child-items": lambda r: {"child_id": r.child.pk},
+    "child-item-void": lambda r: {"item_id": r.item.pk},
 }
 VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
 # A parent's letters are theirs alone: out of everyone else's sight.
@@ -136,6 +155,9 @@ MANAGE = {
     "parent-invite",
     "child-funding-edit",
     "allocation-edit",
+    "allocation-end",
+    "child-items",
+    "child-item-void",
 }
 # A school's money is seen by its SENCO and its authority; staff and parents do not reach the school.
 SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx"}
@@ -159,6 +181,7 @@ UNSCOPED = {
     "calendar-settings",
     "calendar-feed",
     "la-rates",
+    "authority-spend",
     "time-logs",
     "two-factor-verify",
     "two-factor-setup",

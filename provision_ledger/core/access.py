@@ -19,7 +19,7 @@ from django.http import Http404
 
 from provision_ledger.audit.actions import record_view
 from provision_ledger.delivery.models import Session
-from provision_ledger.money.models import Allocation
+from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, Role, School, User
@@ -222,6 +222,18 @@ def allocations_for(user: User, need: Need = Need.VIEW) -> QuerySet[Allocation]:
     return Allocation.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
         "child__school", "staff"
     )
+
+
+def get_allocation(user: User, allocation_id: int, need: Need = Need.VIEW) -> Allocation:
+    return _reach(allocations_for, user, allocation_id, need, "allocation")
+
+
+def child_items_for(user: User, need: Need = Need.VIEW) -> QuerySet[ChildItem]:
+    return ChildItem.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
+
+
+def get_child_item(user: User, item_id: int, need: Need = Need.VIEW) -> ChildItem:
+    return _reach(child_items_for, user, item_id, need, "item")
 
 
 def own_allocations(user: User) -> QuerySet[Allocation]:
