@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from provision_ledger.accounts import twofactor
 from provision_ledger.accounts.middleware import REFRESHED_AT
 from provision_ledger.core.demo import load_demo
-from tests.factories import make_parent, make_senco, make_staff, make_totp_device
+from tests.factories import make_parent, make_senco, make_staff, make_totp_device, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +270,16 @@ def test_demo_sign_ins_say_how_to_get_a_code():
 
     assert f"Add this demo secret to any authenticator app: {twofactor.DEMO_SECRET}" in out.getvalue()
     assert "provision-ledger totp senco@demo.test" in out.getvalue()
+
+
+def test_the_admin_site_is_closed_until_the_code_is_given(unverified_client, client):
+    admin = make_user()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    make_totp_device(admin)
+    unverified_client.force_login(admin)
+    client.force_login(admin)
+
+    assert unverified_client.get("/admin/")["Location"] == f"{reverse('two-factor-verify')}?next=%2Fadmin%2F"
+    assert unverified_client.get("/admin/people/user/")["Location"].startswith(reverse("two-factor-verify"))
+    assert client.get("/admin/").status_code == 200
