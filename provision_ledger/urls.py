@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from provision_ledger.accounts import views as accounts
 from provision_ledger.api import endpoints as api
 from provision_ledger.api import views as api_tokens
 from provision_ledger.core import views as core
@@ -20,6 +21,9 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/code/", accounts.verify, name="two-factor-verify"),
+    path("account/two-factor/", accounts.setup, name="two-factor-setup"),
+    path("account/two-factor/off/", accounts.turn_off, name="two-factor-off"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -54,6 +58,7 @@ urlpatterns = [
     # /children/<id>/
     path("children/<int:child_id>/", core.child_detail, name="child-detail"),
     path("children/<int:child_id>/history/", core.child_history, name="child-history"),
+    path("children/<int:child_id>/views/", core.record_views, name="record-views"),
     path("children/<int:child_id>/plans/new/", plans.plan_create, name="plan-create"),
     path("children/<int:child_id>/invite/", parents.invite, name="parent-invite"),
     path("children/<int:child_id>/record.pdf", exports.record_pdf, name="record-pdf"),

@@ -47,6 +47,24 @@ def child(school):
     return make_child(school)
 
 
+@pytest.fixture
+def client():
+    """A test client whose force_login signs a person in as if they had passed both steps, code included.
+
+    Two-step sign-in is enforced in every test; `unverified_client` is the plain client, for the tests of it.
+    """
+    from tests.factories import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
+def unverified_client():
+    from django.test import Client
+
+    return Client()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

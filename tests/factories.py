@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from provision_ledger.accounts import twofactor
 from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery.actions import SessionEntry, record_session
 from provision_ledger.delivery.models import Session
@@ -113,3 +118,21 @@ def make_line(plan: Plan, by: User, **terms: Any) -> ProvisionLine:
 def make_session(line: ProvisionLine, by: User, day: date, status: str = "delivered", **kwargs: Any) -> Session:
     entry = SessionEntry(line=line, date=day, status=SessionStatus(status), **kwargs)
     return record_session(entry, by=by, today=max(day, date.today()))
+
+
+def make_totp_device(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator (made once; a second call returns the same one)."""
+    return twofactor.confirmed_device(user) or TOTPDevice.objects.create(
+        user=user, name=twofactor.DEVICE_NAME, confirmed=True
+    )
+
+
+class VerifiedClient(Client):
+    """A test client whose force_login also passes the second step, as a person with an authenticator would."""
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        if twofactor.asks_for_code(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = make_totp_device(user).persistent_id
+            session.save()

@@ -111,6 +111,7 @@ ROUTES = {
     "school-overview": lambda r: {"urn": r.school.urn},
     "child-detail": lambda r: {"child_id": r.child.pk},
     "child-history": lambda r: {"child_id": r.child.pk},
+    "record-views": lambda r: {"child_id": r.child.pk},
     "plan-create": lambda r: {"child_id": r.child.pk},
     "plan-edit": lambda r: {"plan_id": r.plan.pk},
     "line-create": lambda r: {"plan_id": r.plan.pk},
@@ -169,7 +170,7 @@ MANAGE = {
 SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx"}
 # A child's funding is seen by the school, the authority and the family, not by the staff who deliver it.
 FUNDING = {"child-funding", "cost-statement-pdf", "support-time"}
-RECORD = {"record-pdf", "record-csv", "record-json"}
+RECORD = {"record-pdf", "record-csv", "record-json", "record-views"}
 # A school's API tokens are managed by its SENCO alone.
 TOKENS = {"api-token-revoke"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
@@ -192,6 +193,9 @@ UNSCOPED = {
     "authority-spend",
     "time-logs",
     "api-tokens",
+    "two-factor-verify",
+    "two-factor-setup",
+    "two-factor-off",
 }
 
 
@@ -313,8 +317,8 @@ def test_school_overview_of_a_staff_member_lists_no_other_children(client, world
 def test_la_overview_counts_plans_in_force_by_kind_in_one_query(client, world, django_assert_num_queries):
     make_plan(make_child(world["own"].school, first_name="Maya"), world["users"]["senco"], kind="ehc_plan")
     client.force_login(world["users"]["la_officer"])
-    # session, user, scope (3), schools with their counts, overdue annual reviews
-    with django_assert_num_queries(7):
+    # session, user, authenticator, scope (3), schools with their counts, overdue annual reviews
+    with django_assert_num_queries(8):
         response = client.get(reverse("la-overview"))
     assert sorted((s.urn, s.ehc_plans, s.support_plans) for s in response.context["schools"]) == sorted(
         [(world["own"].school.urn, 1, 2), (world["other_school"].school.urn, 0, 1)]

@@ -176,6 +176,7 @@ def test_the_authority_spend_page_reads_in_a_fixed_number_of_queries(client, aut
     client.force_login(officer)
     client.get(reverse("authority-spend"))  # warm the session
 
-    # session, user, memberships, assignments, guardianships, schools, rates, delivered sums, funding sums
-    with django_assert_num_queries(9):
+    # session, user, authenticator, memberships, assignments, guardianships, schools, rates, delivered sums,
+    # funding sums
+    with django_assert_num_queries(10):
         client.get(reverse("authority-spend"), {"year": 2025})

@@ -263,9 +263,9 @@ def test_the_provision_map_reads_in_a_fixed_number_of_queries(
         plan = make_plan(make_child(school, first_name=f"Child{n}"), senco)
         make_line(plan, senco)
     client.force_login(senco)
-    # session, user, scope (3), school, lines with their plans and versions (2), calendar (2), rates,
+    # session, user, authenticator, scope (3), school, lines with their plans and versions (2), calendar (2), rates,
     # delivered minutes, and the plans' children
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(reverse("provision-map", args=[school.urn]), {"year": 2025})
 
 

@@ -107,9 +107,9 @@ def test_school_overview_query_count_does_not_grow_with_children(
         make_line(line.plan, senco, description="Second line")
         make_session(line, senco, date(2025, 9, 10))
     client.force_login(senco)
-    # session, user, memberships, assignments, guardianships, school, terms, non-teaching days,
+    # session, user, authenticator, memberships, assignments, guardianships, school, terms, non-teaching days,
     # children, plans, lines, versions, session totals, letters, statutory events, open concerns
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(reverse("school-overview", kwargs={"urn": school.urn}))
 
 
@@ -123,9 +123,9 @@ def test_child_page_query_count_does_not_grow_with_lines(
         line = make_line(plan, senco, description=f"Line {n}")
         make_session(line, senco, date(2025, 9, 10))
     client.force_login(senco)
-    # session, user, scope (3), child, plan, terms, non-teaching days, lines, versions, totals, missed,
-    # weekly minutes, open concerns
-    with django_assert_num_queries(15):
+    # session, user, authenticator, scope (3), child, the read logged, plan, terms, non-teaching days, lines,
+    # versions, totals, missed, weekly minutes, open concerns
+    with django_assert_num_queries(17):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 
 from provision_ledger.audit.chain import link
-from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.models import AuditEvent, RecordView
 from provision_ledger.people.models import Child, User
 
 
@@ -47,3 +47,8 @@ def record_event(
         link([event], child.local_authority_id)
         event.save()
     return event
+
+
+def record_view(*, viewer: User, child: Child, what: str) -> RecordView:
+    """Note that a member of staff read part of a child's record (called only from core.access)."""
+    return RecordView.objects.create(viewer=viewer, child=child, what=what)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -61,3 +63,31 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.local_authority}: event {self.seq}"
+
+
+class RecordView(models.Model):
+    """A member of staff read part of a child's record: who, when, what. Kept for the family to see.
+
+    Reads are not ledger events, so they stay out of the hash chain: chaining them would make every page view
+    wait on the authority's chain head. Rows are only ever added.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="record_views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    what = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["child", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d %b %Y %H:%M} {self.viewer} read {self.what}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A record view is never changed once written")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("A record view is never deleted")

@@ -19,6 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from provision_ledger.api.models import ApiToken
+from provision_ledger.audit.actions import record_view
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
@@ -152,8 +153,21 @@ def _reach(finder: Callable[[W, Need], QuerySet[M]], user: W, pk: object, need: 
     return obj
 
 
-def get_child(user: Principal, child_id: int, need: Need = Need.VIEW) -> Child:
-    return _reach(children_for, user, child_id, need, "child")
+def note_reading(user: Principal, child: Child, what: str) -> None:
+    """Log a read of a child's record by anyone but the child's own family: who, when, what.
+
+    Views say what they show through the `reading` argument of the `get_*` functions below; this is the one
+    place the log is written.
+    """
+    if what and isinstance(user, User) and child.pk not in scope_for(user).own_child_ids:
+        record_view(viewer=user, child=child, what=what)
+
+
+def get_child(user: Principal, child_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Child:
+    """The child, if the user reaches them for the need; `reading` names what a page shows, for the read log."""
+    child = _reach(children_for, user, child_id, need, "child")
+    note_reading(user, child, reading)
+    return child
 
 
 def schools_for(user: User) -> QuerySet[School]:
@@ -186,8 +200,10 @@ def lines_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[ProvisionLine
     )
 
 
-def get_line(user: Principal, line_id: int, need: Need = Need.VIEW) -> ProvisionLine:
-    return _reach(lines_for, user, line_id, need, "provision line")
+def get_line(user: Principal, line_id: int, need: Need = Need.VIEW, *, reading: str = "") -> ProvisionLine:
+    line = _reach(lines_for, user, line_id, need, "provision line")
+    note_reading(user, line.plan.child, reading)
+    return line
 
 
 def sessions_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Session]:
@@ -206,8 +222,10 @@ def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
     )
 
 
-def get_concern(user: User, concern_id: int, need: Need = Need.VIEW) -> Concern:
-    return _reach(concerns_for, user, concern_id, need, "concern")
+def get_concern(user: User, concern_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Concern:
+    concern = _reach(concerns_for, user, concern_id, need, "concern")
+    note_reading(user, concern.child, reading)
+    return concern
 
 
 def letters_for(user: User) -> QuerySet[Letter]:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from provision_ledger.accounts import twofactor
 from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
@@ -416,7 +417,9 @@ def load_demo(today: date, seed: int = 2013) -> None:
     Membership.objects.create(user=officer, role=Role.LA_OFFICER, local_authority=la)
     other_senco = _user("senco@brookside.demo.test", "Ruth", "Okoro")
     Membership.objects.create(user=other_senco, role=Role.SENCO, school=other)
-    _user("admin@demo.test", "Site", "Administrator", is_staff=True, is_superuser=True)
+    admin = _user("admin@demo.test", "Site", "Administrator", is_staff=True, is_superuser=True)
+    for member_of_staff in (senco, ta, officer, other_senco, admin):
+        twofactor.give_demo_device(member_of_staff)
     sessions = _Sessions(rng)
 
     # (a) The thread's boy: Year 1, nearly six, SEN Support with an IEP. The plan was shown in October and the

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.queries import views_of
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement, school_overview
@@ -82,7 +83,7 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
 
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
-    child = access.get_child(user, child_id)
+    child = access.get_child(user, child_id, reading="the record page")
     statement = child_statement(child, timezone.localdate())
     is_parent = access.allows(user, child, Need.RAISE)
     wording = plan_wording(r.line for r in statement.reports) if statement.plan else None
@@ -107,6 +108,21 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def child_history(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.get_child(_user(request), child_id)
+    child = access.get_child(_user(request), child_id, reading="the history of changes")
     events = AuditEvent.objects.filter(child=child).select_related("actor").order_by("-at", "-id")
     return render(request, "core/child_history.html", {"child": child, "events": events})
+
+
+# The most recent reads shown on one page; the count above the table says how many there are in all.
+READS_SHOWN = 500
+
+
+def record_views(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Who has looked at the child's record: for the family, and for the school that keeps it."""
+    child = access.get_child(_user(request), child_id, Need.RECORD)
+    views = views_of(child)
+    return render(
+        request,
+        "core/record_views.html",
+        {"child": child, "views": views[:READS_SHOWN], "total": views.count(), "shown": READS_SHOWN},
+    )

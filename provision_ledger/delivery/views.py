@@ -26,7 +26,7 @@ from provision_ledger.rules.compliance import MissReason, SessionStatus
 def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     """Every entry ever made against a line, void ones included, and every version of its terms."""
     user = _user(request)
-    line = access.get_line(user, line_id)
+    line = access.get_line(user, line_id, reading="a provision line and its sessions")
     child = line.plan.child
     sessions = Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
     return render(

@@ -30,7 +30,7 @@ def _download(body: bytes | str, content_type: str, filename: str) -> HttpRespon
 def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     from weasyprint import HTML  # slow to import, and needed only here
 
-    child = access.get_child(_user(request), child_id, Need.RECORD)
+    child = access.get_child(_user(request), child_id, Need.RECORD, reading="the statement (PDF)")
     statement = child_statement(child, timezone.localdate())
     html = render_to_string(
         "exports/statement.html",
@@ -46,12 +46,12 @@ def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def record_csv(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.get_child(_user(request), child_id, Need.RECORD)
+    child = access.get_child(_user(request), child_id, Need.RECORD, reading="every session (CSV)")
     return _download(sessions_csv(child), "text/csv; charset=utf-8", _filename(child, "csv"))
 
 
 def record_json(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
-    child = access.get_child(user, child_id, Need.RECORD)
+    child = access.get_child(user, child_id, Need.RECORD, reading="everything held (JSON)")
     body = json.dumps(whole_record(child, user), cls=DjangoJSONEncoder, indent=2)
     return _download(body, "application/json", _filename(child, "json"))

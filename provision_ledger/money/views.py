@@ -211,7 +211,7 @@ def _conversion(request: HttpRequest, rates: dict[str, tuple[Decimal, str]]) -> 
 def child_funding(request: HttpRequest, child_id: int) -> HttpResponse:
     """What the child's provision costs this financial year, how it is funded, and what was delivered."""
     user = _user(request)
-    child = access.get_child(user, child_id, Need.FUNDING)
+    child = access.get_child(user, child_id, Need.FUNDING, reading="the funding page")
     year = _year(request)
     report = queries.funding_report(child, year, timezone.localdate())
     rates = queries.hourly_rates(child, financial_year_bounds(year)[0])
@@ -288,7 +288,7 @@ def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     """The funding page as a PDF, for the child's annual review."""
     from weasyprint import HTML  # slow to import, and needed only here
 
-    child = access.get_child(_user(request), child_id, Need.FUNDING)
+    child = access.get_child(_user(request), child_id, Need.FUNDING, reading="the cost statement (PDF)")
     year = _year(request)
     report = queries.funding_report(child, year, timezone.localdate())
     html = render_to_string(
@@ -311,7 +311,7 @@ def _term_start(child_school: School, today: date) -> date:
 def support_time(request: HttpRequest, child_id: int) -> HttpResponse:
     """Allocated support time against time actually spent with the child, week by week, and where the rest went."""
     user = _user(request)
-    child = access.get_child(user, child_id, Need.FUNDING)
+    child = access.get_child(user, child_id, Need.FUNDING, reading="where support time went")
     today = timezone.localdate()
     start = _term_start(child.school, today)
     accounts = queries.allocation_accounts(child, start, today)

@@ -89,7 +89,7 @@ def letter_download(request: HttpRequest, letter_id: int, extension: str) -> Htt
 def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
     """Dates that start the statutory clocks: recorded by the parent or the school."""
     user = _user(request)
-    child = access.get_child(user, child_id)
+    child = access.get_child(user, child_id, reading="the statutory deadlines")
     may_record = access.allows(user, child, Need.RAISE) or access.allows(user, child, Need.MANAGE)
     form = EventForm(request.POST or None)
     if request.method == "POST":

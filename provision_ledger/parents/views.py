@@ -83,7 +83,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
     """A child's concerns, and the form to raise one (for the child's parents)."""
     user = _user(request)
-    child = access.get_child(user, child_id)
+    child = access.get_child(user, child_id, reading="the concerns raised")
     can_raise = access.allows(user, child, Need.RAISE)
     plan = current_plan(child)
     lines = [(line.pk, str(line)) for line in live_lines([plan])] if plan else []
@@ -127,7 +127,7 @@ def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     user = _user(request)
-    concern = access.get_concern(user, concern_id)
+    concern = access.get_concern(user, concern_id, reading="a concern and its replies")
     child = concern.child
     from_school = access.allows(user, child, Need.MANAGE)
     may_write = from_school or access.allows(user, child, Need.RAISE)

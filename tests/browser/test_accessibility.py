@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 from provision_ledger.core.demo import load_demo
 from provision_ledger.parents.actions import invite_parent
 from provision_ledger.people.models import Child
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, csp_violations
 from tests.factories import make_child, make_school, make_senco
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,15 +39,30 @@ PAGES_BY_ROLE = {
         "/children/{oliver}/history/",
         "/lines/{motor}/",
         "/children/{oliver}/concerns/",
+        "/children/{oliver}/views/",
         "/account/alerts/",
         "/account/calendar/",
+        "/account/two-factor/",
     ],
     "ta@demo.test": ["/today/", "/today/?date={last_friday}"],
     "la@demo.test": ["/", "/schools/990001/"],
 }
 
 
-def test_pages_each_role_uses_have_no_accessibility_violations(page: Page, live_server, sign_in):
+def test_a_content_security_policy_violation_is_seen_in_the_console(page: Page, live_server):
+    refused = csp_violations(page)
+    page.goto(f"{live_server.url}/sign-in/")
+
+    page.evaluate("document.body.append(Object.assign(document.createElement('script'), {text: 'window.x = 1'}))")
+
+    assert len(refused) == 1
+    assert refused[0].startswith("Executing inline script violates the following Content Security Policy directive")
+
+
+def test_pages_each_role_uses_have_no_accessibility_or_content_security_policy_violations(
+    page: Page, live_server, sign_in
+):
+    refused = csp_violations(page)
     today = timezone.localdate()
     load_demo(today)
     oliver = Child.objects.get(first_name="Oliver", last_name="Bennett")
@@ -61,6 +76,7 @@ def test_pages_each_role_uses_have_no_accessibility_violations(page: Page, live_
             page.goto(live_server.url + path.format(oliver=oliver.pk, motor=motor.pk, last_friday=last_friday))
             found[(email, path)] = axe_violations(page)
     assert found == {(email, path): [] for email, paths in PAGES_BY_ROLE.items() for path in paths}
+    assert refused == []
 
 
 def test_signed_out_pages_have_no_accessibility_violations(page: Page, live_server):

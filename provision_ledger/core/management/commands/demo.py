@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from provision_ledger.accounts.twofactor import DEMO_SECRET
 from provision_ledger.core.demo import PASSWORD, SIGN_INS, database_is_empty, load_demo
 
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo sign-ins at http://127.0.0.1:8000 (password for all: {PASSWORD})")
             for email, who in SIGN_INS:
                 self.stdout.write(f"  {email:<24} {who}")
+            self.stdout.write(
+                "\nStaff, SENCO, LA and admin accounts then ask for a code from an authenticator app."
+                f"\n  Add this demo secret to any authenticator app: {DEMO_SECRET}"
+                "\n  or print the current code:  .venv/bin/provision-ledger totp senco@demo.test"
+            )
             self.stdout.write("")
             return
         if settings.PRODUCTION:

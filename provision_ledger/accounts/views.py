@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from provision_ledger.accounts import twofactor
+from provision_ledger.accounts.forms import CodeForm
+from provision_ledger.people.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the code from the person's authenticator app."""
+    user = _user(request)
+    device = twofactor.confirmed_device(user)
+    if device is None:
+        return redirect("two-factor-setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", "Too many wrong codes. Wait a minute, then enter the code showing now.")
+        elif twofactor.confirm(request, device, form.cleaned_data["code"]):
+            return redirect(_next(request))
+        else:
+            form.add_error("code", "That code is not right. Codes change every 30 seconds: enter the one showing now.")
+    return render(request, "accounts/verify.html", {"form": form, "next": _next(request)})
+
+
+def setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: required for staff before anything else, a choice for parents."""
+    user = _user(request)
+    required = twofactor.must_use_second_factor(user)
+    if twofactor.confirmed_device(user) is not None:
+        if not user.is_verified():  # type: ignore[attr-defined]
+            return redirect("two-factor-verify")
+        return render(request, "accounts/two_factor_on.html", {"required": required})
+    device = twofactor.pending_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.confirm(request, device, form.cleaned_data["code"]):
+            messages.success(request, "Two-step sign-in is on. You will be asked for a code each time you sign in.")
+            return redirect(_next(request))
+        form.add_error("code", "That code is not right. Check the app shows Provision Ledger, then enter its code.")
+    uri = device.config_url
+    key = twofactor.secret(device)
+    return render(
+        request,
+        "accounts/setup.html",
+        {
+            "form": form,
+            "required": required,
+            "next": _next(request),
+            "uri": uri,
+            "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, border=4, title="QR code for the app"),
+            "secret_groups": [key[i : i + 4] for i in range(0, len(key), 4)],
+        },
+    )
+
+
+@require_POST
+def turn_off(request: HttpRequest) -> HttpResponse:
+    """A parent may turn two-step sign-in off again; staff may not."""
+    user = _user(request)
+    if twofactor.must_use_second_factor(user):
+        messages.error(request, "Staff accounts must use two-step sign-in.")
+        return redirect("two-factor-setup")
+    twofactor.remove_devices(user)
+    messages.success(request, "Two-step sign-in is off. You will sign in with your password only.")
+    return redirect("home")
