@@ -223,3 +223,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Records are listed for review by `provision-ledger retention` when this many years have passed since the child's
+# date of birth (rules/retention.py cites the source of the default).
+RETENTION_YEARS_AFTER_BIRTH = envint("RETENTION_YEARS_AFTER_BIRTH", 31)

@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", parents.accept_invitation, name="invitation-accept"),
     path("account/alerts/", parents.alert_preferences, name="alert-preferences"),
+    path("account/close/", accounts.close_account, name="account-close"),
     path("account/calendar/", parents.calendar_settings, name="calendar-settings"),
     path("calendar/<str:token>.ics", parents.calendar_feed, name="calendar-feed"),
     path("authority/", core.la_overview, name="la-overview"),

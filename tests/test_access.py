@@ -182,6 +182,7 @@ UNSCOPED = {
     "register",
     "register-record",
     "alert-preferences",
+    "account-close",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from provision_ledger.accounts import twofactor
-from provision_ledger.accounts.forms import CodeForm
+from provision_ledger.accounts.actions import close_parent_account
+from provision_ledger.accounts.forms import CloseAccountForm, CodeForm
 from provision_ledger.people.models import User
 
 
@@ -83,3 +85,25 @@ def turn_off(request: HttpRequest) -> HttpResponse:
     twofactor.remove_devices(user)
     messages.success(request, "Two-step sign-in is off. You will sign in with your password only.")
     return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def close_account(request: HttpRequest) -> HttpResponse:
+    """A parent closes their own account: their personal data goes, their child's record stays."""
+    user = _user(request)
+    if twofactor.must_use_second_factor(user):
+        messages.error(request, "A staff account is closed by your school or the site administrator.")
+        return redirect("home")
+    form = CloseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", "That password is not right.")
+        else:
+            close_parent_account(
+                user=user, by=user, reason=form.cleaned_data["reason"] or "Closed by the parent or carer"
+            )
+            logout(request)
+            messages.success(request, "Your account is closed and your personal details have been removed.")
+            return redirect("login")
+    children = [g.child for g in user.guardianships.select_related("child__school")]
+    return render(request, "accounts/close.html", {"form": form, "children": children})
