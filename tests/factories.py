@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery.actions import SessionEntry, record_session
 from provision_ledger.delivery.models import Session
+from provision_ledger.outcomes import actions as outcome_actions
+from provision_ledger.outcomes.models import Outcome, ProgressEntry
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -113,3 +116,32 @@ def make_line(plan: Plan, by: User, **terms: Any) -> ProvisionLine:
 def make_session(line: ProvisionLine, by: User, day: date, status: str = "delivered", **kwargs: Any) -> Session:
     entry = SessionEntry(line=line, date=day, status=SessionStatus(status), **kwargs)
     return record_session(entry, by=by, today=max(day, date.today()))
+
+
+def make_outcome(plan: Plan, by: User, *lines: ProvisionLine, **fields: Any) -> Outcome:
+    """A small-steps outcome from step 2 towards step 8 over the school year, served by the given lines."""
+    values = {
+        "description": "Oliver plans his day with a visual timetable",
+        "measure": "steps",
+        "scale_low": Decimal(0),
+        "scale_high": Decimal(8),
+        "baseline": Decimal(2),
+        "target": Decimal(8),
+        "baseline_date": plan.start_date,
+        "target_date": date(plan.start_date.year + 1, 7, 1),
+    }
+    return outcome_actions.create_outcome(plan=plan, by=by, lines=lines, **{**values, **fields})
+
+
+def make_progress(
+    outcome: Outcome, by: User, day: date, value: int | None, support: str = "independent", note: str = ""
+) -> ProgressEntry:
+    return outcome_actions.record_progress(
+        outcome=outcome,
+        by=by,
+        date=day,
+        value=None if value is None else Decimal(value),
+        support=support if value is not None else "",
+        note=note or ("" if value is not None else "Seen in class"),
+        today=max(day, date.today()),
+    )

@@ -20,8 +20,9 @@ from provision_ledger.rules.outcomes import Measure, Scale, Support
 from provision_ledger.rules.reviews import review_steps
 
 
-def _check_scale(measure: Measure, low: Decimal | None, high: Decimal | None, baseline: Decimal | None,
-                 target: Decimal | None) -> None:
+def _check_scale(
+    measure: Measure, low: Decimal | None, high: Decimal | None, baseline: Decimal | None, target: Decimal | None
+) -> None:
     errors: dict[str, str] = {}
     if measure in (Measure.SCORE, Measure.LEVEL, Measure.STEPS) and (low is None or high is None):
         errors["scale_high"] = "Give the lowest and highest value of the scale, so values outside it can be refused."
@@ -228,7 +229,9 @@ def create_review(*, plan: Plan, by: User, meeting_date: date, period_start: dat
         raise ValidationError({"meeting_date": "The meeting must come after the start of the period it reviews."})
     if period_start < plan.start_date:
         raise ValidationError(
-            {"period_start": f"The plan started on {plan.start_date:%-d %B %Y}: the review period cannot start earlier."}
+            {
+                "period_start": f"The plan started on {plan.start_date:%-d %B %Y}: the review period cannot start earlier."
+            }
         )
     review = Review(
         local_authority_id=plan.local_authority_id,

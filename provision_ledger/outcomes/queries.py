@@ -162,9 +162,11 @@ class DoseFigure:
 
 
 def _latest_value() -> QuerySet[ProgressEntry]:
-    return ProgressEntry.objects.current().filter(
-        outcome=OuterRef("pk"), source=ProgressEntry.Source.SCHOOL, value__isnull=False
-    ).order_by("-date", "-id")
+    return (
+        ProgressEntry.objects.current()
+        .filter(outcome=OuterRef("pk"), source=ProgressEntry.Source.SCHOOL, value__isnull=False)
+        .order_by("-date", "-id")
+    )
 
 
 def dose_response(school_ids: Iterable[int], threshold: int) -> list[DoseFigure]:
@@ -228,4 +230,3 @@ def dose_response(school_ids: Iterable[int], threshold: int) -> list[DoseFigure]
         )
         for row in rows
     ]
-
