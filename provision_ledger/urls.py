@@ -79,5 +79,6 @@ urlpatterns = [
     path("today/", delivery.register, name="register"),
     path("today/record/", delivery.register_record, name="register-record"),
     path("", include("provision_ledger.money.urls")),
+    path("", include("provision_ledger.outcomes.urls")),
     path("admin/", admin.site.urls),
 ]

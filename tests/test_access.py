@@ -12,6 +12,8 @@ from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
 from provision_ledger.nextsteps.models import Letter
+from provision_ledger.outcomes.actions import create_review
+from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.actions import raise_concern
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School, User
@@ -21,8 +23,10 @@ from tests.factories import (
     make_la,
     make_la_officer,
     make_line,
+    make_outcome,
     make_parent,
     make_plan,
+    make_progress,
     make_school,
     make_senco,
     make_session,
@@ -41,6 +45,9 @@ class Record:
     session: Session
     concern: Concern
     letter: Letter
+    outcome: Outcome
+    entry: ProgressEntry
+    review: Review
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -59,7 +66,10 @@ def _record(school: School, senco: User, first_name: str) -> Record:
         sent_on=date(2025, 9, 12),
         written_by=senco,
     )
-    return Record(school, child, plan, line, session, concern, letter)
+    outcome = make_outcome(plan, senco, line)
+    entry = make_progress(outcome, senco, date(2025, 9, 15), 3)
+    review = create_review(plan=plan, by=senco, meeting_date=date(2026, 6, 1), period_start=plan.start_date)
+    return Record(school, child, plan, line, session, concern, letter, outcome, entry, review)
 
 
 @pytest.fixture
@@ -120,11 +130,32 @@ ROUTES = {
     "support-time": lambda r: {"child_id": r.child.pk},
     "allocation-edit": lambda r: {"child_id": r.child.pk},
     "time-log": lambda r: {"child_id": r.child.pk},
+    "school-progress": lambda r: {"urn": r.school.urn},
+    "child-outcomes": lambda r: {"child_id": r.child.pk},
+    "outcome-create": lambda r: {"child_id": r.child.pk},
+    "review-create": lambda r: {"child_id": r.child.pk},
+    "outcome-detail": lambda r: {"outcome_id": r.outcome.pk},
+    "progress-create": lambda r: {"outcome_id": r.outcome.pk},
+    "observation-create": lambda r: {"outcome_id": r.outcome.pk},
+    "progress-void": lambda r: {"entry_id": r.entry.pk},
+    "review-detail": lambda r: {"review_id": r.review.pk},
+    "review-edit": lambda r: {"review_id": r.review.pk},
+    "review-views": lambda r: {"review_id": r.review.pk},
+    "review-pack": lambda r: {"review_id": r.review.pk, "extension": "pdf"},
 }
-VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
+VIEW = {
+    "child-detail",
+    "child-history",
+    "line-detail",
+    "concerns",
+    "concern-detail",
+    "statutory-events",
+    "child-outcomes",
+    "outcome-detail",
+}
 # A parent's letters are theirs alone: out of everyone else's sight.
 LETTERS = {"letter-detail", "letter-download"}
-LOG = {"session-create", "session-correct", "time-log"}
+LOG = {"session-create", "session-correct", "time-log", "progress-create"}
 MANAGE = {
     "plan-create",
     "plan-edit",
@@ -135,11 +166,19 @@ MANAGE = {
     "parent-invite",
     "child-funding-edit",
     "allocation-edit",
+    "outcome-create",
+    "review-create",
+    "progress-void",
+    "review-edit",
 }
 # A school's money is seen by its SENCO and its authority; staff and parents do not reach the school.
-SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx"}
+SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx", "school-progress"}
 # A child's funding is seen by the school, the authority and the family, not by the staff who deliver it.
-FUNDING = {"child-funding", "cost-statement-pdf", "support-time"}
+# The review pack carries costs, so it follows the same reach.
+FUNDING = {"child-funding", "cost-statement-pdf", "support-time", "review-detail", "review-pack"}
+# Observations from home are the family's; views for a review are given by the family or taken down by the school.
+OBSERVE = {"observation-create"}
+REVIEW_VIEWS = {"review-views"}
 RECORD = {"record-pdf", "record-csv", "record-json"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
 UNSCOPED = {
@@ -176,6 +215,10 @@ def _expected_on_own(role: str, route: str) -> int:
         return 200 if role in ("parent", "senco") else 403
     if route in LETTERS:
         return 200 if role == "parent" else 404
+    if route in OBSERVE:
+        return 200 if role == "parent" else 403
+    if route in REVIEW_VIEWS:
+        return 200 if role in ("parent", "senco") else 403
     if route == "letter-write":
         return 200 if role == "parent" else 403
     assert route in MANAGE

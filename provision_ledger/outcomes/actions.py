@@ -228,11 +228,8 @@ def create_review(*, plan: Plan, by: User, meeting_date: date, period_start: dat
     if meeting_date <= period_start:
         raise ValidationError({"meeting_date": "The meeting must come after the start of the period it reviews."})
     if period_start < plan.start_date:
-        raise ValidationError(
-            {
-                "period_start": f"The plan started on {plan.start_date:%-d %B %Y}: the review period cannot start earlier."
-            }
-        )
+        started = f"{plan.start_date:%-d %B %Y}"
+        raise ValidationError({"period_start": f"The plan started on {started}: the review cannot look back further."})
     review = Review(
         local_authority_id=plan.local_authority_id,
         child=plan.child,

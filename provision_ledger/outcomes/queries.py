@@ -65,7 +65,7 @@ class OutcomeProgress:
         o, latest = self.outcome, self.latest
         if latest is None or latest.value is None or o.baseline is None or o.target is None or o.baseline == o.target:
             return None
-        return int(round(progress_fraction(o.baseline, o.target, latest.value) * 100))
+        return round(progress_fraction(o.baseline, o.target, latest.value) * 100)
 
     @property
     def met(self) -> bool:

@@ -81,7 +81,7 @@ class Scale:
             raise ValueError(f"{what} must be 1 (achieved) or 0 (not yet) for a yes/no milestone.")
         if self.measure in (Measure.STEPS, Measure.LEVEL) and value != value.to_integral_value():
             raise ValueError(f"{what} must be a whole step or level, not {value}.")
-        if self.low is not None and value < self.low or self.high is not None and value > self.high:
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
             raise ValueError(f"{what} {value} is outside the scale of this measure ({self.low} to {self.high}).")
 
 

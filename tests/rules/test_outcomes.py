@@ -54,7 +54,7 @@ def test_a_step_outside_the_scale_is_refused_with_the_scale():
 
 
 def test_a_half_step_is_refused():
-    with pytest.raises(ValueError, match="must be a whole step or level, not 2.5"):
+    with pytest.raises(ValueError, match=r"must be a whole step or level, not 2\.5"):
         Scale(Measure.STEPS, D(0), D(8)).check(D("2.5"))
 
 
