@@ -103,3 +103,130 @@ def test_months_show_delivered_minutes_beside_the_last_value(school, senco, chil
         "Oliver plans his day with a visual timetable: step 5 of 8 shown only with 1:1 adult support; "
         "never yet shown independently."
     )
+
+
+# The annual review pack ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed(school, senco):
+    """Maya's EHC plan: 5 hours a week of 1:1 TA support, a month reviewed, progress shown only with 1:1 support."""
+    maya = make_child(school, first_name="Maya", last_name="Okafor", year_group="5")
+    plan = make_plan(maya, senco, kind="ehc_plan")
+    support = make_line(
+        plan, senco, description="1:1 teaching assistant support in class", category="communication", weekly_minutes=300
+    )
+    days = [date(2025, 9, d) for d in (3, 4, 5, 8, 9, 10, 11, 12, 15, 16)]
+    for day in days:
+        make_session(support, senco, day)
+    for day in (date(2025, 9, 17), date(2025, 9, 18), date(2025, 9, 19)):
+        make_session(support, senco, day, status="not_delivered", reason="staff_redeployed")
+    make_session(support, senco, date(2025, 9, 22), status="not_delivered", reason="child_absent")
+    outcome = make_outcome(
+        plan,
+        senco,
+        support,
+        description="Maya plans her day with a visual timetable",
+        baseline=Decimal(2),
+        target=Decimal(6),
+    )
+    make_progress(outcome, senco, date(2025, 9, 10), 3, support="independent", note="Used it for the morning")
+    make_progress(outcome, senco, date(2025, 9, 24), 5, support="one_to_one", note="With her TA beside her")
+    mum = make_parent(maya)
+    actions.add_home_observation(
+        outcome=outcome, by=mum, date=date(2025, 9, 27), note="Asked for her picture list on Saturday"
+    )
+    review = actions.create_review(plan=plan, by=senco, meeting_date=date(2025, 10, 1), period_start=plan.start_date)
+    actions.record_views(
+        review=review, by=mum, parent_views="She is calmer when her TA is with her.", child_views="I like the pictures."
+    )
+    actions.update_review(
+        review=review,
+        by=senco,
+        invitations_sent=date(2025, 9, 17),
+        advice_circulated=date(2025, 9, 19),
+        proposed_amendments="Speech and language therapy as needed.",
+    )
+    return review
+
+
+def _pack_text(review) -> tuple[str, str]:
+    import io
+
+    import pypdf
+    from docx import Document
+
+    from provision_ledger.outcomes.pack import review_pack
+    from provision_ledger.outcomes.render import pack_docx, pack_pdf
+
+    pack = review_pack(review, date(2026, 1, 10))
+    pdf = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pack_pdf(pack))).pages).split())
+    document = Document(io.BytesIO(pack_docx(pack)))
+    parts = [p.text for p in document.paragraphs]
+    parts += [" | ".join(cell.text for cell in row.cells) for table in document.tables for row in table.rows]
+    return pdf, " ".join(" ".join(parts).split())
+
+
+def test_review_pack_gives_promised_against_delivered_with_missed_sessions_by_reason_and_owed_time(reviewed):
+    from provision_ledger.money.queries import rate_book
+
+    rate = rate_book(reviewed.child.school, [2025]).for_year("ta", 2025)
+    pdf, docx = _pack_text(reviewed)
+    # 22 school days from 1 September to 1 October at an hour a day, 10 delivered: the hour the child was absent is
+    # not owed, the other 11 (3 redeployed, 8 with nothing recorded) are.
+    for text in (pdf, docx):
+        assert "1:1 teaching assistant support in class" in text
+        assert "Promised: 5 hours a week, one-to-one, with a teaching assistant." in text
+        assert "10.0 of 22.0 hours delivered" in text
+        assert "Staff redeployed" in text
+        assert "Child absent" in text
+        assert "Sessions 10 of 22 delivered (45%)" in text.replace(" |", "")
+        assert "Time owed 11.0 hours" in text.replace(" |", "")
+        assert (
+            f"£{(rate * 10).quantize(Decimal('0.01'))} delivered of £{(rate * 22).quantize(Decimal('0.01'))} planned"
+            in text
+        )
+    assert "Child absent 1 60 Staff redeployed to other duties 3 180" in pdf
+    assert "Child absent | 1 | 60 Staff redeployed to other duties | 3 | 180" in docx
+
+
+def test_review_pack_says_plainly_which_skills_hold_only_with_support(reviewed):
+    pdf, docx = _pack_text(reviewed)
+    sentence = (
+        "Maya plans her day with a visual timetable: step 5 of 8 shown only with 1:1 adult support; "
+        "independently, step 3 of 8."
+    )
+    assert sentence in pdf
+    assert sentence in docx
+    assert (
+        "Latest: step 5 of 8 on 24 September 2025 (with 1:1 adult support), 75% of the way from baseline to target."
+        in docx
+    )
+
+
+def test_review_pack_carries_views_amendment_checks_step_dates_and_the_ledger_seal(reviewed):
+    from provision_ledger.audit.chain import seal
+
+    pdf, docx = _pack_text(reviewed)
+    seq, digest = seal(reviewed.local_authority_id)
+    for text in (pdf, docx):
+        assert "She is calmer when her TA is with her." in text
+        assert "I like the pictures." in text
+        assert "Asked for her picture list on Saturday" in text
+        assert "Wording check – Vague wording (“as needed”)" in text
+        assert "Invitations sent: Wednesday 17 September 2025, on time (due by Wednesday 17 September 2025)." in text
+        assert "Advice circulated: Friday 19 September 2025, late (due by Wednesday 17 September 2025)." in text
+        assert "Review report sent: due by Wednesday 15 October 2025; not yet recorded." in text
+    assert f"at event {seq}, whose hash is {digest}" in docx
+    assert f"at event {seq}, whose hash is {digest[:20]}" in pdf
+
+
+def test_a_review_decision_cannot_be_recorded_without_what_was_decided(reviewed, senco):
+    with pytest.raises(ValidationError) as refused:
+        actions.update_review(review=reviewed, by=senco, decision_date=date(2025, 10, 20), outcome="")
+    assert refused.value.message_dict == {"outcome": ["Record what was decided: maintain, amend or cease the plan."]}
+
+
+def test_a_review_report_dated_before_the_meeting_is_refused(reviewed, senco):
+    with pytest.raises(ValidationError, match=r"The review report \(Tuesday 30 September 2025\) is before the meeting"):
+        actions.update_review(review=reviewed, by=senco, report_sent=date(2025, 9, 30))

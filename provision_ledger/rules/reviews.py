@@ -62,6 +62,8 @@ class ReviewStep:
 
     @property
     def plain(self) -> str:
+        if self.step is Step.MEETING:
+            return f"{self.label}: {long_date(self.due)}."
         due = f"due by {long_date(self.due)}"
         if self.done_on is None:
             return f"{self.label}: {due}; not yet recorded."
