@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.outcomes import actions
-from provision_ledger.outcomes.models import ProgressEntry
+from provision_ledger.outcomes.models import Outcome, ProgressEntry
 from provision_ledger.outcomes.queries import dose_response, outcome_progress
 from tests.factories import (
     make_child,
@@ -20,6 +21,7 @@ from tests.factories import (
     make_plan,
     make_progress,
     make_session,
+    make_staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +232,82 @@ def test_a_review_decision_cannot_be_recorded_without_what_was_decided(reviewed,
 def test_a_review_report_dated_before_the_meeting_is_refused(reviewed, senco):
     with pytest.raises(ValidationError, match=r"The review report \(Tuesday 30 September 2025\) is before the meeting"):
         actions.update_review(review=reviewed, by=senco, report_sent=date(2025, 9, 30))
+
+
+# Pages ----------------------------------------------------------------------------------------------------------------
+
+
+def test_senco_sets_an_outcome_served_by_a_line_and_it_is_audited(client, school, senco, child):
+    plan = make_plan(child, senco)
+    line = make_line(plan, senco)
+    client.force_login(senco)
+    response = client.post(
+        reverse("outcome-create", kwargs={"child_id": child.pk}),
+        {
+            "description": "Oliver forms his letters correctly",
+            "measure": "score",
+            "scale_low": "0",
+            "scale_high": "26",
+            "unit": "letters",
+            "baseline": "4",
+            "baseline_date": "2025-09-01",
+            "target": "20",
+            "target_date": "2026-07-01",
+            "lines": [line.pk],
+        },
+    )
+    assert response.status_code == 302
+    outcome = Outcome.objects.get()
+    assert (outcome.show(outcome.target), list(outcome.lines.all())) == ("20 letters", [line])
+    assert AuditEvent.objects.filter(object_type="outcome", action="create").count() == 1
+
+
+def test_staff_entering_a_value_outside_the_scale_sees_why_and_nothing_is_recorded(client, school, senco, child):
+    outcome = make_outcome(make_plan(child, senco), senco)
+    staff = make_staff(school, child)
+    client.force_login(staff)
+    response = client.post(
+        reverse("progress-create", kwargs={"outcome_id": outcome.pk}),
+        {"date": "2025-10-01", "value": "12", "support": "independent", "note": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"value": ["The value 12 is outside the scale of this measure (0 to 8)."]}
+    assert ProgressEntry.objects.count() == 0
+
+
+def test_parent_adds_an_observation_from_home_and_sees_it_on_the_outcome(client, school, senco, child):
+    outcome = make_outcome(make_plan(child, senco), senco)
+    parent = make_parent(child)
+    client.force_login(parent)
+    client.post(
+        reverse("observation-create", kwargs={"outcome_id": outcome.pk}),
+        {"date": "2025-10-04", "note": "Used his picture timetable on Saturday"},
+    )
+    page = client.get(reverse("outcome-detail", kwargs={"outcome_id": outcome.pk}))
+    assert [(e.source, e.note) for e in page.context["progress"].entries] == [
+        ("home", "Used his picture timetable on Saturday")
+    ]
+
+
+def test_parent_gives_views_that_the_draft_pack_shows(client, reviewed):
+    parent = reviewed.child.guardians.get().user
+    client.force_login(parent)
+    client.post(
+        reverse("review-views", kwargs={"review_id": reviewed.pk}),
+        {"parent_views": "Her TA makes the difference.", "child_views": "I like my timetable."},
+    )
+    page = client.get(reverse("review-detail", kwargs={"review_id": reviewed.pk}))
+    assert (page.context["review"].parent_views, page.context["review"].child_views) == (
+        "Her TA makes the difference.",
+        "I like my timetable.",
+    )
+    assert "Her TA makes the difference." in page.content.decode()
+
+
+def test_school_page_withholds_a_figure_behind_too_few_children(client, school, senco):
+    for name in ("Ann", "Ben"):
+        _child_with_progress(school, senco, name, delivered_days=2, reached=5)
+    client.force_login(senco)
+    page = client.get(reverse("school-progress", kwargs={"urn": school.urn}))
+    assert [(f.children, f.per_ten_hours) for f in page.context["figures"]] == [(2, None)]
+    assert "Too few children for a figure" in page.content.decode()

@@ -80,9 +80,15 @@ class Scale:
         if self.measure is Measure.MILESTONE and value not in (0, 1):
             raise ValueError(f"{what} must be 1 (achieved) or 0 (not yet) for a yes/no milestone.")
         if self.measure in (Measure.STEPS, Measure.LEVEL) and value != value.to_integral_value():
-            raise ValueError(f"{what} must be a whole step or level, not {value}.")
+            raise ValueError(f"{what} must be a whole step or level, not {_plain(value)}.")
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-            raise ValueError(f"{what} {value} is outside the scale of this measure ({self.low} to {self.high}).")
+            low, high = _plain(self.low), _plain(self.high)
+            raise ValueError(f"{what} {_plain(value)} is outside the scale of this measure ({low} to {high}).")
+
+
+def _plain(value: Decimal | None) -> str:
+    """A number as people write it: 8, not 8.00."""
+    return "" if value is None else f"{value.normalize():f}"
 
 
 def progress_fraction(baseline: Decimal, target: Decimal, value: Decimal) -> Decimal:
