@@ -311,3 +311,12 @@ def test_school_page_withholds_a_figure_behind_too_few_children(client, school, 
     page = client.get(reverse("school-progress", kwargs={"urn": school.urn}))
     assert [(f.children, f.per_ten_hours) for f in page.context["figures"]] == [(2, None)]
     assert "Too few children for a figure" in page.content.decode()
+
+
+def test_an_authority_may_set_its_own_small_number_threshold(client, school, senco, settings):
+    settings.PROGRESS_FIGURE_MIN_CHILDREN = 2
+    for name in ("Ann", "Ben"):
+        _child_with_progress(school, senco, name, delivered_days=2, reached=5)
+    client.force_login(senco)
+    page = client.get(reverse("school-progress", kwargs={"urn": school.urn}))
+    assert [(f.children, f.per_ten_hours) for f in page.context["figures"]] == [(2, 500.0)]

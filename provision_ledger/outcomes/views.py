@@ -31,14 +31,14 @@ from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import current_plan
 from provision_ledger.plans.views import _apply
-from provision_ledger.rules.outcomes import MIN_CHILDREN_FOR_A_FIGURE
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REVIEWS_AHEAD = timedelta(weeks=12)
 
 
 def _figure_threshold() -> int:
-    return int(getattr(settings, "PROGRESS_FIGURE_MIN_CHILDREN", MIN_CHILDREN_FOR_A_FIGURE))
+    """The authority's own small-number threshold (by default the one in rules/outcomes.py)."""
+    return int(settings.PROGRESS_FIGURE_MIN_CHILDREN)
 
 
 def child_outcomes(request: HttpRequest, child_id: int) -> HttpResponse:
