@@ -320,3 +320,20 @@ def test_an_authority_may_set_its_own_small_number_threshold(client, school, sen
     client.force_login(senco)
     page = client.get(reverse("school-progress", kwargs={"urn": school.urn}))
     assert [(f.children, f.per_ten_hours) for f in page.context["figures"]] == [(2, 500.0)]
+
+
+def test_the_whole_record_holds_outcomes_with_every_entry_and_reviews(client, reviewed):
+    import json
+
+    parent = reviewed.child.guardians.get().user
+    client.force_login(parent)
+    record = json.loads(client.get(reverse("record-json", kwargs={"child_id": reviewed.child_id})).content)
+    [outcome] = record["outcomes"]
+    assert [(e["date"], e["value"], e["support"], e["source"]) for e in outcome["entries"]] == [
+        ("2025-09-10", "3.00", "independent", "school"),
+        ("2025-09-24", "5.00", "one_to_one", "school"),
+        ("2025-09-27", None, "", "home"),
+    ]
+    assert [(r["meeting_date"], r["parent_views"]) for r in record["reviews"]] == [
+        ("2025-10-01", "She is calmer when her TA is with her.")
+    ]
