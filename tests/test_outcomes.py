@@ -88,22 +88,23 @@ def test_a_parent_observation_carries_no_support_level(school, senco, child):
     assert (entry.source, entry.support, entry.value) == ("home", "", None)
 
 
-def test_months_show_delivered_minutes_beside_the_last_value(school, senco, child):
+def test_months_show_delivered_minutes_beside_the_best_shown_with_and_without_support(school, senco, child):
     plan = make_plan(child, senco)
     line = make_line(plan, senco)
     outcome = make_outcome(plan, senco, line)
     make_session(line, senco, date(2025, 9, 10))
     make_session(line, senco, date(2025, 9, 12), status="part_delivered", delivered_minutes=10, reason="staff_absent")
     make_progress(outcome, senco, date(2025, 9, 20), 3, support="prompts")
+    make_progress(outcome, senco, date(2025, 9, 25), 2, support="independent")
     make_progress(outcome, senco, date(2025, 10, 20), 5, support="one_to_one")
     [progress] = outcome_progress([outcome], date(2025, 9, 1), date(2025, 10, 31))
-    assert [(m.month, m.delivered_minutes, m.value, m.support) for m in progress.months] == [
-        (date(2025, 9, 1), 40, Decimal(3), "prompts"),
-        (date(2025, 10, 1), 0, Decimal(5), "one_to_one"),
+    assert [(m.month, m.delivered_minutes, m.independent, m.supported, m.supported_how) for m in progress.months] == [
+        (date(2025, 9, 1), 40, Decimal(2), Decimal(3), "prompts"),
+        (date(2025, 10, 1), 0, None, Decimal(5), "one_to_one"),
     ]
     assert progress.independence_sentence == (
         "Oliver plans his day with a visual timetable: step 5 of 8 shown only with 1:1 adult support; "
-        "never yet shown independently."
+        "independently, step 2 of 8."
     )
 
 

@@ -775,10 +775,8 @@ def _outcomes(
     )
     for i, day in enumerate(_monthly(ehcp.start_date, today)):
         # With her TA beside her she climbs the steps; on her own she stays at step 3.
-        if i % 2:
-            progress(timetable, day, min(3, 2 + i // 3), "independent", "Tried it alone at the start of the day")
-        else:
-            progress(timetable, day, min(3 + i // 2, 7), "one_to_one", "With her TA pointing to each picture")
+        progress(timetable, day, min(2 + (i + 1) // 3, 3), "independent", "Tried it alone at the start of the day")
+        progress(timetable, day, min(3 + i // 2, 7), "one_to_one", "With her TA pointing to each picture")
     joining = outcome_actions.create_outcome(
         plan=ehcp,
         by=senco,
@@ -794,7 +792,8 @@ def _outcomes(
         lines=[support],
     )
     for i, day in enumerate(_monthly(ehcp.start_date, today)):
-        progress(joining, day, min(5 + 2 * i, 20), "prompts", "Timed in the literacy lesson")
+        support = "prompts" if i < 3 else "independent"
+        progress(joining, day, min(5 + 2 * i, 20), support, "Timed in the literacy lesson")
     outcome_actions.create_review(plan=ehcp, by=senco, meeting_date=ehcp.review_due, period_start=ehcp.start_date)
 
     # The register: one outcome each, served by a line; children whose provision is delivered more move further.

@@ -12,18 +12,23 @@ from provision_ledger.outcomes.queries import OutcomeProgress
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, BOTTOM, TOP = 44, 52, 28, 14
-DELIVERED, VALUE, TARGET = "#1d70b8", "#0b0c0c", "#00703c"  # GOV.UK blue, black and green: 3:1 against white
+# GOV.UK blue, black, purple and green: each at least 3:1 against white.
+DELIVERED, ALONE, HELPED, TARGET = "#1d70b8", "#0b0c0c", "#4c2c92", "#00703c"
 
 
 def dose_response_chart(progress: OutcomeProgress) -> str:
-    """Bars of hours delivered a month (left axis) beside the value recorded (right axis), with the target."""
+    """Bars of hours delivered a month (left axis) beside the values shown (right axis), with the target.
+
+    Two lines: the best shown independently each month (black, filled dots) and the best shown with support
+    (purple, dashed, hollow dots), so the gap between them is the support the skill still needs.
+    """
     months, outcome = progress.months, progress.outcome
     if not months:
         return ""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - BOTTOM - TOP
     peak_hours = max((m.hours for m in months), default=Decimal(0)) or Decimal(1)
     values = [v for v in (outcome.scale_low, outcome.scale_high, outcome.baseline, outcome.target) if v is not None]
-    values += [m.value for m in months if m.value is not None]
+    values += [v for m in months for v in (m.independent, m.supported) if v is not None]
     low, high = (min(values), max(values)) if values else (Decimal(0), Decimal(1))
     if low == high:
         high = low + 1
@@ -76,15 +81,21 @@ def dose_response_chart(progress: OutcomeProgress) -> str:
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{TARGET}" '
             'stroke-width="2" stroke-dasharray="6 4"/>'
         )
-    points = [
-        (LEFT + i * slot + slot / 2, y_value(m.value), m.support) for i, m in enumerate(months) if m.value is not None
-    ]
-    if len(points) > 1:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{VALUE}" stroke-width="2"/>')
-    for x, y, support in points:
-        # Filled: shown independently. Hollow: shown with prompts or adult support.
-        fill = VALUE if support == "independent" else "#ffffff"
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="{VALUE}" stroke-width="2"/>')
+    for attribute, colour, dashes, fill in (
+        ("supported", HELPED, ' stroke-dasharray="5 3"', "#ffffff"),
+        ("independent", ALONE, "", ALONE),
+    ):
+        points = [
+            (LEFT + i * slot + slot / 2, y_value(value))
+            for i, m in enumerate(months)
+            if (value := getattr(m, attribute)) is not None
+        ]
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dashes}/>')
+        for x, y in points:
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="{colour}" stroke-width="2"/>'
+            )
     parts.append("</svg>")
     return "".join(parts)

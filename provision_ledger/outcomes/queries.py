@@ -27,12 +27,13 @@ from provision_ledger.rules.outcomes import (
 
 @dataclass(frozen=True)
 class Month:
-    """One month of an outcome: the minutes its lines delivered, and the last value the school recorded."""
+    """One month of an outcome: the minutes its lines delivered, and the best value shown with and without support."""
 
     month: date
     delivered_minutes: int
-    value: Decimal | None
-    support: str
+    independent: Decimal | None = None
+    supported: Decimal | None = None
+    supported_how: str = ""  # the support under which `supported` was shown
 
     @property
     def hours(self) -> Decimal:
@@ -137,9 +138,20 @@ def outcome_progress(outcomes: Sequence[Outcome], start: date, end: date) -> lis
                 for e in entries[outcome.pk]
                 if e.source == ProgressEntry.Source.SCHOOL and e.value is not None and e.date.replace(day=1) == month
             ]
-            last = valued[-1] if valued else None
+            alone = [e.value for e in valued if e.value is not None and e.support == Support.INDEPENDENT]
+            helped = max(
+                (e for e in valued if e.support != Support.INDEPENDENT),
+                key=lambda e: (e.value or 0, e.date),
+                default=None,
+            )
             months.append(
-                Month(month, minutes[(outcome.pk, month)], last.value if last else None, last.support if last else "")
+                Month(
+                    month,
+                    minutes[(outcome.pk, month)],
+                    independent=max(alone) if alone else None,
+                    supported=helped.value if helped else None,
+                    supported_how=helped.support if helped else "",
+                )
             )
         found.append(OutcomeProgress(outcome, months, entries[outcome.pk], voided[outcome.pk]))
     return found

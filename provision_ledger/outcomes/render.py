@@ -97,13 +97,15 @@ def pack_docx(pack: ReviewPack) -> bytes:
         doc.add_paragraph(f"Served by: {'; '.join(o.serving) or 'no provision line'}.")
         _table(
             doc,
-            ["Month", "Hours delivered", "Value recorded", "Shown"],
+            ["Month", "Hours delivered", "Shown independently", "Shown with support"],
             [
                 [
                     f"{m.month:%B %Y}",
                     m.hours,
-                    outcome.show(m.value) or "–",
-                    Support(m.support).label if m.support else "",
+                    outcome.show(m.independent) or "–",
+                    f"{outcome.show(m.supported)} ({Support(m.supported_how).label.lower()})"
+                    if m.supported_how
+                    else "–",
                 ]
                 for m in progress.months
             ],
