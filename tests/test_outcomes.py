@@ -338,3 +338,40 @@ def test_the_whole_record_holds_outcomes_with_every_entry_and_reviews(client, re
     assert [(r["meeting_date"], r["parent_views"]) for r in record["reviews"]] == [
         ("2025-10-01", "She is calmer when her TA is with her.")
     ]
+
+
+def test_child_outcomes_page_reads_the_same_number_of_queries_for_one_outcome_or_three(
+    client, school, senco, child, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = make_plan(child, senco)
+    line = make_line(plan, senco)
+    make_progress(make_outcome(plan, senco, line), senco, date(2025, 10, 1), 3)
+    client.force_login(senco)
+    url = reverse("child-outcomes", kwargs={"child_id": child.pk})
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(2):
+        make_progress(make_outcome(plan, senco, line), senco, date(2025, 10, 1), 4, support="prompts")
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url)
+    assert len(page.context["items"]) == 3
+
+
+def test_school_list_shows_reviews_due_in_twelve_weeks_and_overdue_to_the_authority_too(client, school, senco):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import make_la_officer
+
+    today = timezone.localdate()
+    for name, due in (("Soon", 20), ("Late", -3), ("Later", 100)):
+        plan = make_plan(make_child(school, first_name=name), senco)
+        plan.review_due = today + timedelta(days=due)
+        plan.save(update_fields=["review_due"])
+    client.force_login(make_la_officer(school.local_authority))
+    page = client.get(reverse("school-progress", kwargs={"urn": school.urn}))
+    assert [p.child.first_name for p in page.context["due"]] == ["Late", "Soon"]

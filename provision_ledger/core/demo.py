@@ -792,8 +792,8 @@ def _outcomes(
         lines=[support],
     )
     for i, day in enumerate(_monthly(ehcp.start_date, today)):
-        support = "prompts" if i < 3 else "independent"
-        progress(joining, day, min(5 + 2 * i, 20), support, "Timed in the literacy lesson")
+        how = "prompts" if i < 3 else "independent"
+        progress(joining, day, min(5 + 2 * i, 20), how, "Timed in the literacy lesson")
     outcome_actions.create_review(plan=ehcp, by=senco, meeting_date=ehcp.review_due, period_start=ehcp.start_date)
 
     # The register: one outcome each, served by a line; children whose provision is delivered more move further.

@@ -160,13 +160,12 @@ def school_progress(request: HttpRequest, urn: str) -> HttpResponse:
     user = _user(request)
     school = access.get_school(user, urn)
     today = timezone.localdate()
-    due = []
-    if access.manages_school(user, school):
-        due = list(
-            access.plans_for(user, Need.MANAGE)
-            .filter(child__school=school, status=Plan.Status.ACTIVE, review_due__lte=today + REVIEWS_AHEAD)
-            .order_by("review_due")
-        )
+    # The SENCO's list, which the authority reads too: reviews due in the next 12 weeks and those overdue.
+    due = (
+        access.plans_for(user)
+        .filter(child__school=school, status=Plan.Status.ACTIVE, review_due__lte=today + REVIEWS_AHEAD)
+        .order_by("review_due")
+    )
     return render(
         request,
         "outcomes/school_progress.html",
