@@ -375,3 +375,16 @@ def test_school_list_shows_reviews_due_in_twelve_weeks_and_overdue_to_the_author
     client.force_login(make_la_officer(school.local_authority))
     page = client.get(reverse("school-progress", kwargs={"urn": school.urn}))
     assert [p.child.first_name for p in page.context["due"]] == ["Late", "Soon"]
+
+
+def test_recording_the_report_and_decision_puts_the_held_meeting_on_the_statutory_deadlines(reviewed, senco):
+    from provision_ledger.nextsteps.models import StatutoryEvent
+
+    actions.update_review(review=reviewed, by=senco, report_sent=date(2025, 10, 10))
+    actions.update_review(review=reviewed, by=senco, outcome="maintain", decision_date=date(2025, 10, 20))
+    events = StatutoryEvent.objects.filter(child=reviewed.child).order_by("date")
+    assert [(e.kind, e.date) for e in events] == [
+        ("review_meeting", date(2025, 10, 1)),
+        ("review_report_sent", date(2025, 10, 10)),
+        ("review_decision", date(2025, 10, 20)),
+    ]

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.nextsteps.actions import record_statutory_event
+from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan, ProvisionLine
@@ -267,10 +269,13 @@ def update_review(*, review: Review, by: User, **fields: object) -> Review:
     unknown = set(fields) - set(REVIEW_STEP_FIELDS)
     assert not unknown, unknown
     before = snapshot(review)
+    held_before = review.report_sent is not None or review.decision_date is not None
+    newly = {name: value for name, value in fields.items() if value and not getattr(review, name)}
     for name, value in fields.items():
         setattr(review, name, value)
     _check_review_dates(review)
     review.save(update_fields=list(fields))
+    _start_statutory_clocks(review, by, newly, held_before)
     record_event(
         actor=by,
         child=review.child,
@@ -281,6 +286,26 @@ def update_review(*, review: Review, by: User, **fields: object) -> Review:
         after=snapshot(review),
     )
     return review
+
+
+def _start_statutory_clocks(review: Review, by: User, newly: dict[str, object], held_before: bool) -> None:
+    """Once the meeting has been held, its dates go on the child's statutory deadlines like any recorded event.
+
+    The meeting counts as held when its report or the decision is first recorded; each date is recorded once.
+    """
+    Kind = StatutoryEvent.Kind
+    steps = [
+        (
+            Kind.REVIEW_MEETING,
+            review.meeting_date,
+            not held_before and ("report_sent" in newly or "decision_date" in newly),
+        ),
+        (Kind.REVIEW_REPORT_SENT, review.report_sent, "report_sent" in newly),
+        (Kind.REVIEW_DECISION, review.decision_date, "decision_date" in newly),
+    ]
+    for kind, day, due in steps:
+        if due and day is not None:
+            record_statutory_event(child=review.child, by=by, kind=kind, day=day, note="From the annual review record")
 
 
 @transaction.atomic
