@@ -40,6 +40,17 @@ def test_senco_reviews_maya_parent_adds_views_and_an_amendment_leaves_past_compl
     page.get_by_role("link", name="Outcomes, progress and annual reviews").click()
     expect(page.get_by_test_id("outcome-" + str(maya.outcomes.first().pk))).to_contain_text("Shown only with support")
     found["outcomes"] = axe_violations(page)
+    timetable = maya.outcomes.get(description__startswith="Maya plans her day")
+    for name, path in (
+        ("outcome", f"/outcomes/{timetable.pk}/"),
+        ("progress form", f"/outcomes/{timetable.pk}/progress/"),
+        ("outcome form", f"/children/{maya.pk}/outcomes/new/"),
+        ("school progress", "/schools/990001/progress/"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        found[name] = axe_violations(page)
+    expect(page.get_by_test_id("dose-response")).to_contain_text("Communication and interaction")
+    page.goto(f"{live_server.url}/children/{maya.pk}/outcomes/")
     page.get_by_role("link", name="Review meeting on").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Annual review pack")
     expect(page.get_by_test_id(f"pack-line-{support.pk}")).to_contain_text("hours delivered")
@@ -53,6 +64,12 @@ def test_senco_reviews_maya_parent_adds_views_and_an_amendment_leaves_past_compl
     page.context.clear_cookies()
     sign_in("ehcp.parent@demo.test", "demo")
     page.get_by_role("link", name="Outcomes, progress and annual reviews").click()
+    page.get_by_role("link", name="Add what you have seen at home for Maya plans her day").click()
+    found["observation form"] = axe_violations(page)
+    page.get_by_label("What you saw at home").fill("She got her picture list out before school by herself.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("She got her picture list out before school by herself.")).to_be_visible()
+    page.goto(f"{live_server.url}/children/{maya.pk}/outcomes/")
     page.get_by_role("link", name="Review meeting on").click()
     page.get_by_role("link", name="Add views for the review").click()
     page.get_by_label("The parent's views").fill("Maya copes in class only when her TA is beside her.")
