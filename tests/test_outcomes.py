@@ -388,3 +388,12 @@ def test_recording_the_report_and_decision_puts_the_held_meeting_on_the_statutor
         ("review_report_sent", date(2025, 10, 10)),
         ("review_decision", date(2025, 10, 20)),
     ]
+
+
+def test_the_database_figure_agrees_with_the_rule_for_one_child(school, senco):
+    from provision_ledger.rules.outcomes import progress_fraction, progress_per_ten_hours
+
+    _child_with_progress(school, senco, "Ann", delivered_days=3, reached=7)
+    [figure] = dose_response([school.pk], threshold=1)
+    expected = progress_per_ten_hours(progress_fraction(Decimal(2), Decimal(8), Decimal(7)), 3 * 30)
+    assert figure.per_ten_hours == round(float(expected), 1)
