@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "provision_ledger.nextsteps",
     "provision_ledger.money",
     "provision_ledger.outcomes",
+    "provision_ledger.api",
     "provision_ledger.core",
 ]
 

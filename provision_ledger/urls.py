@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from provision_ledger.api import endpoints as api
+from provision_ledger.api import views as api_tokens
 from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
 from provision_ledger.exports import views as exports
 from provision_ledger.nextsteps import views as nextsteps
 from provision_ledger.parents import views as parents
 from provision_ledger.plans import views as plans
+from provision_ledger.wording import views as wording
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -67,6 +70,7 @@ urlpatterns = [
     # /plans/<id>/
     path("plans/<int:plan_id>/edit/", plans.plan_edit, name="plan-edit"),
     path("plans/<int:plan_id>/lines/new/", plans.line_create, name="line-create"),
+    path("plans/<int:plan_id>/read/", wording.plan_read, name="plan-read"),
     # /lines/<id>/
     path("lines/<int:line_id>/", delivery.line_detail, name="line-detail"),
     path("lines/<int:line_id>/amend/", plans.line_amend, name="line-amend"),
@@ -80,5 +84,9 @@ urlpatterns = [
     path("today/record/", delivery.register_record, name="register-record"),
     path("", include("provision_ledger.money.urls")),
     path("", include("provision_ledger.outcomes.urls")),
+    # /api-tokens/
+    path("api-tokens/", api_tokens.token_list, name="api-tokens"),
+    path("api-tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),
+    path("api/v1/", api.urls()),
     path("admin/", admin.site.urls),
 ]

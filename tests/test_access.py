@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from provision_ledger.api.actions import issue_token
+from provision_ledger.api.models import ApiToken
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
+from provision_ledger.money.actions import add_allocation, add_child_item, save_item_price
+from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.actions import create_review
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
@@ -45,6 +50,9 @@ class Record:
     session: Session
     concern: Concern
     letter: Letter
+    allocation: Allocation
+    item: ChildItem
+    token: ApiToken
     outcome: Outcome
     entry: ProgressEntry
     review: Review
@@ -66,10 +74,22 @@ def _record(school: School, senco: User, first_name: str) -> Record:
         sent_on=date(2025, 9, 12),
         written_by=senco,
     )
+    allocation = add_allocation(
+        child=child,
+        staff=make_staff(school, child),
+        role="ta",
+        weekly_minutes=600,
+        timetable=[],
+        start_date=date(2025, 9, 1),
+        by=senco,
+    )
+    price = save_item_price(year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school)
+    item = add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
+    token, _ = issue_token(by=senco, name=f"{first_name} MIS", school=school)
     outcome = make_outcome(plan, senco, line)
     entry = make_progress(outcome, senco, date(2025, 9, 15), 3)
     review = create_review(plan=plan, by=senco, meeting_date=date(2026, 6, 1), period_start=plan.start_date)
-    return Record(school, child, plan, line, session, concern, letter, outcome, entry, review)
+    return Record(school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review)
 
 
 @pytest.fixture
@@ -104,6 +124,7 @@ ROUTES = {
     "plan-create": lambda r: {"child_id": r.child.pk},
     "plan-edit": lambda r: {"plan_id": r.plan.pk},
     "line-create": lambda r: {"plan_id": r.plan.pk},
+    "plan-read": lambda r: {"plan_id": r.plan.pk},
     "line-detail": lambda r: {"line_id": r.line.pk},
     "line-amend": lambda r: {"line_id": r.line.pk},
     "line-void": lambda r: {"line_id": r.line.pk},
@@ -130,6 +151,10 @@ ROUTES = {
     "support-time": lambda r: {"child_id": r.child.pk},
     "allocation-edit": lambda r: {"child_id": r.child.pk},
     "time-log": lambda r: {"child_id": r.child.pk},
+    "allocation-end": lambda r: {"allocation_id": r.allocation.pk},
+    "child-items": lambda r: {"child_id": r.child.pk},
+    "child-item-void": lambda r: {"item_id": r.item.pk},
+    "api-token-revoke": lambda r: {"token_id": r.token.pk},
     "school-progress": lambda r: {"urn": r.school.urn},
     "child-outcomes": lambda r: {"child_id": r.child.pk},
     "outcome-create": lambda r: {"child_id": r.child.pk},
@@ -160,12 +185,16 @@ MANAGE = {
     "plan-create",
     "plan-edit",
     "line-create",
+    "plan-read",
     "line-amend",
     "line-void",
     "session-void",
     "parent-invite",
     "child-funding-edit",
     "allocation-edit",
+    "allocation-end",
+    "child-items",
+    "child-item-void",
     "outcome-create",
     "review-create",
     "progress-void",
@@ -180,6 +209,8 @@ FUNDING = {"child-funding", "cost-statement-pdf", "support-time", "review-detail
 OBSERVE = {"observation-create"}
 REVIEW_VIEWS = {"review-views"}
 RECORD = {"record-pdf", "record-csv", "record-json"}
+# A school's API tokens are managed by its SENCO alone.
+TOKENS = {"api-token-revoke"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
 UNSCOPED = {
     "home",
@@ -197,7 +228,9 @@ UNSCOPED = {
     "calendar-settings",
     "calendar-feed",
     "la-rates",
+    "authority-spend",
     "time-logs",
+    "api-tokens",
 }
 
 
@@ -213,6 +246,8 @@ def _expected_on_own(role: str, route: str) -> int:
         return 200 if role in ("staff", "senco") else 403
     if route in RECORD:
         return 200 if role in ("parent", "senco") else 403
+    if route in TOKENS:
+        return 200 if role == "senco" else 404
     if route in LETTERS:
         return 200 if role == "parent" else 404
     if route in OBSERVE:

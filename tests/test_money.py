@@ -11,10 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from provision_ledger.core.demo import load_demo
 from provision_ledger.money import actions
-from provision_ledger.money.models import Allocation, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.models import Allocation, ItemPrice, RateCard, StaffRate, TimeBlock
 from provision_ledger.money.queries import allocation_accounts, hourly_rates
 from provision_ledger.nextsteps.evidence import _rates
 from provision_ledger.people.models import Child
@@ -147,8 +148,13 @@ def test_the_days_time_log_is_prefilled_from_the_allocation_timetable(client, sc
     ]
 
 
-def _post_day(client, child, rows):
-    data = {"date": LAST_MONDAY.isoformat(), "block-TOTAL_FORMS": str(len(rows)), "block-INITIAL_FORMS": "0"}
+def _post_day(client, child, rows, reason=""):
+    data = {
+        "date": LAST_MONDAY.isoformat(),
+        "block-TOTAL_FORMS": str(len(rows)),
+        "block-INITIAL_FORMS": "0",
+        "reason": reason,
+    }
     for n, (start, end, activity) in enumerate(rows):
         data |= {f"block-{n}-start": start, f"block-{n}-end": end, f"block-{n}-activity": activity}
     return client.post(reverse("time-log", args=[child.pk]) + f"?date={LAST_MONDAY.isoformat()}", data)
@@ -172,14 +178,49 @@ def test_blocks_longer_than_the_school_day_are_refused_and_nothing_saved(client,
     assert not TimeBlock.objects.exists()
 
 
-def test_a_day_of_blocks_is_saved_and_replaces_the_days_earlier_log(client, school, child):
+def test_a_day_logged_again_voids_the_earlier_blocks_with_the_reason_and_keeps_them(client, school, child):
     ta, _ = _allocated(school, child)
     client.force_login(ta)
     _post_day(client, child, [("09:00", "12:00", "with_child")])
-    response = _post_day(client, child, [("09:00", "10:00", "with_child"), ("10:00", "12:00", "class_cover")])
+    response = _post_day(
+        client,
+        child,
+        [("09:00", "10:00", "with_child"), ("10:00", "12:00", "class_cover")],
+        reason="I covered Year 4 after break",
+    )
     assert response.status_code == 302
-    assert list(TimeBlock.objects.values_list("activity", "minutes")) == [("with_child", 60), ("class_cover", 120)]
+    assert list(TimeBlock.objects.current().values_list("activity", "minutes")) == [
+        ("with_child", 60),
+        ("class_cover", 120),
+    ]
+    assert list(TimeBlock.objects.filter(voided_at__isnull=False).values_list("minutes", "void_reason")) == [
+        (180, "I covered Year 4 after break")
+    ]
     assert child.audit_events.filter(object_type="allocation").count() == 3
+
+
+def test_a_day_saved_as_the_timetable_prefilled_it_is_logged(client, school, child):
+    ta, allocation = _allocated(school, child)
+    client.force_login(ta)
+    prefilled = [
+        (b.start.strftime("%H:%M"), b.end.strftime("%H:%M"), b.activity.value)
+        for b in allocation.timetable_on(LAST_MONDAY.weekday())
+    ]
+    response = _post_day(client, child, prefilled)
+    assert response.status_code == 302
+    assert [(b.start.strftime("%H:%M"), b.end.strftime("%H:%M"), b.activity) for b in TimeBlock.objects.all()] == (
+        prefilled
+    )
+    assert prefilled
+
+
+def test_a_day_already_logged_is_not_changed_without_a_reason(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    _post_day(client, child, [("09:00", "12:00", "with_child")])
+    response = _post_day(client, child, [("09:00", "10:00", "class_cover")])
+    assert response.context["problems"] == [f"{LAST_MONDAY:%-d %B %Y} is already logged: say why you are changing it."]
+    assert list(TimeBlock.objects.values_list("activity", "minutes", "voided_at")) == [("with_child", 180, None)]
 
 
 def _map_world(school, senco, child):
@@ -226,3 +267,90 @@ def test_the_provision_map_reads_in_a_fixed_number_of_queries(
     # delivered minutes, and the plans' children
     with django_assert_num_queries(12):
         client.get(reverse("provision-map", args=[school.urn]), {"year": 2025})
+
+
+def test_a_senco_ends_an_allocation_with_a_reason_and_no_time_can_be_logged_after(client, school, senco, child):
+    ta, allocation = _allocated(school, child)
+    end = LAST_MONDAY - timedelta(days=3)
+    client.force_login(senco)
+    response = client.post(
+        reverse("allocation-end", args=[allocation.pk]), {"end_date": end.isoformat(), "reason": "Moved to Year 5"}
+    )
+    assert response.status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.end_date == end
+    assert child.audit_events.filter(object_type="allocation", reason="Moved to Year 5").count() == 1
+    client.force_login(ta)
+    response = _post_day(client, child, [("09:00", "10:00", "with_child")])
+    assert response.context["problems"] == [f"The allocation does not cover {LAST_MONDAY:%-d %B %Y}."]
+    assert not TimeBlock.objects.exists()
+
+
+def test_an_allocation_cannot_end_before_time_already_logged(client, school, senco, child):
+    ta, allocation = _allocated(school, child)
+    client.force_login(ta)
+    _post_day(client, child, [("09:00", "10:00", "with_child")])
+    client.force_login(senco)
+    response = client.post(
+        reverse("allocation-end", args=[allocation.pk]),
+        {"end_date": (LAST_MONDAY - timedelta(days=1)).isoformat(), "reason": "Moved"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "end_date": [f"Time is logged up to {LAST_MONDAY:%-d %B %Y}: choose that day or later."]
+    }
+    allocation.refresh_from_db()
+    assert allocation.end_date is None
+
+
+def test_an_item_provided_counts_in_the_childs_costs_at_the_schools_price(client, school, senco, child):
+    _card(school.local_authority, ta="18.00")
+    actions.save_item_price(
+        year=2025,
+        name="Talk Boost licence",
+        pounds=Decimal("300.00"),
+        source="Price list",
+        local_authority=school.local_authority,
+    )
+    actions.save_item_price(
+        year=2025, name="Talk Boost licence", pounds=Decimal("240.00"), source="Own deal", school=school
+    )
+    actions.save_item_price(year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school)
+    client.force_login(senco)
+    licence = ItemPrice.objects.get(card__school=school, name="Talk Boost licence")
+    slope = ItemPrice.objects.get(name="Writing slope")
+    for item, quantity in ((licence, 1), (slope, 2)):
+        response = client.post(
+            reverse("child-items", args=[child.pk]) + "?year=2025", {"item": item.pk, "quantity": quantity}
+        )
+        assert response.status_code == 302
+    funding = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025}).context["report"].funding
+    # £240 (the school's price, not the authority's £300) + 2 × £25.50; no plan, so nothing else.
+    assert (funding.planned_year, funding.delivered_to_date) == (Decimal("291.00"), Decimal("291.00"))
+    pdf = client.get(reverse("cost-statement-pdf", args=[child.pk]), {"year": 2025}).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "2 × Writing slope" in text
+    assert "£51.00" in text
+
+
+def test_a_voided_item_stays_in_the_record_and_stops_counting(client, school, senco, child):
+    price = actions.save_item_price(year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school)
+    item = actions.add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
+    client.force_login(senco)
+    response = client.post(reverse("child-item-void", args=[item.pk]), {"reason": "Recorded for the wrong child"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.void_reason, item.voided_by) == ("Recorded for the wrong child", senco)
+    funding = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025}).context["report"].funding
+    assert funding.planned_year == Decimal(0)
+
+
+def test_a_negative_item_price_is_refused_naming_the_field(client, school, senco):
+    client.force_login(senco)
+    response = client.post(
+        reverse("school-rates", args=[school.urn]) + "?year=2025",
+        {"form": "item", "name": "Ear defenders", "pounds": "-4", "source": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["item_form"].errors == {"pounds": ["Ensure this value is greater than or equal to 0."]}
+    assert not ItemPrice.objects.exists()

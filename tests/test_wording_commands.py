@@ -114,21 +114,91 @@ def test_check_wording_exits_2_on_a_missing_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("plan.pdf", b"%PDF-1.7 ...", "plan.pdf: reading PDF is not available yet"),
-        ("plan.docx", b"PK\x03\x04...", "plan.docx: reading DOCX is not available yet"),
-        ("plan.txt", b"%PDF-1.7 ...", "plan.txt looks like a PDF"),
-        ("plan.txt", b"PK\x03\x04...", "plan.txt looks like a Word \\(DOCX\\) file"),
-        ("plan.bin", b"\x00\x01\x02", "plan.bin is not a text file"),
+        ("plan.pdf", b"%PDF-1.7 ...", "plan.pdf is not a PDF that can be read"),
+        ("plan.docx", b"PK\x03\x04...", "plan.docx is not a Word \\(DOCX\\) document that can be read"),
+        ("plan.docx", b"Just text", "plan.docx is not a DOCX file"),
+        ("plan.doc", b"\xd0\xcf\x11\xe0...", "plan.doc is an old Word \\(.doc\\) file"),
+        ("plan.bin", b"\x00\x01\x02", "plan.bin is not a text, Word \\(DOCX\\) or PDF file"),
         ("plan.txt", b"\xff\xfe\xfa caf\xe9", "plan.txt is not UTF-8 text"),
     ],
 )
-def test_check_wording_exits_2_on_input_that_is_not_plain_text(
+def test_check_wording_exits_2_on_input_that_is_not_text_docx_or_pdf(
     tmp_path: Path, name: str, content: bytes, message: str
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message) as error:
         call_command("check-wording", str(path))
+    assert error.value.returncode == 2
+
+
+def _docx(tmp_path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Contents", 1)
+    document.add_paragraph("Section F page 2")
+    document.add_heading("Section F: Special educational provision", 1)
+    document.add_heading("Communication and interaction", 2)
+    document.add_paragraph(
+        "2 x 30 minute sessions per week of speech and language therapy delivered by a qualified SALT", "List Bullet"
+    )
+    document.add_paragraph("Access to a sensory room as required", "List Bullet")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("Provision", "Who", "How often"), strict=True):
+        cell.text = text
+    for cell, text in zip(
+        table.rows[1].cells, ("Phonics for 20 minutes", "A trained teaching assistant", "Every day"), strict=True
+    ):
+        cell.text = text
+    document.add_heading("Section G: Health provision", 1)
+    document.add_paragraph("Regular hearing checks.")
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    return path
+
+
+def test_check_wording_reads_section_f_of_a_word_plan_by_lists_headings_and_table_rows(tmp_path: Path) -> None:
+    output, status = run("check-wording", str(_docx(tmp_path)), "--format", "json")
+    assert status == 1
+    report = json.loads(output)
+    assert [(s["text"], s["verdict"]) for s in report["statements"]] == [
+        ("2 x 30 minute sessions per week of speech and language therapy delivered by a qualified SALT", "specific"),
+        ("Access to a sensory room as required", "vague"),
+        ("Phonics for 20 minutes; A trained teaching assistant; Every day.", "specific"),
+    ]
+
+
+def test_check_wording_reads_a_pdf_plan(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    path = tmp_path / "plan.pdf"
+    HTML(
+        string="<h1>Section F</h1><ul><li>Phonics for 20 minutes every day with a trained teaching assistant.</li>"
+        "<li>Regular access to a sensory room.</li></ul><p>Page 1 of 1</p>"
+    ).write_pdf(str(path))
+    output, status = run("check-wording", str(path), "--format", "json")
+    assert status == 1
+    report = json.loads(output)
+    assert [(s["text"], s["verdict"]) for s in report["statements"]] == [
+        ("Phonics for 20 minutes every day with a trained teaching assistant.", "specific"),
+        ("Regular access to a sensory room.", "vague"),
+    ]
+
+
+def test_check_wording_refuses_a_password_protected_pdf(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from weasyprint import HTML
+
+    plain = tmp_path / "plain.pdf"
+    HTML(string="<p>Phonics for 20 minutes every day with a trained teaching assistant.</p>").write_pdf(str(plain))
+    writer = PdfWriter(clone_from=str(plain))
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(CommandError, match=re.escape("locked.pdf is password-protected")) as error:
+        call_command("check-wording", str(locked))
     assert error.value.returncode == 2
 
 

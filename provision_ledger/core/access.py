@@ -2,7 +2,8 @@
 
 A parent sees only their own children, read only. A member of staff sees the children assigned to them and
 logs their sessions. A SENCO or head sees and manages every child of their school. A local authority officer
-sees every child in the schools of their authority, read only. Anything out of reach is a 404, so its
+sees every child in the schools of their authority, read only. An API token reaches what its school or
+authority role would, and never more than the person who made it still reaches. Anything out of reach is a 404, so its
 existence is not revealed; a record in reach but not to be changed by this person is a 403.
 """
 
@@ -11,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from provision_ledger.api.models import ApiToken
 from provision_ledger.delivery.models import Session
-from provision_ledger.money.models import Allocation
+from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.models import Concern
@@ -26,6 +28,10 @@ from provision_ledger.people.models import Child, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
 
 M = TypeVar("M", bound=Model)
+# Who is asking: a person signed in, or another system holding an API token.
+Principal: TypeAlias = User | ApiToken
+# A finder and who it is asked for: a person's finder takes a User, a finder open to tokens takes either.
+W = TypeVar("W", bound=Principal)
 
 
 class Need(Enum):
@@ -69,23 +75,41 @@ class Scope:
         return bool(self.la_ids or self.senco_school_ids or self.assigned_child_ids)
 
 
-def scope_for(user: User) -> Scope:
-    """The user's reach, read once per request and kept on the user object."""
-    cached: Scope | None = getattr(user, "_ledger_scope", None)
+NO_REACH = Scope(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def scope_for(who: Principal) -> Scope:
+    """The reach of a person or a token, read once per request and kept on the object."""
+    cached: Scope | None = getattr(who, "_ledger_scope", None)
     if cached is not None:
         return cached
-    if not user.is_authenticated or not user.is_active:
-        scope = Scope(frozenset(), frozenset(), frozenset(), frozenset())
+    if isinstance(who, ApiToken):
+        scope = _token_scope(who)
+    elif not who.is_authenticated or not who.is_active:
+        scope = NO_REACH
     else:
-        memberships = list(user.memberships.values_list("role", "local_authority_id", "school_id"))
+        memberships = list(who.memberships.values_list("role", "local_authority_id", "school_id"))
         scope = Scope(
             la_ids=frozenset(la for role, la, _ in memberships if role == Role.LA_OFFICER),
             senco_school_ids=frozenset(school for role, _, school in memberships if role == Role.SENCO),
-            assigned_child_ids=frozenset(user.assignments.values_list("child_id", flat=True)),
-            own_child_ids=frozenset(user.guardianships.values_list("child_id", flat=True)),
+            assigned_child_ids=frozenset(who.assignments.values_list("child_id", flat=True)),
+            own_child_ids=frozenset(who.guardianships.values_list("child_id", flat=True)),
         )
-    user._ledger_scope = scope  # type: ignore[attr-defined]
+    who._ledger_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+def _token_scope(token: ApiToken) -> Scope:
+    """A school token acts as the school's SENCO, an authority token as its officer: within the maker's reach."""
+    if token.revoked_at is not None:
+        return NO_REACH
+    maker = scope_for(token.created_by)
+    return Scope(
+        la_ids=frozenset(la for la in maker.la_ids if la == token.local_authority_id),
+        senco_school_ids=frozenset(school for school in maker.senco_school_ids if school == token.school_id),
+        assigned_child_ids=frozenset(),
+        own_child_ids=frozenset(),
+    )
 
 
 def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
@@ -103,7 +127,7 @@ def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
     return reach
 
 
-def allows(user: User, child: Child, need: Need) -> bool:
+def allows(user: Principal, child: Child, need: Need) -> bool:
     """Whether the user may meet the need for a child already fetched through `get_*` (to show links)."""
     scope = scope_for(user)
     reaches = {
@@ -115,11 +139,11 @@ def allows(user: User, child: Child, need: Need) -> bool:
     return any(reaches[reach] for reach in GRANTS[need])
 
 
-def children_for(user: User, need: Need = Need.VIEW) -> QuerySet[Child]:
+def children_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Child]:
     return Child.objects.filter(_child_filter(scope_for(user), need)).select_related("school")
 
 
-def _reach(finder: Callable[[User, Need], QuerySet[M]], user: User, pk: object, need: Need, what: str) -> M:
+def _reach(finder: Callable[[W, Need], QuerySet[M]], user: W, pk: object, need: Need, what: str) -> M:
     """Fetch through the user's view reach (404 outside it), then check the need (403 if not met)."""
     obj = finder(user, Need.VIEW).filter(pk=pk).first()
     if obj is None:
@@ -129,7 +153,7 @@ def _reach(finder: Callable[[User, Need], QuerySet[M]], user: User, pk: object, 
     return obj
 
 
-def get_child(user: User, child_id: int, need: Need = Need.VIEW) -> Child:
+def get_child(user: Principal, child_id: int, need: Need = Need.VIEW) -> Child:
     return _reach(children_for, user, child_id, need, "child")
 
 
@@ -147,15 +171,15 @@ def get_school(user: User, urn: str) -> School:
     return school
 
 
-def plans_for(user: User, need: Need = Need.VIEW) -> QuerySet[Plan]:
+def plans_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Plan]:
     return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
 
 
-def get_plan(user: User, plan_id: int, need: Need = Need.VIEW) -> Plan:
+def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW) -> Plan:
     return _reach(plans_for, user, plan_id, need, "plan")
 
 
-def lines_for(user: User, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
+def lines_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
     return (
         ProvisionLine.objects.filter(_child_filter(scope_for(user), need, "plan__child__"))
         .select_related("plan__child__school")
@@ -163,17 +187,17 @@ def lines_for(user: User, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
     )
 
 
-def get_line(user: User, line_id: int, need: Need = Need.VIEW) -> ProvisionLine:
+def get_line(user: Principal, line_id: int, need: Need = Need.VIEW) -> ProvisionLine:
     return _reach(lines_for, user, line_id, need, "provision line")
 
 
-def sessions_for(user: User, need: Need = Need.VIEW) -> QuerySet[Session]:
+def sessions_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Session]:
     return Session.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
         "line__plan", "child__school"
     )
 
 
-def get_session(user: User, session_id: int, need: Need = Need.VIEW) -> Session:
+def get_session(user: Principal, session_id: int, need: Need = Need.VIEW) -> Session:
     return _reach(sessions_for, user, session_id, need, "session")
 
 
@@ -207,9 +231,36 @@ def allocations_for(user: User, need: Need = Need.VIEW) -> QuerySet[Allocation]:
     )
 
 
+def get_allocation(user: User, allocation_id: int, need: Need = Need.VIEW) -> Allocation:
+    return _reach(allocations_for, user, allocation_id, need, "allocation")
+
+
+def child_items_for(user: User, need: Need = Need.VIEW) -> QuerySet[ChildItem]:
+    return ChildItem.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
+
+
+def get_child_item(user: User, item_id: int, need: Need = Need.VIEW) -> ChildItem:
+    return _reach(child_items_for, user, item_id, need, "item")
+
+
 def own_allocations(user: User) -> QuerySet[Allocation]:
     """The allocations a member of staff logs time against: their own, for children they may log for."""
     return allocations_for(user, Need.LOG).filter(staff=user)
+
+
+def api_tokens_for(user: User) -> QuerySet[ApiToken]:
+    """The tokens a person manages: their schools' as SENCO, their authorities' as officer."""
+    scope = scope_for(user)
+    return ApiToken.objects.filter(
+        Q(school_id__in=scope.senco_school_ids) | Q(local_authority_id__in=scope.la_ids)
+    ).select_related("school", "local_authority", "created_by", "revoked_by")
+
+
+def get_api_token(user: User, token_id: int) -> ApiToken:
+    token = api_tokens_for(user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("No such API token")
+    return token
 
 
 def outcomes_for(user: User, need: Need = Need.VIEW) -> QuerySet[Outcome]:

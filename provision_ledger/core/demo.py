@@ -21,7 +21,15 @@ from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
-from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.models import (
+    Allocation,
+    ChildFunding,
+    ChildItem,
+    ItemPrice,
+    RateCard,
+    StaffRate,
+    TimeBlock,
+)
 from provision_ledger.outcomes import actions as outcome_actions
 from provision_ledger.outcomes.models import Outcome
 from provision_ledger.people.models import (
@@ -619,6 +627,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
         top_up=Decimal(7000),
         note="Illustrative demo figure",
     )
+    _items(maya, senco, today)
     sessions.save()
     _outcomes(today, rng, senco, dad, (plan, narrative, motor), (ehcp, support, salt), register)
 
@@ -642,6 +651,26 @@ def _rate_cards(la: LocalAuthority, today: date) -> None:
             StaffRate(card=card, role=role, pounds_per_hour=value, source=source)
             for role, (value, source) in DEMO_RATES.items()
         )
+        ItemPrice.objects.bulk_create(
+            ItemPrice(card=card, name=name, pounds=pounds, source="Illustrative price (demo data)")
+            for name, pounds in DEMO_ITEMS
+        )
+
+
+DEMO_ITEMS = [("Writing slope", Decimal("24.99")), ("Visual timetable kit", Decimal("45.00"))]
+
+
+def _items(child: Child, by: User, today: date) -> None:
+    """Maya's writing slope, recorded by the SENCO at the card's price."""
+    card_item = ItemPrice.objects.get(card__financial_year=financial_year(today), name="Writing slope")
+    ChildItem.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        financial_year=financial_year(today),
+        name=card_item.name,
+        unit_pounds=card_item.pounds,
+        recorded_by=by,
+    )
 
 
 # Maya's TA's usual day with her: 4 hours, 20 a week.

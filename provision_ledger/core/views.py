@@ -14,6 +14,7 @@ from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.wording.checks import plan_wording
 
 
 def _user(request: HttpRequest) -> User:
@@ -84,6 +85,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = access.get_child(user, child_id)
     statement = child_statement(child, timezone.localdate())
     is_parent = access.allows(user, child, Need.RAISE)
+    wording = plan_wording(r.line for r in statement.reports) if statement.plan else None
     return render(
         request,
         "core/child_detail.html",
@@ -94,6 +96,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_log": access.allows(user, child, Need.LOG),
             "can_raise": access.allows(user, child, Need.RAISE),
             "can_take_record": access.allows(user, child, Need.RECORD),
+            "wording": wording,
+            "is_parent": is_parent,
             "open_concerns": child.concerns.filter(status=Concern.Status.AWAITING_SCHOOL).count(),
             # The escalation route is the parent's: shown to them, with the letters they have sent.
             "next_steps": next_steps_for(child, timezone.localdate()) if is_parent else None,

@@ -91,6 +91,13 @@ def _build(entry: SessionEntry, by: User, today: date) -> Session:
     )
 
 
+def check_entry(entry: SessionEntry, *, by: User, today: date | None = None) -> Session:
+    """The session an entry would record, unsaved; a ValidationError keyed by field if it would be refused."""
+    session = _build(entry, by, today or timezone.localdate())
+    session.full_clean()
+    return session
+
+
 def _save(session: Session, by: User, summary: str) -> Session:
     session.save()
     record_event(
@@ -109,9 +116,16 @@ def record_session(entry: SessionEntry, *, by: User, today: date | None = None) 
 
 
 def record_sessions(
-    entries: Sequence[SessionEntry], *, by: User, today: date | None = None, numbered: bool = True
+    entries: Sequence[SessionEntry],
+    *,
+    by: User,
+    today: date | None = None,
+    numbered: bool = True,
+    via: str = "",
 ) -> list[Session]:
     """Record many entries at once (a day's register, a group): all of them, or none if one is wrong.
+
+    `via` names what carried the entries when it was not a person at a screen (an API token), for the audit trail.
 
     Every check is made before the write transaction opens, so the write lock is held only for the inserts:
     on SQLite, concurrent staff then queue for milliseconds, not for the length of each other's checks.
@@ -130,7 +144,8 @@ def record_sessions(
             ) from error
         sessions.append(session)
     with transaction.atomic():
-        return [_save(s, by, f"Session recorded: {s}") for s in sessions]
+        recorded = f"Session recorded via {via}" if via else "Session recorded"
+        return [_save(s, by, f"{recorded}: {s}") for s in sessions]
 
 
 @transaction.atomic

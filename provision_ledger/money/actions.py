@@ -8,10 +8,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.models import (
+    Allocation,
+    ChildFunding,
+    ChildItem,
+    ItemPrice,
+    RateCard,
+    StaffRate,
+    TimeBlock,
+)
 from provision_ledger.people.models import Child, LocalAuthority, School, User
 from provision_ledger.rules.costing import financial_year_label
 from provision_ledger.rules.support_time import Block, BlockError, check_day
@@ -46,6 +55,72 @@ def save_rate_card(
                 card=card, role=role, defaults={"pounds_per_hour": value, "source": source}
             )
     return card
+
+
+@transaction.atomic
+def save_item_price(
+    *,
+    year: int,
+    name: str,
+    pounds: Decimal,
+    source: str,
+    local_authority: LocalAuthority | None = None,
+    school: School | None = None,
+) -> ItemPrice:
+    """Price a non-staff item on a card for a year; an item of the same name on the card is repriced."""
+    assert (local_authority is None) != (school is None)
+    if pounds < 0:
+        raise ValidationError({"pounds": f"The price of {name} in {financial_year_label(year)} cannot be negative."})
+    card, _ = RateCard.objects.get_or_create(local_authority=local_authority, school=school, financial_year=year)
+    item, _ = ItemPrice.objects.update_or_create(
+        card=card, name=name.strip(), defaults={"pounds": pounds, "source": source}
+    )
+    return item
+
+
+@transaction.atomic
+def add_child_item(*, child: Child, year: int, item: ItemPrice, quantity: int, note: str, by: User) -> ChildItem:
+    added = ChildItem.objects.create(
+        local_authority_id=child.local_authority_id,
+        child=child,
+        financial_year=year,
+        name=item.name,
+        unit_pounds=item.pounds,
+        quantity=quantity,
+        note=note,
+        recorded_by=by,
+    )
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CREATE,
+        obj=added,
+        summary=f"Item provided in {financial_year_label(year)}: {added}",
+        after=snapshot(added),
+    )
+    return added
+
+
+@transaction.atomic
+def void_child_item(*, item: ChildItem, reason: str, by: User) -> ChildItem:
+    if item.voided_at is not None:
+        raise ValidationError("This item is already void.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this item is being voided."})
+    before = snapshot(item)
+    item.voided_at, item.voided_by, item.void_reason = timezone.now(), by, reason.strip()
+    item.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(
+        actor=by,
+        child=item.child,
+        action=AuditEvent.Action.VOID,
+        obj=item,
+        summary=f"Item voided: {item}",
+        before=before,
+        after=snapshot(item),
+        reason=item.void_reason,
+    )
+    return item
 
 
 @transaction.atomic
@@ -110,18 +185,55 @@ def add_allocation(
     return allocation
 
 
+def end_allocation(*, allocation: Allocation, end_date: date, reason: str, by: User) -> Allocation:
+    """Stop an allocation from a day on; the time logged before stays, and nothing can be logged after."""
+    errors = {}
+    if allocation.end_date is not None:
+        errors["end_date"] = f"This allocation already ended on {allocation.end_date:%-d %B %Y}."
+    elif end_date < allocation.start_date:
+        errors["end_date"] = f"The allocation started on {allocation.start_date:%-d %B %Y}: choose that day or later."
+    elif allocation.blocks.current().filter(date__gt=end_date).exists():
+        last = allocation.blocks.current().latest("date").date
+        errors["end_date"] = f"Time is logged up to {last:%-d %B %Y}: choose that day or later."
+    if not reason.strip():
+        errors["reason"] = "Say why the allocation is ending."
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(allocation)
+    allocation.end_date = end_date
+    allocation.save(update_fields=["end_date"])
+    record_event(
+        actor=by,
+        child=allocation.child,
+        action=AuditEvent.Action.CHANGE,
+        obj=allocation,
+        summary=f"Support time allocation ended on {end_date:%-d %B %Y}: {allocation}",
+        before=before,
+        after=snapshot(allocation),
+        reason=reason.strip(),
+    )
+    return allocation
+
+
 @transaction.atomic
-def log_day(*, allocation: Allocation, day: date, blocks: Sequence[Block], by: User) -> list[TimeBlock]:
-    """Replace the day's blocks with these, or refuse them all and save nothing."""
+def log_day(
+    *, allocation: Allocation, day: date, blocks: Sequence[Block], by: User, reason: str = ""
+) -> list[TimeBlock]:
+    """Log the day's blocks, or refuse them all and save nothing.
+
+    A day already logged is corrected, not overwritten: its earlier blocks are voided with the reason given and
+    stay in the record."""
     if day < allocation.start_date or (allocation.end_date and day > allocation.end_date):
         raise ValidationError(f"The allocation does not cover {day:%-d %B %Y}.")
     try:
         check_day(blocks, allocation.child.school.school_day_minutes)
     except BlockError as error:
         raise ValidationError(error.args[0]) from error
-    old = TimeBlock.objects.filter(allocation=allocation, date=day)
+    old = TimeBlock.objects.current().select_for_update().filter(allocation=allocation, date=day)
     before = [str(b) for b in old]
-    old.delete()
+    if before and not reason.strip():
+        raise ValidationError({"reason": f"{day:%-d %B %Y} is already logged: say why you are changing it."})
+    old.update(voided_at=timezone.now(), voided_by=by, void_reason=reason.strip())
     saved = TimeBlock.objects.bulk_create(
         TimeBlock(
             local_authority_id=allocation.local_authority_id,
@@ -143,5 +255,6 @@ def log_day(*, allocation: Allocation, day: date, blocks: Sequence[Block], by: U
         summary=f"Support time logged for {day:%-d %B %Y}: {len(saved)} blocks",
         before={"blocks": before} if before else None,
         after={"blocks": [str(b) for b in saved]},
+        reason=reason.strip(),
     )
     return saved

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from provision_ledger.money.models import ChildFunding
+from provision_ledger.money.models import ChildFunding, ItemPrice
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import DeliveredBy
 from provision_ledger.rules.costing import financial_year_label
@@ -69,6 +69,29 @@ class ConversionForm(forms.Form):
     pounds = forms.DecimalField(label="A sum of money (£)", required=False, min_value=0, decimal_places=2)
     hours = forms.DecimalField(label="Or hours a week", required=False, min_value=0, decimal_places=1)
     role = forms.ChoiceField(label="Of", choices=DeliveredBy.choices, initial=DeliveredBy.TA)
+
+
+class ItemPriceForm(forms.Form):
+    name = forms.CharField(label="Item", max_length=200, help_text="A programme, a licence or a piece of equipment")
+    pounds = forms.DecimalField(label="Price (£)", min_value=0, max_digits=9, decimal_places=2)
+    source = forms.CharField(label="Source of the price", max_length=300, required=False)
+
+
+class ChildItemForm(forms.Form):
+    item = forms.ModelChoiceField(label="Item", queryset=ItemPrice.objects.none())
+    quantity = forms.IntegerField(label="How many", min_value=1, max_value=1000, initial=1)
+    note = forms.CharField(label="Note", max_length=300, required=False)
+
+    def __init__(self, *args: Any, items: list[ItemPrice], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["item"]
+        field.queryset = ItemPrice.objects.filter(pk__in=[i.pk for i in items])  # type: ignore[attr-defined]
+        field.label_from_instance = lambda i: f"{i.name}, £{i.pounds:,.2f}"  # type: ignore[attr-defined]
+
+
+class EndAllocationForm(forms.Form):
+    end_date = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Why is it ending?", max_length=500)
 
 
 class AllocationForm(forms.Form):

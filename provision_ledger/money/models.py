@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -84,7 +85,10 @@ class ItemPrice(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=models.Q(pounds__gte=0), name="item_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pounds__gte=0), name="item_not_negative"),
+            models.UniqueConstraint(fields=["card", "name"], name="one_price_per_item_per_card"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: £{self.pounds}"
@@ -149,6 +153,12 @@ class Allocation(models.Model):
         ]
 
 
+class TimeBlockQuerySet(models.QuerySet["TimeBlock"]):
+    def current(self) -> TimeBlockQuerySet:
+        """Blocks not voided: a day logged again voids its earlier blocks rather than deleting them."""
+        return self.filter(voided_at__isnull=True)
+
+
 class TimeBlock(models.Model):
     """A block of an allocated member of staff's day, and what it was spent on."""
 
@@ -161,6 +171,13 @@ class TimeBlock(models.Model):
     minutes = models.PositiveSmallIntegerField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    objects = TimeBlockQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "start"]
@@ -169,3 +186,45 @@ class TimeBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y} {self.start:%H:%M}–{self.end:%H:%M} {self.get_activity_display()}"
+
+
+class ChildItemQuerySet(models.QuerySet["ChildItem"]):
+    def current(self) -> ChildItemQuerySet:
+        return self.filter(voided_at__isnull=True)
+
+
+class ChildItem(models.Model):
+    """A non-staff item provided for a child in a financial year: a programme's licence, a piece of equipment.
+
+    The price is copied from the rate card when it is recorded, so a later change of price rewrites nothing."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="items")
+    financial_year = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    unit_pounds = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    quantity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    objects = ChildItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["financial_year", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(unit_pounds__gte=0), name="child_item_not_negative"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="child_item_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name} at £{self.unit_pounds:,.2f}"
+
+    @property
+    def pounds(self) -> Decimal:
+        return self.unit_pounds * self.quantity

@@ -7,13 +7,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from provision_ledger.delivery.models import Session
-from provision_ledger.money.models import Allocation, ChildFunding, RateCard, StaffRate, TimeBlock
+from provision_ledger.money.models import (
+    Allocation,
+    ChildFunding,
+    ChildItem,
+    ItemPrice,
+    RateCard,
+    StaffRate,
+    TimeBlock,
+)
 from provision_ledger.people.models import Child, School
-from provision_ledger.plans.models import DeliveredBy, Funder, Plan, ProvisionLine
+from provision_ledger.plans.models import DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.costing import (
@@ -27,6 +37,7 @@ from provision_ledger.rules.costing import (
     delivered_cost,
     financial_year,
     financial_year_bounds,
+    pennies,
     planned_cost,
 )
 from provision_ledger.rules.money import DEFAULT_HOURLY_RATES
@@ -92,16 +103,41 @@ def rate_rows(school: School, year: int) -> list[RateRow]:
     return rows
 
 
-def rate_book(school: School, years: Iterable[int]) -> RateBook:
-    """Rates in force at a school: the default, overridden by the authority's card, overridden by the school's."""
+def rate_books(schools: Sequence[School], years: Iterable[int]) -> dict[int, RateBook]:
+    """Rates in force at each school: the default, overridden by the authority's card, overridden by the school's.
+
+    One query for any number of schools."""
     years = sorted(set(years))
-    rates: dict[tuple[str, int], Decimal] = {
-        (role, year): value for year in years for role, (value, _) in DEFAULT_HOURLY_RATES.items()
+    defaults = {(role, year): value for year in years for role, (value, _) in DEFAULT_HOURLY_RATES.items()}
+    found = StaffRate.objects.filter(
+        Q(card__local_authority_id__in={s.local_authority_id for s in schools}) | Q(card__school__in=schools),
+        card__financial_year__in=years,
+    ).select_related("card")
+    authority: dict[int, dict[tuple[str, int], Decimal]] = defaultdict(dict)
+    own: dict[int, dict[tuple[str, int], Decimal]] = defaultdict(dict)
+    for rate in found:
+        key = (rate.role, rate.card.financial_year)
+        if rate.card.school_id:
+            own[rate.card.school_id][key] = rate.pounds_per_hour
+        else:
+            authority[rate.card.local_authority_id or 0][key] = rate.pounds_per_hour
+    return {
+        school.pk: RateBook(defaults | authority[school.local_authority_id] | own[school.pk], ROLE_NAMES)
+        for school in schools
     }
-    found = _card_rates(school, years)
-    for rate in sorted(found, key=lambda r: r.card.school_id is not None):
-        rates[(rate.role, rate.card.financial_year)] = rate.pounds_per_hour
-    return RateBook(rates, ROLE_NAMES)
+
+
+def rate_book(school: School, years: Iterable[int]) -> RateBook:
+    return rate_books([school], years)[school.pk]
+
+
+def items_in_force(school: School, year: int) -> list[ItemPrice]:
+    """Non-staff items priced for the school in a year: the authority's, with the school's own price winning."""
+    found = ItemPrice.objects.filter(
+        Q(card__local_authority_id=school.local_authority_id) | Q(card__school=school), card__financial_year=year
+    ).select_related("card")
+    by_name = {i.name: i for i in sorted(found, key=lambda i: i.card.school_id is not None)}
+    return sorted(by_name.values(), key=lambda i: i.name)
 
 
 def hourly_rates(child: Child, today: date) -> dict[str, tuple[Decimal, str]]:
@@ -207,6 +243,11 @@ class FundingReport:
     funding: Funding
     threshold_source: str
     record: ChildFunding | None
+    items: list[ChildItem] = field(default_factory=list)
+
+    @property
+    def items_total(self) -> Decimal:
+        return sum((i.pounds for i in self.items), Decimal(0))
 
     @property
     def problems(self) -> list[str]:
@@ -228,15 +269,18 @@ def funding_report(child: Child, year: int, today: date) -> FundingReport:
     counted = [c for c in lines if c.counts]
     threshold, source = element_2_threshold(school, year)
     record = ChildFunding.objects.filter(child=child, financial_year=year).first()
+    # An item provided is planned and spent at once: it counts in every total.
+    items = list(ChildItem.objects.current().filter(child=child, financial_year=year))
+    items_total = sum((i.pounds for i in items), Decimal(0))
     funding = Funding(
         threshold=threshold,
         top_up=record.top_up if record else Decimal(0),
         personal_budget=record.personal_budget if record else Decimal(0),
-        planned_year=_total(c.planned_year for c in counted),
-        planned_to_date=_total(c.planned_to_date for c in counted),
-        delivered_to_date=_total(c.delivered_to_date for c in counted),
+        planned_year=_total(c.planned_year for c in counted) + items_total,
+        planned_to_date=_total(c.planned_to_date for c in counted) + items_total,
+        delivered_to_date=_total(c.delivered_to_date for c in counted) + items_total,
     )
-    return FundingReport(child, year, plan, lines, funding, source, record)
+    return FundingReport(child, year, plan, lines, funding, source, record, items)
 
 
 # The provision map -----------------------------------------------------------------------------------------------
@@ -392,7 +436,8 @@ def allocation_accounts(child: Child, start: date, end: date) -> list[Allocation
     calendar = child.school.calendar()
     logged: dict[int, list[tuple[date, Activity, int]]] = defaultdict(list)
     rows = (
-        TimeBlock.objects.filter(allocation__in=allocations, date__gte=start, date__lte=end)
+        TimeBlock.objects.current()
+        .filter(allocation__in=allocations, date__gte=start, date__lte=end)
         .values("allocation_id", "date", "activity")
         .order_by()
         .annotate(minutes=Sum("minutes"))
@@ -413,3 +458,94 @@ def allocation_accounts(child: Child, start: date, end: date) -> list[Allocation
             rate, problem = None, str(error)
         accounts.append(AllocationAccount(allocation, weeks, rate, problem))
     return accounts
+
+
+# The authority's spend -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolSpend:
+    """What an authority's school delivered and what it was agreed, for one financial year."""
+
+    school: School
+    delivered_minutes: int
+    delivered_cost: Decimal
+    children_topped_up: int
+    top_up: Decimal
+    personal_budgets: Decimal
+    problems: tuple[str, ...] = ()
+
+    @property
+    def delivered_hours(self) -> Decimal:
+        return (Decimal(self.delivered_minutes) / 60).quantize(Decimal("0.1"))
+
+
+def _version_in_force(field_name: str) -> Coalesce:
+    """The field of the line version in force on a session's day (the first version for a day before any)."""
+    versions = LineVersion.objects.filter(line=OuterRef("line_id"))
+    on_the_day = versions.filter(effective_from__lte=OuterRef("date")).order_by("-effective_from", "-pk")
+    first = versions.order_by("effective_from", "pk")
+    return Coalesce(Subquery(on_the_day.values(field_name)[:1]), Subquery(first.values(field_name)[:1]))
+
+
+def authority_spend(schools: Sequence[School], year: int, today: date) -> list[SchoolSpend]:
+    """Per school: the cost of the provision delivered this financial year to date, and the funding agreed.
+
+    The database sums delivered minutes by school, role, group size and funder (a few rows whatever the number of
+    sessions); each sum is costed at the school's rate for the role. Only lines the school or the authority pays
+    for count, as on a child's funding page. Totals are rounded once per school, so they can differ by a penny
+    from the sum of the school's provision map, which rounds each line."""
+    start, end = financial_year_bounds(year)
+    to_date = min(today, end)
+    books = rate_books(schools, [year])
+    minutes_by_school: dict[int, int] = defaultdict(int)
+    exact_cost: dict[int, Decimal] = defaultdict(Decimal)
+    problems: dict[int, set[str]] = defaultdict(set)
+    delivered = (
+        Session.objects.current()
+        .filter(child__school__in=schools, date__gte=start, date__lte=to_date, delivered_minutes__gt=0)
+        .annotate(
+            role=_version_in_force("delivered_by"),
+            group=_version_in_force("group_size"),
+            paid_by=_version_in_force("funder"),
+        )
+        .filter(paid_by__in=EDUCATION_FUNDERS)
+        .values("child__school_id", "role", "group")
+        .order_by()
+        .annotate(minutes=Sum("delivered_minutes"))
+    )
+    for row in delivered:
+        school_id, minutes = row["child__school_id"], row["minutes"]
+        minutes_by_school[school_id] += minutes
+        try:
+            rate = books[school_id].for_year(row["role"], year)
+        except RateError as error:
+            problems[school_id].add(str(error))
+            continue
+        exact_cost[school_id] += Decimal(minutes) * rate / 60 / row["group"]
+    funding = {
+        row["child__school_id"]: row
+        for row in ChildFunding.objects.filter(child__school__in=schools, financial_year=year)
+        .values("child__school_id")
+        .order_by()
+        .annotate(
+            children=Count("child", filter=Q(top_up__gt=0), distinct=True),
+            top_up=Sum("top_up"),
+            personal_budgets=Sum("personal_budget"),
+        )
+    }
+    spend = []
+    for school in schools:
+        agreed: dict[str, Any] = dict(funding.get(school.pk, {}))
+        spend.append(
+            SchoolSpend(
+                school=school,
+                delivered_minutes=minutes_by_school[school.pk],
+                delivered_cost=pennies(exact_cost[school.pk]),
+                children_topped_up=agreed.get("children", 0),
+                top_up=agreed.get("top_up") or Decimal(0),
+                personal_budgets=agreed.get("personal_budgets") or Decimal(0),
+                problems=tuple(sorted(problems[school.pk])),
+            )
+        )
+    return spend

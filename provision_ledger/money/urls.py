@@ -4,6 +4,7 @@ from provision_ledger.money import views
 
 urlpatterns = [
     path("authority/rates/", views.la_rates, name="la-rates"),
+    path("authority/spend/", views.authority_spend, name="authority-spend"),
     path("my-time/", views.time_logs, name="time-logs"),
     # /schools/<urn>/
     path("schools/<str:urn>/rates/", views.school_rates, name="school-rates"),
@@ -17,4 +18,9 @@ urlpatterns = [
     path("children/<int:child_id>/support-time/", views.support_time, name="support-time"),
     path("children/<int:child_id>/allocations/", views.allocation_edit, name="allocation-edit"),
     path("children/<int:child_id>/time/", views.time_log, name="time-log"),
+    path("children/<int:child_id>/items/", views.child_items, name="child-items"),
+    # /items/<id>/
+    path("items/<int:item_id>/void/", views.child_item_void, name="child-item-void"),
+    # /allocations/<id>/
+    path("allocations/<int:allocation_id>/end/", views.allocation_end, name="allocation-end"),
 ]

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,10 +20,20 @@ from provision_ledger.core.access import Need
 from provision_ledger.core.views import _user
 from provision_ledger.exports.views import _download
 from provision_ledger.money import actions, queries
-from provision_ledger.money.forms import AllocationForm, BlockFormSet, ConversionForm, FundingForm, RateCardForm
+from provision_ledger.money.forms import (
+    AllocationForm,
+    BlockFormSet,
+    ChildItemForm,
+    ConversionForm,
+    EndAllocationForm,
+    FundingForm,
+    ItemPriceForm,
+    RateCardForm,
+)
 from provision_ledger.money.models import RateCard, TimeBlock
 from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.people.models import Need as ChildNeed
+from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Category, DeliveredBy
 from provision_ledger.plans.views import _apply
 from provision_ledger.rules.costing import (
@@ -68,6 +79,13 @@ def _card_initial(card: RateCard | None) -> dict[str, object]:
     return initial
 
 
+def _which_form(request: HttpRequest) -> tuple[QueryDict | None, QueryDict | None]:
+    """The POST data for the rates form or the item form, whichever was sent; None for the other."""
+    if request.method != "POST":
+        return None, None
+    return (None, request.POST) if request.POST.get("form") == "item" else (request.POST, None)
+
+
 @require_http_methods(["GET", "POST"])
 def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     """A school's rates for a year: the defaults, the authority's, and the school's own overrides."""
@@ -78,10 +96,16 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
         raise PermissionDenied
     year = _year(request)
     card = RateCard.objects.filter(school=school, financial_year=year).first()
-    form = RateCardForm(request.POST or None, initial=_card_initial(card), year=year, with_threshold=False)
-    if request.method == "POST" and form.is_valid():
+    posted, item_posted = _which_form(request)
+    form = RateCardForm(posted, initial=_card_initial(card), year=year, with_threshold=False)
+    item_form = ItemPriceForm(item_posted)
+    if form.is_bound and form.is_valid():
         actions.save_rate_card(year=year, rates=form.rates(), school=school)
         messages.success(request, f"Rates for {financial_year_label(year)} saved.")
+        return redirect(f"{request.path}?year={year}")
+    if item_form.is_bound and item_form.is_valid():
+        actions.save_item_price(year=year, school=school, **item_form.cleaned_data)
+        messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
         return redirect(f"{request.path}?year={year}")
     return render(
         request,
@@ -92,6 +116,8 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
             "year_label": financial_year_label(year),
             "rows": queries.rate_rows(school, year),
             "form": form if can_manage else None,
+            "item_form": item_form if can_manage else None,
+            "items": queries.items_in_force(school, year),
             "threshold": queries.element_2_threshold(school, year),
         },
     )
@@ -107,17 +133,53 @@ def la_rates(request: HttpRequest) -> HttpResponse:
     la = LocalAuthority.objects.get(pk=min(authority_ids))
     year = _year(request)
     card = RateCard.objects.filter(local_authority=la, financial_year=year).first()
-    form = RateCardForm(request.POST or None, initial=_card_initial(card), year=year, with_threshold=True)
-    if request.method == "POST" and form.is_valid():
+    posted, item_posted = _which_form(request)
+    form = RateCardForm(posted, initial=_card_initial(card), year=year, with_threshold=True)
+    item_form = ItemPriceForm(item_posted)
+    if form.is_bound and form.is_valid():
         actions.save_rate_card(
             year=year, rates=form.rates(), local_authority=la, threshold=form.cleaned_data.get("threshold")
         )
         messages.success(request, f"Default rates for {financial_year_label(year)} saved.")
         return redirect(f"{request.path}?year={year}")
+    if item_form.is_bound and item_form.is_valid():
+        actions.save_item_price(year=year, local_authority=la, **item_form.cleaned_data)
+        messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
+        return redirect(f"{request.path}?year={year}")
+    items = card.items.all() if card else []
     return render(
         request,
         "money/la_rates.html",
-        {"la": la, "year": year, "year_label": financial_year_label(year), "form": form},
+        {
+            "la": la,
+            "year": year,
+            "year_label": financial_year_label(year),
+            "form": form,
+            "item_form": item_form,
+            "items": items,
+        },
+    )
+
+
+def authority_spend(request: HttpRequest) -> HttpResponse:
+    """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
+    user = _user(request)
+    if not access.scope_for(user).la_ids:
+        return redirect("home")
+    year = _year(request)
+    schools = list(access.schools_for(user).order_by("name"))
+    spend = queries.authority_spend(schools, year, timezone.localdate())
+    totals = {
+        "delivered_hours": sum((s.delivered_hours for s in spend), Decimal(0)),
+        "delivered_cost": sum((s.delivered_cost for s in spend), Decimal(0)),
+        "children_topped_up": sum(s.children_topped_up for s in spend),
+        "top_up": sum((s.top_up for s in spend), Decimal(0)),
+        "personal_budgets": sum((s.personal_budgets for s in spend), Decimal(0)),
+    }
+    return render(
+        request,
+        "money/authority_spend.html",
+        {"spend": spend, "totals": totals, "year": year, "year_label": financial_year_label(year)},
     )
 
 
@@ -187,6 +249,39 @@ def child_funding_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         "includes/simple_form.html",
         {"form": form, "child": child, "title": f"Funding for {financial_year_label(year)}"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def child_items(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Record a non-staff item provided for the child: it counts in the year's cost."""
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    year = _year(request)
+    form = ChildItemForm(request.POST or None, items=queries.items_in_force(child.school, year))
+    if request.method == "POST" and form.is_valid():
+        actions.add_child_item(child=child, year=year, by=user, **form.cleaned_data)
+        messages.success(request, f"{form.cleaned_data['item'].name} recorded.")
+        return redirect(f"{reverse('child-funding', args=[child.pk])}?year={year}")
+    return render(
+        request,
+        "money/child_items.html",
+        {"child": child, "form": form, "year": year, "year_label": financial_year_label(year)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_item_void(request: HttpRequest, item_id: int) -> HttpResponse:
+    user = _user(request)
+    item = access.get_child_item(user, item_id, Need.MANAGE)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.void_child_item(item=item, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect(f"{reverse('child-funding', args=[item.child_id])}?year={item.financial_year}")
+    return render(request, "core/void_form.html", {"form": form, "child": item.child, "title": f"Void: {item}"})
 
 
 def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -266,10 +361,30 @@ def allocation_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def allocation_end(request: HttpRequest, allocation_id: int) -> HttpResponse:
+    user = _user(request)
+    allocation = access.get_allocation(user, allocation_id, Need.MANAGE)
+    form = EndAllocationForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.end_allocation(allocation=allocation, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"The allocation ends on {allocation.end_date:%-d %B %Y}.")
+            return redirect("allocation-edit", child_id=allocation.child_id)
+    return render(
+        request, "money/allocation_end.html", {"allocation": allocation, "child": allocation.child, "form": form}
+    )
+
+
 def time_logs(request: HttpRequest) -> HttpResponse:
     """A member of staff's allocations, each with a link to log today's time."""
     user = _user(request)
-    return render(request, "money/time_logs.html", {"allocations": access.own_allocations(user)})
+    today = timezone.localdate()
+    current = access.own_allocations(user).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return render(request, "money/time_logs.html", {"allocations": current})
 
 
 @require_http_methods(["GET", "POST"])
@@ -281,7 +396,7 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
     allocation = access.own_allocations(user).filter(child=child, start_date__lte=day).order_by("-start_date").first()
     if allocation is None:
         return render(request, "money/time_log.html", {"child": child, "day": day, "allocation": None})
-    logged = list(TimeBlock.objects.filter(allocation=allocation, date=day))
+    logged = list(TimeBlock.objects.current().filter(allocation=allocation, date=day))
     if logged:
         initial = [{"start": b.start, "end": b.end, "activity": b.activity} for b in logged]
     else:
@@ -289,7 +404,11 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
             {"start": b.start, "end": b.end, "activity": b.activity.value}
             for b in allocation.timetable_on(day.weekday())
         ]
-    formset = BlockFormSet(request.POST or None, initial=initial, prefix="block")
+    if request.method == "POST":
+        # Without `initial`, a block left as the timetable pre-filled it counts as filled in, not as unchanged.
+        formset = BlockFormSet(request.POST, prefix="block")
+    else:
+        formset = BlockFormSet(initial=initial, prefix="block")
     problems: list[str] = []
     if request.method == "POST" and formset.is_valid():
         blocks = [
@@ -298,7 +417,9 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
             if f.cleaned_data.get("start") and f.cleaned_data.get("end")
         ]
         try:
-            actions.log_day(allocation=allocation, day=day, blocks=blocks, by=user)
+            actions.log_day(
+                allocation=allocation, day=day, blocks=blocks, by=user, reason=request.POST.get("reason", "")
+            )
         except ValidationError as error:
             problems = error.messages
         else:
@@ -313,6 +434,7 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
             "allocation": allocation,
             "formset": formset,
             "logged": bool(logged),
+            "reason": request.POST.get("reason", ""),
             "problems": problems,
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < timezone.localdate() else None,

@@ -12,6 +12,7 @@ from provision_ledger.core.access import Need
 from provision_ledger.core.views import _user
 from provision_ledger.plans import actions
 from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm, VoidForm
+from provision_ledger.wording.checks import check_form_data, check_version
 
 
 def _apply(form: BaseForm, error: ValidationError) -> None:
@@ -54,12 +55,39 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"form": form, "child": plan.child, "title": "Change plan"})
 
 
+def _typed(form_class: type[LineForm], request: HttpRequest) -> LineForm:
+    """The form as typed, unbound: checking the wording shows findings, not "this field is required"."""
+    data: dict[str, object] = {name: request.POST.get(name) for name in request.POST if name != "weekdays"}
+    data["weekdays"] = request.POST.getlist("weekdays")
+    return form_class(initial=data)
+
+
+def _checking_wording(request: HttpRequest) -> bool:
+    """A request to check the wording as typed (htmx as the SENCO types, or the button): nothing is saved."""
+    return request.method == "POST" and "check_wording" in request.POST
+
+
+def _from_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _wording_panel(request: HttpRequest) -> HttpResponse:
+    return render(request, "wording/_line_check.html", {"wording": check_form_data(request.POST), "checked": True})
+
+
 @require_http_methods(["GET", "POST"])
 def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     plan = access.get_plan(user, plan_id, Need.MANAGE)
-    form = LineForm(request.POST or None, initial={"start_date": plan.start_date})
-    if request.method == "POST" and form.is_valid():
+    if _checking_wording(request) and _from_htmx(request):
+        return _wording_panel(request)
+    checking = _checking_wording(request)
+    form = (
+        _typed(LineForm, request)
+        if checking
+        else LineForm(request.POST or None, initial={"start_date": plan.start_date})
+    )
+    if request.method == "POST" and not checking and form.is_valid():
         try:
             actions.add_line(plan=plan, by=user, **form.terms())
         except ValidationError as error:
@@ -71,7 +99,14 @@ def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "plans/line_form.html",
-        {"form": form, "plan": plan, "child": plan.child, "title": "Add a provision line"},
+        {
+            "form": form,
+            "plan": plan,
+            "child": plan.child,
+            "title": "Add a provision line",
+            "wording": check_form_data(request.POST) if request.method == "POST" else None,
+            "checked": request.method == "POST",
+        },
     )
 
 
@@ -80,8 +115,15 @@ def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
     user = _user(request)
     line = access.get_line(user, line_id, Need.MANAGE)
     current = line.current_version
-    form = AmendLineForm(request.POST or None, initial=model_to_dict(current) if current else None)
-    if request.method == "POST" and form.is_valid():
+    if _checking_wording(request) and _from_htmx(request):
+        return _wording_panel(request)
+    checking = _checking_wording(request)
+    form = (
+        _typed(AmendLineForm, request)
+        if checking
+        else AmendLineForm(request.POST or None, initial=model_to_dict(current) if current else None)
+    )
+    if request.method == "POST" and not checking and form.is_valid():
         try:
             actions.amend_line(
                 line=line,
@@ -103,6 +145,11 @@ def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
             "child": line.plan.child,
             "line": line,
             "title": f"Amend: {current}",
+            # The wording as typed, or as the line now reads.
+            "wording": check_form_data(request.POST)
+            if request.method == "POST"
+            else (check_version(current) if current else None),
+            "checked": True,
         },
     )
 

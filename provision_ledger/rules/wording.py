@@ -65,6 +65,11 @@ class FindingKind(StrEnum):
     def label(self) -> str:
         return _KIND_LABELS[self]
 
+    @property
+    def missing(self) -> bool:
+        """Something the statement leaves out, rather than words in it."""
+        return self in (FindingKind.MISSING_FREQUENCY, FindingKind.MISSING_DURATION, FindingKind.MISSING_WHO)
+
 
 _KIND_LABELS: dict[FindingKind, str] = {
     FindingKind.HEDGE: "Vague wording",
@@ -513,7 +518,65 @@ def check_statement(text: str, fields: ProvisionFields | None = None) -> Stateme
     return StatementCheck(text, tuple(findings))
 
 
-def plan_score(checks: Iterable[StatementCheck]) -> int:
+@dataclass(frozen=True)
+class LineCheck:
+    """A provision line as written: its description checked with its terms, and its qualification's wording."""
+
+    description: StatementCheck
+    qualification: StatementCheck
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.description.findings + self.qualification.findings
+
+    @property
+    def specific(self) -> bool:
+        return not self.findings
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.SPECIFIC if self.specific else Verdict.VAGUE
+
+
+MISSING_KINDS = frozenset({FindingKind.MISSING_FREQUENCY, FindingKind.MISSING_DURATION, FindingKind.MISSING_WHO})
+
+
+def check_line(description: str, qualification: str, fields: ProvisionFields) -> LineCheck:
+    """Check a provision line's words with its structured terms.
+
+    The terms answer how often, how long and who; the description is checked as a statement with
+    them, and the qualification ("a trained teaching assistant") only for its wording (hedges,
+    ranges, delegation), since who delivers is the line's own field.
+    """
+    qualification_check = check_statement(qualification, fields)
+    words = tuple(f for f in qualification_check.findings if f.kind not in MISSING_KINDS)
+    return LineCheck(check_statement(description, fields), StatementCheck(qualification, words))
+
+
+def parent_hint(finding: Finding) -> str:
+    """What a finding means for a parent, in plain words, with what to ask the school for."""
+    words = finding.words
+    hints = {
+        FindingKind.MISSING_FREQUENCY: "This line does not say how often it happens. "
+        "Ask the school to write how many sessions a week.",
+        FindingKind.MISSING_DURATION: "This line does not say how long each session lasts. "
+        "Ask the school to write how many minutes each session is.",
+        FindingKind.MISSING_WHO: "This line does not say who gives the help. "
+        "Ask the school to write their role and training.",
+        FindingKind.HEDGE: f"The words “{words}” do not promise anything you can check. "
+        "Ask the school to write exactly what will happen, how often and who will do it.",
+        FindingKind.RANGE: f"“{words}” gives a range, so the smallest amount would count. "
+        "Ask the school to write one amount.",
+        FindingKind.GROUP_WITHOUT_SIZE: f"“{words}” does not say how many children are in the group. "
+        "Ask the school to write the group size.",
+        FindingKind.DELEGATION: f"“{words}” leaves the school to decide later. "
+        "Ask for the plan itself to say what will be provided.",
+        FindingKind.MONEY: f"“{words}” is money, not help. Ask the school to write the help it pays for.",
+    }
+    return hints[finding.kind]
+
+
+def plan_score(checks: Iterable[StatementCheck | LineCheck]) -> int:
     """The share of statements that are specific, as a whole percentage rounded down; 0 with no statements."""
     checks = list(checks)
     if not checks:
@@ -635,3 +698,51 @@ def check_section(text: str) -> list[tuple[Statement, StatementCheck]]:
 def findings_in_section(pairs: Sequence[tuple[Statement, StatementCheck]]) -> list[tuple[int, int, Finding]]:
     """Every finding with its span in the whole section's text."""
     return [(s.start + f.start, s.start + f.end, f) for s, c in pairs for f in c.findings]
+
+
+# Finding Section F in a whole plan, and the area of need a statement sits under
+
+_SECTION_HEADING = re.compile(r"^[ \t]*(?:section|part)[ \t]+(?P<letter>[a-k])\b", re.IGNORECASE | re.MULTILINE)
+
+
+def section_f(text: str) -> str:
+    """Section F of a whole plan: from its heading to the next section's; the text unchanged when it has none.
+
+    A plan's contents list names Section F too, so where there are several headings the longest
+    section is taken. Spaces stand in for the text before it, so positions in the result are
+    positions in the plan.
+    """
+    headings = list(_SECTION_HEADING.finditer(text))
+    best: tuple[int, int] | None = None
+    for i, heading in enumerate(headings):
+        if heading.group("letter").casefold() != "f":
+            continue
+        end = next((h.start() for h in headings[i + 1 :] if h.group("letter").casefold() != "f"), len(text))
+        if best is None or end - heading.start() > best[1] - best[0]:
+            best = (heading.start(), end)
+    if best is None:
+        return text
+    start, end = best
+    return re.sub(r"[^\n]", " ", text[:start]) + text[start:end]
+
+
+# The four broad areas of need (Code of Practice 6.28–6.35), as a provision line's category codes.
+_AREAS = (
+    (re.compile(r"^communication", re.IGNORECASE), "communication"),
+    (re.compile(r"^cognition", re.IGNORECASE), "cognition"),
+    (re.compile(r"^social", re.IGNORECASE), "semh"),
+    (re.compile(r"^(?:sensory|physical)", re.IGNORECASE), "sensory_physical"),
+)
+
+
+def area_of_need(text: str, position: int) -> str | None:
+    """The area of need whose heading comes last before `position` ("communication", "cognition", "semh",
+    "sensory_physical"), or None when there is none or it is another heading (preparing for adulthood)."""
+    area = None
+    for line in _lines(text[:position]):
+        if line is None:
+            continue
+        content = line.content(text)
+        if _AREA_OF_NEED.match(content):
+            area = next((code for pattern, code in _AREAS if pattern.match(content)), None)
+    return area

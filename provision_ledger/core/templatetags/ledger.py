@@ -6,9 +6,13 @@ from fractions import Fraction
 
 from django import template
 from django.forms import BoundField, CheckboxSelectMultiple, RadioSelect, Select, Textarea
+from django.utils.safestring import SafeString
 
 from provision_ledger.rules.compliance import Status
 from provision_ledger.rules.reporting import whole
+from provision_ledger.rules.wording import StatementCheck
+from provision_ledger.wording.checks import LineWording, PlanWording
+from provision_ledger.wording.checks import marked as marked_text
 
 register = template.Library()
 
@@ -82,3 +86,14 @@ def untagged(text: str) -> str:
     from provision_ledger.nextsteps.advice import untagged as strip_tags
 
     return strip_tags(text)
+
+
+@register.filter
+def marked(check: StatementCheck) -> SafeString:
+    """A checked statement's text, escaped, with the words at fault in <mark> (the wording checker's spans)."""
+    return marked_text(check.text, check.findings)
+
+
+@register.filter
+def line_wording(wording: PlanWording | None, line_id: int) -> LineWording | None:
+    return wording.for_line(line_id) if wording else None

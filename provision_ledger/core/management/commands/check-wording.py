@@ -3,9 +3,11 @@
 Checks the provision statements in a plan's Section F: each statement's findings (what is vague,
 why, the source, and the fix) and, for a specific statement, the provision line it proposes.
 
+Reads plain text, a Word document (DOCX) or a PDF (provision_ledger/wording/documents.py); from a
+whole plan, only its Section F is checked when a "Section F" heading is found.
+
 Exit status: 0 when every statement is specific, 1 when any is vague, 2 when the input cannot be
-read (missing, too large, not plain text, or empty). Only plain text is read for now: DOCX and PDF
-are refused with a message, and read_document() is the one place to add them.
+read (missing, too large, not text, DOCX or PDF, encrypted, or empty).
 """
 
 from __future__ import annotations
@@ -18,63 +20,34 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from provision_ledger.rules.extraction import ProposedLine, extract
-from provision_ledger.rules.wording import Statement, StatementCheck, check_statement, plan_score, split_statements
+from provision_ledger.rules.wording import (
+    Statement,
+    StatementCheck,
+    check_statement,
+    plan_score,
+    section_f,
+    split_statements,
+)
+from provision_ledger.wording.documents import MAX_BYTES, UnreadableDocument, read_document
 
-# A Section F is a few pages; anything this big is not one.
-MAX_BYTES = 50 * 1024 * 1024
 UNREADABLE = 2
 
 
-class UnreadableDocument(Exception):
-    """The input cannot be read as a plan: the message says why, for the person who supplied it."""
-
-
-def _decode(data: bytes, name: str) -> str:
-    if data.startswith(b"PK\x03\x04"):
-        raise UnreadableDocument(
-            f"{name} looks like a Word (DOCX) file. Reading DOCX is not available yet: paste the text."
-        )
-    if data.startswith(b"%PDF"):
-        raise UnreadableDocument(f"{name} looks like a PDF. Reading PDF is not available yet: paste the text.")
-    if b"\x00" in data:
-        raise UnreadableDocument(f"{name} is not a text file.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableDocument(f"{name} is not UTF-8 text (byte {error.start} cannot be read).") from error
-
-
-def read_document(path: str) -> str:
-    """The text of a plan: plain text from a file, or from standard input when path is "-".
-
-    The single place to add other formats (DOCX, PDF): return their text, or raise
-    UnreadableDocument with a message for the user.
-    """
+def read_input(path: str) -> str:
+    """The text of a plan (plain text, DOCX or PDF) from a file, or from standard input when path is "-"."""
     if path == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-        name = "The input"
-    else:
-        file = Path(path)
-        name = file.name
-        try:
-            if not file.is_file():
-                raise UnreadableDocument(f"{path}: no such file.")
-            if file.stat().st_size > MAX_BYTES:
-                raise UnreadableDocument(f"{name} is larger than 50 MB: that is not a plan's Section F.")
-            if file.suffix.lower() in (".docx", ".doc", ".pdf"):
-                raise UnreadableDocument(
-                    f"{name}: reading {file.suffix.lstrip('.').upper()} is not available yet. "
-                    "Save Section F as plain text (.txt) or paste it."
-                )
-            data = file.read_bytes()
-        except OSError as error:
-            raise UnreadableDocument(f"{path} cannot be read: {error.strerror}.") from error
-    if len(data) > MAX_BYTES:
-        raise UnreadableDocument(f"{name} is larger than 50 MB: that is not a plan's Section F.")
-    text = _decode(data, name)
-    if not text.strip():
-        raise UnreadableDocument(f"{name} is empty: there is no provision to check.")
-    return text
+        return read_document(data, "The input")
+    file = Path(path)
+    try:
+        if not file.is_file():
+            raise UnreadableDocument(f"{path}: no such file.")
+        if file.stat().st_size > MAX_BYTES:
+            raise UnreadableDocument(f"{file.name} is larger than 50 MB: that is not a plan's Section F.")
+        data = file.read_bytes()
+    except OSError as error:
+        raise UnreadableDocument(f"{path} cannot be read: {error.strerror}.") from error
+    return read_document(data, file.name)
 
 
 def _proposal(line: ProposedLine | None) -> dict[str, object] | None:
@@ -135,12 +108,12 @@ class Command(BaseCommand):
     help = "Check a Section F for vague provision. Exit 0: all specific; 1: some vague; 2: unreadable input."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", metavar="FILE", help="A plain-text Section F, or - for standard input")
+        parser.add_argument("file", metavar="FILE", help="A Section F or a plan (.txt, .docx, .pdf), or - for stdin")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            text = read_document(options["file"])
+            text = section_f(read_input(options["file"]))
         except UnreadableDocument as error:
             raise CommandError(str(error), returncode=UNREADABLE) from error
         statements = split_statements(text)

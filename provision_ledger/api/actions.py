@@ -1,0 +1,207 @@
+"""Making and revoking API tokens, and writing sessions through the API safely enough to repeat."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from provision_ledger.api.models import ApiToken, ClientKey
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.delivery.actions import SessionEntry, check_entry, record_sessions
+from provision_ledger.delivery.models import Session
+from provision_ledger.people.models import LocalAuthority, School, User
+from provision_ledger.plans.models import ProvisionLine
+from provision_ledger.rules.compliance import SessionStatus
+
+SECRET_PREFIX = "pl_"
+NO_SUCH_LINE = "No such provision line."
+# Writing the time of use on every request would make each read a write; once a minute is enough to audit.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_secret(secret: str) -> str:
+    """A token's secret carries 256 random bits, so one round of SHA-256 is enough to keep it safe at rest."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(
+    *, by: User, name: str, school: School | None = None, local_authority: LocalAuthority | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for a school its SENCO runs, or an authority its officer works for. The secret is shown once."""
+    scope = access.scope_for(by)
+    if (school is None) == (local_authority is None):
+        raise ValidationError("A token reaches one school or one local authority.")
+    if school is not None and school.pk not in scope.senco_school_ids:
+        raise PermissionDenied
+    if local_authority is not None and local_authority.pk not in scope.la_ids:
+        raise PermissionDenied
+    if not name.strip():
+        raise ValidationError({"name": "Say what will use this token."})
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        name=name.strip(),
+        school=school,
+        local_authority=local_authority,
+        prefix=secret[:10],
+        secret_hash=hash_secret(secret),
+        created_by=by,
+    )
+    return token, secret
+
+
+def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
+    """Stop a token working at once. It stays listed, with who revoked it and when."""
+    if token.revoked_at is not None:
+        raise ValidationError("This token is already revoked.")
+    token.revoked_at, token.revoked_by = timezone.now(), by
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+def authenticate(secret: str) -> ApiToken | None:
+    """The live token with this secret, its use noted; None for an unknown or revoked one."""
+    if not secret.startswith(SECRET_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("created_by")
+        .filter(secret_hash=hash_secret(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+# Writing sessions ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyedEntry:
+    """One session as a client sends it, with the key that makes sending it twice harmless."""
+
+    client_key: str
+    line_id: int
+    date: date
+    status: SessionStatus
+    delivered_minutes: int | None = None
+    planned_minutes: int | None = None
+    reason: str = ""
+    note: str = ""
+
+    def entry(self, line: ProvisionLine) -> SessionEntry:
+        return SessionEntry(
+            line=line,
+            date=self.date,
+            status=self.status,
+            delivered_minutes=self.delivered_minutes,
+            reason=self.reason,
+            note=self.note,
+            planned_minutes=self.planned_minutes,
+        )
+
+
+@dataclass(frozen=True)
+class RowError:
+    index: int
+    field: str | None
+    message: str
+
+
+class RowsRefused(Exception):
+    """Nothing was written: these rows are wrong."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} rows refused")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Written:
+    session: Session
+    created: bool  # False: the key had been sent before, and this is the session it recorded then
+
+
+def _field_errors(index: int, error: ValidationError) -> list[RowError]:
+    if not hasattr(error, "error_dict"):
+        return [RowError(index, None, message) for message in error.messages]
+    return [
+        RowError(index, None if field == NON_FIELD_ERRORS else field, message)
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+def write_sessions(
+    token: ApiToken, rows: Sequence[KeyedEntry], *, today: date | None = None, retry: bool = True
+) -> list[Written]:
+    """Record each row once, by its client key: all the new ones, or none if any row is wrong.
+
+    A key the school has sent before returns the session it recorded then, provided it names the same line and
+    day. A line the token cannot reach is a row error, as if it did not exist; a token that may not log sessions
+    (an authority's) is refused outright.
+    """
+    errors: list[RowError] = []
+    lines: dict[int, ProvisionLine] = {}
+    first_with_key: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        if row.client_key in first_with_key:
+            errors.append(RowError(index, "client_key", f"Row {first_with_key[row.client_key]} has this key too."))
+        first_with_key.setdefault(row.client_key, index)
+        try:
+            lines[index] = access.get_line(token, row.line_id, Need.LOG)
+        except Http404:
+            errors.append(RowError(index, "line_id", NO_SUCH_LINE))
+    assert token.school_id is not None  # access gives only a school's token the LOG need
+    known = {
+        ck.key: ck.session
+        for ck in ClientKey.objects.filter(school_id=token.school_id, key__in=first_with_key).select_related("session")
+    }
+    entries: list[tuple[int, SessionEntry]] = []
+    for index, row in enumerate(rows):
+        if index not in lines:
+            continue
+        original = known.get(row.client_key)
+        if original is not None:
+            if (original.line_id, original.date) != (row.line_id, row.date):
+                errors.append(
+                    RowError(index, "client_key", f"This key recorded session {original.pk}, for another line or day.")
+                )
+            continue
+        entry = row.entry(lines[index])
+        try:
+            check_entry(entry, by=token.created_by, today=today)
+        except ValidationError as error:
+            errors.extend(_field_errors(index, error))
+        entries.append((index, entry))
+    if errors:
+        raise RowsRefused(sorted(errors, key=lambda e: e.index))
+    try:
+        with transaction.atomic():
+            recorded = record_sessions([e for _, e in entries], by=token.created_by, today=today, via=f"API {token}")
+            ClientKey.objects.bulk_create(
+                ClientKey(school_id=token.school_id, key=rows[index].client_key, session=session, token=token)
+                for (index, _), session in zip(entries, recorded, strict=True)
+            )
+    except IntegrityError:
+        # Another request carrying one of these keys was written first: answer as the repeat this now is.
+        if not retry:
+            raise
+        return write_sessions(token, rows, today=today, retry=False)
+    created = {index: session for (index, _), session in zip(entries, recorded, strict=True)}
+    return [
+        Written(created[index], True) if index in created else Written(known[row.client_key], False)
+        for index, row in enumerate(rows)
+    ]

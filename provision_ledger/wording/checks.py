@@ -1,0 +1,191 @@
+"""The wording checker as the pages use it: a line's check from its version or a form's raw data,
+a plan's score, a pasted Section F read into statements and proposed lines, and words marked up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
+from provision_ledger.rules.delivery import Period
+from provision_ledger.rules.extraction import ProposedLine, Role, extract
+from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.rules.wording import (
+    MISSING_KINDS,
+    Finding,
+    LineCheck,
+    ProvisionFields,
+    Statement,
+    StatementCheck,
+    area_of_need,
+    check_line,
+    check_statement,
+    parent_hint,
+    plan_score,
+    split_statements,
+)
+
+
+def fields_of(version: LineVersion) -> ProvisionFields:
+    return ProvisionFields(
+        sessions=version.sessions,
+        period=Period(version.period),
+        minutes_per_session=version.minutes_per_session,
+        weekly_minutes=version.weekly_minutes,
+        weekdays=frozenset(version.weekdays),
+        delivered_by=version.delivered_by,
+        qualification=version.qualification,
+        group_size=version.group_size,
+    )
+
+
+def check_version(version: LineVersion) -> LineCheck:
+    return check_line(version.description, version.qualification, fields_of(version))
+
+
+def _number(value: object) -> Decimal | None:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() and number > 0 else None
+
+
+def _whole(value: object) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None and number == int(number) and number < 10_000 else None
+
+
+def check_form_data(data: Mapping[str, Any], prefix: str = "") -> LineCheck:
+    """Check a line form's words as typed, with whatever terms are filled in so far (junk is ignored)."""
+
+    def get(name: str) -> Any:
+        return data.get(f"{prefix}{name}", "")
+
+    period = get("period")
+    hours = _number(get("weekly_hours"))
+    fields = ProvisionFields(
+        sessions=_whole(get("sessions")),
+        period=Period(period) if period in {p.value for p in Period} else None,
+        minutes_per_session=_whole(get("minutes_per_session")),
+        weekly_minutes=round(hours * 60) if hours is not None and hours < 100 else None,
+        delivered_by=str(get("delivered_by")) or None,
+        qualification=str(get("qualification")),
+        group_size=_whole(get("group_size")),
+    )
+    return check_line(str(get("description"))[:2000], str(get("qualification"))[:2000], fields)
+
+
+@dataclass(frozen=True)
+class LineWording:
+    line: ProvisionLine
+    check: LineCheck
+
+    @property
+    def parent_hints(self) -> list[str]:
+        return list(dict.fromkeys(parent_hint(f) for f in self.check.findings))
+
+
+@dataclass(frozen=True)
+class PlanWording:
+    score: int
+    lines: list[LineWording]
+
+    @property
+    def specific(self) -> int:
+        return sum(1 for w in self.lines if w.check.specific)
+
+    @property
+    def vague(self) -> list[LineWording]:
+        return [w for w in self.lines if not w.check.specific]
+
+    def for_line(self, line_id: int) -> LineWording | None:
+        return next((w for w in self.lines if w.line.pk == line_id), None)
+
+
+def plan_wording(lines: Iterable[ProvisionLine]) -> PlanWording:
+    """Each live line's wording, checked as it now reads, and the plan's score (rules/wording.plan_score)."""
+    checked = [LineWording(line, check_version(v)) for line in lines if (v := line.current_version) is not None]
+    return PlanWording(plan_score(w.check for w in checked), checked)
+
+
+# Words marked up
+
+
+def marked(text: str, findings: Iterable[Finding]) -> SafeString:
+    """The text, escaped, with the words at fault in <mark>; findings of something missing mark nothing."""
+    spans = sorted((f.start, f.end) for f in findings if f.kind not in MISSING_KINDS and f.end > f.start)
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    at = 0
+    for start, end in merged:
+        out.append(escape(text[at:start]))
+        out.append(f'<mark class="pl-mark">{escape(text[start:end])}</mark>')
+        at = end
+    out.append(escape(text[at:]))
+    return mark_safe("".join(out))  # every piece of the text is escaped above
+
+
+# A pasted Section F
+
+
+@dataclass(frozen=True)
+class ReadStatement:
+    number: int  # 1-based, as the page shows it
+    statement: Statement
+    check: StatementCheck
+    proposal: ProposedLine | None
+
+    @property
+    def marked_text(self) -> SafeString:
+        return marked(self.statement.text, self.check.findings)
+
+
+def read_section(text: str) -> list[ReadStatement]:
+    """Split into statements; check each; propose a line from each specific one."""
+    read = []
+    for number, statement in enumerate(split_statements(text), 1):
+        check = check_statement(statement.text)
+        read.append(ReadStatement(number, statement, check, extract(statement.text) if check.specific else None))
+    return read
+
+
+_CATEGORY_OF_ROLE = {Role.SALT: "communication", Role.OT: "sensory_physical", Role.PHYSIO: "sensory_physical"}
+
+
+def proposal_initial(text: str, read: ReadStatement, plan: Plan) -> dict[str, Any]:
+    """A proposed line's form values: what the wording says, the plan's start, and the likely funder."""
+    line = read.proposal
+    assert line is not None
+    statement = read.statement
+    category = area_of_need(text, statement.start) or (
+        _CATEGORY_OF_ROLE.get(line.delivered_by) if line.delivered_by else None
+    )
+    statutory = plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT)
+    return {
+        "statement": read.number,
+        "include": True,
+        # A one-word reading ("support") says less than the statement itself.
+        "description": (line.description if line.description and " " in line.description else statement.text)[:300],
+        "category": category or "",
+        "delivered_by": line.delivered_by.value if line.delivered_by else "",
+        "qualification": line.qualification[:200],
+        "group_size": line.group_size,
+        # Hours a week of support are kept as one entry a week on the form, as the line form does.
+        "sessions": 1 if line.weekly_minutes else line.sessions,
+        "period": "week" if line.weekly_minutes else (line.period.value if line.period else ""),
+        "minutes_per_session": None if line.weekly_minutes else line.minutes_per_session,
+        "weekly_hours": round(Decimal(line.weekly_minutes) / 60, 2) if line.weekly_minutes else None,
+        "start_date": plan.start_date,
+        "funder": "la" if statutory else "school",
+    }

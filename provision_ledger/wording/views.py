@@ -1,0 +1,132 @@
+"""Reading provision out of a plan's wording: paste or upload, see each statement checked, confirm the lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.views import _user
+from provision_ledger.plans.models import Plan
+from provision_ledger.wording.actions import ConfirmedLine, LinesRejected, add_confirmed_lines
+from provision_ledger.wording.checks import ReadStatement, proposal_initial, read_section
+from provision_ledger.wording.forms import MAX_PASTE, ProposedLineForm, ProposedLineFormSet, ReadPlanForm
+
+PREFIX = "line"
+
+
+@require_http_methods(["GET", "POST"])
+def plan_read(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Step 1 reads the text and proposes lines; step 2 (a "confirm" POST) adds the confirmed ones."""
+    user = _user(request)
+    plan = access.get_plan(user, plan_id, Need.MANAGE)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request, plan)
+    form = ReadPlanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["plan_text"]
+        statements = read_section(text)
+        if statements:
+            initial = [proposal_initial(text, r, plan) for r in statements if r.proposal is not None]
+            return _review(request, plan, text, statements, ProposedLineFormSet(initial=initial, prefix=PREFIX))
+        form.add_error(None, "No provision statements were found in the text.")
+    return render(
+        request, "wording/read_plan.html", {"form": form, "plan": plan, "child": plan.child, "title": "Read a plan"}
+    )
+
+
+def _review(
+    request: HttpRequest,
+    plan: Plan,
+    text: str,
+    statements: list[ReadStatement],
+    formset: Any,
+    errors: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
+    forms: dict[int, ProposedLineForm] = {}
+    for form in formset:
+        forms[_statement_number(form) if form.is_bound else int(form.initial["statement"])] = form
+    specific = sum(1 for r in statements if r.check.specific)
+    return render(
+        request,
+        "wording/review.html",
+        {
+            "plan": plan,
+            "child": plan.child,
+            "title": "Check the proposed lines",
+            "text": text,
+            "rows": [(r, forms.get(r.number)) for r in statements],
+            "formset": formset,
+            "specific": specific,
+            "score": 100 * specific // len(statements),
+            "errors": errors or [],
+        },
+    )
+
+
+def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
+    text = request.POST.get("section", "")[:MAX_PASTE]
+    statements = read_section(text)
+    by_number = {r.number: r for r in statements if r.proposal is not None}
+    formset = ProposedLineFormSet(request.POST, prefix=PREFIX)
+    if not statements or not formset.management_form.is_valid():
+        messages.error(request, "The page was out of date: paste the plan again.")
+        return redirect("plan-read", plan_id=plan.pk)
+    errors: list[tuple[str, str]] = []
+    confirmed: list[ConfirmedLine] = []
+    valid = formset.is_valid()
+    for form in formset:
+        number = _statement_number(form)
+        if number not in by_number:
+            errors.append(("", "A proposed line does not match a statement: paste the plan again."))
+            continue
+        if form.included and form.is_valid():
+            confirmed.append(ConfirmedLine(number, by_number[number].statement.text, form.terms()))
+    if valid and not errors and not confirmed:
+        errors.append(("", "No line is ticked to add: tick “Add this line to the plan” on the lines to add."))
+    if valid and not errors:
+        try:
+            added = add_confirmed_lines(plan=plan, by=_user(request), lines=confirmed)
+        except LinesRejected as rejected:
+            for form in formset:
+                error = rejected.errors.get(_statement_number(form))
+                if error is not None:
+                    _apply(form, error)
+        else:
+            messages.success(request, f"{len(added)} provision line{'s' if len(added) != 1 else ''} added to the plan.")
+            return redirect("child-detail", child_id=plan.child_id)
+    errors.extend(_named_errors(formset))
+    return _review(request, plan, text, statements, formset, errors)
+
+
+def _named_errors(formset: Any) -> list[tuple[str, str]]:
+    """Each refusal as the error summary lists it: a link to the field, and "Statement 3, Minutes each session: …"."""
+    named = [("", str(message)) for message in formset.non_form_errors()]
+    for form in formset:
+        number = _statement_number(form)
+        for field, field_errors in form.errors.items():
+            known = field in form.fields
+            where = f"Statement {number}, {form.fields[field].label}" if known else f"Statement {number}"
+            named.extend((f"#{form[field].auto_id}" if known else "", f"{where}: {m}") for m in field_errors)
+    return named
+
+
+def _statement_number(form: ProposedLineForm) -> int:
+    try:
+        return int(form.data.get(form.add_prefix("statement"), 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _apply(form: ProposedLineForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,181 @@
+"""An authority's spend by school: delivered provision costed at each school's rates, and top-ups agreed."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from provision_ledger.delivery.actions import void_session
+from provision_ledger.money import actions
+from provision_ledger.money.models import RateCard, StaffRate
+from provision_ledger.money.queries import authority_spend, line_costs
+from provision_ledger.plans.actions import amend_line
+from provision_ledger.plans.models import LINE_TERM_FIELDS
+from tests.factories import (
+    make_child,
+    make_la,
+    make_la_officer,
+    make_line,
+    make_parent,
+    make_plan,
+    make_school,
+    make_senco,
+    make_session,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 31)  # the last day of financial year 2025-26
+
+
+def _rates(year: int = 2025, *, la=None, school=None, **rates: str) -> None:
+    card = RateCard.objects.create(local_authority=la, school=school, financial_year=year)
+    for role, value in rates.items():
+        StaffRate.objects.create(card=card, role=role, pounds_per_hour=Decimal(value))
+
+
+@pytest.fixture
+def authority():
+    """Two schools of one authority, each with a child on a plan, and a third school in another authority."""
+    la = make_la("North")
+    hillside, riverside = make_school(la, name="Hillside"), make_school(la, name="Riverside")
+    elsewhere = make_school(make_la("South"), name="Elsewhere")
+    _rates(la=la, ta="18.00", teacher="48.00")
+    _rates(school=riverside, ta="21.00")
+    return la, hillside, riverside, elsewhere
+
+
+def test_delivered_provision_is_costed_at_each_schools_rates_with_groups_shared(authority):
+    _, hillside, riverside, _ = authority
+    senco = make_senco(hillside)
+    plan = make_plan(make_child(hillside), senco)
+    one_to_one = make_line(plan, senco)  # a TA, one-to-one
+    group = make_line(plan, senco, description="Reading group", delivered_by="teacher", group_size=3)
+    health = make_line(plan, senco, description="NHS speech therapy", funder="health")
+    make_session(one_to_one, senco, date(2025, 9, 8))  # 30 minutes
+    make_session(
+        one_to_one, senco, date(2025, 9, 10), status="part_delivered", delivered_minutes=15, reason="staff_absent"
+    )
+    make_session(group, senco, date(2025, 9, 9))
+    make_session(health, senco, date(2025, 9, 9))  # paid by health: not the school's or the authority's spend
+    make_session(one_to_one, senco, date(2026, 4, 20))  # the next financial year
+    voided = make_session(one_to_one, senco, date(2025, 9, 15))
+    void_session(voided, by=senco, reason="Entered twice")
+    riverside_senco = make_senco(riverside)
+    riverside_line = make_line(make_plan(make_child(riverside), riverside_senco), riverside_senco)
+    make_session(riverside_line, riverside_senco, date(2025, 9, 8))
+
+    hillside_spend, riverside_spend = authority_spend([hillside, riverside], 2025, TODAY)
+
+    # Hillside: TA 45 minutes at £18 = £13.50; the group's teacher 30 minutes at £48 shared by 3 = £8.00.
+    assert (hillside_spend.delivered_minutes, hillside_spend.delivered_cost) == (75, Decimal("21.50"))
+    # Riverside's own TA rate (£21) overrides the authority's: 30 minutes = £10.50.
+    assert (riverside_spend.delivered_minutes, riverside_spend.delivered_cost) == (30, Decimal("10.50"))
+
+
+def test_a_session_is_costed_at_the_group_size_in_force_on_its_day(authority):
+    _, hillside, _, _ = authority
+    senco = make_senco(hillside)
+    line = make_line(make_plan(make_child(hillside), senco), senco, delivered_by="teacher")
+    make_session(line, senco, date(2025, 9, 8))  # 30 minutes one-to-one at £48 = £24.00
+    amend_line(
+        line=line,
+        by=senco,
+        effective_from=date(2025, 10, 1),
+        reason="Joined a group of four",
+        today=date(2025, 10, 1),
+        **{**{f: getattr(line.current_version, f) for f in LINE_TERM_FIELDS}, "group_size": 4},
+    )
+    make_session(line, senco, date(2025, 10, 6))  # 30 minutes shared by 4 = £6.00
+
+    (spend,) = authority_spend([hillside], 2025, TODAY)
+
+    assert spend.delivered_cost == Decimal("30.00")
+
+
+def test_the_authority_total_agrees_with_the_schools_lines_costed_one_by_one(authority):
+    _, hillside, _, _ = authority
+    senco = make_senco(hillside)
+    plan = make_plan(make_child(hillside), senco)
+    lines = [make_line(plan, senco), make_line(plan, senco, delivered_by="teacher", group_size=2)]
+    for day in (date(2025, 9, 8), date(2025, 9, 9), date(2025, 10, 13)):
+        for line in lines:
+            make_session(line, senco, day)
+
+    (spend,) = authority_spend([hillside], 2025, TODAY)
+    one_by_one = line_costs(lines, hillside, hillside.calendar(), 2025, TODAY)
+
+    assert spend.delivered_cost == sum(c.delivered_to_date.total for c in one_by_one) == Decimal("63.00")
+
+
+def test_a_role_with_no_rate_is_named_and_left_out_of_the_cost(authority):
+    _, hillside, _, _ = authority
+    senco = make_senco(hillside)
+    line = make_line(make_plan(make_child(hillside), senco), senco, delivered_by="ot")
+    make_session(line, senco, date(2025, 9, 8))
+
+    (spend,) = authority_spend([hillside], 2025, TODAY)
+
+    assert spend.delivered_cost == Decimal("0.00")
+    assert spend.problems == (
+        "There is no hourly rate for Occupational therapist in 2025-26. Set one on the rate card for 2025-26.",
+    )
+
+
+def test_top_ups_and_personal_budgets_agreed_are_summed_per_school(authority):
+    _, hillside, riverside, _ = authority
+    senco = make_senco(hillside)
+    for top_up, budget in ((Decimal(4000), Decimal(0)), (Decimal(2500), Decimal(600)), (Decimal(0), Decimal(300))):
+        actions.save_child_funding(
+            child=make_child(hillside), year=2025, top_up=top_up, personal_budget=budget, note="", by=senco
+        )
+
+    hillside_spend, riverside_spend = authority_spend([hillside, riverside], 2025, TODAY)
+
+    assert (hillside_spend.children_topped_up, hillside_spend.top_up, hillside_spend.personal_budgets) == (
+        2,
+        Decimal(6500),
+        Decimal(900),
+    )
+    assert (riverside_spend.children_topped_up, riverside_spend.top_up) == (0, Decimal(0))
+
+
+def test_an_officer_sees_the_spend_of_their_own_authoritys_schools_only(client, authority):
+    la, hillside, riverside, elsewhere = authority
+    client.force_login(make_la_officer(la))
+
+    response = client.get(reverse("authority-spend"), {"year": 2025})
+
+    assert response.status_code == 200
+    assert [s.school for s in response.context["spend"]] == [hillside, riverside]
+    assert elsewhere.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["senco", "parent"])
+def test_schools_and_parents_are_sent_home_from_the_authority_spend_page(client, authority, who):
+    _, hillside, _, _ = authority
+    senco = make_senco(hillside)
+    user = senco if who == "senco" else make_parent(make_child(hillside))
+    client.force_login(user)
+
+    response = client.get(reverse("authority-spend"))
+
+    assert (response.status_code, response.url) == (302, reverse("home"))
+
+
+def test_the_authority_spend_page_reads_in_a_fixed_number_of_queries(client, authority, django_assert_num_queries):
+    la, hillside, riverside, _ = authority
+    for school in (hillside, riverside):
+        senco = make_senco(school)
+        line = make_line(make_plan(make_child(school), senco), senco)
+        make_session(line, senco, date(2025, 9, 8))
+    officer = make_la_officer(la)
+    client.force_login(officer)
+    client.get(reverse("authority-spend"))  # warm the session
+
+    # session, user, memberships, assignments, guardianships, schools, rates, delivered sums, funding sums
+    with django_assert_num_queries(9):
+        client.get(reverse("authority-spend"), {"year": 2025})

@@ -1,0 +1,317 @@
+"""Reading lines out of a plan's wording, findings on the line form, the plan's score and the parent's hints."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.plans.models import LineVersion, ProvisionLine
+from provision_ledger.wording.views import PREFIX
+from tests.factories import make_line, make_parent, make_plan, make_staff
+
+pytestmark = pytest.mark.django_db
+
+SECTION_F = """Section F: Special educational provision
+
+Communication and interaction
+• 2 x 30 minute sessions per week of speech and language therapy delivered by a qualified SALT.
+• Access to a sensory room as required.
+
+Cognition and learning
+• Precision teaching for 10 minutes daily with a trained teaching assistant.
+• Regular small group literacy support.
+• 15 hours per week of 1:1 support from a teaching assistant.
+"""
+
+
+@pytest.fixture
+def plan(child, senco):
+    return make_plan(child, senco)
+
+
+def _read(client, plan, **data):
+    return client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), data)
+
+
+def _confirm_data(response, **changes: str) -> dict[str, str]:
+    """The review page's proposed lines as the browser sends them back, each ticked, with some fields changed."""
+    formset = response.context["formset"]
+    data = {
+        "confirm": "1",
+        "section": response.context["text"],
+        **{f"{PREFIX}-{key}": str(value) for key, value in formset.management_form.initial.items()},
+    }
+    for form in formset:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if name == "include":
+                data[form.add_prefix(name)] = "on"
+            elif value is not None:
+                data[form.add_prefix(name)] = value.isoformat() if isinstance(value, date) else str(value)
+    data.update(changes)
+    return data
+
+
+def test_pasted_section_f_shows_each_statement_checked_with_the_words_at_fault_marked(client, senco, plan):
+    client.force_login(senco)
+    response = _read(client, plan, text=SECTION_F)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 of 5 statements specific" not in html
+    assert "3 of 5 statements specific (60%)." in html
+    assert '<mark class="pl-mark">Access to</mark> a sensory room <mark class="pl-mark">as required</mark>.' in html
+    assert '<mark class="pl-mark">Regular</mark> <mark class="pl-mark">small group</mark> literacy support.' in html
+    assert "SEND Code of Practice 9.69" in html
+    assert "L v Clarke and Somerset CC [1998] ELR 129" in html
+    forms = response.context["formset"].forms
+    assert [f.initial["statement"] for f in forms] == [1, 3, 5]
+    first, second, third = (f.initial for f in forms)
+    assert (first["sessions"], first["period"], first["minutes_per_session"], first["delivered_by"]) == (
+        2,
+        "week",
+        30,
+        "salt",
+    )
+    assert (first["category"], first["qualification"], first["group_size"]) == ("communication", "qualified SALT", 1)
+    assert (second["sessions"], second["period"], second["minutes_per_session"], second["category"]) == (
+        1,
+        "day",
+        10,
+        "cognition",
+    )
+    assert (third["weekly_hours"], third["minutes_per_session"], third["delivered_by"]) == (15, None, "ta")
+    assert ProvisionLine.objects.filter(plan=plan).count() == 0
+
+
+def test_confirming_proposed_lines_adds_them_all_with_their_statement_recorded(client, senco, plan):
+    client.force_login(senco)
+    review = _read(client, plan, text=SECTION_F)
+    response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), _confirm_data(review))
+    assert response.status_code == 302
+    versions = LineVersion.objects.filter(line__plan=plan).order_by("line_id")
+    assert [
+        (v.description, v.sessions, v.period, v.minutes_per_session, v.weekly_minutes, v.delivered_by) for v in versions
+    ] == [
+        ("speech and language therapy", 2, "week", 30, None, "salt"),
+        ("Precision teaching", 1, "day", 10, None, "ta"),
+        ("15 hours per week of 1:1 support from a teaching assistant.", 1, "week", 180, 900, "ta"),
+    ]
+    assert versions[0].change_reason == (
+        "Read from the plan's wording: “2 x 30 minute sessions per week of speech and language therapy "
+        "delivered by a qualified SALT.”"
+    )
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_type="provisionline").count() == 3
+
+
+def test_a_line_left_unticked_is_not_added(client, senco, plan):
+    client.force_login(senco)
+    review = _read(client, plan, text=SECTION_F)
+    data = _confirm_data(review)
+    del data["line-1-include"]
+    client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), data)
+    assert sorted(LineVersion.objects.filter(line__plan=plan).values_list("description", flat=True)) == [
+        "15 hours per week of 1:1 support from a teaching assistant.",
+        "speech and language therapy",
+    ]
+
+
+def test_a_bad_row_names_its_statement_and_field_and_nothing_is_added(client, senco, plan):
+    client.force_login(senco)
+    review = _read(client, plan, text=SECTION_F)
+    response = client.post(
+        reverse("plan-read", kwargs={"plan_id": plan.pk}),
+        _confirm_data(review, **{"line-1-minutes_per_session": "", "line-2-category": ""}),
+    )
+    assert response.status_code == 200
+    assert [message for _, message in response.context["errors"]] == [
+        "Statement 3, Minutes each session: Enter the minutes each session lasts, or the hours a week.",
+        "Statement 5, Area of need: This field is required.",
+    ]
+    assert ProvisionLine.objects.filter(plan=plan).count() == 0
+
+
+def test_a_row_the_plan_refuses_stops_every_row(client, senco, plan):
+    """The action refuses a line starting before the plan; the other, valid, lines are not added either."""
+    client.force_login(senco)
+    review = _read(client, plan, text=SECTION_F)
+    response = client.post(
+        reverse("plan-read", kwargs={"plan_id": plan.pk}),
+        _confirm_data(review, **{"line-2-start_date": "2025-08-01"}),
+    )
+    assert [message for _, message in response.context["errors"]] == [
+        "Statement 5, Start date: The line cannot start before the plan does (1 September 2025)."
+    ]
+    assert ProvisionLine.objects.filter(plan=plan).count() == 0
+
+
+def test_a_word_document_is_read_by_its_lists_and_headings(client, senco, plan):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Section F: Special educational provision", 1)
+    document.add_heading("Communication and interaction", 2)
+    document.add_paragraph("2 x 30 minute sessions per week of speech and language therapy by a SALT", "List Bullet")
+    document.add_paragraph("Access to a sensory room", "List Bullet")
+    document.add_heading("Section G: Health provision", 1)
+    document.add_paragraph("Annual hearing check.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "plan.docx"
+    client.force_login(senco)
+    response = _read(client, plan, text="", document=upload)
+    assert [r.statement.text for r, _ in response.context["rows"]] == [
+        "2 x 30 minute sessions per week of speech and language therapy by a SALT",
+        "Access to a sensory room",
+    ]
+
+
+def test_an_upload_that_is_not_a_plan_is_refused_with_its_reason(client, senco, plan):
+    upload = io.BytesIO(b"\x00\x01binary")
+    upload.name = "photo.jpg"
+    client.force_login(senco)
+    response = _read(client, plan, text="", document=upload)
+    assert response.context["form"].errors == {"document": ["photo.jpg is not a text, Word (DOCX) or PDF file."]}
+
+
+def test_reading_nothing_asks_for_the_text(client, senco, plan):
+    client.force_login(senco)
+    response = _read(client, plan, text="   ")
+    assert response.context["form"].errors == {"text": ["Paste the plan's Section F, or upload the plan."]}
+
+
+# The line form
+
+
+def test_line_form_checks_the_wording_as_typed_and_marks_the_words_at_fault(client, senco, plan):
+    client.force_login(senco)
+    response = client.post(
+        reverse("line-create", kwargs={"plan_id": plan.pk}),
+        {"check_wording": "1", "description": "Access to <b>phonics</b> as appropriate", "sessions": "2"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.templates[0].name == "wording/_line_check.html"
+    assert (
+        '<mark class="pl-mark">Access to</mark> &lt;b&gt;phonics&lt;/b&gt; <mark class="pl-mark">as appropriate</mark>'
+        in html
+    )
+    assert "Does not say how often" in html  # two sessions, but per what?
+    assert "Suggested fix:" in html
+    assert ProvisionLine.objects.count() == 0
+
+
+def test_line_form_check_button_without_javascript_keeps_what_was_typed(client, senco, plan):
+    client.force_login(senco)
+    response = client.post(
+        reverse("line-create", kwargs={"plan_id": plan.pk}),
+        {"check_wording": "1", "description": "Regular reading", "sessions": "3"},
+    )
+    html = response.content.decode()
+    assert '<mark class="pl-mark">Regular</mark> reading' in html
+    assert 'value="Regular reading"' in html
+    assert "There is a problem" not in html
+    assert ProvisionLine.objects.count() == 0
+
+
+def test_vague_wording_warns_but_does_not_stop_a_line_being_saved(client, senco, plan):
+    client.force_login(senco)
+    response = client.post(
+        reverse("line-create", kwargs={"plan_id": plan.pk}),
+        {
+            "description": "Access to a sensory room",
+            "category": "sensory_physical",
+            "delivered_by": "ta",
+            "group_size": "1",
+            "sessions": "1",
+            "period": "day",
+            "minutes_per_session": "10",
+            "start_date": "2025-09-01",
+            "funder": "school",
+        },
+    )
+    assert response.status_code == 302
+    assert LineVersion.objects.get(line__plan=plan).description == "Access to a sensory room"
+
+
+def test_amend_page_shows_the_findings_on_the_line_as_it_reads(client, senco, plan):
+    line = make_line(plan, senco, description="Support with handwriting as required")
+    client.force_login(senco)
+    html = client.get(reverse("line-amend", kwargs={"line_id": line.pk})).content.decode()
+    assert '<mark class="pl-mark">Support with</mark> handwriting <mark class="pl-mark">as required</mark>' in html
+
+
+# The child's page
+
+
+def test_staff_see_the_plans_wording_score_and_the_vague_line(client, senco, plan):
+    make_line(plan, senco, description="Motor Skills programme")
+    vague = make_line(plan, senco, description="Access to a sensory room as required")
+    client.force_login(senco)
+    response = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id}))
+    html = response.content.decode()
+    assert "<strong>Wording:</strong> 1 of 2 lines specified and quantified (score 50)." in html
+    assert f'data-testid="wording-findings-{vague.pk}"' in html
+    assert "This line does not say" not in html
+
+
+def test_parents_see_plain_hints_on_a_vague_line_and_no_score(client, senco, plan):
+    vague = make_line(plan, senco, description="Regular access to a sensory room")
+    parent = make_parent(plan.child)
+    client.force_login(parent)
+    html = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id})).content.decode()
+    hints = re.search(rf'data-testid="wording-hints-{vague.pk}">(.*?)</div>', html, re.S)
+    assert hints is not None
+    assert re.findall(r"<li>(.*?)</li>", hints.group(1)) == [
+        "The words “Regular” do not promise anything you can check. Ask the school to write exactly what will "
+        "happen, how often and who will do it.",
+        "The words “access to” do not promise anything you can check. Ask the school to write exactly what will "
+        "happen, how often and who will do it.",
+    ]
+    assert "<strong>Wording:</strong>" not in html
+
+
+def test_assigned_staff_cannot_read_lines_into_a_plan(client, senco, plan):
+    staff = make_staff(plan.child.school, plan.child)
+    client.force_login(staff)
+    assert _read(client, plan, text=SECTION_F).status_code == 403
+    assert ProvisionLine.objects.count() == 0
+
+
+def test_plan_start_is_the_proposed_start(client, senco, plan):
+    client.force_login(senco)
+    response = _read(client, plan, text=SECTION_F)
+    assert {f.initial["start_date"] for f in response.context["formset"].forms} == {date(2025, 9, 1)}
+
+
+def test_a_document_longer_than_any_section_f_is_refused(client, senco, plan):
+    upload = io.BytesIO(("Phonics for 10 minutes daily with a TA.\n" * 6000).encode())
+    upload.name = "huge.txt"
+    client.force_login(senco)
+    response = _read(client, plan, text="", document=upload)
+    assert response.context["form"].errors == {
+        "document": ["This is longer than 200,000 characters: give only the plan's Section F."]
+    }
+
+
+def test_confirming_with_no_line_ticked_says_so_and_adds_nothing(client, senco, plan):
+    client.force_login(senco)
+    data = {k: v for k, v in _confirm_data(_read(client, plan, text=SECTION_F)).items() if not k.endswith("-include")}
+    response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), data)
+    assert [message for _, message in response.context["errors"]] == [
+        "No line is ticked to add: tick “Add this line to the plan” on the lines to add."
+    ]
+    assert ProvisionLine.objects.count() == 0
+
+
+def test_confirming_without_the_statements_sends_the_senco_back_to_paste_again(client, senco, plan):
+    client.force_login(senco)
+    response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), {"confirm": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plan-read", kwargs={"plan_id": plan.pk})
+    assert ProvisionLine.objects.count() == 0
