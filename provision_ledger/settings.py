@@ -7,6 +7,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from provision_ledger.rules.outcomes import MIN_CHILDREN_FOR_A_FIGURE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "provision_ledger.parents",
     "provision_ledger.nextsteps",
     "provision_ledger.money",
+    "provision_ledger.outcomes",
     "provision_ledger.api",
     "provision_ledger.accounts",
     "provision_ledger.core",
@@ -216,6 +219,11 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+
+# Progress figures drawn from fewer children than this are withheld (rules/outcomes.py gives the default and why).
+PROGRESS_FIGURE_MIN_CHILDREN = int(env("PROGRESS_FIGURE_MIN_CHILDREN", str(MIN_CHILDREN_FOR_A_FIGURE)))
+if PROGRESS_FIGURE_MIN_CHILDREN < 1:
+    raise ImproperlyConfigured("PROGRESS_FIGURE_MIN_CHILDREN must be 1 or more")
 
 LOGGING = {
     "version": 1,

@@ -89,6 +89,7 @@ urlpatterns = [
     path("today/", delivery.register, name="register"),
     path("today/record/", delivery.register_record, name="register-record"),
     path("", include("provision_ledger.money.urls")),
+    path("", include("provision_ledger.outcomes.urls")),
     # /api-tokens/
     path("api-tokens/", api_tokens.token_list, name="api-tokens"),
     path("api-tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
@@ -13,6 +14,8 @@ from provision_ledger.accounts import twofactor
 from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery.actions import SessionEntry, record_session
 from provision_ledger.delivery.models import Session
+from provision_ledger.outcomes import actions as outcome_actions
+from provision_ledger.outcomes.models import Outcome, ProgressEntry
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -136,3 +139,32 @@ class VerifiedClient(Client):
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = make_totp_device(user).persistent_id
             session.save()
+
+
+def make_outcome(plan: Plan, by: User, *lines: ProvisionLine, **fields: Any) -> Outcome:
+    """A small-steps outcome from step 2 towards step 8 over the school year, served by the given lines."""
+    values = {
+        "description": "Oliver plans his day with a visual timetable",
+        "measure": "steps",
+        "scale_low": Decimal(0),
+        "scale_high": Decimal(8),
+        "baseline": Decimal(2),
+        "target": Decimal(8),
+        "baseline_date": plan.start_date,
+        "target_date": date(plan.start_date.year + 1, 7, 1),
+    }
+    return outcome_actions.create_outcome(plan=plan, by=by, lines=lines, **{**values, **fields})
+
+
+def make_progress(
+    outcome: Outcome, by: User, day: date, value: int | None, support: str = "independent", note: str = ""
+) -> ProgressEntry:
+    return outcome_actions.record_progress(
+        outcome=outcome,
+        by=by,
+        date=day,
+        value=None if value is None else Decimal(value),
+        support=support if value is not None else "",
+        note=note or ("" if value is not None else "Seen in class"),
+        today=max(day, date.today()),
+    )

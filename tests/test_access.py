@@ -17,6 +17,8 @@ from provision_ledger.delivery.models import Session
 from provision_ledger.money.actions import add_allocation, add_child_item, save_item_price
 from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
+from provision_ledger.outcomes.actions import create_review
+from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.actions import raise_concern
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School, User
@@ -26,8 +28,10 @@ from tests.factories import (
     make_la,
     make_la_officer,
     make_line,
+    make_outcome,
     make_parent,
     make_plan,
+    make_progress,
     make_school,
     make_senco,
     make_session,
@@ -49,6 +53,9 @@ class Record:
     allocation: Allocation
     item: ChildItem
     token: ApiToken
+    outcome: Outcome
+    entry: ProgressEntry
+    review: Review
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -79,7 +86,10 @@ def _record(school: School, senco: User, first_name: str) -> Record:
     price = save_item_price(year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school)
     item = add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
     token, _ = issue_token(by=senco, name=f"{first_name} MIS", school=school)
-    return Record(school, child, plan, line, session, concern, letter, allocation, item, token)
+    outcome = make_outcome(plan, senco, line)
+    entry = make_progress(outcome, senco, date(2025, 9, 15), 3)
+    review = create_review(plan=plan, by=senco, meeting_date=date(2026, 6, 1), period_start=plan.start_date)
+    return Record(school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review)
 
 
 @pytest.fixture
@@ -146,11 +156,32 @@ ROUTES = {
     "child-items": lambda r: {"child_id": r.child.pk},
     "child-item-void": lambda r: {"item_id": r.item.pk},
     "api-token-revoke": lambda r: {"token_id": r.token.pk},
+    "school-progress": lambda r: {"urn": r.school.urn},
+    "child-outcomes": lambda r: {"child_id": r.child.pk},
+    "outcome-create": lambda r: {"child_id": r.child.pk},
+    "review-create": lambda r: {"child_id": r.child.pk},
+    "outcome-detail": lambda r: {"outcome_id": r.outcome.pk},
+    "progress-create": lambda r: {"outcome_id": r.outcome.pk},
+    "observation-create": lambda r: {"outcome_id": r.outcome.pk},
+    "progress-void": lambda r: {"entry_id": r.entry.pk},
+    "review-detail": lambda r: {"review_id": r.review.pk},
+    "review-edit": lambda r: {"review_id": r.review.pk},
+    "review-views": lambda r: {"review_id": r.review.pk},
+    "review-pack": lambda r: {"review_id": r.review.pk, "extension": "pdf"},
 }
-VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
+VIEW = {
+    "child-detail",
+    "child-history",
+    "line-detail",
+    "concerns",
+    "concern-detail",
+    "statutory-events",
+    "child-outcomes",
+    "outcome-detail",
+}
 # A parent's letters are theirs alone: out of everyone else's sight.
 LETTERS = {"letter-detail", "letter-download"}
-LOG = {"session-create", "session-correct", "time-log"}
+LOG = {"session-create", "session-correct", "time-log", "progress-create"}
 MANAGE = {
     "plan-create",
     "plan-edit",
@@ -165,11 +196,19 @@ MANAGE = {
     "allocation-end",
     "child-items",
     "child-item-void",
+    "outcome-create",
+    "review-create",
+    "progress-void",
+    "review-edit",
 }
 # A school's money is seen by its SENCO and its authority; staff and parents do not reach the school.
-SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx"}
+SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx", "school-progress"}
 # A child's funding is seen by the school, the authority and the family, not by the staff who deliver it.
-FUNDING = {"child-funding", "cost-statement-pdf", "support-time"}
+# The review pack carries costs, so it follows the same reach.
+FUNDING = {"child-funding", "cost-statement-pdf", "support-time", "review-detail", "review-pack"}
+# Observations from home are the family's; views for a review are given by the family or taken down by the school.
+OBSERVE = {"observation-create"}
+REVIEW_VIEWS = {"review-views"}
 RECORD = {"record-pdf", "record-csv", "record-json", "record-views"}
 # A school's API tokens are managed by its SENCO alone.
 TOKENS = {"api-token-revoke"}
@@ -216,6 +255,10 @@ def _expected_on_own(role: str, route: str) -> int:
         return 200 if role == "senco" else 404
     if route in LETTERS:
         return 200 if role == "parent" else 404
+    if route in OBSERVE:
+        return 200 if role == "parent" else 403
+    if route in REVIEW_VIEWS:
+        return 200 if role in ("parent", "senco") else 403
     if route == "letter-write":
         return 200 if role == "parent" else 403
     assert route in MANAGE

@@ -182,7 +182,9 @@ def test_json_record_holds_plan_lines_sessions_concerns_and_history(client, senc
         "generated_for",
         "history",
         "ledger_seal",
+        "outcomes",
         "plans",
+        "reviews",
         "sessions",
     ]
     assert record["plans"][0]["lines"][0]["versions"][0]["promise"] == (

@@ -23,6 +23,7 @@ from provision_ledger.audit.actions import record_view
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
+from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
@@ -278,3 +279,33 @@ def get_api_token(user: User, token_id: int) -> ApiToken:
     if token is None:
         raise Http404("No such API token")
     return token
+
+
+def outcomes_for(user: User, need: Need = Need.VIEW) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+        "child__school", "plan"
+    )
+
+
+def get_outcome(user: User, outcome_id: int, need: Need = Need.VIEW) -> Outcome:
+    return _reach(outcomes_for, user, outcome_id, need, "outcome")
+
+
+def progress_for(user: User, need: Need = Need.VIEW) -> QuerySet[ProgressEntry]:
+    return ProgressEntry.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+        "child__school", "outcome"
+    )
+
+
+def get_progress_entry(user: User, entry_id: int, need: Need = Need.VIEW) -> ProgressEntry:
+    return _reach(progress_for, user, entry_id, need, "progress entry")
+
+
+def reviews_for(user: User, need: Need = Need.VIEW) -> QuerySet[Review]:
+    return Review.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+        "child__school", "plan"
+    )
+
+
+def get_review(user: User, review_id: int, need: Need = Need.VIEW) -> Review:
+    return _reach(reviews_for, user, review_id, need, "review")

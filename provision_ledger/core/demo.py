@@ -31,6 +31,8 @@ from provision_ledger.money.models import (
     StaffRate,
     TimeBlock,
 )
+from provision_ledger.outcomes import actions as outcome_actions
+from provision_ledger.outcomes.models import Outcome
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -562,6 +564,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
 
     # (c) The rest of the SEN register: mostly SEN Support, a few EHC plans, a year of sessions.
     year_start = calendar.academic_year_bounds(today)[0] - timedelta(days=365)
+    register: list[tuple[ProvisionLine, float]] = []
     for index in range(28):
         need = rng.choice(NEEDS)
         year = rng.randint(0, 6)
@@ -595,6 +598,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
         for template in LINE_TEMPLATES.get(need, LINE_TEMPLATES["MLD"]):
             line = _line(child_plan, senco, start, *template)
             sessions.follow(line, calendar, start, today, pattern, ta if index < 4 else senco)
+        register.append((line, pattern.delivered))
 
     # A few children at the second school, so the authority sees more than one school.
     for index in range(5):
@@ -628,6 +632,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
     )
     _items(maya, senco, today)
     sessions.save()
+    _outcomes(today, rng, senco, dad, (plan, narrative, motor), (ehcp, support, salt), register)
 
 
 # Demo Borough Council's own rates. Only the teaching assistant's has a source (the domain sheet §4, via
@@ -721,3 +726,125 @@ def _support_time(child: Child, ta: User, calendar, start: date, today: date, rn
 
 def database_is_empty() -> bool:
     return not (User.objects.exists() or School.objects.exists())
+
+
+def _monthly(start: date, today: date) -> list[date]:
+    """About one day a month from a month after start up to today, on weekdays."""
+    days, day = [], _weekday_on_or_before(start + timedelta(days=30), 3)
+    while day <= today:
+        days.append(day)
+        day = _weekday_on_or_before(day + timedelta(days=30), 3)
+    return days
+
+
+def _outcomes(
+    today: date,
+    rng: random.Random,
+    senco: User,
+    dad: User,
+    oliver: tuple[Plan, ProvisionLine, ProvisionLine],
+    maya: tuple[Plan, ProvisionLine, ProvisionLine],
+    register: list[tuple[ProvisionLine, float]],
+) -> None:
+    """Outcomes and a year of progress: Maya's visual timetable holds only with 1:1 support; Oliver's scissors
+    stalled when the Motor Skills sessions stopped; the register's children give the school its dose-response figures.
+    """
+    D = Decimal
+
+    def progress(outcome: Outcome, day: date, value: int, support: str, note: str) -> None:
+        outcome_actions.record_progress(
+            outcome=outcome, by=senco, date=day, value=D(value), support=support, note=note, today=today
+        )
+
+    plan, narrative, motor = oliver
+    story = outcome_actions.create_outcome(
+        plan=plan,
+        by=senco,
+        description="Oliver retells a short story in order using who, where, when and what happened",
+        measure="steps",
+        scale_low=D(0),
+        scale_high=D(6),
+        baseline=D(1),
+        baseline_date=plan.start_date,
+        target=D(5),
+        target_date=plan.review_due + timedelta(days=120),
+        lines=[narrative],
+    )
+    for i, day in enumerate(_monthly(plan.start_date, today)):
+        progress(story, day, min(1 + (i + 1) // 2, 4), "independent" if i % 3 else "prompts", "Story sequencing cards")
+    outcome_actions.add_home_observation(
+        outcome=story,
+        by=dad,
+        date=today - timedelta(days=12),
+        note="Told me about his day in order at teatime: assembly, lunch, then the park.",
+        today=today,
+    )
+    scissors = outcome_actions.create_outcome(
+        plan=plan,
+        by=senco,
+        description="Oliver cuts along a straight line with scissors",
+        measure="milestone",
+        baseline_date=plan.start_date,
+        target_date=plan.review_due,
+        lines=[motor],
+    )
+    for day in _monthly(plan.start_date, today)[:2]:
+        progress(scissors, day, 0, "prompts", "Cut a short way with hand-over-hand help, then stopped")
+
+    ehcp, support, salt = maya
+    timetable = outcome_actions.create_outcome(
+        plan=ehcp,
+        by=senco,
+        description="Maya plans her day with a visual timetable",
+        measure="steps",
+        scale_low=D(0),
+        scale_high=D(8),
+        baseline=D(2),
+        baseline_date=ehcp.start_date,
+        target=D(7),
+        target_date=ehcp.review_due,
+        lines=[support, salt],
+    )
+    for i, day in enumerate(_monthly(ehcp.start_date, today)):
+        # With her TA beside her she climbs the steps; on her own she stays at step 3.
+        progress(timetable, day, min(2 + (i + 1) // 3, 3), "independent", "Tried it alone at the start of the day")
+        progress(timetable, day, min(3 + i // 2, 7), "one_to_one", "With her TA pointing to each picture")
+    joining = outcome_actions.create_outcome(
+        plan=ehcp,
+        by=senco,
+        description="Maya stays with whole-class learning for 20 minutes",
+        measure="score",
+        scale_low=D(0),
+        scale_high=D(60),
+        unit="minutes",
+        baseline=D(5),
+        baseline_date=ehcp.start_date,
+        target=D(20),
+        target_date=ehcp.review_due,
+        lines=[support],
+    )
+    for i, day in enumerate(_monthly(ehcp.start_date, today)):
+        how = "prompts" if i < 3 else "independent"
+        progress(joining, day, min(5 + 2 * i, 20), how, "Timed in the literacy lesson")
+    outcome_actions.create_review(plan=ehcp, by=senco, meeting_date=ehcp.review_due, period_start=ehcp.start_date)
+
+    # The register: one outcome each, served by a line; children whose provision is delivered more move further.
+    for line, delivered in register:
+        child_plan = line.plan
+        outcome = outcome_actions.create_outcome(
+            plan=child_plan,
+            by=senco,
+            description=f"{child_plan.child.first_name} moves up the school's assessment levels in the target area",
+            measure="level",
+            scale_low=D(0),
+            scale_high=D(10),
+            baseline=D(1),
+            baseline_date=child_plan.start_date,
+            target=D(6),
+            target_date=child_plan.review_due,
+            lines=[line],
+        )
+        level = 1
+        for day in _monthly(child_plan.start_date, today)[1::2]:
+            level = min(level + (1 if rng.random() < delivered else 0), 10)
+            progress(outcome, day, level, rng.choice(["independent", "independent", "prompts"]), "Termly assessment")

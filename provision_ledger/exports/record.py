@@ -12,6 +12,7 @@ from django.utils import timezone
 from provision_ledger.audit.chain import seal
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
+from provision_ledger.outcomes.models import Outcome, Review
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, User
 from provision_ledger.plans.models import Plan
@@ -136,6 +137,26 @@ def whole_record(child: Child, requested_by: User) -> dict[str, Any]:
         }
         for e in AuditEvent.objects.filter(child=child).select_related("actor").order_by("at", "id")
     ]
+    outcomes = [
+        {
+            **model_to_dict(o, exclude=["local_authority", "child", "created_by", "lines"]),
+            "line_ids": [line.pk for line in o.lines.all()],
+            "entries": [
+                {
+                    **model_to_dict(e, exclude=["local_authority", "child", "outcome", "recorded_by", "voided_by"]),
+                    "recorded_by": _name(e.recorded_by),
+                    "recorded_at": e.recorded_at,
+                    "voided_at": e.voided_at,
+                }
+                for e in o.entries.select_related("recorded_by").order_by("date", "id")
+            ],
+        }
+        for o in Outcome.objects.filter(child=child).prefetch_related("lines").order_by("id")
+    ]
+    reviews = [
+        model_to_dict(r, exclude=["local_authority", "child", "created_by", "views_recorded_by"])
+        for r in Review.objects.filter(child=child).order_by("meeting_date", "id")
+    ]
     seq, digest = seal(child.local_authority_id)
     return {
         "ledger_seal": {"event": seq, "hash": digest},
@@ -149,5 +170,7 @@ def whole_record(child: Child, requested_by: User) -> dict[str, Any]:
         "plans": plans,
         "sessions": session_rows(child),
         "concerns": concerns,
+        "outcomes": outcomes,
+        "reviews": reviews,
         "history": history,
     }

@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from provision_ledger.core import access
+from provision_ledger.core.access import Need
+from provision_ledger.core.views import _user
+from provision_ledger.exports.views import _download
+from provision_ledger.outcomes import actions
+from provision_ledger.outcomes.charts import dose_response_chart
+from provision_ledger.outcomes.forms import (
+    ObservationForm,
+    OutcomeForm,
+    ProgressForm,
+    ReviewEditForm,
+    ReviewForm,
+    ViewsForm,
+)
+from provision_ledger.outcomes.pack import review_pack
+from provision_ledger.outcomes.queries import dose_response, outcome_progress
+from provision_ledger.outcomes.render import pack_docx, pack_pdf
+from provision_ledger.plans.forms import VoidForm
+from provision_ledger.plans.models import Plan
+from provision_ledger.plans.queries import current_plan
+from provision_ledger.plans.views import _apply
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+REVIEWS_AHEAD = timedelta(weeks=12)
+
+
+def _figure_threshold() -> int:
+    """The authority's own small-number threshold (by default the one in rules/outcomes.py)."""
+    return int(settings.PROGRESS_FIGURE_MIN_CHILDREN)
+
+
+def child_outcomes(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Each outcome of the child's plan, its progress beside the delivery of the provision serving it."""
+    user = _user(request)
+    child = access.get_child(user, child_id, reading="outcomes and progress")
+    plan = current_plan(child)
+    today = timezone.localdate()
+    outcomes = list(access.outcomes_for(user).filter(plan=plan).prefetch_related("lines__versions")) if plan else []
+    progress = outcome_progress(outcomes, plan.start_date, today) if plan else []
+    return render(
+        request,
+        "outcomes/child_outcomes.html",
+        {
+            "child": child,
+            "plan": plan,
+            "items": [(p, dose_response_chart(p)) for p in progress],
+            "reviews": access.reviews_for(user).filter(child=child),
+            "can_manage": access.allows(user, child, Need.MANAGE),
+            "can_log": access.allows(user, child, Need.LOG),
+            "can_observe": access.allows(user, child, Need.RAISE),
+            "title": "Outcomes and progress",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    plan = current_plan(child)
+    if plan is None:
+        raise Http404("No plan in force")
+    form = OutcomeForm(request.POST or None, plan=plan, initial={"baseline_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.create_outcome(plan=plan, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The outcome is set.")
+            return redirect("child-outcomes", child_id=child.pk)
+    return render(request, "includes/simple_form.html", {"form": form, "child": child, "title": "Set an outcome"})
+
+
+def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    user = _user(request)
+    outcome = access.get_outcome(user, outcome_id)
+    child = outcome.child
+    access.note_reading(user, child, "an outcome and its progress")
+    [progress] = outcome_progress([outcome], outcome.plan.start_date, timezone.localdate())
+    return render(
+        request,
+        "outcomes/outcome_detail.html",
+        {
+            "child": child,
+            "outcome": outcome,
+            "progress": progress,
+            "chart": dose_response_chart(progress),
+            "can_manage": access.allows(user, child, Need.MANAGE),
+            "can_log": access.allows(user, child, Need.LOG),
+            "can_observe": access.allows(user, child, Need.RAISE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def progress_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    user = _user(request)
+    outcome = access.get_outcome(user, outcome_id, Need.LOG)
+    form = ProgressForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_progress(outcome=outcome, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Progress recorded.")
+            return redirect("outcome-detail", outcome_id=outcome.pk)
+    title = f"Record progress: {outcome.description}"
+    return render(request, "includes/simple_form.html", {"form": form, "child": outcome.child, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+def observation_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    user = _user(request)
+    outcome = access.get_outcome(user, outcome_id, Need.RAISE)
+    form = ObservationForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_home_observation(outcome=outcome, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Thank you: your observation is added to the record.")
+            return redirect("outcome-detail", outcome_id=outcome.pk)
+    title = f"What you have seen at home: {outcome.description}"
+    return render(request, "includes/simple_form.html", {"form": form, "child": outcome.child, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+def progress_void(request: HttpRequest, entry_id: int) -> HttpResponse:
+    user = _user(request)
+    entry = access.get_progress_entry(user, entry_id, Need.MANAGE)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.void_progress(entry=entry, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The entry is void. It stays in the record.")
+            return redirect("outcome-detail", outcome_id=entry.outcome_id)
+    title = f"Void the progress entry of {entry.date:%-d %B %Y}"
+    return render(request, "includes/simple_form.html", {"form": form, "child": entry.child, "title": title})
+
+
+def school_progress(request: HttpRequest, urn: str) -> HttpResponse:
+    """Per provision category: average progress per 10 hours delivered, with the children behind each figure."""
+    user = _user(request)
+    school = access.get_school(user, urn)
+    today = timezone.localdate()
+    # The SENCO's list, which the authority reads too: reviews due in the next 12 weeks and those overdue.
+    due = (
+        access.plans_for(user)
+        .filter(child__school=school, status=Plan.Status.ACTIVE, review_due__lte=today + REVIEWS_AHEAD)
+        .order_by("review_due")
+    )
+    return render(
+        request,
+        "outcomes/school_progress.html",
+        {
+            "school": school,
+            "figures": dose_response([school.pk], _figure_threshold()),
+            "threshold": _figure_threshold(),
+            "due": due,
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    plan = current_plan(child)
+    if plan is None:
+        raise Http404("No plan in force")
+    last = access.reviews_for(user).filter(plan=plan).order_by("-meeting_date").first()
+    initial = {"meeting_date": plan.review_due, "period_start": last.meeting_date if last else plan.start_date}
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = actions.create_review(plan=plan, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("review-detail", review_id=review.pk)
+    return render(request, "includes/simple_form.html", {"form": form, "child": child, "title": "Arrange the review"})
+
+
+def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The draft pack, as the meeting will see it."""
+    user = _user(request)
+    review = access.get_review(user, review_id, Need.FUNDING)
+    child = review.child
+    access.note_reading(user, child, "an annual review pack")
+    return render(
+        request,
+        "outcomes/review_detail.html",
+        {
+            "child": child,
+            "review": review,
+            "plan": review.plan,
+            "pack": review_pack(review, timezone.localdate()),
+            "can_manage": access.allows(user, child, Need.MANAGE),
+            "can_give_views": access.allows(user, child, Need.RAISE) or access.allows(user, child, Need.MANAGE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
+    user = _user(request)
+    review = access.get_review(user, review_id, Need.MANAGE)
+    fields = ReviewEditForm.base_fields
+    form = ReviewEditForm(request.POST or None, initial={name: getattr(review, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_review(review=review, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            review.refresh_from_db()
+            _apply(form, error)
+        else:
+            messages.success(request, "The review is updated.")
+            return redirect("review-detail", review_id=review.pk)
+    title = f"Steps and decision: review of {review.meeting_date:%-d %B %Y}"
+    return render(request, "includes/simple_form.html", {"form": form, "child": review.child, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+def review_views(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The parent's and the child's views, given by the parent or taken down by the school."""
+    user = _user(request)
+    review = access.get_review(user, review_id)
+    if not (access.allows(user, review.child, Need.RAISE) or access.allows(user, review.child, Need.MANAGE)):
+        raise PermissionDenied
+    form = ViewsForm(
+        request.POST or None, initial={"parent_views": review.parent_views, "child_views": review.child_views}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_views(review=review, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The views are saved and shown in the review pack.")
+            return redirect("review-detail", review_id=review.pk)
+    title = "Views for the annual review"
+    return render(request, "includes/simple_form.html", {"form": form, "child": review.child, "title": title})
+
+
+def review_pack_download(request: HttpRequest, review_id: int, extension: str) -> HttpResponse:
+    user = _user(request)
+    review = access.get_review(user, review_id, Need.FUNDING)
+    if extension not in ("pdf", "docx"):
+        raise Http404("The pack comes as PDF or DOCX")
+    pack = review_pack(review, timezone.localdate())
+    child = review.child
+    access.note_reading(user, child, f"the annual review pack ({extension.upper()})")
+    name = f"{child.first_name}-{child.last_name}-annual-review-{review.meeting_date:%Y-%m-%d}.{extension}".lower()
+    if extension == "pdf":
+        return _download(pack_pdf(pack), "application/pdf", name)
+    return _download(pack_docx(pack), DOCX, name)

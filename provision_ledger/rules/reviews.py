@@ -1,0 +1,101 @@
+"""The steps of an annual review around its meeting, and when each is due.
+
+Sources (domain sheet §2): invitations at least 2 weeks before the meeting and all advice circulated at least
+2 weeks before it (reg 20(4); Code 9.176) [T5][T6]; the report sent within 2 weeks after the meeting [T6]; the local
+authority's decision within 4 weeks of the meeting [T6]. The clocks after the meeting, including amendments, are
+in rules/clocks.py (`after_review_meeting`); this module adds the steps before it and checks recorded dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from provision_ledger.rules.clocks import add_weeks, long_date
+
+
+class Step(StrEnum):
+    INVITATIONS = "invitations_sent"
+    ADVICE = "advice_circulated"
+    MEETING = "meeting"
+    REPORT = "report_sent"
+    DECISION = "decision"
+
+
+STEP_LABELS = {
+    Step.INVITATIONS: "Invitations sent",
+    Step.ADVICE: "Advice circulated",
+    Step.MEETING: "Review meeting",
+    Step.REPORT: "Review report sent",
+    Step.DECISION: "Local authority's decision",
+}
+STEP_SOURCES = {
+    Step.INVITATIONS: "At least 2 weeks before the meeting (reg 20(4); Code 9.176) [T5][T6]",
+    Step.ADVICE: "At least 2 weeks before the meeting (reg 20(4); Code 9.176) [T5][T6]",
+    Step.MEETING: "",
+    Step.REPORT: "Within 2 weeks after the meeting [T6]",
+    Step.DECISION: "Within 4 weeks of the meeting [T6]",
+}
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    step: Step
+    due: date  # the latest date that meets the rule
+    done_on: date | None
+
+    @property
+    def label(self) -> str:
+        return STEP_LABELS[self.step]
+
+    @property
+    def source(self) -> str:
+        return STEP_SOURCES[self.step]
+
+    @property
+    def late(self) -> bool:
+        return self.done_on is not None and self.done_on > self.due
+
+    def overdue(self, today: date) -> bool:
+        return self.done_on is None and today > self.due
+
+    @property
+    def plain(self) -> str:
+        if self.step is Step.MEETING:
+            return f"{self.label}: {long_date(self.due)}."
+        due = f"due by {long_date(self.due)}"
+        if self.done_on is None:
+            return f"{self.label}: {due}; not yet recorded."
+        timing = "late" if self.late else "on time"
+        return f"{self.label}: {long_date(self.done_on)}, {timing} ({due})."
+
+
+def review_steps(
+    meeting: date,
+    *,
+    invitations_sent: date | None = None,
+    advice_circulated: date | None = None,
+    report_sent: date | None = None,
+    decision: date | None = None,
+) -> list[ReviewStep]:
+    """Each step with the date the law wants it by and the date it happened, refusing dates out of order."""
+    for done, name in ((invitations_sent, "invitations"), (advice_circulated, "advice")):
+        if done is not None and done > meeting:
+            raise ValueError(
+                f"The {name} ({long_date(done)}) are recorded after the meeting ({long_date(meeting)}): "
+                f"{name} go out before it."
+            )
+    for done, name in ((report_sent, "review report"), (decision, "local authority's decision")):
+        if done is not None and done < meeting:
+            raise ValueError(
+                f"The {name} ({long_date(done)}) is before the meeting ({long_date(meeting)}): it follows the meeting."
+            )
+    before = add_weeks(meeting, -2)
+    return [
+        ReviewStep(Step.INVITATIONS, before, invitations_sent),
+        ReviewStep(Step.ADVICE, before, advice_circulated),
+        ReviewStep(Step.MEETING, meeting, meeting),
+        ReviewStep(Step.REPORT, add_weeks(meeting, 2), report_sent),
+        ReviewStep(Step.DECISION, add_weeks(meeting, 4), decision),
+    ]
