@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "provision_ledger.parents",
     "provision_ledger.nextsteps",
     "provision_ledger.money",
+    "provision_ledger.oversight",
     "provision_ledger.core",
 ]
 
