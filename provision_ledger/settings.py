@@ -148,3 +148,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Open statistics: counts under this are suppressed (issue 7: configurable, by default under 5).
+OPEN_STATISTICS_SUPPRESS_UNDER = int(env("OPEN_STATISTICS_SUPPRESS_UNDER", "5"))

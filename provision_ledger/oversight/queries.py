@@ -1,0 +1,402 @@
+"""The authority's figures across its schools, summed in the database.
+
+One pass over the sessions groups them by line and month (a common table expression), and from that one pass the
+database returns both the totals per line and the totals per school and month. Expected minutes come from the
+stored months (`plans.ExpectedMonth`), laid by the rules. Python then applies the school's make-up policy and
+thresholds to each line's sums (never to sessions), exactly as `rules.compliance` does for one child's statement.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+
+from provision_ledger.delivery.models import Session
+from provision_ledger.nextsteps.advice import overdue_reviews_by_school
+from provision_ledger.parents.models import Concern
+from provision_ledger.people.models import Child, School
+from provision_ledger.plans.models import Category, ExpectedMonth, LineVersion, Plan, ProvisionLine
+from provision_ledger.rules.compliance import MakeUpPolicy, MissReason, Thresholds
+from provision_ledger.rules.legal_force import PlanKind
+
+REASONS = [reason.value for reason in MissReason]
+CATEGORIES = [(c.value, c.label) for c in Category]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A school year from 1 September to the end of the last whole month before today (or 31 August)."""
+
+    year: int
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def is_empty(self) -> bool:
+        return self.end < self.start
+
+
+def authority_window(today: date, year: int | None = None) -> Window:
+    last_whole_month_end = today.replace(day=1) - timedelta(days=1)
+    if year is None:
+        year = last_whole_month_end.year if last_whole_month_end.month >= 9 else last_whole_month_end.year - 1
+    return Window(year, date(year, 9, 1), min(date(year + 1, 8, 31), last_whole_month_end))
+
+
+@dataclass
+class Figures:
+    """Sums over some lines: expected minutes exact to 1/10,000 of a minute, the rest whole minutes."""
+
+    expected: Decimal = Decimal(0)
+    delivered: int = 0
+    owed: int = 0
+    lines: int = 0
+    breaches: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        """Delivered over expected, as a whole percentage rounded half up; None when nothing was due."""
+        if not self.expected:
+            return None
+        return math.floor(Fraction(self.delivered) / Fraction(self.expected) * 100 + Fraction(1, 2))
+
+    @property
+    def owed_hours(self) -> Decimal:
+        return (Decimal(self.owed) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def expected_minutes(self) -> int:
+        return round(self.expected)
+
+    def add(self, other: Figures) -> None:
+        self.expected += other.expected
+        self.delivered += other.delivered
+        self.owed += other.owed
+        self.lines += other.lines
+        self.breaches += other.breaches
+
+
+@dataclass
+class SchoolFigures:
+    school: School
+    ehc_children: int = 0
+    support_children: int = 0
+    overall: Figures = field(default_factory=Figures)
+    by_category: dict[str, Figures] = field(default_factory=lambda: {key: Figures() for key, _ in CATEGORIES})
+    open_concerns: int = 0
+    overdue_reviews: int = 0
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date
+    expected: Decimal
+    delivered: int
+
+    @property
+    def percent(self) -> int | None:
+        return Figures(expected=self.expected, delivered=self.delivered).percent
+
+
+@dataclass
+class Dashboard:
+    window: Window
+    schools: list[SchoolFigures]
+    total: Figures
+    by_category: dict[str, Figures]
+    trend: list[MonthFigures]
+
+
+@dataclass
+class LineSums:
+    school_id: int
+    child_id: int
+    category: str
+    need: str = ""
+    delivered: int = 0
+    missed: dict[str, int] = field(default_factory=dict)
+    expected: Decimal = Decimal(0)
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"substr({column}, 1, 7)"
+
+
+def _session_sums(
+    la_ids: Iterable[int], window: Window, school_id: int | None = None
+) -> tuple[dict[int, tuple[int, dict[str, int]]], dict[tuple[int, str], int]]:
+    """One pass over the sessions: (delivered, missed by reason) per line, and delivered per (school, 'YYYY-MM').
+
+    Every name put into the SQL is a table name or a fixed reason code; every value is a parameter.
+    """
+    session = Session._meta.db_table
+    line, plan, child = ProvisionLine._meta.db_table, Plan._meta.db_table, Child._meta.db_table
+    ids = sorted(set(la_ids))
+    if not ids:
+        return {}, {}
+    marks = ", ".join(["%s"] * len(ids))
+    missed = ", ".join(
+        f"SUM(CASE WHEN s.reason = '{r}' THEN s.planned_minutes - s.delivered_minutes ELSE 0 END) AS m_{r}"
+        for r in REASONS
+    )
+    summed = ", ".join(f"SUM(m_{r})" for r in REASONS)
+    zeros = ", ".join("0" for _ in REASONS)
+    in_school = f" AND s.child_id IN (SELECT id FROM {child} WHERE school_id = %s)" if school_id else ""
+    sql = f"""
+        WITH lm AS (
+            SELECT s.line_id AS line_id, {_month_sql("s.date")} AS month,
+                SUM(s.delivered_minutes) AS delivered, {missed}
+            FROM {session} s
+            WHERE s.local_authority_id IN ({marks}) AND s.date >= %s AND s.date <= %s AND s.voided_at IS NULL{in_school}
+            GROUP BY s.line_id, {_month_sql("s.date")}
+        )
+        SELECT 'line', line_id, '', SUM(delivered), {summed} FROM lm GROUP BY line_id
+        UNION ALL
+        SELECT 'month', c.school_id, lm.month, SUM(lm.delivered), {zeros}
+        FROM lm
+        JOIN {line} l ON l.id = lm.line_id
+        JOIN {plan} p ON p.id = l.plan_id
+        JOIN {child} c ON c.id = p.child_id
+        WHERE l.voided_at IS NULL AND p.status = 'active'
+        GROUP BY c.school_id, lm.month
+    """
+    params: list[date | int] = [*ids, window.start, window.end, *([school_id] if school_id else [])]
+    by_line: dict[int, tuple[int, dict[str, int]]] = {}
+    by_month: dict[tuple[int, str], int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, key, month, delivered, *misses in cursor.fetchall():
+            if kind == "line":
+                by_line[key] = (int(delivered or 0), {r: int(m) for r, m in zip(REASONS, misses, strict=True) if m})
+            else:
+                by_month[(key, month)] = int(delivered or 0)
+    return by_line, by_month
+
+
+def _live_lines(la_ids: Iterable[int], school_id: int | None = None, with_need: bool = False) -> dict[int, LineSums]:
+    current_category = (
+        LineVersion.objects.filter(line=OuterRef("pk")).order_by("-effective_from", "-id").values("category")[:1]
+    )
+    lines = ProvisionLine.objects.filter(
+        local_authority_id__in=la_ids, voided_at__isnull=True, plan__status=Plan.Status.ACTIVE
+    )
+    if school_id:
+        lines = lines.filter(plan__child__school_id=school_id)
+    need = "plan__child__primary_need" if with_need else "plan__child__school_id"
+    rows = lines.values_list("pk", "plan__child__school_id", "plan__child_id", need).annotate(
+        category=Subquery(current_category)
+    )
+    return {
+        pk: LineSums(school_id=school, child_id=child, category=cat, need=str(need) if with_need else "")
+        for pk, school, child, need, cat in rows
+    }
+
+
+def _expected(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> ExpectedRows:
+    months = ExpectedMonth.objects.filter(
+        local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end
+    ).order_by()
+    if school_id:
+        months = months.filter(line__plan__child__school_id=school_id)
+    per_line = dict(months.values_list("line_id").annotate(total=Sum("minutes")))
+    per_month = {
+        (school, month): minutes
+        for school, month, minutes in months.filter(line__voided_at__isnull=True, line__plan__status=Plan.Status.ACTIVE)
+        .values_list(F("line__plan__child__school_id"), "month")
+        .annotate(total=Sum("minutes"))
+    }
+    return per_line, per_month
+
+
+ExpectedRows = tuple[dict[int, Decimal], dict[tuple[int, date], Decimal]]
+
+
+def assess_line(sums: LineSums, policy: MakeUpPolicy, thresholds: Thresholds) -> Figures:
+    """One line's figures under its school's policy: `rules.compliance.owed_minutes` and `status`, in exact sums."""
+    expected = Fraction(sums.expected)
+    excused = sum(m for r, m in sums.missed.items() if MissReason(r) not in policy.owed_reasons)
+    owed = expected - sums.delivered - excused
+    if not policy.unrecorded_owed:
+        recorded = sum(m for r, m in sums.missed.items() if MissReason(r) in policy.owed_reasons)
+        owed = min(owed, Fraction(recorded))
+    breach = bool(expected > 0 and Fraction(sums.delivered) / expected < thresholds.at_risk)
+    return Figures(
+        expected=sums.expected,
+        delivered=sums.delivered,
+        owed=max(math.floor(owed), 0),
+        lines=1,
+        breaches=int(breach),
+    )
+
+
+def line_figures(
+    la_ids: Iterable[int], window: Window, school_id: int | None = None, with_need: bool = False
+) -> dict[int, LineSums]:
+    """Every live line of the authority (or one school) with its sums over the window."""
+    la_ids = list(la_ids)
+    lines = _live_lines(la_ids, school_id, with_need)
+    if window.is_empty:
+        return lines
+    by_line, _ = _session_sums(la_ids, window, school_id)
+    per_line, _ = _expected(la_ids, window, school_id)
+    for pk, sums in lines.items():
+        delivered, missed = by_line.get(pk, (0, {}))
+        sums.delivered, sums.missed, sums.expected = delivered, missed, per_line.get(pk, Decimal(0))
+    return lines
+
+
+def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: int | None = None) -> Dashboard:
+    """Each school's delivery, overall and by category, with breaches, owed time, concerns and overdue reviews."""
+    la_ids = sorted(set(la_ids))
+    window = authority_window(today, year)
+    figures = {school.pk: SchoolFigures(school=school) for school in schools}
+    by_category = {key: Figures() for key, _ in CATEGORIES}
+    total = Figures()
+    trend: dict[str, tuple[Decimal, int]] = {}
+    lines = _live_lines(la_ids)
+    if not window.is_empty:
+        by_line, by_month = _session_sums(la_ids, window)
+        per_line, per_month = _expected(la_ids, window)
+        for pk, sums in lines.items():
+            delivered, missed = by_line.get(pk, (0, {}))
+            sums.delivered, sums.missed, sums.expected = delivered, missed, per_line.get(pk, Decimal(0))
+        for (school_id, month_start), minutes in per_month.items():
+            if school_id in figures:
+                key = f"{month_start:%Y-%m}"
+                expected, delivered = trend.get(key, (Decimal(0), 0))
+                trend[key] = (expected + minutes, delivered)
+        for (school_id, month), minutes_delivered in by_month.items():
+            if school_id in figures:
+                expected, delivered = trend.get(month, (Decimal(0), 0))
+                trend[month] = (expected, delivered + minutes_delivered)
+    policies = {school.pk: (school.make_up_policy, school.thresholds) for school in schools}
+    for sums in lines.values():
+        school_figures = figures.get(sums.school_id)
+        if school_figures is None:
+            continue
+        line = assess_line(sums, *policies[sums.school_id])
+        school_figures.overall.add(line)
+        school_figures.by_category[sums.category].add(line)
+        by_category[sums.category].add(line)
+        total.add(line)
+    _counts(figures, la_ids, today)
+    months = [
+        MonthFigures(date(int(key[:4]), int(key[5:7]), 1), expected, delivered)
+        for key, (expected, delivered) in sorted(trend.items())
+    ]
+    return Dashboard(window, list(figures.values()), total, by_category, months)
+
+
+def _counts(figures: dict[int, SchoolFigures], la_ids: list[int], today: date) -> None:
+    in_force = Q(plans__status=Plan.Status.ACTIVE)
+    children = (
+        Child.objects.filter(local_authority_id__in=la_ids)
+        .values("school_id")
+        .annotate(
+            ehc=Count("id", filter=in_force & Q(plans__kind=PlanKind.EHC_PLAN), distinct=True),
+            support=Count("id", filter=in_force & ~Q(plans__kind=PlanKind.EHC_PLAN), distinct=True),
+        )
+        .order_by()
+    )
+    for row in children:
+        if row["school_id"] in figures:
+            figures[row["school_id"]].ehc_children = row["ehc"]
+            figures[row["school_id"]].support_children = row["support"]
+    concerns = (
+        Concern.objects.filter(local_authority_id__in=la_ids, status=Concern.Status.AWAITING_SCHOOL)
+        .values_list("child__school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for school_id, n in concerns:
+        if school_id in figures:
+            figures[school_id].open_concerns = n
+    for school_id, n in overdue_reviews_by_school(list(figures), today).items():
+        figures[school_id].overdue_reviews = n
+
+
+def children_of_school(school: School, window: Window) -> list[tuple[int, Figures]]:
+    """(child id, figures) for each child with live lines at the school, worst first."""
+    per_child: dict[int, Figures] = defaultdict(Figures)
+    for sums in line_figures([school.local_authority_id], window, school.pk).values():
+        per_child[sums.child_id].add(assess_line(sums, school.make_up_policy, school.thresholds))
+    rows = list(per_child.items())
+    rows.sort(key=lambda item: (-item[1].breaches, item[1].percent if item[1].percent is not None else 101))
+    return rows
+
+
+def bare_aggregate(la_id: int, window: Window) -> int:
+    """The benchmark's baseline: delivered and expected minutes summed per line in one statement, nothing else."""
+    session, months = Session._meta.db_table, ExpectedMonth._meta.db_table
+    sql = f"""
+        SELECT d.line_id, d.delivered, e.expected FROM (
+            SELECT line_id, SUM(delivered_minutes) AS delivered FROM {session}
+            WHERE local_authority_id = %s AND date >= %s AND date <= %s AND voided_at IS NULL GROUP BY line_id
+        ) d LEFT JOIN (
+            SELECT line_id, SUM(minutes) AS expected FROM {months}
+            WHERE local_authority_id = %s AND month >= %s AND month <= %s GROUP BY line_id
+        ) e ON e.line_id = d.line_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [la_id, window.start, window.end, la_id, window.start, window.end])
+        return len(cursor.fetchall())
+
+
+DASHBOARD_COLUMNS = [
+    "School",
+    "URN",
+    "Children with EHC plans",
+    "Children on SEN Support or other plans",
+    "Provision lines",
+    "Expected minutes",
+    "Delivered minutes",
+    "Delivered (%)",
+    *[f"{label} delivered (%)" for _, label in CATEGORIES],
+    "Lines in breach",
+    "Owed hours",
+    "Concerns awaiting the school",
+    "Annual reviews overdue",
+]
+
+
+def dashboard_rows(board: Dashboard) -> list[list[object]]:
+    """The dashboard as a table, header first: what the CSV export holds."""
+    rows: list[list[object]] = [[f"School year {board.window.label}, {board.window.start} to {board.window.end}"]]
+    rows.append(list(DASHBOARD_COLUMNS))
+
+    def blank(value: int | None) -> object:
+        return "" if value is None else value
+
+    for s in board.schools:
+        rows.append(
+            [
+                s.school.name,
+                s.school.urn,
+                s.ehc_children,
+                s.support_children,
+                s.overall.lines,
+                s.overall.expected_minutes,
+                s.overall.delivered,
+                blank(s.overall.percent),
+                *[blank(s.by_category[key].percent) for key, _ in CATEGORIES],
+                s.overall.breaches,
+                s.overall.owed_hours,
+                s.open_concerns,
+                s.overdue_reviews,
+            ]
+        )
+    return rows
