@@ -120,6 +120,7 @@ ROUTES = {
     "support-time": lambda r: {"child_id": r.child.pk},
     "allocation-edit": lambda r: {"child_id": r.child.pk},
     "time-log": lambda r: {"child_id": r.child.pk},
+    "la-school-delivery": lambda r: {"urn": r.school.urn},
 }
 VIEW = {"child-detail", "child-history", "line-detail", "concerns", "concern-detail", "statutory-events"}
 # A parent's letters are theirs alone: out of everyone else's sight.
@@ -159,11 +160,17 @@ UNSCOPED = {
     "calendar-feed",
     "la-rates",
     "time-logs",
+    "la-delivery",
+    "la-delivery-csv",
+    "la-open-statistics",
 }
 
 
 def _expected_on_own(role: str, route: str) -> int:
     """The status a role gets on the record it is entitled to (the own child of school A, in North)."""
+    if route == "la-school-delivery":
+        # The authority's pages are its officers': a SENCO reaches the school but may not read them.
+        return {"la_officer": 200, "senco": 403}.get(role, 404)
     if route == "school-overview" or route in SCHOOL_MONEY:
         return 200 if role in ("senco", "la_officer") else 404
     if route in VIEW:

@@ -244,6 +244,7 @@ def synthesise(
     la_code: str = "990",
     la_name: str = "Synthshire County Council",
     batch_children: int = 500,
+    children_per_school: int = CHILDREN_PER_SCHOOL,
     password: str = "",
     progress: object = None,
 ) -> SynthReport:
@@ -259,7 +260,7 @@ def synthesise(
         officer = User.objects.create(email=f"officer{la_code}@synth.test", first_name="Local authority",
                                       last_name="officer", password=hashed)  # fmt: skip
         Membership.objects.create(user=officer, role=Role.LA_OFFICER, local_authority=la)
-        schools = _schools(la, max(1, round(children / CHILDREN_PER_SCHOOL)), year, rng, hashed)
+        schools = _schools(la, max(1, round(children / children_per_school)), year, rng, hashed)
     report.schools = len(schools)
     year_start = date(year, 9, 1)
     calendars = {sp.school.pk: sp.calendar for sp in schools}
