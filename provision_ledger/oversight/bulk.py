@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
@@ -29,7 +29,9 @@ SESSION_COLUMNS = (
 
 def _sqlite_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)  # Django keeps UTC, naive, in SQLite
+        return value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -53,10 +55,17 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
             names = ", ".join(f'"{c}"' for c in columns)
             marks = ", ".join("?" for _ in columns)
             raw = connection.connection
-            chunk: list[tuple[Any, ...]] = []
+            chunk: list[Sequence[Any]] = []
             sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
+            dated: list[int] | None = None
             for row in rows:
-                chunk.append(tuple(_sqlite_value(v) for v in row))
+                if dated is None:  # the columns holding dates, found from the first row
+                    dated = [i for i, v in enumerate(row) if isinstance(v, date)]
+                if dated:
+                    row = list(row)
+                    for i in dated:
+                        row[i] = _sqlite_value(row[i])
+                chunk.append(row)
                 if len(chunk) >= 5000:
                     raw.executemany(sql, chunk)
                     count += len(chunk)

@@ -11,13 +11,14 @@ Every plan, line and session imported gets its audit event in the authority's ha
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,7 +27,6 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
-from provision_ledger.audit.chain import digest
 from provision_ledger.audit.models import AuditEvent, ChainHead
 from provision_ledger.delivery.models import Session
 from provision_ledger.oversight.bulk import insert_rows
@@ -258,22 +258,28 @@ def _chain(
 ) -> None:
     """Append CREATE events (child, object type, object id, summary, after) to the authority's chain, in bulk.
 
-    `native`: the after values are already what JSON gives back (strings, numbers, None), so need no round trip.
+    Each hash is `audit.chain.digest` of the event, worked out here from the same fields without building a model
+    instance per row (`verify` recomputes them with `digest`, so any difference would show). `native`: the after
+    values are already what JSON gives back (strings, numbers, None), so need no round trip first.
     """
     ChainHead.objects.get_or_create(local_authority_id=la_id)
     head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
     seq, prev = head.seq, head.hash
     rows = []
-    probe = AuditEvent(local_authority_id=la_id, actor_id=actor_id, at=at, action=AuditEvent.Action.CREATE, reason="")
+    stamp = at.astimezone(UTC).isoformat()
     for child_id, object_type, object_id, summary, after in events:
         if not native:
             after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
         seq += 1
-        probe.child_id, probe.object_type, probe.object_id, probe.summary = child_id, object_type, object_id, summary
-        probe.before, probe.after, probe.seq, probe.prev_hash = None, after, seq, prev
-        prev = digest(probe)
+        fields = {
+            "seq": seq, "local_authority": la_id, "child": child_id, "actor": actor_id, "at": stamp,
+            "action": "create", "object_type": object_type, "object_id": object_id, "summary": summary,
+            "before": None, "after": after, "reason": "", "prev_hash": prev,
+        }  # fmt: skip
+        hashed = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
         event = (la_id, child_id, actor_id, at, "create", object_type, object_id, summary, _json(after), "", seq)
-        rows.append((*event, probe.prev_hash, prev))
+        rows.append((*event, prev, hashed))
+        prev = hashed
     insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
