@@ -267,3 +267,20 @@ def test_a_bad_term_is_refused_with_its_name(client, synthetic):
     response = client.get(reverse("la-open-statistics"), {"term": "winter-2025"})
     assert response.status_code == 400
     assert "term: “winter-2025” is not a term" in response.content.decode()
+
+
+def test_refresh_expected_lays_the_months_again_after_a_calendar_change(two_authorities):
+    from django.core.management import call_command
+
+    from provision_ledger.people.models import NonTeachingDay
+    from provision_ledger.plans.models import ExpectedMonth
+
+    school = two_authorities["schools"][0]
+    line = ProvisionLine.objects.get(plan__child__school=school)
+    october = ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1))
+    # A closure on Wednesday 8 October 2025: one fifth of the week's two 30-minute sessions is no longer due.
+    NonTeachingDay.objects.create(school=school, date=date(2025, 10, 8), kind=NonTeachingDay.Kind.CLOSURE)
+    out = io.StringIO()
+    call_command("refresh-expected", school=school.urn, stdout=out)
+    assert out.getvalue().startswith("Laid ")
+    assert ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1)).minutes == october.minutes - 12
