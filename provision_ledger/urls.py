@@ -49,6 +49,7 @@ urlpatterns = [
     path("authority/", core.la_overview, name="la-overview"),
     path("authority/delivery/", oversight.authority_delivery, name="la-delivery"),
     path("authority/delivery.csv", oversight.authority_delivery_csv, name="la-delivery-csv"),
+    path("authority/delivery/by-month/", oversight.authority_trend, name="la-delivery-trend"),
     path("authority/open-statistics.csv", oversight.open_statistics_csv, name="la-open-statistics"),
     path("authority/schools/<str:urn>/", oversight.authority_school, name="la-school-delivery"),
     # /schools/<urn>/

@@ -162,6 +162,7 @@ UNSCOPED = {
     "time-logs",
     "la-delivery",
     "la-delivery-csv",
+    "la-delivery-trend",
     "la-open-statistics",
 }
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.nextsteps.advice import overdue_reviews_by_school
@@ -116,7 +117,6 @@ class Dashboard:
     schools: list[SchoolFigures]
     total: Figures
     by_category: dict[str, Figures]
-    trend: list[MonthFigures]
 
 
 @dataclass
@@ -130,61 +130,28 @@ class LineSums:
     expected: Decimal = Decimal(0)
 
 
-def _month_sql(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"to_char({column}, 'YYYY-MM')"
-    return f"substr({column}, 1, 7)"
-
-
 def _session_sums(
     la_ids: Iterable[int], window: Window, school_id: int | None = None
-) -> tuple[dict[int, tuple[int, dict[str, int]]], dict[tuple[int, str], int]]:
-    """One pass over the sessions: (delivered, missed by reason) per line, and delivered per (school, 'YYYY-MM').
+) -> dict[int, tuple[int, dict[str, int]]]:
+    """One pass over the live sessions of the window, grouped by line: (delivered, missed minutes by reason).
 
-    Every name put into the SQL is a table name or a fixed reason code; every value is a parameter.
+    The same shape as the bare per-line aggregate, read from the covering index `session_authority_sums`.
     """
-    session = Session._meta.db_table
-    line, plan, child = ProvisionLine._meta.db_table, Plan._meta.db_table, Child._meta.db_table
-    ids = sorted(set(la_ids))
-    if not ids:
-        return {}, {}
-    marks = ", ".join(["%s"] * len(ids))
-    missed = ", ".join(
-        f"SUM(CASE WHEN s.reason = '{r}' THEN s.planned_minutes - s.delivered_minutes ELSE 0 END) AS m_{r}"
-        for r in REASONS
+    sessions = Session.objects.current().filter(
+        local_authority_id__in=la_ids, date__gte=window.start, date__lte=window.end
     )
-    summed = ", ".join(f"SUM(m_{r})" for r in REASONS)
-    zeros = ", ".join("0" for _ in REASONS)
-    in_school = f" AND s.child_id IN (SELECT id FROM {child} WHERE school_id = %s)" if school_id else ""
-    sql = f"""
-        WITH lm AS (
-            SELECT s.line_id AS line_id, {_month_sql("s.date")} AS month,
-                SUM(s.delivered_minutes) AS delivered, {missed}
-            FROM {session} s
-            WHERE s.local_authority_id IN ({marks}) AND s.date >= %s AND s.date <= %s AND s.voided_at IS NULL{in_school}
-            GROUP BY s.line_id, {_month_sql("s.date")}
-        )
-        SELECT 'line', line_id, '', SUM(delivered), {summed} FROM lm GROUP BY line_id
-        UNION ALL
-        SELECT 'month', c.school_id, lm.month, SUM(lm.delivered), {zeros}
-        FROM lm
-        JOIN {line} l ON l.id = lm.line_id
-        JOIN {plan} p ON p.id = l.plan_id
-        JOIN {child} c ON c.id = p.child_id
-        WHERE l.voided_at IS NULL AND p.status = 'active'
-        GROUP BY c.school_id, lm.month
-    """
-    params: list[date | int] = [*ids, window.start, window.end, *([school_id] if school_id else [])]
-    by_line: dict[int, tuple[int, dict[str, int]]] = {}
-    by_month: dict[tuple[int, str], int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, key, month, delivered, *misses in cursor.fetchall():
-            if kind == "line":
-                by_line[key] = (int(delivered or 0), {r: int(m) for r, m in zip(REASONS, misses, strict=True) if m})
-            else:
-                by_month[(key, month)] = int(delivered or 0)
-    return by_line, by_month
+    if school_id:
+        sessions = sessions.filter(child_id__in=Child.objects.filter(school_id=school_id).values("pk"))
+    missed = F("planned_minutes") - F("delivered_minutes")
+    rows = (
+        sessions.order_by()
+        .values_list("line_id")
+        .annotate(delivered=Sum("delivered_minutes"), **{f"m_{r}": Sum(missed, filter=Q(reason=r)) for r in REASONS})
+    )
+    return {
+        line_id: (int(delivered or 0), {r: int(m) for r, m in zip(REASONS, misses, strict=True) if m})
+        for line_id, delivered, *misses in rows
+    }
 
 
 def _live_lines(la_ids: Iterable[int], school_id: int | None = None, with_need: bool = False) -> dict[int, LineSums]:
@@ -206,23 +173,12 @@ def _live_lines(la_ids: Iterable[int], school_id: int | None = None, with_need: 
     }
 
 
-def _expected(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> ExpectedRows:
-    months = ExpectedMonth.objects.filter(
-        local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end
-    ).order_by()
+def _expected(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> dict[int, Decimal]:
+    """Expected minutes per line over the window, summed from the stored months."""
+    months = ExpectedMonth.objects.filter(local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end)
     if school_id:
         months = months.filter(line__plan__child__school_id=school_id)
-    per_line = dict(months.values_list("line_id").annotate(total=Sum("minutes")))
-    per_month = {
-        (school, month): minutes
-        for school, month, minutes in months.filter(line__voided_at__isnull=True, line__plan__status=Plan.Status.ACTIVE)
-        .values_list(F("line__plan__child__school_id"), "month")
-        .annotate(total=Sum("minutes"))
-    }
-    return per_line, per_month
-
-
-ExpectedRows = tuple[dict[int, Decimal], dict[tuple[int, date], Decimal]]
+    return dict(months.order_by().values_list("line_id").annotate(total=Sum("minutes")))
 
 
 def assess_line(sums: LineSums, policy: MakeUpPolicy, thresholds: Thresholds) -> Figures:
@@ -252,8 +208,8 @@ def line_figures(
     lines = _live_lines(la_ids, school_id, with_need)
     if window.is_empty:
         return lines
-    by_line, _ = _session_sums(la_ids, window, school_id)
-    per_line, _ = _expected(la_ids, window, school_id)
+    by_line = _session_sums(la_ids, window, school_id)
+    per_line = _expected(la_ids, window, school_id)
     for pk, sums in lines.items():
         delivered, missed = by_line.get(pk, (0, {}))
         sums.delivered, sums.missed, sums.expected = delivered, missed, per_line.get(pk, Decimal(0))
@@ -267,23 +223,7 @@ def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: i
     figures = {school.pk: SchoolFigures(school=school) for school in schools}
     by_category = {key: Figures() for key, _ in CATEGORIES}
     total = Figures()
-    trend: dict[str, tuple[Decimal, int]] = {}
-    lines = _live_lines(la_ids)
-    if not window.is_empty:
-        by_line, by_month = _session_sums(la_ids, window)
-        per_line, per_month = _expected(la_ids, window)
-        for pk, sums in lines.items():
-            delivered, missed = by_line.get(pk, (0, {}))
-            sums.delivered, sums.missed, sums.expected = delivered, missed, per_line.get(pk, Decimal(0))
-        for (school_id, month_start), minutes in per_month.items():
-            if school_id in figures:
-                key = f"{month_start:%Y-%m}"
-                expected, delivered = trend.get(key, (Decimal(0), 0))
-                trend[key] = (expected + minutes, delivered)
-        for (school_id, month), minutes_delivered in by_month.items():
-            if school_id in figures:
-                expected, delivered = trend.get(month, (Decimal(0), 0))
-                trend[month] = (expected, delivered + minutes_delivered)
+    lines = line_figures(la_ids, window)
     policies = {school.pk: (school.make_up_policy, school.thresholds) for school in schools}
     for sums in lines.values():
         school_figures = figures.get(sums.school_id)
@@ -295,11 +235,36 @@ def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: i
         by_category[sums.category].add(line)
         total.add(line)
     _counts(figures, la_ids, today)
-    months = [
-        MonthFigures(date(int(key[:4]), int(key[5:7]), 1), expected, delivered)
-        for key, (expected, delivered) in sorted(trend.items())
-    ]
-    return Dashboard(window, list(figures.values()), total, by_category, months)
+    return Dashboard(window, list(figures.values()), total, by_category)
+
+
+def trend(la_ids: Iterable[int], window: Window, school_ids: Iterable[int]) -> list[MonthFigures]:
+    """Expected and delivered minutes per month over the window, for the live lines of these schools."""
+    if window.is_empty:
+        return []
+    live = Q(
+        line__voided_at__isnull=True,
+        line__plan__status=Plan.Status.ACTIVE,
+        line__plan__child__school_id__in=list(school_ids),
+    )
+    delivered = dict(
+        Session.objects.current()
+        .filter(live, local_authority_id__in=la_ids, date__gte=window.start, date__lte=window.end)
+        .annotate(month=TruncMonth("date"))
+        .order_by()
+        .values_list("month")
+        .annotate(total=Sum("delivered_minutes"))
+    )
+    expected = dict(
+        ExpectedMonth.objects.filter(
+            live, local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end
+        )
+        .order_by()
+        .values_list("month")
+        .annotate(total=Sum("minutes"))
+    )
+    months = sorted(set(delivered) | set(expected))
+    return [MonthFigures(m, expected.get(m, Decimal(0)), int(delivered.get(m, 0) or 0)) for m in months]
 
 
 def _counts(figures: dict[int, SchoolFigures], la_ids: list[int], today: date) -> None:

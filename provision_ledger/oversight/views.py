@@ -45,12 +45,20 @@ def authority_delivery(request: HttpRequest) -> HttpResponse:
         board = _dashboard(request)
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
-    trend_peak = max((m.percent or 0 for m in board.trend), default=100)
-    return render(
-        request,
-        "oversight/dashboard.html",
-        {"board": board, "categories": queries.CATEGORIES, "trend_peak": max(trend_peak, 100)},
-    )
+    return render(request, "oversight/dashboard.html", {"board": board, "categories": queries.CATEGORIES})
+
+
+def authority_trend(request: HttpRequest) -> HttpResponse:
+    """Month by month across the authority: a page of its own, as it is a second pass over the year's sessions."""
+    user, la_ids = _officer(request)
+    try:
+        window = queries.authority_window(timezone.localdate(), _year(request))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    school_ids = access.schools_for(user).filter(local_authority_id__in=la_ids).values_list("pk", flat=True)
+    months = queries.trend(la_ids, window, school_ids)
+    peak = max((m.percent or 0 for m in months), default=100)
+    return render(request, "oversight/trend.html", {"window": window, "months": months, "peak": max(peak, 100)})
 
 
 def _csv(rows: list[list[object]], filename: str) -> HttpResponse:
