@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from provision_ledger.delivery.models import Session
@@ -25,7 +25,7 @@ from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import Category, ExpectedMonth, LineVersion, Plan, ProvisionLine
-from provision_ledger.rules.compliance import MakeUpPolicy, MissReason, Thresholds
+from provision_ledger.rules.compliance import DEFAULT_MAKE_UP_POLICY, MakeUpPolicy, MissReason, Thresholds
 from provision_ledger.rules.legal_force import PlanKind
 
 REASONS = [reason.value for reason in MissReason]
@@ -126,32 +126,49 @@ class LineSums:
     category: str
     need: str = ""
     delivered: int = 0
-    missed: dict[str, int] = field(default_factory=dict)
+    # Minutes missed for the reasons the default policy excuses; or, for a school with its own policy, by reason.
+    excused_by_default: int = 0
+    missed: dict[str, int] | None = None
     expected: Decimal = Decimal(0)
 
 
-def _session_sums(
-    la_ids: Iterable[int], window: Window, school_id: int | None = None
-) -> dict[int, tuple[int, dict[str, int]]]:
-    """One pass over the live sessions of the window, grouped by line: (delivered, missed minutes by reason).
+# The reasons a miss is excused under the default make-up policy (the child's absence or refusal).
+EXCUSED_BY_DEFAULT = sorted(r.value for r in MissReason if r not in DEFAULT_MAKE_UP_POLICY.owed_reasons)
+
+
+def _session_sums(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> dict[int, tuple[int, int]]:
+    """One pass over the live sessions of the window, grouped by line: (delivered, missed for excused reasons).
 
     The same shape as the bare per-line aggregate, read from the covering index `session_authority_sums`.
     """
+    missed = F("planned_minutes") - F("delivered_minutes")
+    rows = (
+        _sessions(la_ids, window, school_id)
+        .values_list("line_id")
+        .annotate(delivered=Sum("delivered_minutes"), excused=Sum(missed, filter=Q(reason__in=EXCUSED_BY_DEFAULT)))
+    )
+    return {line_id: (int(delivered or 0), int(excused or 0)) for line_id, delivered, excused in rows}
+
+
+def _missed_by_reason(la_ids: Iterable[int], window: Window, school_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For the lines of schools with a make-up policy of their own: minutes missed, by reason (a second, small pass)."""
+    missed = F("planned_minutes") - F("delivered_minutes")
+    rows = (
+        _sessions(la_ids, window)
+        .filter(child_id__in=Child.objects.filter(school_id__in=school_ids).values("pk"))
+        .values_list("line_id")
+        .annotate(**{f"m_{r}": Sum(missed, filter=Q(reason=r)) for r in REASONS})
+    )
+    return {line_id: {r: int(m) for r, m in zip(REASONS, misses, strict=True) if m} for line_id, *misses in rows}
+
+
+def _sessions(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> QuerySet[Session]:
     sessions = Session.objects.current().filter(
         local_authority_id__in=la_ids, date__gte=window.start, date__lte=window.end
     )
     if school_id:
         sessions = sessions.filter(child_id__in=Child.objects.filter(school_id=school_id).values("pk"))
-    missed = F("planned_minutes") - F("delivered_minutes")
-    rows = (
-        sessions.order_by()
-        .values_list("line_id")
-        .annotate(delivered=Sum("delivered_minutes"), **{f"m_{r}": Sum(missed, filter=Q(reason=r)) for r in REASONS})
-    )
-    return {
-        line_id: (int(delivered or 0), {r: int(m) for r, m in zip(REASONS, misses, strict=True) if m})
-        for line_id, delivered, *misses in rows
-    }
+    return sessions.order_by()
 
 
 def _live_lines(la_ids: Iterable[int], school_id: int | None = None, with_need: bool = False) -> dict[int, LineSums]:
@@ -188,10 +205,15 @@ def assess_line(sums: LineSums, policy: MakeUpPolicy, thresholds: Thresholds) ->
     """
     expected = int(sums.expected * _SCALE)
     delivered = sums.delivered * _SCALE
-    excused = sum(m for r, m in sums.missed.items() if MissReason(r) not in policy.owed_reasons) * _SCALE
+    if sums.missed is None:
+        assert policy == DEFAULT_MAKE_UP_POLICY
+        excused = sums.excused_by_default * _SCALE
+    else:
+        excused = sum(m for r, m in sums.missed.items() if MissReason(r) not in policy.owed_reasons) * _SCALE
     owed = (expected - delivered - excused) // _SCALE  # floor, as the rule rounds down
     if not policy.unrecorded_owed:
-        owed = min(owed, sum(m for r, m in sums.missed.items() if MissReason(r) in policy.owed_reasons))
+        recorded = sum(m for r, m in (sums.missed or {}).items() if MissReason(r) in policy.owed_reasons)
+        owed = min(owed, recorded)
     at_risk = thresholds.at_risk
     breach = expected > 0 and delivered * at_risk.denominator < at_risk.numerator * expected
     return Figures(expected=sums.expected, delivered=sums.delivered, owed=max(owed, 0), lines=1, breaches=int(breach))
@@ -201,18 +223,29 @@ _SCALE = 10_000
 
 
 def line_figures(
-    la_ids: Iterable[int], window: Window, school_id: int | None = None, with_need: bool = False
+    la_ids: Iterable[int],
+    window: Window,
+    school_id: int | None = None,
+    with_need: bool = False,
+    own_policy_school_ids: Iterable[int] = (),
 ) -> dict[int, LineSums]:
-    """Every live line of the authority (or one school) with its sums over the window."""
+    """Every live line of the authority (or one school) with its sums over the window.
+
+    Lines of the schools in `own_policy_school_ids` (a make-up policy of their own) get their misses by reason.
+    """
     la_ids = list(la_ids)
     lines = _live_lines(la_ids, school_id, with_need)
     if window.is_empty:
         return lines
     by_line = _session_sums(la_ids, window, school_id)
     per_line = _expected(la_ids, window, school_id)
+    own = sorted(set(own_policy_school_ids))
+    by_reason = _missed_by_reason(la_ids, window, own) if own else {}
     for pk, sums in lines.items():
-        delivered, missed = by_line.get(pk, (0, {}))
-        sums.delivered, sums.missed, sums.expected = delivered, missed, per_line.get(pk, Decimal(0))
+        sums.delivered, sums.excused_by_default = by_line.get(pk, (0, 0))
+        sums.expected = per_line.get(pk, Decimal(0))
+        if sums.school_id in own:
+            sums.missed = by_reason.get(pk, {})
     return lines
 
 
@@ -223,8 +256,9 @@ def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: i
     figures = {school.pk: SchoolFigures(school=school) for school in schools}
     by_category = {key: Figures() for key, _ in CATEGORIES}
     total = Figures()
-    lines = line_figures(la_ids, window)
     policies = {school.pk: (school.make_up_policy, school.thresholds) for school in schools}
+    own = [pk for pk, (policy, _) in policies.items() if policy != DEFAULT_MAKE_UP_POLICY]
+    lines = line_figures(la_ids, window, own_policy_school_ids=own)
     for sums in lines.values():
         school_figures = figures.get(sums.school_id)
         if school_figures is None:
@@ -298,7 +332,8 @@ def _counts(figures: dict[int, SchoolFigures], la_ids: list[int], today: date) -
 def children_of_school(school: School, window: Window) -> list[tuple[int, Figures]]:
     """(child id, figures) for each child with live lines at the school, worst first."""
     per_child: dict[int, Figures] = defaultdict(Figures)
-    for sums in line_figures([school.local_authority_id], window, school.pk).values():
+    own = [school.pk] if school.make_up_policy != DEFAULT_MAKE_UP_POLICY else []
+    for sums in line_figures([school.local_authority_id], window, school.pk, own_policy_school_ids=own).values():
         per_child[sums.child_id].add(assess_line(sums, school.make_up_policy, school.thresholds))
     rows = list(per_child.items())
     rows.sort(key=lambda item: (-item[1].breaches, item[1].percent if item[1].percent is not None else 101))
