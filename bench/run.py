@@ -397,6 +397,7 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
 
 def remeasure(args: argparse.Namespace) -> None:
     """Measure the dashboard again on databases already built, and put the figures into results.json."""
+    args.out.mkdir(parents=True, exist_ok=True)
     saved = args.out / "dashboard-remeasured.json"
     measured = json.loads(saved.read_text()) if saved.exists() else {}
     if not args.merge_only:
