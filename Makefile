@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PL := $(BIN)/provision-ledger
 
-.PHONY: run test setup lint typecheck migrations-check pytest system-packages demo clean
+.PHONY: run test setup lint typecheck migrations-check pytest system-packages demo clean bench
 
 run: setup
 	$(PL) migrate --noinput -v0
@@ -58,6 +58,10 @@ migrations-check: setup
 
 pytest: setup
 	$(BIN)/pytest
+
+# Not part of `make test`: several minutes of synthetic data on SQLite and PostgreSQL (see bench/run.py).
+bench: setup
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules var/build var/static

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "provision_ledger.outcomes",
     "provision_ledger.api",
     "provision_ledger.accounts",
+    "provision_ledger.oversight",
     "provision_ledger.core",
 ]
 
@@ -235,3 +236,6 @@ LOGGING = {
 # Records are listed for review by `provision-ledger retention` when this many years have passed since the child's
 # date of birth (rules/retention.py cites the source of the default).
 RETENTION_YEARS_AFTER_BIRTH = envint("RETENTION_YEARS_AFTER_BIRTH", 31)
+
+# Open statistics: counts under this are suppressed (issue 7: configurable, by default under 5).
+OPEN_STATISTICS_SUPPRESS_UNDER = int(env("OPEN_STATISTICS_SUPPRESS_UNDER", "5"))

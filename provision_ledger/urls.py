@@ -9,6 +9,7 @@ from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
 from provision_ledger.exports import views as exports
 from provision_ledger.nextsteps import views as nextsteps
+from provision_ledger.oversight import views as oversight
 from provision_ledger.parents import views as parents
 from provision_ledger.plans import views as plans
 from provision_ledger.wording import views as wording
@@ -54,6 +55,11 @@ urlpatterns = [
     path("account/calendar/", parents.calendar_settings, name="calendar-settings"),
     path("calendar/<str:token>.ics", parents.calendar_feed, name="calendar-feed"),
     path("authority/", core.la_overview, name="la-overview"),
+    path("authority/delivery/", oversight.authority_delivery, name="la-delivery"),
+    path("authority/delivery.csv", oversight.authority_delivery_csv, name="la-delivery-csv"),
+    path("authority/delivery/by-month/", oversight.authority_trend, name="la-delivery-trend"),
+    path("authority/open-statistics.csv", oversight.open_statistics_csv, name="la-open-statistics"),
+    path("authority/schools/<str:urn>/", oversight.authority_school, name="la-school-delivery"),
     # /schools/<urn>/
     path("schools/<str:urn>/", core.school_detail, name="school-overview"),
     # /children/<id>/

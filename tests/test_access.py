@@ -168,6 +168,7 @@ ROUTES = {
     "review-edit": lambda r: {"review_id": r.review.pk},
     "review-views": lambda r: {"review_id": r.review.pk},
     "review-pack": lambda r: {"review_id": r.review.pk, "extension": "pdf"},
+    "la-school-delivery": lambda r: {"urn": r.school.urn},
 }
 VIEW = {
     "child-detail",
@@ -236,11 +237,18 @@ UNSCOPED = {
     "two-factor-verify",
     "two-factor-setup",
     "two-factor-off",
+    "la-delivery",
+    "la-delivery-csv",
+    "la-delivery-trend",
+    "la-open-statistics",
 }
 
 
 def _expected_on_own(role: str, route: str) -> int:
     """The status a role gets on the record it is entitled to (the own child of school A, in North)."""
+    if route == "la-school-delivery":
+        # The authority's pages are its officers': a SENCO reaches the school but may not read them.
+        return {"la_officer": 200, "senco": 403}.get(role, 404)
     if route == "school-overview" or route in SCHOOL_MONEY:
         return 200 if role in ("senco", "la_officer") else 404
     if route in VIEW:

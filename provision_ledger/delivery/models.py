@@ -57,6 +57,12 @@ class Session(models.Model):
             models.Index(fields=["line", "date"]),
             models.Index(fields=["child", "date"]),
             models.Index(fields=["local_authority", "date"]),
+            # The authority's figures read only this index: live entries by line and date, with what they sum.
+            models.Index(
+                fields=["local_authority", "line", "date", "status", "reason", "planned_minutes", "delivered_minutes"],
+                condition=models.Q(voided_at__isnull=True),
+                name="session_authority_sums",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import Child, User
+from provision_ledger.plans.expected import refresh_expected
 from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 
 
@@ -77,6 +78,7 @@ def add_line(*, plan: Plan, by: User, **terms: Any) -> ProvisionLine:
     version.full_clean()
     _check_line_dates(plan, version)
     version.save()
+    refresh_expected([line])
     record_event(
         actor=by,
         child=plan.child,
@@ -120,6 +122,7 @@ def amend_line(
     version.full_clean()
     _check_line_dates(line.plan, version)
     version.save()
+    refresh_expected([line])
     record_event(
         actor=by,
         child=line.plan.child,

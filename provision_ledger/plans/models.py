@@ -61,10 +61,13 @@ class ProvisionLine(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     void_reason = models.TextField(blank=True)
+    ref = models.CharField(
+        "reference", max_length=40, blank=True, help_text="The line's reference in the school's MIS, for imports"
+    )
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["local_authority", "plan"])]
+        indexes = [models.Index(fields=["local_authority", "plan"]), models.Index(fields=["local_authority", "ref"])]
 
     def __str__(self) -> str:
         current = self.current_version
@@ -204,3 +207,26 @@ class LineVersion(models.Model):
             plural = "session" if self.sessions == 1 else "sessions"
             amount = f"{self.sessions} {plural} of {self.minutes_per_session} minutes a {self.period}"
         return f"{amount}, {ratio}, with a {who}" if who[0] not in "aeiou" else f"{amount}, {ratio}, with an {who}"
+
+
+class ExpectedMonth(models.Model):
+    """What a line promises in one calendar month, laid on its school's calendar by the rules.
+
+    Derived, never typed in: `plans.expected.refresh_expected` rewrites a line's months whenever its terms change,
+    and `provision-ledger refresh-expected` after a school's calendar changes. It lets the authority's figures
+    sum expected minutes in the database instead of laying every line on the calendar for every request.
+    """
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(ProvisionLine, on_delete=models.CASCADE, related_name="expected_months")
+    month = models.DateField(help_text="The first day of the month")
+    sessions = models.DecimalField(max_digits=10, decimal_places=4)
+    minutes = models.DecimalField(max_digits=12, decimal_places=4)
+
+    class Meta:
+        ordering = ["line", "month"]
+        constraints = [models.UniqueConstraint(fields=["line", "month"], name="one_expected_row_per_line_month")]
+        indexes = [models.Index(fields=["local_authority", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.month:%b %Y}: {self.minutes} minutes"

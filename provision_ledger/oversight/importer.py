@@ -1,0 +1,669 @@
+"""Bulk import from CSV, as a school's MIS exports it: children, plans, provision lines, sessions.
+
+Each file is read as a stream (memory stays flat however long it is), every row is checked, and the whole file is
+written in one transaction: if any row is wrong, nothing is written and the refusal names each bad row and column
+(rows numbered as a spreadsheet shows them, the header being row 1). The columns are documented in COLUMNS below
+and in the README; example files are in data/examples/.
+
+Every plan, line and session imported gets its audit event in the authority's hash chain, as if entered by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import IO, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from provision_ledger.audit.actions import snapshot
+from provision_ledger.audit.models import AuditEvent, ChainHead
+from provision_ledger.delivery.models import Session
+from provision_ledger.oversight.bulk import insert_rows
+from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, Need, SenStatus, User
+from provision_ledger.plans.expected import LineToLay, write_expected
+from provision_ledger.plans.models import Category, DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
+from provision_ledger.rules.compliance import MissReason, SessionStatus
+from provision_ledger.rules.delivery import LineTerms, Period
+from provision_ledger.rules.legal_force import PlanKind
+
+BATCH = 5000
+WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    meaning: str
+
+
+COLUMNS: dict[str, list[Column]] = {
+    "children": [
+        Column("upn", True, "Unique pupil number: a letter, 11 digits and a digit or letter; the child's reference"),
+        Column("school_urn", True, "The school's six-digit URN, a school of this authority"),
+        Column("first_name", True, "First name"),
+        Column("last_name", True, "Last name"),
+        Column("date_of_birth", True, "YYYY-MM-DD"),
+        Column("year_group", True, "N1, N2, R or 1 to 14"),
+        Column(
+            "primary_need", True, "DfE census code: SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, NSA"
+        ),
+        Column("secondary_need", False, "DfE census code, or empty"),
+        Column("sen_status", True, "Census SEN provision code: K (SEN support) or E (EHC plan), or N, A, P, S"),
+    ],
+    "plans": [
+        Column("child_upn", True, "The child's UPN, already imported"),
+        Column("kind", True, "ehc_plan, sen_support, statement, iep_school_action or iep_school_action_plus"),
+        Column("start_date", True, "YYYY-MM-DD"),
+        Column("review_due", True, "YYYY-MM-DD, after the start date"),
+    ],
+    "lines": [
+        Column("child_upn", True, "The child's UPN: the line joins the child's plan in force"),
+        Column("line_ref", True, "The line's reference in the MIS, unique in the authority; sessions name it"),
+        Column("description", True, "What is provided, e.g. Speech and language therapy"),
+        Column("category", True, "communication, cognition, semh or sensory_physical"),
+        Column("delivered_by", True, "ta, hlta, teacher, specialist_teacher, senco, salt, ot, physio, ep or other"),
+        Column("sessions", True, "How many sessions each period (a whole number, at least 1)"),
+        Column("period", True, "day, week, term or year"),
+        Column("minutes_per_session", True, "Minutes each session lasts"),
+        Column("start_date", True, "YYYY-MM-DD, not before the plan starts"),
+        Column("end_date", False, "YYYY-MM-DD, or empty for open-ended"),
+        Column("weekdays", False, "Timetabled days, e.g. Mon Wed Fri; empty for no fixed timetable"),
+        Column("weekly_minutes", False, "In-class support given as minutes a week, or empty"),
+        Column("group_size", False, "1 for one-to-one (the default), or the size of the group"),
+        Column("funder", False, "school (the default), la, health or other"),
+    ],
+    "sessions": [
+        Column("line_ref", True, "The line's reference, already imported"),
+        Column("date", True, "YYYY-MM-DD, not in the future, within the line's dates"),
+        Column("status", True, "delivered, part_delivered or not_delivered"),
+        Column("planned_minutes", False, "Minutes planned; empty means the line's minutes per session"),
+        Column("delivered_minutes", False, "Minutes delivered; empty means all when delivered, none when not"),
+        Column(
+            "reason",
+            False,
+            "For a miss: staff_absent, staff_redeployed, child_absent, child_declined, school_closure or other",
+        ),
+        Column("note", False, "Free text"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row:,}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class ImportRefused(Exception):
+    """The file was not imported; nothing was written. `errors` names each row and column."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class _Bad(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        self.column, self.message = column, message
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int
+    seconds: float
+
+
+# Parsing one value
+
+
+def _text(row: dict[str, str], column: str, required: bool = True, max_length: int = 300) -> str:
+    value = (row.get(column) or "").strip()
+    if required and not value:
+        raise _Bad(column, "is empty; it is required.")
+    if len(value) > max_length:
+        raise _Bad(column, f"is longer than {max_length} characters.")
+    return value
+
+
+def _date(row: dict[str, str], column: str, required: bool = True) -> date | None:
+    value = _text(row, column, required)
+    if not value:
+        return None
+    problem = _Bad(column, f"“{value[:30]}” is not a date: write it as YYYY-MM-DD, e.g. 2025-09-08.")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise problem
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise problem from None
+
+
+def _int(row: dict[str, str], column: str, required: bool = True, low: int = 0, high: int = 32767) -> int | None:
+    value = _text(row, column, required)
+    if not value:
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise _Bad(column, f"“{value[:30]}” is not a whole number from {low} to {high}.")
+    return int(value)
+
+
+def _choice(row: dict[str, str], column: str, choices: list[str] | set[str], required: bool = True) -> str:
+    value = _text(row, column, required)
+    if value and value not in choices:
+        raise _Bad(column, f"“{value[:30]}” is not one of: {', '.join(sorted(choices))}.")
+    return value
+
+
+# Reading the file
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts the bytes read, for a progress bar over a stream of unknown rows."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.read_bytes = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.read_bytes += len(data)
+        return len(data)
+
+
+def _rows(counter: _CountingReader, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
+    text = io.TextIOWrapper(io.BufferedReader(counter, buffer_size=1 << 16), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except UnicodeDecodeError:
+        raise ImportRefused([_encoding_error(1)]) from None
+    missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in header]
+    unknown = [h for h in header if h not in {c.name for c in COLUMNS[kind]}]
+    if missing or unknown or not header:
+        problems = []
+        if missing:
+            problems.append(RowError(1, ", ".join(missing), "required column missing from the header row."))
+        if unknown:
+            problems.append(RowError(1, ", ".join(unknown), f"not a column of a {kind} file."))
+        if not header:
+            problems.append(RowError(1, "", "the file is empty: the first row must name the columns."))
+        raise ImportRefused(problems)
+    number = 1
+    try:
+        for values in reader:
+            number += 1
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                yield number, {"__width__": f"{len(values)}"}
+                continue
+            yield number, dict(zip(header, values, strict=True))
+    except UnicodeDecodeError:
+        raise ImportRefused([_encoding_error(number + 1)]) from None
+    except csv.Error as error:
+        raise ImportRefused([RowError(number + 1, "", f"the CSV cannot be read: {error}.")]) from None
+
+
+def _encoding_error(row: int) -> RowError:
+    return RowError(row, "", "the file is not in UTF-8. Save it from your spreadsheet as “CSV UTF-8” and try again.")
+
+
+# Writing, one kind per class
+
+
+class _Writer:
+    kind = ""
+
+    def __init__(self, la: LocalAuthority, by: User, today: date) -> None:
+        self.la, self.by, self.today = la, by, today
+        self.at = timezone.now()
+
+    def check(self, row: dict[str, str]) -> Any:
+        raise NotImplementedError
+
+    def write(self, items: list[Any]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Anything left to do once every batch is written."""
+
+
+def _chain(
+    la_id: int,
+    events: list[tuple[int, str, int, str, dict[str, Any]]],
+    actor_id: int,
+    at: datetime,
+    native: bool = False,
+) -> None:
+    """Append CREATE events (child, object type, object id, summary, after) to the authority's chain, in bulk.
+
+    Each hash is `audit.chain.digest` of the event, worked out here from the same fields without building a model
+    instance per row (`verify` recomputes them with `digest`, so any difference would show). `native`: the after
+    values are already what JSON gives back (strings, numbers, None), so need no round trip first.
+    """
+    ChainHead.objects.get_or_create(local_authority_id=la_id)
+    head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
+    seq, prev = head.seq, head.hash
+    rows = []
+    stamp = at.astimezone(UTC).isoformat()
+    for child_id, object_type, object_id, summary, after in events:
+        if not native:
+            after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
+        seq += 1
+        fields = {
+            "seq": seq, "local_authority": la_id, "child": child_id, "actor": actor_id, "at": stamp,
+            "action": "create", "object_type": object_type, "object_id": object_id, "summary": summary,
+            "before": None, "after": after, "reason": "", "prev_hash": prev,
+        }  # fmt: skip
+        hashed = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        event = (la_id, child_id, actor_id, at, "create", object_type, object_id, summary, _json(after), "", seq)
+        rows.append((*event, prev, hashed))
+        prev = hashed
+    insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+
+
+_EVENT_COLUMNS = (
+    "local_authority_id",
+    "child_id",
+    "actor_id",
+    "at",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "after",
+    "reason",
+    "seq",
+    "prev_hash",
+    "hash",
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder)
+
+
+class _Children(_Writer):
+    kind = "children"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.schools = dict(self.la.schools.values_list("urn", "pk"))
+        self.upns = set(Child.objects.filter(local_authority=self.la).values_list("upn", flat=True))
+        self.years = {key for key, _ in YEAR_GROUPS}
+        self.needs = set(Need.values)
+
+    def check(self, row: dict[str, str]) -> Child:
+        upn = _text(row, "upn").upper()
+        if not re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", upn):
+            raise _Bad("upn", f"“{upn[:20]}” is not a UPN (a letter, 11 digits and a digit or letter).")
+        if upn in self.upns:
+            raise _Bad("upn", f"{upn} is already a child of this authority (or appears twice in the file).")
+        urn = _text(row, "school_urn")
+        if urn not in self.schools:
+            raise _Bad("school_urn", f"no school with URN “{urn[:10]}” in {self.la.name}.")
+        born = _date(row, "date_of_birth")
+        assert born is not None
+        if born > self.today:
+            raise _Bad("date_of_birth", "is in the future.")
+        self.upns.add(upn)
+        return Child(
+            local_authority=self.la,
+            school_id=self.schools[urn],
+            upn=upn,
+            first_name=_text(row, "first_name", max_length=100),
+            last_name=_text(row, "last_name", max_length=100),
+            date_of_birth=born,
+            year_group=_choice(row, "year_group", self.years),
+            primary_need=_choice(row, "primary_need", self.needs),
+            secondary_need=_choice(row, "secondary_need", self.needs, required=False),
+            sen_status=_choice(row, "sen_status", set(SenStatus.values)),
+        )
+
+    def write(self, items: list[Child]) -> None:
+        Child.objects.bulk_create(items)
+
+
+class _Plans(_Writer):
+    kind = "plans"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        children = Child.objects.filter(local_authority=self.la).exclude(upn="")
+        self.children = dict(children.values_list("upn", "pk"))
+        self.with_plan = set(
+            Plan.objects.filter(local_authority=self.la, status=Plan.Status.ACTIVE).values_list("child_id", flat=True)
+        )
+
+    def check(self, row: dict[str, str]) -> Plan:
+        upn = _text(row, "child_upn").upper()
+        if upn not in self.children:
+            raise _Bad("child_upn", f"no child with UPN {upn[:20]} in {self.la.name}: import the children first.")
+        child_id = self.children[upn]
+        if child_id in self.with_plan:
+            raise _Bad("child_upn", f"{upn} already has a plan in force (or appears twice in the file).")
+        kind = _choice(row, "kind", {k.value for k in PlanKind})
+        start, review = _date(row, "start_date"), _date(row, "review_due")
+        assert start is not None
+        assert review is not None
+        if review <= start:
+            raise _Bad("review_due", "must be after the start date.")
+        self.with_plan.add(child_id)
+        return Plan(
+            local_authority=self.la,
+            child_id=child_id,
+            kind=kind,
+            start_date=start,
+            review_due=review,
+            status=Plan.Status.ACTIVE,
+            created_by=self.by,
+        )
+
+    def write(self, items: list[Plan]) -> None:
+        Plan.objects.bulk_create(items)
+        events = [(p.child_id, "plan", p.pk, f"Plan imported: {p.kind_label}", snapshot(p)) for p in items]
+        _chain(self.la.pk, events, self.by.pk, self.at)
+
+
+class _Lines(_Writer):
+    kind = "lines"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        plans = Plan.objects.filter(local_authority=self.la, status=Plan.Status.ACTIVE).exclude(child__upn="")
+        self.plans = {
+            upn: (plan_id, child_id, start, school_id, day)
+            for upn, plan_id, child_id, start, school_id, day in plans.values_list(
+                "child__upn", "pk", "child_id", "start_date", "child__school_id", "child__school__school_day_minutes"
+            )
+        }
+        self.refs = set(
+            ProvisionLine.objects.filter(local_authority=self.la).exclude(ref="").values_list("ref", flat=True)
+        )
+        self.calendars = {s.pk: s.calendar() for s in self.la.schools.all()}
+
+    def check(self, row: dict[str, str]) -> tuple[ProvisionLine, LineVersion, int, int, LineTerms]:
+        upn = _text(row, "child_upn").upper()
+        if upn not in self.plans:
+            raise _Bad("child_upn", f"no child with UPN {upn[:20]} and a plan in force in {self.la.name}.")
+        plan_id, child_id, plan_start, school_id, school_day = self.plans[upn]
+        ref = _text(row, "line_ref", max_length=40)
+        if ref in self.refs:
+            raise _Bad("line_ref", f"{ref} is already a line of this authority (or appears twice in the file).")
+        start = _date(row, "start_date")
+        assert start is not None
+        if start < plan_start:
+            raise _Bad("start_date", f"the line cannot start before the plan does ({plan_start:%-d %B %Y}).")
+        end = _date(row, "end_date", required=False)
+        weekdays_text = _text(row, "weekdays", required=False).lower().replace(",", " ").split()
+        unknown = [d for d in weekdays_text if d[:3] not in WEEKDAYS]
+        if unknown:
+            raise _Bad("weekdays", f"“{unknown[0][:12]}” is not a school day: use Mon, Tue, Wed, Thu or Fri.")
+        weekdays = sorted({WEEKDAYS[d[:3]] for d in weekdays_text})
+        minutes = _int(row, "minutes_per_session", low=1, high=school_day)
+        weekly = _int(row, "weekly_minutes", required=False, low=1, high=school_day * 5)
+        sessions = _int(row, "sessions", low=1)
+        assert minutes is not None
+        assert sessions is not None
+        try:
+            terms = LineTerms(
+                sessions=sessions,
+                period=Period(_choice(row, "period", {p.value for p in Period})),
+                minutes_per_session=minutes,
+                start=start,
+                end=end,
+                weekdays=frozenset(weekdays),
+                weekly_minutes=weekly,
+            )
+        except ValueError as error:
+            raise _Bad("end_date" if end and end < start else "", str(error)) from None
+        self.refs.add(ref)
+        line = ProvisionLine(local_authority=self.la, plan_id=plan_id, created_by=self.by, ref=ref)
+        version = LineVersion(
+            line=line,
+            effective_from=start,
+            description=_text(row, "description"),
+            category=_choice(row, "category", set(Category.values)),
+            delivered_by=_choice(row, "delivered_by", set(DeliveredBy.values)),
+            group_size=_int(row, "group_size", required=False, low=1, high=30) or 1,
+            sessions=sessions,
+            period=terms.period.value,
+            minutes_per_session=minutes,
+            weekly_minutes=weekly,
+            weekdays=weekdays,
+            start_date=start,
+            end_date=end,
+            funder=_choice(row, "funder", set(Funder.values), required=False) or Funder.SCHOOL,
+            created_by=self.by,
+        )
+        return line, version, child_id, school_id, terms
+
+    def write(self, items: list[tuple[ProvisionLine, LineVersion, int, int, LineTerms]]) -> None:
+        ProvisionLine.objects.bulk_create([line for line, *_ in items])
+        for line, version, *_ in items:
+            version.line_id = line.pk
+        LineVersion.objects.bulk_create([version for _, version, *_ in items])
+        events = [
+            (
+                child,
+                "provisionline",
+                line.pk,
+                f"Provision line imported: {version.description} ({version.promise})",
+                snapshot(version, exclude=("line", "created_by")),
+            )
+            for line, version, child, _, _ in items
+        ]
+        _chain(self.la.pk, events, self.by.pk, self.at)
+        write_expected(
+            (LineToLay(line.pk, self.la.pk, school, ((terms.start, terms),)) for line, _, _, school, terms in items),
+            self.calendars,
+        )
+
+
+class _Sessions(_Writer):
+    kind = "sessions"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        versions = (
+            LineVersion.objects.filter(line__local_authority=self.la)
+            .exclude(line__ref="")
+            .values_list("line__ref", "line_id", "line__plan__child_id", "line__voided_at")
+            .annotate(
+                first=Min("start_date"),
+                last=Max("end_date"),
+                open_ended=Count("id", filter=Q(end_date__isnull=True)),
+                minutes=Max("minutes_per_session"),
+                weekly=Max("weekly_minutes"),
+                day=Max("line__plan__child__school__school_day_minutes"),
+            )
+            .order_by()
+        )
+        # One small tuple per line of the authority: bounded by its size, not by the file's.
+        self.lines = {
+            ref: (
+                line_id,
+                child_id,
+                voided is not None,
+                first,
+                None if open_ended else last,
+                (weekly or 0) // 5 or minutes,
+                day,
+            )
+            for ref, line_id, child_id, voided, first, last, open_ended, minutes, weekly, day in versions
+        }
+        self.statuses = {s.value for s in SessionStatus}
+        self.reasons = {r.value for r in MissReason}
+
+    def check(self, row: dict[str, str]) -> tuple[Any, ...]:
+        ref = _text(row, "line_ref", max_length=40)
+        if ref not in self.lines:
+            raise _Bad("line_ref", f"no provision line {ref[:40]} in {self.la.name}: import the lines first.")
+        line_id, child_id, voided, first, last, default_minutes, school_day = self.lines[ref]
+        if voided:
+            raise _Bad("line_ref", f"line {ref} is void: sessions cannot be recorded against it.")
+        day = _date(row, "date")
+        assert day is not None
+        if day > self.today:
+            raise _Bad("date", f"{day:%-d %B %Y} has not happened yet.")
+        if day < first or (last is not None and day > last):
+            raise _Bad("date", f"{day:%-d %B %Y} is outside the dates of line {ref}.")
+        status = _choice(row, "status", self.statuses)
+        planned = _int(row, "planned_minutes", required=False, high=school_day)
+        planned = default_minutes if planned is None else planned
+        delivered = _int(row, "delivered_minutes", required=False, high=school_day)
+        reason = _choice(row, "reason", self.reasons, required=False)
+        if status == "delivered":
+            delivered = planned if delivered is None else delivered
+            planned = max(planned, delivered)
+            if reason:
+                raise _Bad("reason", "a delivered session has no reason for a miss.")
+        elif status == "part_delivered":
+            if delivered is None or not 0 < delivered < planned:
+                raise _Bad("delivered_minutes", f"part delivered means between 1 and {planned - 1} minutes.")
+            if not reason:
+                raise _Bad("reason", "say why the session was cut short.")
+        else:
+            if delivered:
+                raise _Bad("delivered_minutes", "a session not delivered has no minutes delivered.")
+            delivered = 0
+            if not reason:
+                raise _Bad("reason", "say why the session did not happen.")
+        note = _text(row, "note", required=False, max_length=2000)
+        return (self.la.pk, child_id, line_id, day, status, planned, delivered, reason, note)
+
+    def write(self, items: list[tuple[Any, ...]]) -> None:
+        ids = _next_ids(Session, len(items))
+        by, at, la = self.by.pk, self.at, self.la.pk
+        rows = [(pk, *item, by, at, "") for pk, item in zip(ids, items, strict=True)]
+        insert_rows(Session, ("id", *_SESSION_FIELDS, "recorded_by_id", "recorded_at", "void_reason"), rows)
+        events = []
+        for pk, _la, child, line, day, status, planned, delivered, reason, note in ((r[0], *r[1:10]) for r in rows):
+            after = {
+                "local_authority": la,
+                "child": child,
+                "line": line,
+                "date": day.isoformat(),
+                "status": status,
+                "planned_minutes": planned,
+                "delivered_minutes": delivered,
+                "reason": reason,
+                "delivered_by": None,
+                "note": note,
+                "group_ref": None,
+                "recorded_by": by,
+                "corrects": None,
+                "voided_at": None,
+                "voided_by": None,
+                "void_reason": "",
+                "id": pk,
+            }
+            events.append(
+                (child, "session", pk, f"Session imported: {day:%-d %b %Y} {status.replace('_', ' ')}", after)
+            )
+        _chain(la, events, by, at, native=True)
+
+
+_SESSION_FIELDS = (
+    "local_authority_id",
+    "child_id",
+    "line_id",
+    "date",
+    "status",
+    "planned_minutes",
+    "delivered_minutes",
+    "reason",
+    "note",
+)
+
+
+def _next_ids(model: type[Session], count: int) -> list[int]:
+    """Ids for rows written with COPY or executemany, so their audit events can name them."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import holds the database's write lock, so nobody else takes ids meanwhile.
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+WRITERS: dict[str, type[_Writer]] = {w.kind: w for w in (_Children, _Plans, _Lines, _Sessions)}
+
+
+def import_csv(
+    kind: str,
+    stream: IO[bytes],
+    *,
+    la: LocalAuthority,
+    by: User,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    max_errors: int = 50,
+) -> ImportResult:
+    """Import one file of `kind`: all of it, in one transaction, or nothing (ImportRefused names the rows)."""
+    if kind not in WRITERS:
+        raise ValueError(f"Unknown kind of file {kind!r}: choose from {', '.join(WRITERS)}.")
+    began = time.monotonic()
+    counter = _CountingReader(stream)
+    errors: list[RowError] = []
+    count = 0
+    with transaction.atomic():
+        writer = WRITERS[kind](la, by, today or timezone.localdate())
+        batch: list[Any] = []
+        for number, row in _rows(counter, kind):
+            if "__width__" in row:
+                width = f"has {row['__width__']} values, not one for each column of the header row."
+                errors.append(RowError(number, "", width))
+            else:
+                try:
+                    item = writer.check(row)
+                except _Bad as bad:
+                    errors.append(RowError(number, bad.column, bad.message))
+                else:
+                    count += 1
+                    if not errors:
+                        batch.append(item)
+                        if len(batch) >= BATCH:
+                            writer.write(batch)
+                            batch = []
+            if len(errors) >= max_errors:
+                break
+            if progress and number % 1000 == 0:
+                progress(counter.read_bytes, number)
+        if errors:
+            transaction.set_rollback(True)
+        else:
+            if batch:
+                writer.write(batch)
+            writer.finish()
+    if errors:
+        raise ImportRefused(errors)
+    return ImportResult(kind, count, time.monotonic() - began)

@@ -1,0 +1,418 @@
+"""The authority's figures across its schools, summed in the database.
+
+One pass over the sessions groups them by line and month (a common table expression), and from that one pass the
+database returns both the totals per line and the totals per school and month. Expected minutes come from the
+stored months (`plans.ExpectedMonth`), laid by the rules. Python then applies the school's make-up policy and
+thresholds to each line's sums (never to sessions), exactly as `rules.compliance` does for one child's statement.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
+
+from provision_ledger.delivery.models import Session
+from provision_ledger.nextsteps.advice import overdue_reviews_by_school
+from provision_ledger.parents.models import Concern
+from provision_ledger.people.models import Child, School
+from provision_ledger.plans.models import Category, ExpectedMonth, LineVersion, Plan, ProvisionLine
+from provision_ledger.rules.compliance import DEFAULT_MAKE_UP_POLICY, MakeUpPolicy, MissReason, Thresholds
+from provision_ledger.rules.legal_force import PlanKind
+
+REASONS = [reason.value for reason in MissReason]
+CATEGORIES = [(c.value, c.label) for c in Category]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A school year from 1 September to the end of the last whole month before today (or 31 August)."""
+
+    year: int
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def is_empty(self) -> bool:
+        return self.end < self.start
+
+
+def authority_window(today: date, year: int | None = None) -> Window:
+    last_whole_month_end = today.replace(day=1) - timedelta(days=1)
+    if year is None:
+        year = last_whole_month_end.year if last_whole_month_end.month >= 9 else last_whole_month_end.year - 1
+    return Window(year, date(year, 9, 1), min(date(year + 1, 8, 31), last_whole_month_end))
+
+
+@dataclass
+class Figures:
+    """Sums over some lines: expected minutes exact to 1/10,000 of a minute, the rest whole minutes."""
+
+    expected: Decimal = Decimal(0)
+    delivered: int = 0
+    owed: int = 0
+    lines: int = 0
+    breaches: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        """Delivered over expected, as a whole percentage rounded half up; None when nothing was due."""
+        if not self.expected:
+            return None
+        return math.floor(Fraction(self.delivered) / Fraction(self.expected) * 100 + Fraction(1, 2))
+
+    @property
+    def owed_hours(self) -> Decimal:
+        return (Decimal(self.owed) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def expected_minutes(self) -> int:
+        return round(self.expected)
+
+    def add(self, other: Figures) -> None:
+        self.expected += other.expected
+        self.delivered += other.delivered
+        self.owed += other.owed
+        self.lines += other.lines
+        self.breaches += other.breaches
+
+
+@dataclass
+class SchoolFigures:
+    school: School
+    ehc_children: int = 0
+    support_children: int = 0
+    overall: Figures = field(default_factory=Figures)
+    by_category: dict[str, Figures] = field(default_factory=lambda: {key: Figures() for key, _ in CATEGORIES})
+    open_concerns: int = 0
+    overdue_reviews: int = 0
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date
+    expected: Decimal
+    delivered: int
+
+    @property
+    def percent(self) -> int | None:
+        return Figures(expected=self.expected, delivered=self.delivered).percent
+
+
+@dataclass
+class Dashboard:
+    window: Window
+    schools: list[SchoolFigures]
+    total: Figures
+    by_category: dict[str, Figures]
+
+
+@dataclass(slots=True)
+class LineSums:
+    school_id: int
+    child_id: int
+    category: str
+    need: str = ""
+    delivered: int = 0
+    # Minutes missed for the reasons the default policy excuses; or, for a school with its own policy, by reason.
+    excused_by_default: int = 0
+    missed: dict[str, int] | None = None
+    expected: Decimal = Decimal(0)
+
+
+# The reasons a miss is excused under the default make-up policy (the child's absence or refusal).
+EXCUSED_BY_DEFAULT = sorted(r.value for r in MissReason if r not in DEFAULT_MAKE_UP_POLICY.owed_reasons)
+
+
+def _session_sums(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> dict[int, tuple[int, int]]:
+    """One pass over the live sessions of the window, grouped by line: (delivered, missed for excused reasons).
+
+    The same shape as the bare per-line aggregate, read from the covering index `session_authority_sums`.
+    """
+    missed = F("planned_minutes") - F("delivered_minutes")
+    rows = (
+        _sessions(la_ids, window, school_id)
+        .values_list("line_id")
+        .annotate(delivered=Sum("delivered_minutes"), excused=Sum(missed, filter=Q(reason__in=EXCUSED_BY_DEFAULT)))
+    )
+    return {line_id: (int(delivered or 0), int(excused or 0)) for line_id, delivered, excused in rows}
+
+
+def _missed_by_reason(la_ids: Iterable[int], window: Window, school_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For the lines of schools with a make-up policy of their own: minutes missed, by reason (a second, small pass)."""
+    missed = F("planned_minutes") - F("delivered_minutes")
+    rows = (
+        _sessions(la_ids, window)
+        .filter(child_id__in=Child.objects.filter(school_id__in=school_ids).values("pk"))
+        .values_list("line_id")
+        .annotate(**{f"m_{r}": Sum(missed, filter=Q(reason=r)) for r in REASONS})
+    )
+    return {line_id: {r: int(m) for r, m in zip(REASONS, misses, strict=True) if m} for line_id, *misses in rows}
+
+
+def _sessions(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> QuerySet[Session]:
+    sessions = Session.objects.current().filter(
+        local_authority_id__in=la_ids, date__gte=window.start, date__lte=window.end
+    )
+    if school_id:
+        sessions = sessions.filter(child_id__in=Child.objects.filter(school_id=school_id).values("pk"))
+    return sessions.order_by()
+
+
+def _live_lines(la_ids: Iterable[int], school_id: int | None = None, with_need: bool = False) -> dict[int, LineSums]:
+    current_category = (
+        LineVersion.objects.filter(line=OuterRef("pk")).order_by("-effective_from", "-id").values("category")[:1]
+    )
+    lines = ProvisionLine.objects.filter(
+        local_authority_id__in=la_ids, voided_at__isnull=True, plan__status=Plan.Status.ACTIVE
+    )
+    if school_id:
+        lines = lines.filter(plan__child__school_id=school_id)
+    need = "plan__child__primary_need" if with_need else "plan__child__school_id"
+    rows = lines.values_list("pk", "plan__child__school_id", "plan__child_id", need).annotate(
+        category=Subquery(current_category)
+    )
+    return {
+        pk: LineSums(school_id=school, child_id=child, category=cat, need=str(need) if with_need else "")
+        for pk, school, child, need, cat in rows
+    }
+
+
+def _expected(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> dict[int, Decimal]:
+    """Expected minutes per line over the window, summed from the stored months."""
+    months = ExpectedMonth.objects.filter(local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end)
+    if school_id:
+        months = months.filter(line__plan__child__school_id=school_id)
+    return dict(months.order_by().values_list("line_id").annotate(total=Sum("minutes")))
+
+
+def assess_line(sums: LineSums, policy: MakeUpPolicy, thresholds: Thresholds) -> Figures:
+    """One line's figures under its school's policy, as `rules.compliance.owed_minutes` and `status` give them."""
+    _, delivered, owed, breach = assess_line_sums(sums, policy, thresholds)
+    return Figures(expected=sums.expected, delivered=delivered, owed=owed, lines=1, breaches=breach)
+
+
+def assess_line_sums(sums: LineSums, policy: MakeUpPolicy, thresholds: Thresholds) -> tuple[int, int, int, int]:
+    """(expected in ten-thousandths of a minute, delivered, owed, 1 if in breach else 0) for one line.
+
+    In whole ten-thousandths of a minute (the stored precision), so tens of thousands of lines take milliseconds.
+    """
+    expected = int(sums.expected * _SCALE)
+    delivered = sums.delivered * _SCALE
+    if sums.missed is None:
+        assert policy == DEFAULT_MAKE_UP_POLICY
+        excused = sums.excused_by_default * _SCALE
+    else:
+        excused = sum(m for r, m in sums.missed.items() if MissReason(r) not in policy.owed_reasons) * _SCALE
+    owed = (expected - delivered - excused) // _SCALE  # floor, as the rule rounds down
+    if not policy.unrecorded_owed:
+        recorded = sum(m for r, m in (sums.missed or {}).items() if MissReason(r) in policy.owed_reasons)
+        owed = min(owed, recorded)
+    at_risk = thresholds.at_risk
+    breach = expected > 0 and delivered * at_risk.denominator < at_risk.numerator * expected
+    return expected, sums.delivered, max(owed, 0), int(breach)
+
+
+_SCALE = 10_000
+
+
+def line_figures(
+    la_ids: Iterable[int],
+    window: Window,
+    school_id: int | None = None,
+    with_need: bool = False,
+    own_policy_school_ids: Iterable[int] = (),
+) -> dict[int, LineSums]:
+    """Every live line of the authority (or one school) with its sums over the window.
+
+    Lines of the schools in `own_policy_school_ids` (a make-up policy of their own) get their misses by reason.
+    """
+    la_ids = list(la_ids)
+    lines = _live_lines(la_ids, school_id, with_need)
+    if window.is_empty:
+        return lines
+    by_line = _session_sums(la_ids, window, school_id)
+    per_line = _expected(la_ids, window, school_id)
+    own = sorted(set(own_policy_school_ids))
+    by_reason = _missed_by_reason(la_ids, window, own) if own else {}
+    for pk, sums in lines.items():
+        sums.delivered, sums.excused_by_default = by_line.get(pk, (0, 0))
+        sums.expected = per_line.get(pk, Decimal(0))
+        if sums.school_id in own:
+            sums.missed = by_reason.get(pk, {})
+    return lines
+
+
+def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: int | None = None) -> Dashboard:
+    """Each school's delivery, overall and by category, with breaches, owed time, concerns and overdue reviews."""
+    la_ids = sorted(set(la_ids))
+    window = authority_window(today, year)
+    figures = {school.pk: SchoolFigures(school=school) for school in schools}
+    by_category = {key: Figures() for key, _ in CATEGORIES}
+    total = Figures()
+    policies = {school.pk: (school.make_up_policy, school.thresholds) for school in schools}
+    own = [pk for pk, (policy, _) in policies.items() if policy != DEFAULT_MAKE_UP_POLICY]
+    lines = line_figures(la_ids, window, own_policy_school_ids=own)
+    # Sum each (school, category) first; the tens of thousands of lines then need no object each.
+    sums_by: dict[tuple[int, str], list[int]] = {}
+    for sums in lines.values():
+        if sums.school_id not in figures:
+            continue
+        expected, delivered, owed, breach = assess_line_sums(sums, *policies[sums.school_id])
+        acc = sums_by.setdefault((sums.school_id, sums.category), [0, 0, 0, 0, 0])
+        acc[0] += expected
+        acc[1] += delivered
+        acc[2] += owed
+        acc[3] += 1
+        acc[4] += breach
+    for (school_id, category), (expected, delivered, owed, count, breaches) in sums_by.items():
+        part = Figures(Decimal(expected) / _SCALE, delivered, owed, count, breaches)
+        figures[school_id].by_category[category].add(part)
+        figures[school_id].overall.add(part)
+        by_category[category].add(part)
+        total.add(part)
+    _counts(figures, la_ids, today)
+    return Dashboard(window, list(figures.values()), total, by_category)
+
+
+def trend(la_ids: Iterable[int], window: Window, school_ids: Iterable[int]) -> list[MonthFigures]:
+    """Expected and delivered minutes per month over the window, for the live lines of these schools."""
+    if window.is_empty:
+        return []
+    live = Q(
+        line__voided_at__isnull=True,
+        line__plan__status=Plan.Status.ACTIVE,
+        line__plan__child__school_id__in=list(school_ids),
+    )
+    delivered = dict(
+        Session.objects.current()
+        .filter(live, local_authority_id__in=la_ids, date__gte=window.start, date__lte=window.end)
+        .annotate(month=TruncMonth("date"))
+        .order_by()
+        .values_list("month")
+        .annotate(total=Sum("delivered_minutes"))
+    )
+    expected = dict(
+        ExpectedMonth.objects.filter(
+            live, local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end
+        )
+        .order_by()
+        .values_list("month")
+        .annotate(total=Sum("minutes"))
+    )
+    months = sorted(set(delivered) | set(expected))
+    return [MonthFigures(m, expected.get(m, Decimal(0)), int(delivered.get(m, 0) or 0)) for m in months]
+
+
+def _counts(figures: dict[int, SchoolFigures], la_ids: list[int], today: date) -> None:
+    in_force = Q(plans__status=Plan.Status.ACTIVE)
+    children = (
+        Child.objects.filter(local_authority_id__in=la_ids)
+        .values("school_id")
+        .annotate(
+            ehc=Count("id", filter=in_force & Q(plans__kind=PlanKind.EHC_PLAN), distinct=True),
+            support=Count("id", filter=in_force & ~Q(plans__kind=PlanKind.EHC_PLAN), distinct=True),
+        )
+        .order_by()
+    )
+    for row in children:
+        if row["school_id"] in figures:
+            figures[row["school_id"]].ehc_children = row["ehc"]
+            figures[row["school_id"]].support_children = row["support"]
+    concerns = (
+        Concern.objects.filter(local_authority_id__in=la_ids, status=Concern.Status.AWAITING_SCHOOL)
+        .values_list("child__school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for school_id, n in concerns:
+        if school_id in figures:
+            figures[school_id].open_concerns = n
+    for school_id, n in overdue_reviews_by_school(list(figures), today).items():
+        figures[school_id].overdue_reviews = n
+
+
+def children_of_school(school: School, window: Window) -> list[tuple[int, Figures]]:
+    """(child id, figures) for each child with live lines at the school, worst first."""
+    per_child: dict[int, Figures] = defaultdict(Figures)
+    own = [school.pk] if school.make_up_policy != DEFAULT_MAKE_UP_POLICY else []
+    for sums in line_figures([school.local_authority_id], window, school.pk, own_policy_school_ids=own).values():
+        per_child[sums.child_id].add(assess_line(sums, school.make_up_policy, school.thresholds))
+    rows = list(per_child.items())
+    rows.sort(key=lambda item: (-item[1].breaches, item[1].percent if item[1].percent is not None else 101))
+    return rows
+
+
+def bare_aggregate(la_id: int, window: Window) -> int:
+    """The benchmark's baseline: delivered and expected minutes summed per line in one statement, nothing else."""
+    session, months = Session._meta.db_table, ExpectedMonth._meta.db_table
+    sql = f"""
+        SELECT d.line_id, d.delivered, e.expected FROM (
+            SELECT line_id, SUM(delivered_minutes) AS delivered FROM {session}
+            WHERE local_authority_id = %s AND date >= %s AND date <= %s AND voided_at IS NULL GROUP BY line_id
+        ) d LEFT JOIN (
+            SELECT line_id, SUM(minutes) AS expected FROM {months}
+            WHERE local_authority_id = %s AND month >= %s AND month <= %s GROUP BY line_id
+        ) e ON e.line_id = d.line_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [la_id, window.start, window.end, la_id, window.start, window.end])
+        return len(cursor.fetchall())
+
+
+DASHBOARD_COLUMNS = [
+    "School",
+    "URN",
+    "Children with EHC plans",
+    "Children on SEN Support or other plans",
+    "Provision lines",
+    "Expected minutes",
+    "Delivered minutes",
+    "Delivered (%)",
+    *[f"{label} delivered (%)" for _, label in CATEGORIES],
+    "Lines in breach",
+    "Owed hours",
+    "Concerns awaiting the school",
+    "Annual reviews overdue",
+]
+
+
+def dashboard_rows(board: Dashboard) -> list[list[object]]:
+    """The dashboard as a table, header first: what the CSV export holds."""
+    rows: list[list[object]] = [[f"School year {board.window.label}, {board.window.start} to {board.window.end}"]]
+    rows.append(list(DASHBOARD_COLUMNS))
+
+    def blank(value: int | None) -> object:
+        return "" if value is None else value
+
+    for s in board.schools:
+        rows.append(
+            [
+                s.school.name,
+                s.school.urn,
+                s.ehc_children,
+                s.support_children,
+                s.overall.lines,
+                s.overall.expected_minutes,
+                s.overall.delivered,
+                blank(s.overall.percent),
+                *[blank(s.by_category[key].percent) for key, _ in CATEGORIES],
+                s.overall.breaches,
+                s.overall.owed_hours,
+                s.open_concerns,
+                s.overdue_reviews,
+            ]
+        )
+    return rows

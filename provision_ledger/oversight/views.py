@@ -1,0 +1,111 @@
+"""The authority's pages: read only, for its officers. Every figure is summed in the database (see queries)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+
+from provision_ledger.core import access
+from provision_ledger.oversight import opendata, queries
+from provision_ledger.people.models import School, User
+
+
+def _officer(request: HttpRequest) -> tuple[User, frozenset[int]]:
+    """The signed-in officer and their authorities; anyone else is refused (403)."""
+    user = request.user
+    assert isinstance(user, User)
+    la_ids = access.scope_for(user).la_ids
+    if not la_ids:
+        raise PermissionDenied
+    return user, la_ids
+
+
+def _year(request: HttpRequest) -> int | None:
+    raw = request.GET.get("year", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 2000 <= int(raw) <= timezone.localdate().year:
+        raise ValueError(f"year: “{raw[:20]}” is not a school year. Give its first calendar year, such as 2025.")
+    return int(raw)
+
+
+def _dashboard(request: HttpRequest) -> queries.Dashboard:
+    user, la_ids = _officer(request)
+    schools = list(access.schools_for(user).filter(local_authority_id__in=la_ids).order_by("name"))
+    return queries.dashboard(schools, la_ids, timezone.localdate(), _year(request))
+
+
+def authority_delivery(request: HttpRequest) -> HttpResponse:
+    try:
+        board = _dashboard(request)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    return render(request, "oversight/dashboard.html", {"board": board, "categories": queries.CATEGORIES})
+
+
+def authority_trend(request: HttpRequest) -> HttpResponse:
+    """Month by month across the authority: a page of its own, as it is a second pass over the year's sessions."""
+    user, la_ids = _officer(request)
+    try:
+        window = queries.authority_window(timezone.localdate(), _year(request))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    school_ids = access.schools_for(user).filter(local_authority_id__in=la_ids).values_list("pk", flat=True)
+    months = queries.trend(la_ids, window, school_ids)
+    peak = max((m.percent or 0 for m in months), default=100)
+    return render(request, "oversight/trend.html", {"window": window, "months": months, "peak": max(peak, 100)})
+
+
+def _csv(rows: list[list[object]], filename: str) -> HttpResponse:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def authority_delivery_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        board = _dashboard(request)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    return _csv(queries.dashboard_rows(board), f"delivery-{board.window.start:%Y}-{board.window.end:%Y-%m}.csv")
+
+
+def authority_school(request: HttpRequest, urn: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    school: School = access.get_school(user, urn)  # 404 outside the person's reach
+    _, la_ids = _officer(request)
+    if school.local_authority_id not in la_ids:
+        raise PermissionDenied
+    try:
+        window = queries.authority_window(timezone.localdate(), _year(request))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    rows = queries.children_of_school(school, window)
+    children = access.children_for(user).in_bulk([child_id for child_id, _ in rows])
+    return render(
+        request,
+        "oversight/school.html",
+        {
+            "school": school,
+            "window": window,
+            "rows": [(children[child_id], figures) for child_id, figures in rows if child_id in children],
+        },
+    )
+
+
+def open_statistics_csv(request: HttpRequest) -> HttpResponse:
+    _, la_ids = _officer(request)
+    try:
+        term = opendata.parse_term(request.GET.get("term", ""), timezone.localdate())
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    table = opendata.open_statistics(sorted(la_ids), term)
+    return _csv(opendata.rows(table), f"open-statistics-{term.slug}.csv")

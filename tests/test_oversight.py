@@ -1,0 +1,296 @@
+"""The authority's view at scale: synthetic authorities, the dashboard's sums, open statistics."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from provision_ledger.delivery.actions import void_session
+from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.queries import line_reports
+from provision_ledger.oversight import opendata, queries
+from provision_ledger.oversight.synth import EHC_SHARE, synthesise
+from provision_ledger.people.models import Child, LocalAuthority, School, User
+from provision_ledger.plans.actions import void_line
+from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.plans.queries import live_lines
+from provision_ledger.rules.compliance import Status
+from provision_ledger.rules.disclosure import SUPPRESSED, suppressed_keys
+from provision_ledger.rules.reporting import Window
+from tests.factories import make_child, make_la, make_la_officer, make_line, make_plan, make_school, make_senco
+
+pytestmark = pytest.mark.django_db
+
+# The synthetic year is 2025/26; a day in September 2026 puts the whole of it in the dashboard's window.
+AFTER_THE_YEAR = date(2026, 9, 15)
+
+
+@pytest.fixture
+def synthetic():
+    synthesise(children=40, seed=7, year=2025, la_code="990", children_per_school=13)
+    return LocalAuthority.objects.get(code="990")
+
+
+def _fingerprint(la: LocalAuthority) -> list[tuple]:
+    children = list(
+        Child.objects.filter(local_authority=la)
+        .order_by("upn")
+        .values_list("first_name", "last_name", "year_group", "primary_need", "sen_status")
+    )
+    sessions = list(
+        Session.objects.filter(local_authority=la)
+        .order_by("id")
+        .values_list("date", "status", "planned_minutes", "delivered_minutes", "reason")
+    )
+    return children + sessions
+
+
+def test_synth_gives_the_same_authority_for_the_same_seed():
+    synthesise(children=12, seed=3, year=2025, la_code="991")
+    synthesise(children=12, seed=3, year=2025, la_code="992")
+    synthesise(children=12, seed=4, year=2025, la_code="993")
+    first, second, third = (_fingerprint(LocalAuthority.objects.get(code=c)) for c in ("991", "992", "993"))
+    assert first == second
+    assert first != third
+
+
+def test_synth_writes_plans_lines_and_a_year_of_sessions_with_misses(synthetic):
+    children = Child.objects.filter(local_authority=synthetic)
+    assert children.count() == 40
+    ehc = children.filter(sen_status="E")
+    assert set(Plan.objects.filter(child__in=ehc).values_list("kind", flat=True)) == {"ehc_plan"}
+    assert set(Plan.objects.filter(child__in=children.filter(sen_status="K")).values_list("kind", flat=True)) == {
+        "sen_support"
+    }
+    # Deterministic by seed, and close to the national mix of EHC plans to SEN Support (§6).
+    assert abs(ehc.count() / 40 - EHC_SHARE) < 0.15
+    sessions = Session.objects.filter(local_authority=synthetic)
+    assert sessions.filter(date__lt=date(2025, 9, 1)).count() == 0
+    assert sessions.filter(date__gt=date(2026, 8, 31)).count() == 0
+    statuses = set(sessions.values_list("status", flat=True))
+    assert statuses == {"delivered", "part_delivered", "not_delivered"}
+    per_child = sessions.count() / 40
+    assert 300 < per_child < 700  # about five million sessions for 10,000 children
+
+
+def _rules_figures(school: School, window: Window) -> dict[str, object]:
+    """What the per-child rules say about a school: the same sums, line by line, through line_reports."""
+    plans = Plan.objects.filter(child__school=school, status=Plan.Status.ACTIVE)
+    reports = line_reports(list(live_lines(plans)), school, school.calendar(), [window])
+    assessments = [r.assessments[window.key] for r in reports]
+    return {
+        "lines": len(assessments),
+        "expected": sum(a.expected.minutes for a in assessments),
+        "delivered": sum(a.delivered_minutes for a in assessments),
+        "owed": sum(a.owed_minutes for a in assessments),
+        "breaches": sum(1 for a in assessments if a.status is Status.BREACH),
+    }
+
+
+def test_dashboard_figures_equal_the_per_child_rules_summed(synthetic):
+    schools = list(School.objects.filter(local_authority=synthetic).order_by("name"))
+    # One school owes only what staff absence lost, with stricter thresholds: the sums must follow its policy.
+    schools[0].owed_reasons, schools[0].at_risk_percent, schools[0].on_track_percent = ["staff_absent"], 85, 95
+    schools[0].save()
+    any_session = Session.objects.filter(child__school=schools[1]).order_by("id").first()
+    senco = User.objects.get(email=f"senco{schools[1].urn}@synth.test")
+    void_session(any_session, by=senco, reason="Entered twice")
+    void_line(line=ProvisionLine.objects.filter(plan__child__school=schools[1]).first(), by=senco, reason="Error")
+
+    board = queries.dashboard(schools, [synthetic.pk], AFTER_THE_YEAR)
+    window = Window("year", "2025/26", board.window.start, board.window.end)
+    assert (window.start, window.end) == (date(2025, 9, 1), date(2026, 8, 31))
+    sql = {
+        s.school.pk: {
+            "lines": s.overall.lines,
+            "expected": s.overall.expected,
+            "delivered": s.overall.delivered,
+            "owed": s.overall.owed,
+            "breaches": s.overall.breaches,
+        }
+        for s in board.schools
+    }
+    rules = {school.pk: _rules_figures(school, window) for school in schools}
+    assert sql == rules
+    assert board.total.breaches > 0
+    assert board.total.owed > 0
+    months = queries.trend([synthetic.pk], board.window, [s.pk for s in schools])
+    assert sum(m.delivered for m in months) == board.total.delivered
+    assert sum(m.expected for m in months) == board.total.expected
+    assert [m.month for m in months] == [date(2025 + (m < 9), m, 1) for m in (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)]
+
+
+def test_dashboard_by_category_adds_up_to_each_school(synthetic):
+    schools = list(School.objects.filter(local_authority=synthetic))
+    board = queries.dashboard(schools, [synthetic.pk], AFTER_THE_YEAR)
+    for s in board.schools:
+        assert sum(f.delivered for f in s.by_category.values()) == s.overall.delivered
+        assert sum(f.expected for f in s.by_category.values()) == s.overall.expected
+        assert sum(f.breaches for f in s.by_category.values()) == s.overall.breaches
+
+
+def test_school_drill_down_lists_each_childs_figures_equal_to_the_rules(synthetic, client):
+    school = School.objects.filter(local_authority=synthetic).order_by("name").first()
+    window = queries.authority_window(AFTER_THE_YEAR, 2025)
+    rows = queries.children_of_school(school, window)
+    child = Child.objects.get(pk=rows[0][0])
+    reports = line_reports(
+        list(live_lines(child.plans.filter(status="active"))),
+        school,
+        school.calendar(),
+        [Window("y", "", window.start, window.end)],
+    )
+    assert rows[0][1].delivered == sum(r.assessments["y"].delivered_minutes for r in reports)
+    assert rows[0][1].owed == sum(r.assessments["y"].owed_minutes for r in reports)
+    client.force_login(User.objects.get(email="officer990@synth.test"))
+    response = client.get(reverse("la-school-delivery", kwargs={"urn": school.urn}), {"year": 2025})
+    assert response.status_code == 200
+    assert [c.pk for c, _ in response.context["rows"]] == [pk for pk, _ in rows]
+
+
+@pytest.fixture
+def two_authorities():
+    north, south = make_la("North"), make_la("South")
+    schools = [make_school(north, name="North A"), make_school(north, name="North B"), make_school(south)]
+    for school in schools:
+        senco = make_senco(school)
+        plan = make_plan(make_child(school), senco, kind="ehc_plan")
+        make_line(plan, senco)
+    return {"north": north, "south": south, "schools": schools, "officer": make_la_officer(north)}
+
+
+def test_dashboard_page_runs_a_fixed_number_of_queries(client, two_authorities, django_assert_num_queries):
+    client.force_login(two_authorities["officer"])
+    # session, user, the authenticator (two-step sign-in), scope (3), schools, live lines, sessions (one pass),
+    # children per school, concerns, overdue reviews
+    with django_assert_num_queries(13):
+        response = client.get(reverse("la-delivery"), {"year": 2025})
+    assert response.status_code == 200
+    assert [s.school.name for s in response.context["board"].schools] == ["North A", "North B"]
+    school = make_school(two_authorities["north"], name="North C")
+    make_line(make_plan(make_child(school), make_senco(school)), make_senco(school))
+    with django_assert_num_queries(13):
+        client.get(reverse("la-delivery"), {"year": 2025})
+
+
+def test_month_by_month_page_shows_the_authoritys_months(client, synthetic):
+    client.force_login(User.objects.get(email="officer990@synth.test"))
+    response = client.get(reverse("la-delivery-trend"), {"year": 2025})
+    months = response.context["months"]
+    assert len(months) == 11  # September to July: no sessions are due in August
+    board = queries.dashboard(list(School.objects.filter(local_authority=synthetic)), [synthetic.pk], AFTER_THE_YEAR)
+    assert sum(m.delivered for m in months) == board.total.delivered
+
+
+def test_officer_of_one_authority_sees_nothing_of_another(client, two_authorities):
+    client.force_login(two_authorities["officer"])
+    south_school = two_authorities["schools"][2]
+    response = client.get(reverse("la-delivery-csv"), {"year": 2025})
+    text = response.content.decode()
+    assert south_school.urn not in text
+    assert client.get(reverse("la-school-delivery", kwargs={"urn": south_school.urn})).status_code == 404
+    stats = client.get(reverse("la-open-statistics"), {"term": "autumn-2025"}).content.decode()
+    assert "South" not in stats
+
+
+def test_dashboard_csv_has_a_row_per_school_with_its_figures(client, two_authorities):
+    client.force_login(two_authorities["officer"])
+    response = client.get(reverse("la-delivery-csv"), {"year": 2025})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Disposition"] == 'attachment; filename="delivery-2025-2026-08.csv"'
+    assert rows[1] == queries.DASHBOARD_COLUMNS
+    assert [row[0] for row in rows[2:]] == ["North A", "North B"]
+    # One line of 2 × 30 minutes a week with nothing recorded: the whole year owed, and the line in breach.
+    expected_minutes = int(rows[2][5])
+    assert expected_minutes > 0
+    assert rows[2][6:8] == ["0", "0"]
+    assert rows[2][12:14] == ["1", str((Decimal(expected_minutes) / 60).quantize(Decimal("0.1")))]
+
+
+def test_a_bad_school_year_is_refused_with_its_name(client, two_authorities):
+    client.force_login(two_authorities["officer"])
+    response = client.get(reverse("la-delivery"), {"year": "last"})
+    assert response.status_code == 400
+    assert "year: “last” is not a school year" in response.content.decode()
+
+
+def test_people_who_are_not_officers_are_refused_the_authority_pages(client, two_authorities):
+    senco = make_senco(two_authorities["schools"][0])
+    client.force_login(senco)
+    assert client.get(reverse("la-delivery")).status_code == 403
+    assert client.get(reverse("la-delivery-csv")).status_code == 403
+    assert client.get(reverse("la-open-statistics")).status_code == 403
+
+
+# Open statistics
+
+
+def test_suppression_hides_every_count_under_the_threshold_and_one_more_when_alone():
+    counts = {"a": 0, "b": 1, "c": 4, "d": 5, "e": 40}
+    assert suppressed_keys(counts) == {"b", "c"}
+    assert suppressed_keys({"a": 3, "b": 9, "c": 7}) == {"a", "c"}  # the lone one, and the next smallest
+    assert suppressed_keys({"a": 3, "b": 9}, threshold=3) == frozenset()
+    assert suppressed_keys({"a": 0, "b": 9}) == frozenset()
+
+
+def test_open_statistics_suppress_every_small_count_and_its_rate(synthetic):
+    table = opendata.open_statistics([synthetic.pk], opendata.make_term("autumn", 2025), threshold=5)
+    assert table.cells, "the export has rows"
+    for cell in table.cells:
+        assert cell.children == SUPPRESSED or cell.children == 0 or cell.children >= 5
+        if cell.children == SUPPRESSED and cell.table != "Plans in force by kind":
+            assert cell.rate == SUPPRESSED
+    plans = {c.group: c.children for c in table.cells if c.table == "Plans in force by kind"}
+    ehc = Plan.objects.filter(local_authority=synthetic, kind="ehc_plan").count()
+    assert plans["Education, health and care (EHC) plan"] == (ehc if ehc >= 5 else SUPPRESSED)
+    needs = {c.group: c.children for c in table.cells if c.table == "Delivery by primary need"}
+    assert SUPPRESSED in needs.values()  # 40 children spread over 13 needs: some groups are small
+
+
+def test_open_statistics_threshold_is_configurable(synthetic, settings):
+    settings.OPEN_STATISTICS_SUPPRESS_UNDER = 1000
+    table = opendata.open_statistics([synthetic.pk], opendata.make_term("autumn", 2025))
+    assert {c.children for c in table.cells} <= {SUPPRESSED, 0}
+
+
+def test_open_statistics_csv_names_no_school_and_no_child(client, synthetic):
+    client.force_login(User.objects.get(email="officer990@synth.test"))
+    response = client.get(reverse("la-open-statistics"), {"term": "spring-2026"})
+    text = response.content.decode()
+    assert response["Content-Disposition"] == 'attachment; filename="open-statistics-spring-2026.csv"'
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == opendata.COLUMNS
+    assert {row[2] for row in rows[1:-1]} == {"Spring 2026"}
+    for school in School.objects.filter(local_authority=synthetic):
+        assert school.name not in text
+    for child in Child.objects.filter(local_authority=synthetic):
+        assert child.upn not in text
+
+
+def test_a_bad_term_is_refused_with_its_name(client, synthetic):
+    client.force_login(User.objects.get(email="officer990@synth.test"))
+    response = client.get(reverse("la-open-statistics"), {"term": "winter-2025"})
+    assert response.status_code == 400
+    assert "term: “winter-2025” is not a term" in response.content.decode()
+
+
+def test_refresh_expected_lays_the_months_again_after_a_calendar_change(two_authorities):
+    from django.core.management import call_command
+
+    from provision_ledger.people.models import NonTeachingDay
+    from provision_ledger.plans.models import ExpectedMonth
+
+    school = two_authorities["schools"][0]
+    line = ProvisionLine.objects.get(plan__child__school=school)
+    october = ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1))
+    # A closure on Wednesday 8 October 2025: one fifth of the week's two 30-minute sessions is no longer due.
+    NonTeachingDay.objects.create(school=school, date=date(2025, 10, 8), kind=NonTeachingDay.Kind.CLOSURE)
+    out = io.StringIO()
+    call_command("refresh-expected", school=school.urn, stdout=out)
+    assert out.getvalue().startswith("Laid ")
+    assert ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1)).minutes == october.minutes - 12
