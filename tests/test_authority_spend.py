@@ -177,6 +177,25 @@ def test_the_authority_spend_page_reads_in_a_fixed_number_of_queries(client, aut
     client.get(reverse("authority-spend"))  # warm the session
 
     # session, user, authenticator, memberships, assignments, guardianships, schools, rates, delivered sums,
-    # funding sums
-    with django_assert_num_queries(10):
+    # planned sums, funding sums
+    with django_assert_num_queries(11):
         client.get(reverse("authority-spend"), {"year": 2025})
+
+
+def test_the_planned_cost_for_the_year_agrees_with_the_lines_costed_one_by_one(authority):
+    _, hillside, riverside, _ = authority
+    senco = make_senco(hillside)
+    plan = make_plan(make_child(hillside), senco)
+    lines = [
+        make_line(plan, senco),  # 2 × 30 minutes a week with a TA at £18
+        make_line(plan, senco, delivered_by="teacher", group_size=3, sessions=1, minutes_per_session=45),
+        make_line(plan, senco, description="NHS speech therapy", funder="health"),
+    ]
+
+    hillside_spend, riverside_spend = authority_spend([hillside, riverside], 2025, TODAY)
+    one_by_one = line_costs(lines[:2], hillside, hillside.calendar(), 2025, TODAY)
+
+    assert hillside_spend.planned_cost == sum(c.planned_year.total for c in one_by_one)
+    assert hillside_spend.planned_minutes == sum(c.planned_year.minutes for c in one_by_one)
+    assert hillside_spend.planned_cost > 0
+    assert (riverside_spend.planned_minutes, riverside_spend.planned_cost) == (Decimal(0), Decimal("0.00"))

@@ -23,7 +23,7 @@ from provision_ledger.money.models import (
     TimeBlock,
 )
 from provision_ledger.people.models import Child, School
-from provision_ledger.plans.models import DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
+from provision_ledger.plans.models import DeliveredBy, ExpectedMonth, Funder, LineVersion, Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.costing import (
@@ -468,6 +468,8 @@ class SchoolSpend:
     """What an authority's school delivered and what it was agreed, for one financial year."""
 
     school: School
+    planned_minutes: Decimal
+    planned_cost: Decimal
     delivered_minutes: int
     delivered_cost: Decimal
     children_topped_up: int
@@ -479,17 +481,22 @@ class SchoolSpend:
     def delivered_hours(self) -> Decimal:
         return (Decimal(self.delivered_minutes) / 60).quantize(Decimal("0.1"))
 
+    @property
+    def planned_hours(self) -> Decimal:
+        return (self.planned_minutes / 60).quantize(Decimal("0.1"))
 
-def _version_in_force(field_name: str) -> Coalesce:
-    """The field of the line version in force on a session's day (the first version for a day before any)."""
+
+def _version_in_force(field_name: str, day: str = "date") -> Coalesce:
+    """The field of the line version in force on a row's day (the first version for a day before any)."""
     versions = LineVersion.objects.filter(line=OuterRef("line_id"))
-    on_the_day = versions.filter(effective_from__lte=OuterRef("date")).order_by("-effective_from", "-pk")
+    on_the_day = versions.filter(effective_from__lte=OuterRef(day)).order_by("-effective_from", "-pk")
     first = versions.order_by("effective_from", "pk")
     return Coalesce(Subquery(on_the_day.values(field_name)[:1]), Subquery(first.values(field_name)[:1]))
 
 
 def authority_spend(schools: Sequence[School], year: int, today: date) -> list[SchoolSpend]:
-    """Per school: the cost of the provision delivered this financial year to date, and the funding agreed.
+    """Per school: the planned cost of the provision for the financial year, the cost of what was delivered so far,
+    and the funding agreed.
 
     The database sums delivered minutes by school, role, group size and funder (a few rows whatever the number of
     sessions); each sum is costed at the school's rate for the role. Only lines the school or the authority pays
@@ -523,6 +530,38 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
             problems[school_id].add(str(error))
             continue
         exact_cost[school_id] += Decimal(minutes) * rate / 60 / row["group"]
+    # Planned: the months the rules laid for each live line of a plan in force (plans.ExpectedMonth), costed by the
+    # version in force on the first of the month. A line amended mid-month is costed at its earlier terms for the
+    # rest of that month, so the total can differ slightly from the provision map, which splits at the day.
+    planned_minutes: dict[int, Decimal] = defaultdict(Decimal)
+    planned_exact: dict[int, Decimal] = defaultdict(Decimal)
+    planned = (
+        ExpectedMonth.objects.filter(
+            line__plan__child__school__in=schools,
+            line__plan__status=Plan.Status.ACTIVE,
+            line__voided_at__isnull=True,
+            month__gte=start,
+            month__lte=end,
+        )
+        .annotate(
+            role=_version_in_force("delivered_by", "month"),
+            group=_version_in_force("group_size", "month"),
+            paid_by=_version_in_force("funder", "month"),
+        )
+        .filter(paid_by__in=EDUCATION_FUNDERS)
+        .values("line__plan__child__school_id", "role", "group")
+        .order_by()
+        .annotate(minutes=Sum("minutes"))
+    )
+    for planned_row in planned:
+        school_id, minutes = planned_row["line__plan__child__school_id"], planned_row["minutes"]
+        planned_minutes[school_id] += minutes
+        try:
+            rate = books[school_id].for_year(planned_row["role"], year)
+        except RateError as error:
+            problems[school_id].add(str(error))
+            continue
+        planned_exact[school_id] += minutes * rate / 60 / planned_row["group"]
     funding = {
         row["child__school_id"]: row
         for row in ChildFunding.objects.filter(child__school__in=schools, financial_year=year)
@@ -540,6 +579,8 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
         spend.append(
             SchoolSpend(
                 school=school,
+                planned_minutes=planned_minutes[school.pk],
+                planned_cost=pennies(planned_exact[school.pk]),
                 delivered_minutes=minutes_by_school[school.pk],
                 delivered_cost=pennies(exact_cost[school.pk]),
                 children_topped_up=agreed.get("children", 0),

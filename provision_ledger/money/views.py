@@ -170,6 +170,8 @@ def authority_spend(request: HttpRequest) -> HttpResponse:
     schools = list(access.schools_for(user).order_by("name"))
     spend = queries.authority_spend(schools, year, timezone.localdate())
     totals = {
+        "planned_hours": sum((s.planned_hours for s in spend), Decimal(0)),
+        "planned_cost": sum((s.planned_cost for s in spend), Decimal(0)),
         "delivered_hours": sum((s.delivered_hours for s in spend), Decimal(0)),
         "delivered_cost": sum((s.delivered_cost for s in spend), Decimal(0)),
         "children_topped_up": sum(s.children_topped_up for s in spend),
