@@ -166,6 +166,7 @@ ROUTES = {
     "progress-void": lambda r: {"entry_id": r.entry.pk},
     "review-detail": lambda r: {"review_id": r.review.pk},
     "review-edit": lambda r: {"review_id": r.review.pk},
+    "review-invite": lambda r: {"review_id": r.review.pk},
     "review-views": lambda r: {"review_id": r.review.pk},
     "review-pack": lambda r: {"review_id": r.review.pk, "extension": "pdf"},
     "la-school-delivery": lambda r: {"urn": r.school.urn},
@@ -201,6 +202,7 @@ MANAGE = {
     "review-create",
     "progress-void",
     "review-edit",
+    "review-invite",
 }
 # A school's money is seen by its SENCO and its authority; staff and parents do not reach the school.
 SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx", "school-progress"}

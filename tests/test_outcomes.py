@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -409,3 +411,37 @@ def test_a_senco_opening_a_review_pack_or_an_outcome_is_logged_as_a_read(client,
         (senco.pk, reviewed.child_id, "an annual review pack"),
         (senco.pk, reviewed.child_id, "an outcome and its progress"),
     ]
+
+
+def test_inviting_the_family_emails_each_parent_the_meeting_and_the_pack_and_records_the_day(client, school, senco):
+    child = make_child(school, first_name="Maya")
+    plan = make_plan(child, senco, kind="ehc_plan")
+    review = actions.create_review(plan=plan, by=senco, meeting_date=date(2026, 12, 14), period_start=plan.start_date)
+    make_parent(child, email="mum@example.test", first_name="Ada", last_name="Okafor")
+    client.force_login(senco)
+
+    with patch("django.utils.timezone.localdate", return_value=date(2026, 11, 30)):
+        response = client.post(reverse("review-invite", args=[review.pk]))
+
+    assert (response.status_code, response.url) == (302, reverse("review-detail", args=[review.pk]))
+    (email,) = mail.outbox
+    assert (email.to, email.subject) == (["mum@example.test"], "Maya's annual review on 14 December 2026")
+    assert "Monday 14 December 2026" in email.body
+    assert f"http://testserver{reverse('review-detail', args=[review.pk])}" in email.body
+    assert "Advice for the review is due by 30 November 2026" in email.body
+    review.refresh_from_db()
+    assert review.invitations_sent == date(2026, 11, 30)
+
+
+def test_no_invitation_goes_after_the_meeting_or_to_a_child_with_no_parent_account(school, senco):
+    child = make_child(school, first_name="Maya")
+    plan = make_plan(child, senco, kind="ehc_plan")
+    review = actions.create_review(plan=plan, by=senco, meeting_date=date(2026, 12, 14), period_start=plan.start_date)
+    with pytest.raises(ValidationError, match="Maya has no parent or carer with an account"):
+        actions.invite_family_to_review(review=review, by=senco, base_url="http://x", today=date(2026, 11, 30))
+    make_parent(child)
+    with pytest.raises(ValidationError, match="The meeting was on 14 December 2026"):
+        actions.invite_family_to_review(review=review, by=senco, base_url="http://x", today=date(2026, 12, 15))
+    assert mail.outbox == []
+    review.refresh_from_db()
+    assert review.invitations_sent is None

@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot
@@ -17,7 +20,7 @@ from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan, ProvisionLine
-from provision_ledger.rules.clocks import ReviewOutcome, after_review_meeting
+from provision_ledger.rules.clocks import ReviewOutcome, add_weeks, after_review_meeting
 from provision_ledger.rules.outcomes import Measure, Scale, Support
 from provision_ledger.rules.reviews import review_steps
 
@@ -286,6 +289,42 @@ def update_review(*, review: Review, by: User, **fields: object) -> Review:
         after=snapshot(review),
     )
     return review
+
+
+@transaction.atomic
+def invite_family_to_review(*, review: Review, by: User, base_url: str, today: date) -> list[str]:
+    """Email the child's parents with an account: the meeting, where to read the draft pack and give their views.
+
+    Records the day as the invitations' date (at least 2 weeks before the meeting, reg 20(4), Code 9.176,
+    domain sheet §2) if none is recorded yet. Returns the addresses written to."""
+    guardians = [g.user for g in review.child.guardians.select_related("user") if g.user.is_active]
+    if not guardians:
+        raise ValidationError(
+            f"{review.child.first_name} has no parent or carer with an account. Invite them to the ledger first."
+        )
+    if today > review.meeting_date:
+        raise ValidationError(f"The meeting was on {review.meeting_date:%-d %B %Y}: invitations go out before it.")
+    if review.invitations_sent is None:  # recorded first, so a refusal sends nothing
+        update_review(review=review, by=by, invitations_sent=today)
+    due = add_weeks(review.meeting_date, -2)
+    link = base_url + reverse("review-detail", kwargs={"review_id": review.pk})
+    school = review.child.school.name
+    for guardian in guardians:
+        send_mail(
+            subject=f"{review.child.first_name}'s annual review on {review.meeting_date:%-d %B %Y}",
+            message=(
+                f"Dear {guardian.get_full_name() or 'parent or carer'},\n\n"
+                f"{school} invites you to {review.child.first_name}'s annual review meeting on "
+                f"{review.meeting_date:%A %-d %B %Y}.\n\n"
+                f"The draft review pack shows what the plan promised, what was delivered and the progress made. "
+                f"You can read it and add your views, and {review.child.first_name}'s, here:\n{link}\n\n"
+                f"Advice for the review is due by {due:%-d %B %Y}, two weeks before the meeting.\n\n"
+                f"{by.get_full_name() or 'The SENCO'}, {school}"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[guardian.email],
+        )
+    return [g.email for g in guardians]
 
 
 def _start_statutory_clocks(review: Review, by: User, newly: dict[str, object], held_before: bool) -> None:

@@ -18,6 +18,7 @@ urlpatterns = [
     # /reviews/<id>/
     path("reviews/<int:review_id>/", views.review_detail, name="review-detail"),
     path("reviews/<int:review_id>/edit/", views.review_edit, name="review-edit"),
+    path("reviews/<int:review_id>/invite/", views.review_invite, name="review-invite"),
     path("reviews/<int:review_id>/views/", views.review_views, name="review-views"),
     path("reviews/<int:review_id>/pack.<str:extension>", views.review_pack_download, name="review-pack"),
 ]

@@ -200,6 +200,30 @@ def review_create(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "includes/simple_form.html", {"form": form, "child": child, "title": "Arrange the review"})
 
 
+@require_http_methods(["GET", "POST"])
+def review_invite(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The SENCO emails the family: the meeting, the draft pack, and where to add their views."""
+    user = _user(request)
+    review = access.get_review(user, review_id, Need.MANAGE)
+    problem = ""
+    if request.method == "POST":
+        try:
+            sent_to = actions.invite_family_to_review(
+                review=review, by=user, base_url=request.build_absolute_uri("/")[:-1], today=timezone.localdate()
+            )
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            messages.success(request, f"Invitation emailed to {', '.join(sent_to)}.")
+            return redirect("review-detail", review_id=review.pk)
+    guardians = [g.user for g in review.child.guardians.select_related("user") if g.user.is_active]
+    return render(
+        request,
+        "outcomes/review_invite.html",
+        {"review": review, "child": review.child, "guardians": guardians, "problem": problem},
+    )
+
+
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     """The draft pack, as the meeting will see it."""
     user = _user(request)
