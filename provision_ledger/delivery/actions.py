@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.actions import record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import User
@@ -170,27 +170,11 @@ def record_group_session(
     return sessions
 
 
-@transaction.atomic
 def void_session(session: Session, *, by: User, reason: str) -> Session:
     """Strike an entry from the totals. It stays in the record with who voided it, when and why."""
-    if session.voided_at is not None:
-        raise ValidationError("This session is already void.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why this entry is being voided."})
-    before = snapshot(session)
-    session.voided_at, session.voided_by, session.void_reason = timezone.now(), by, reason
-    session.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    record_event(
-        actor=by,
-        child=session.child,
-        action=AuditEvent.Action.VOID,
-        obj=session,
-        summary=f"Session voided: {session}",
-        before=before,
-        after=snapshot(session),
-        reason=reason,
+    return void_entry(
+        session, by=by, reason=reason, child=session.child, noun="entry", summary=f"Session voided: {session}"
     )
-    return session
 
 
 @transaction.atomic

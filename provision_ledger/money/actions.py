@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.actions import record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.money.models import (
     Allocation,
@@ -101,26 +101,8 @@ def add_child_item(*, child: Child, year: int, item: ItemPrice, quantity: int, n
     return added
 
 
-@transaction.atomic
 def void_child_item(*, item: ChildItem, reason: str, by: User) -> ChildItem:
-    if item.voided_at is not None:
-        raise ValidationError("This item is already void.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why this item is being voided."})
-    before = snapshot(item)
-    item.voided_at, item.voided_by, item.void_reason = timezone.now(), by, reason.strip()
-    item.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    record_event(
-        actor=by,
-        child=item.child,
-        action=AuditEvent.Action.VOID,
-        obj=item,
-        summary=f"Item voided: {item}",
-        before=before,
-        after=snapshot(item),
-        reason=item.void_reason,
-    )
-    return item
+    return void_entry(item, by=by, reason=reason, child=item.child, noun="item", summary=f"Item voided: {item}")
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.actions import record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.nextsteps.actions import record_statutory_event
 from provision_ledger.nextsteps.models import StatutoryEvent
@@ -183,27 +183,10 @@ def add_home_observation(
     return entry
 
 
-@transaction.atomic
 def void_progress(*, entry: ProgressEntry, by: User, reason: str) -> ProgressEntry:
     """Mark an entry made in error. It stays in the record; it no longer counts."""
-    if entry.voided_at is not None:
-        raise ValidationError("This entry is already void.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the entry is being voided."})
-    before = snapshot(entry)
-    entry.voided_at, entry.voided_by, entry.void_reason = timezone.now(), by, reason
-    entry.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    record_event(
-        actor=by,
-        child=entry.outcome.child,
-        action=AuditEvent.Action.VOID,
-        obj=entry,
-        summary=f"Progress entry of {entry.date:%-d %B %Y} voided – {entry.outcome}",
-        before=before,
-        after=snapshot(entry),
-        reason=reason,
-    )
-    return entry
+    summary = f"Progress entry of {entry.date:%-d %B %Y} voided – {entry.outcome}"
+    return void_entry(entry, by=by, reason=reason, child=entry.outcome.child, noun="entry", summary=summary)
 
 
 def _check_review_dates(review: Review) -> None:

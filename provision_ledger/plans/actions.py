@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.actions import record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import Child, User
 from provision_ledger.plans.expected import refresh_expected
@@ -136,24 +136,8 @@ def amend_line(
     return version
 
 
-@transaction.atomic
 def void_line(*, line: ProvisionLine, by: User, reason: str) -> ProvisionLine:
     """Mark a line entered in error. It stays in the record; it no longer counts."""
-    if line.voided_at is not None:
-        raise ValidationError("This line is already void.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the line is being voided."})
-    before = snapshot(line)
-    line.voided_at, line.voided_by, line.void_reason = timezone.now(), by, reason
-    line.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    record_event(
-        actor=by,
-        child=line.plan.child,
-        action=AuditEvent.Action.VOID,
-        obj=line,
-        summary=f"Provision line voided: {line}",
-        before=before,
-        after=snapshot(line),
-        reason=reason,
+    return void_entry(
+        line, by=by, reason=reason, child=line.plan.child, noun="line", summary=f"Provision line voided: {line}"
     )
-    return line
