@@ -43,9 +43,17 @@ PAGES_BY_ROLE = {
         "/account/alerts/",
         "/account/calendar/",
         "/account/two-factor/",
+        "/account/close/",
+        "/children/{oliver}/funding/",
     ],
     "ta@demo.test": ["/today/", "/today/?date={last_friday}"],
-    "la@demo.test": ["/", "/schools/990001/"],
+    "la@demo.test": [
+        "/",
+        "/schools/990001/",
+        "/authority/spend/",
+        "/authority/delivery/",
+        "/authority/rates/",
+    ],
 }
 
 
