@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.models import AuditEvent, ChainHead
+from provision_ledger.core.bulk import insert_rows
 from provision_ledger.delivery.models import Session
-from provision_ledger.oversight.bulk import insert_rows
 from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, Need, SenStatus, User
 from provision_ledger.plans.expected import LineToLay, write_expected
 from provision_ledger.plans.models import Category, DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
@@ -480,6 +480,7 @@ class _Lines(_Writer):
         write_expected(
             (LineToLay(line.pk, self.la.pk, school, ((terms.start, terms),)) for line, _, _, school, terms in items),
             self.calendars,
+            replace=False,  # the lines were created just now
         )
 
 

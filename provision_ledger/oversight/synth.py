@@ -372,6 +372,7 @@ def _batch(
             for line, (sp, _, terms) in zip(lines, meta, strict=True)
         ),
         calendars,
+        replace=False,
     )
     attendance = {child.pk: min(0.995, max(0.8, rng.gauss(0.95, 0.03))) for _, _, child in rows}
     report.sessions += insert_sessions(

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from django.db import transaction
 
+from provision_ledger.core.bulk import insert_rows
 from provision_ledger.people.models import School
 from provision_ledger.plans.models import ExpectedMonth, LineVersion, ProvisionLine
 from provision_ledger.rules.calendar import SchoolCalendar
@@ -66,39 +67,41 @@ def lay_months(
     return rows
 
 
-def write_expected(lines: Iterable[LineToLay], calendars: dict[int, SchoolCalendar], batch_size: int = 5000) -> int:
-    """Replace the stored months of these lines; returns the number of rows written."""
-    shared: dict[tuple[int, History], list[tuple[date, Decimal, Decimal]]] = {}
-    pending: list[ExpectedMonth] = []
+def write_expected(
+    lines: Iterable[LineToLay], calendars: dict[int, SchoolCalendar], *, replace: bool = True, batch_size: int = 5000
+) -> int:
+    """Store the months of these lines, replacing any already stored (`replace=False` for lines just created);
+    returns the number of rows written."""
+    # Schools with the same calendar (the same terms and closures) share the work as well as lines with the same terms.
+    shared: dict[tuple[SchoolCalendar, History], list[tuple[date, Decimal, Decimal]]] = {}
+    pending: list[tuple[int, int, date, Decimal, Decimal]] = []
     line_ids: list[int] = []
     written = 0
     for item in lines:
-        key = (item.school_id, item.history)
+        calendar = calendars[item.school_id]
+        key = (calendar, item.history)
         if key not in shared:
-            shared[key] = lay_months(item.history, calendars[item.school_id])
+            shared[key] = lay_months(item.history, calendar)
         line_ids.append(item.line_id)
         pending += [
-            ExpectedMonth(
-                local_authority_id=item.local_authority_id,
-                line_id=item.line_id,
-                month=month,
-                sessions=sessions,
-                minutes=minutes,
-            )
+            (item.local_authority_id, item.line_id, month, sessions, minutes)
             for month, sessions, minutes in shared[key]
         ]
         if len(pending) >= batch_size:
-            written += _flush(line_ids, pending)
+            written += _flush(line_ids, pending, replace)
             line_ids, pending = [], []
-    written += _flush(line_ids, pending)
+    written += _flush(line_ids, pending, replace)
     return written
 
 
-def _flush(line_ids: list[int], rows: list[ExpectedMonth]) -> int:
+_MONTH_COLUMNS = ("local_authority_id", "line_id", "month", "sessions", "minutes")
+
+
+def _flush(line_ids: list[int], rows: list[tuple[int, int, date, Decimal, Decimal]], replace: bool) -> int:
     with transaction.atomic():
-        ExpectedMonth.objects.filter(line_id__in=line_ids).delete()  # derived figures, not part of the record
-        ExpectedMonth.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        if replace:
+            ExpectedMonth.objects.filter(line_id__in=line_ids).delete()  # derived figures, not part of the record
+        return insert_rows(ExpectedMonth, _MONTH_COLUMNS, rows)
 
 
 def refresh_expected(lines: Iterable[ProvisionLine]) -> int:
