@@ -18,8 +18,9 @@ class AuditEvent(models.Model):
         CHANGE = "change", "Changed"
         VOID = "void", "Voided"
 
-    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="audit_events")
+    # Served by the unique (local_authority, seq) and the (child, at) index, which begin with these columns.
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="audit_events", db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, editable=False)
     action = models.CharField(max_length=10, choices=Action.choices)

@@ -25,9 +25,11 @@ class SessionQuerySet(models.QuerySet["Session"]):
 class Session(models.Model):
     """One delivery entry against a provision line. Never deleted: a correction voids it and adds another."""
 
-    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="sessions")
-    line = models.ForeignKey(ProvisionLine, on_delete=models.PROTECT, related_name="sessions")
+    # No single-column indexes on these three: the (…, date) indexes below begin with each, so serve the same lookups,
+    # and every index costs each of the millions of rows a bulk import writes.
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="sessions", db_index=False)
+    line = models.ForeignKey(ProvisionLine, on_delete=models.PROTECT, related_name="sessions", db_index=False)
     date = models.DateField()
     status = models.CharField(max_length=20, choices=STATUS_CHOICES)
     planned_minutes = models.PositiveSmallIntegerField()

@@ -259,30 +259,38 @@ def _chain(
     """Append CREATE events (child, object type, object id, summary, after) to the authority's chain, in bulk.
 
     Each hash is `audit.chain.digest` of the event, worked out here from the same fields without building a model
-    instance per row (`verify` recomputes them with `digest`, so any difference would show). `native`: the after
-    values are already what JSON gives back (strings, numbers, None), so need no round trip first.
+    instance per row (`verify` recomputes them with `digest`, so any difference would show). The text hashed is
+    `digest`'s JSON (sorted keys, no spaces) written out directly, so each `after` is encoded once, and that same
+    text is what the JSON column stores. `native`: the after values are already what JSON gives back (strings,
+    numbers, None), so need no round trip first.
     """
     ChainHead.objects.get_or_create(local_authority_id=la_id)
     head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
     seq, prev = head.seq, head.hash
     rows = []
-    stamp = at.astimezone(UTC).isoformat()
+    stamp = _string(at.astimezone(UTC).isoformat())
     for child_id, object_type, object_id, summary, after in events:
         if not native:
             after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
         seq += 1
-        fields = {
-            "seq": seq, "local_authority": la_id, "child": child_id, "actor": actor_id, "at": stamp,
-            "action": "create", "object_type": object_type, "object_id": object_id, "summary": summary,
-            "before": None, "after": after, "reason": "", "prev_hash": prev,
-        }  # fmt: skip
-        hashed = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-        event = (la_id, child_id, actor_id, at, "create", object_type, object_id, summary, _json(after), "", seq)
-        rows.append((*event, prev, hashed))
+        after_text = json.dumps(after, sort_keys=True, separators=(",", ":"))
+        hashed = hashlib.sha256(
+            (
+                f'{{"action":"create","actor":{actor_id},"after":{after_text},"at":{stamp},"before":null,'
+                f'"child":{child_id},"local_authority":{la_id},"object_id":{object_id},'
+                f'"object_type":{_string(object_type)},"prev_hash":"{prev}","reason":"","seq":{seq},'
+                f'"summary":{_string(summary)}}}'
+            ).encode()
+        ).hexdigest()
+        rows.append((la_id, child_id, actor_id, at, "create", object_type, object_id, summary, after_text, "", seq,
+                     prev, hashed))  # fmt: skip
         prev = hashed
     insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
+
+
+_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # how json.dumps writes a string
 
 
 _EVENT_COLUMNS = (
@@ -300,10 +308,6 @@ _EVENT_COLUMNS = (
     "prev_hash",
     "hash",
 )
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder)
 
 
 class _Children(_Writer):
