@@ -1,9 +1,10 @@
 """The authority's figures across its schools, summed in the database.
 
-One pass over the sessions groups them by line and month (a common table expression), and from that one pass the
-database returns both the totals per line and the totals per school and month. Expected minutes come from the
-stored months (`plans.ExpectedMonth`), laid by the rules. Python then applies the school's make-up policy and
-thresholds to each line's sums (never to sessions), exactly as `rules.compliance` does for one child's statement.
+One statement returns every live line with its school, child and current category, the sums of its live sessions
+over the window (one pass over the year's sessions, grouped by line) and its expected minutes (summed from the stored
+months, `plans.ExpectedMonth`, laid by the rules). Python then applies the school's make-up policy and thresholds to
+each line's sums (never to sessions), exactly as `rules.compliance` does for one child's statement, and adds the
+lines up by school and category.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from provision_ledger.delivery.models import Session
@@ -29,6 +31,7 @@ from provision_ledger.rules.compliance import DEFAULT_MAKE_UP_POLICY, MakeUpPoli
 from provision_ledger.rules.legal_force import PlanKind
 
 REASONS = [reason.value for reason in MissReason]
+_SCALE = 10_000  # expected minutes are stored to 1/10,000 of a minute
 CATEGORIES = [(c.value, c.label) for c in Category]
 
 
@@ -129,25 +132,16 @@ class LineSums:
     # Minutes missed for the reasons the default policy excuses; or, for a school with its own policy, by reason.
     excused_by_default: int = 0
     missed: dict[str, int] | None = None
-    expected: Decimal = Decimal(0)
+    # Expected minutes in whole ten-thousandths of a minute (the stored precision), summed exactly in the database.
+    expected_units: int = 0
+
+    @property
+    def expected(self) -> Decimal:
+        return Decimal(self.expected_units) / _SCALE
 
 
 # The reasons a miss is excused under the default make-up policy (the child's absence or refusal).
 EXCUSED_BY_DEFAULT = sorted(r.value for r in MissReason if r not in DEFAULT_MAKE_UP_POLICY.owed_reasons)
-
-
-def _session_sums(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> dict[int, tuple[int, int]]:
-    """One pass over the live sessions of the window, grouped by line: (delivered, missed for excused reasons).
-
-    The same shape as the bare per-line aggregate, read from the covering index `session_authority_sums`.
-    """
-    missed = F("planned_minutes") - F("delivered_minutes")
-    rows = (
-        _sessions(la_ids, window, school_id)
-        .values_list("line_id")
-        .annotate(delivered=Sum("delivered_minutes"), excused=Sum(missed, filter=Q(reason__in=EXCUSED_BY_DEFAULT)))
-    )
-    return {line_id: (int(delivered or 0), int(excused or 0)) for line_id, delivered, excused in rows}
 
 
 def _missed_by_reason(la_ids: Iterable[int], window: Window, school_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -171,31 +165,67 @@ def _sessions(la_ids: Iterable[int], window: Window, school_id: int | None = Non
     return sessions.order_by()
 
 
-def _live_lines(la_ids: Iterable[int], school_id: int | None = None, with_need: bool = False) -> dict[int, LineSums]:
-    current_category = (
-        LineVersion.objects.filter(line=OuterRef("pk")).order_by("-effective_from", "-id").values("category")[:1]
-    )
-    lines = ProvisionLine.objects.filter(
-        local_authority_id__in=la_ids, voided_at__isnull=True, plan__status=Plan.Status.ACTIVE
-    )
-    if school_id:
-        lines = lines.filter(plan__child__school_id=school_id)
-    need = "plan__child__primary_need" if with_need else "plan__child__school_id"
-    rows = lines.values_list("pk", "plan__child__school_id", "plan__child_id", need).annotate(
-        category=Subquery(current_category)
-    )
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _lines_with_sums(
+    la_ids: list[int], window: Window, school_id: int | None = None, with_need: bool = False
+) -> dict[int, LineSums]:
+    """Every live line (of an active plan) with its school, child, current category and its sums over the window.
+
+    One statement: the live sessions of the window grouped by line (read from the covering index
+    `session_authority_sums`) and the stored expected months grouped by line, both joined to the lines. This is the
+    shape of the bare per-line aggregate the benchmark compares against, plus the lines' own columns.
+    """
+    # "= %s" for one authority: SQLite then reads the sessions from the covering index in line order; with "IN" it
+    # chose the (line, date) index and fetched every row from the table.
+    of_authority = "= %s" if len(la_ids) == 1 else f"IN ({', '.join(['%s'] * len(la_ids))})"
+    excused = ", ".join(["%s"] * len(EXCUSED_BY_DEFAULT))
+    of_school = f"AND child_id IN (SELECT id FROM {_table(Child)} WHERE school_id = %s)" if school_id else ""
+    sql = f"""
+        SELECT l.id, c.school_id, p.child_id, {"c.primary_need" if with_need else "''"},
+            (SELECT v.category FROM {_table(LineVersion)} v WHERE v.line_id = l.id
+             ORDER BY v.effective_from DESC, v.id DESC LIMIT 1),
+            s.delivered, s.excused, e.units
+        FROM {_table(ProvisionLine)} l
+        JOIN {_table(Plan)} p ON p.id = l.plan_id
+        JOIN {_table(Child)} c ON c.id = p.child_id
+        LEFT JOIN (
+            SELECT line_id, SUM(delivered_minutes) AS delivered,
+                SUM(CASE WHEN reason IN ({excused}) THEN planned_minutes - delivered_minutes ELSE 0 END) AS excused
+            FROM {_table(Session)}
+            WHERE local_authority_id {of_authority} AND date >= %s AND date <= %s AND voided_at IS NULL {of_school}
+            GROUP BY line_id
+        ) s ON s.line_id = l.id
+        LEFT JOIN (
+            SELECT line_id, ROUND(SUM(minutes) * {_SCALE}) AS units
+            FROM {_table(ExpectedMonth)}
+            WHERE local_authority_id {of_authority} AND month >= %s AND month <= %s
+            GROUP BY line_id
+        ) e ON e.line_id = l.id
+        WHERE l.local_authority_id {of_authority} AND l.voided_at IS NULL AND p.status = %s
+            {"AND c.school_id = %s" if school_id else ""}
+    """
+    params: list[Any] = [*EXCUSED_BY_DEFAULT, *la_ids, window.start, window.end]
+    params += [school_id] if school_id else []
+    params += [*la_ids, window.start, window.end, *la_ids, Plan.Status.ACTIVE.value]
+    params += [school_id] if school_id else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return {
-        pk: LineSums(school_id=school, child_id=child, category=cat, need=str(need) if with_need else "")
-        for pk, school, child, need, cat in rows
+        pk: LineSums(
+            school_id=school,
+            child_id=child,
+            category=category,
+            need=need,
+            delivered=int(delivered or 0),
+            excused_by_default=int(excused or 0),
+            expected_units=int(units or 0),
+        )
+        for pk, school, child, need, category, delivered, excused, units in rows
     }
-
-
-def _expected(la_ids: Iterable[int], window: Window, school_id: int | None = None) -> dict[int, Decimal]:
-    """Expected minutes per line over the window, summed from the stored months."""
-    months = ExpectedMonth.objects.filter(local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end)
-    if school_id:
-        months = months.filter(line__plan__child__school_id=school_id)
-    return dict(months.order_by().values_list("line_id").annotate(total=Sum("minutes")))
 
 
 def assess_line(sums: LineSums, policy: MakeUpPolicy, thresholds: Thresholds) -> Figures:
@@ -209,7 +239,7 @@ def assess_line_sums(sums: LineSums, policy: MakeUpPolicy, thresholds: Threshold
 
     In whole ten-thousandths of a minute (the stored precision), so tens of thousands of lines take milliseconds.
     """
-    expected = int(sums.expected * _SCALE)
+    expected = sums.expected_units
     delivered = sums.delivered * _SCALE
     if sums.missed is None:
         assert policy == DEFAULT_MAKE_UP_POLICY
@@ -225,9 +255,6 @@ def assess_line_sums(sums: LineSums, policy: MakeUpPolicy, thresholds: Threshold
     return expected, sums.delivered, max(owed, 0), int(breach)
 
 
-_SCALE = 10_000
-
-
 def line_figures(
     la_ids: Iterable[int],
     window: Window,
@@ -240,16 +267,10 @@ def line_figures(
     Lines of the schools in `own_policy_school_ids` (a make-up policy of their own) get their misses by reason.
     """
     la_ids = list(la_ids)
-    lines = _live_lines(la_ids, school_id, with_need)
-    if window.is_empty:
-        return lines
-    by_line = _session_sums(la_ids, window, school_id)
-    per_line = _expected(la_ids, window, school_id)
+    lines = _lines_with_sums(la_ids, window, school_id, with_need)
     own = sorted(set(own_policy_school_ids))
-    by_reason = _missed_by_reason(la_ids, window, own) if own else {}
+    by_reason = _missed_by_reason(la_ids, window, own) if own and not window.is_empty else {}
     for pk, sums in lines.items():
-        sums.delivered, sums.excused_by_default = by_line.get(pk, (0, 0))
-        sums.expected = per_line.get(pk, Decimal(0))
         if sums.school_id in own:
             sums.missed = by_reason.get(pk, {})
     return lines
