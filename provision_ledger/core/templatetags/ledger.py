@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from fractions import Fraction
 
 from django import template
@@ -97,3 +99,26 @@ def marked(check: StatementCheck) -> SafeString:
 @register.filter
 def line_wording(wording: PlanWording | None, line_id: int) -> LineWording | None:
     return wording.for_line(line_id) if wording else None
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_PARTS: dict[str, Callable[[date], str]] = {
+    "j": lambda d: str(d.day),
+    "M": lambda d: _MONTHS[d.month - 1][:3],
+    "F": lambda d: _MONTHS[d.month - 1],
+    "Y": lambda d: str(d.year),
+    "l": lambda d: _WEEKDAYS[d.weekday()],
+    "D": lambda d: _WEEKDAYS[d.weekday()][:3],
+}
+
+
+@register.filter
+def day(value: date | None, pattern: str = "j F Y") -> str:
+    """A date as Django's `date` filter writes it in British English, for the letters j M F Y l D (others kept as
+    they are). Pages listing hundreds of dates (a year of weeks, every missed session) spent a fifth of their time in
+    the general filter, which looks up the active language's formats for every date."""
+    if not value:
+        return ""
+    return "".join(_DAY_PARTS[c](value) if c in _DAY_PARTS else c for c in pattern)
