@@ -67,7 +67,12 @@ def machine() -> dict[str, object]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "postgresql": _pg_version(),
-        "note": "Shared machine: other work ran beside the benchmark, so timings are upper bounds.",
+        "note": (
+            "Other work was running when the benchmark started, so its timings are upper bounds."
+            if os.getloadavg()[0] > (os.cpu_count() or 1) / 2
+            else "Nothing else was running when the benchmark started."
+        )
+        + " In the child-page test the load generator shares the machine's cores with the server.",
     }
 
 
