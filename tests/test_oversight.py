@@ -101,6 +101,11 @@ def test_dashboard_figures_equal_the_per_child_rules_summed(synthetic):
     senco = User.objects.get(email=f"senco{schools[1].urn}@synth.test")
     void_session(any_session, by=senco, reason="Entered twice")
     void_line(line=ProvisionLine.objects.filter(plan__child__school=schools[1]).first(), by=senco, reason="Error")
+    # A line promised from the spring with nothing ever recorded: all of it expected, none delivered, all owed.
+    their_senco = User.objects.get(email=f"senco{schools[2].urn}@synth.test")
+    plan = Plan.objects.filter(child__school=schools[2]).first()
+    unrecorded = make_line(plan, their_senco, start_date=date(2026, 1, 5))
+    assert not unrecorded.sessions.exists()
 
     board = queries.dashboard(schools, [synthetic.pk], AFTER_THE_YEAR)
     window = Window("year", "2025/26", board.window.start, board.window.end)
@@ -117,6 +122,8 @@ def test_dashboard_figures_equal_the_per_child_rules_summed(synthetic):
     }
     rules = {school.pk: _rules_figures(school, window) for school in schools}
     assert sql == rules
+    assert queries.line_figures([synthetic.pk], board.window)[unrecorded.pk].delivered == 0
+    assert queries.line_figures([synthetic.pk], board.window)[unrecorded.pk].expected > 0
     assert board.total.breaches > 0
     assert board.total.owed > 0
     months = queries.trend([synthetic.pk], board.window, [s.pk for s in schools])
