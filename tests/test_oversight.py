@@ -302,3 +302,22 @@ def test_refresh_expected_lays_the_months_again_after_a_calendar_change(two_auth
     call_command("refresh-expected", school=school.urn, stdout=out)
     assert out.getvalue().startswith("Laid ")
     assert ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1)).minutes == october.minutes - 12
+
+
+def test_saving_a_schools_calendar_in_the_admin_lays_its_lines_again(two_authorities, rf):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from provision_ledger.people.admin import SchoolAdmin
+    from provision_ledger.people.models import NonTeachingDay
+    from provision_ledger.plans.models import ExpectedMonth
+
+    school = two_authorities["schools"][0]
+    line = ProvisionLine.objects.get(plan__child__school=school)
+    october = ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1))
+    # The closure as the admin's inline saves it, then the admin's last step for the school's form.
+    NonTeachingDay.objects.create(school=school, date=date(2025, 10, 8), kind=NonTeachingDay.Kind.CLOSURE)
+    form = SimpleNamespace(instance=school, save_m2m=lambda: None)
+    SchoolAdmin(School, admin.site).save_related(rf.post("/"), form, formsets=[], change=True)
+    assert ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1)).minutes == october.minutes - 12

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from provision_ledger.people.models import (
     Child,
@@ -12,6 +15,7 @@ from provision_ledger.people.models import (
     StaffAssignment,
     User,
 )
+from provision_ledger.plans.expected import refresh_school
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,6 +57,12 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = ["urn", "name", "local_authority"]
     search_fields = ["urn", "name"]
     inlines = [TermInline, NonTeachingDayInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Each line's expected minutes are laid on its school's calendar: once the terms and closures saved here are
+        # in, lay the school's lines again, so the authority's figures follow the new calendar.
+        refresh_school(form.instance)
 
 
 class GuardianInline(admin.TabularInline):
