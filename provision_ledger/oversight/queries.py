@@ -174,12 +174,11 @@ def _lines_with_sums(
 ) -> dict[int, LineSums]:
     """Every live line (of an active plan) with its school, child, current category and its sums over the window.
 
-    One statement: the live sessions of the window grouped by line (read from the covering index
-    `session_authority_sums`) and the stored expected months grouped by line, both joined to the lines. This is the
+    One statement: the live sessions of the window grouped by line (the covering index `session_authority_sums`
+    holds every column read) and the stored expected months grouped by line, both joined to the lines. This is the
     shape of the bare per-line aggregate the benchmark compares against, plus the lines' own columns.
     """
-    # "= %s" for one authority: SQLite then reads the sessions from the covering index in line order; with "IN" it
-    # chose the (line, date) index and fetched every row from the table.
+    # One authority, the usual case, is written as an equality, as the bare aggregate writes it.
     of_authority = "= %s" if len(la_ids) == 1 else f"IN ({', '.join(['%s'] * len(la_ids))})"
     excused = ", ".join(["%s"] * len(EXCUSED_BY_DEFAULT))
     of_school = f"AND child_id IN (SELECT id FROM {_table(Child)} WHERE school_id = %s)" if school_id else ""
