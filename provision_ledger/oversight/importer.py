@@ -11,14 +11,13 @@ Every plan, line and session imported gets its audit event in the authority's ha
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,6 +26,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
+from provision_ledger.audit.chain import create_digest
 from provision_ledger.audit.models import AuditEvent, ChainHead
 from provision_ledger.core.bulk import insert_rows
 from provision_ledger.delivery.models import Session
@@ -259,38 +259,29 @@ def _chain(
     """Append CREATE events (child, object type, object id, summary, after) to the authority's chain, in bulk.
 
     Each hash is `audit.chain.digest` of the event, worked out here from the same fields without building a model
-    instance per row (`verify` recomputes them with `digest`, so any difference would show). The text hashed is
-    `digest`'s JSON (sorted keys, no spaces) written out directly, so each `after` is encoded once, and that same
-    text is what the JSON column stores. `native`: the after values are already what JSON gives back (strings,
-    numbers, None), so need no round trip first.
+    instance per row (`audit.chain.create_digest`), with each `after` encoded once: the text hashed is the text the
+    JSON column stores. `native`: the after values are already what JSON gives back (strings, numbers, None), so need
+    no round trip first.
     """
     ChainHead.objects.get_or_create(local_authority_id=la_id)
     head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
     seq, prev = head.seq, head.hash
     rows = []
-    stamp = _string(at.astimezone(UTC).isoformat())
     for child_id, object_type, object_id, summary, after in events:
         if not native:
             after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
         seq += 1
-        after_text = json.dumps(after, sort_keys=True, separators=(",", ":"))
-        hashed = hashlib.sha256(
-            (
-                f'{{"action":"create","actor":{actor_id},"after":{after_text},"at":{stamp},"before":null,'
-                f'"child":{child_id},"local_authority":{la_id},"object_id":{object_id},'
-                f'"object_type":{_string(object_type)},"prev_hash":"{prev}","reason":"","seq":{seq},'
-                f'"summary":{_string(summary)}}}'
-            ).encode()
-        ).hexdigest()
-        rows.append((la_id, child_id, actor_id, at, "create", object_type, object_id, summary, after_text, "", seq,
+        after_json = json.dumps(after, sort_keys=True, separators=(",", ":"))
+        hashed = create_digest(
+            seq=seq, local_authority_id=la_id, child_id=child_id, actor_id=actor_id, at=at, object_type=object_type,
+            object_id=object_id, summary=summary, after_json=after_json, prev_hash=prev,
+        )  # fmt: skip
+        rows.append((la_id, child_id, actor_id, at, "create", object_type, object_id, summary, after_json, "", seq,
                      prev, hashed))  # fmt: skip
         prev = hashed
     insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-
-
-_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # how json.dumps writes a string
 
 
 _EVENT_COLUMNS = (
