@@ -30,7 +30,7 @@ def test_sqlite_file_runs_in_wal_mode_and_waits_for_the_write_lock(tmp_path, sql
     db = sqlite3.connect(tmp_path / "ledger.sqlite3")
     db.executescript(options["init_command"])
     modes = (db.execute("PRAGMA journal_mode").fetchone()[0], db.execute("PRAGMA busy_timeout").fetchone()[0])
-    assert (modes, options["transaction_mode"]) == (("wal", 5000), "IMMEDIATE")
+    assert (modes, options["transaction_mode"]) == (("wal", 20_000), "IMMEDIATE")
 
 
 def test_school_without_its_own_policy_uses_the_default():

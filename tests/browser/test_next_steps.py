@@ -11,6 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from provision_ledger.core.demo import load_demo
+from provision_ledger.nextsteps.evidence import evidence_for
+from provision_ledger.people.models import Child
+from provision_ledger.rules.reporting import whole
 from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +36,9 @@ def _write_and_download(page: Page, step_title: str) -> str:
 
 def test_sen_support_parent_gets_the_school_letter_and_the_assessment_request(page: Page, live_server, sign_in):
     load_demo(timezone.localdate())
+    oliver = Child.objects.get(first_name="Oliver", last_name="Bennett")
+    motor = next(e for e in evidence_for(oliver, timezone.localdate()).lines if str(e.line) == "Motor Skills programme")
+    promised = motor.overall.expected.sessions  # the demo's school days, and so this count, move with today's date
     sign_in("parent@demo.test", "demo")
     steps = page.get_by_test_id("next-steps")
     expect(page.get_by_text("A SEN Support plan cannot be enforced as a right")).to_be_visible()
@@ -42,7 +48,8 @@ def test_sen_support_parent_gets_the_school_letter_and_the_assessment_request(pa
     school_letter = _write_and_download(page, "Ask the school to reinstate the provision")
     assert "Section 66, Children and Families Act 2014" in school_letter
     assert "Motor Skills programme: promised 2 sessions of 30 minutes a week" in school_letter
-    assert "1 of 48 sessions delivered" in school_letter
+    assert motor.overall.delivered_sessions == 1
+    assert f"1 of {whole(promised)} sessions delivered" in school_letter
 
     request = _write_and_download(page, "Ask the local authority for an EHC needs assessment")
     assert "section 36(1) of the Children and Families Act 2014" in request
