@@ -60,7 +60,9 @@ pytest: setup
 	$(BIN)/pytest
 
 # Not part of `make test`: several minutes of synthetic data on SQLite and PostgreSQL (see bench/run.py).
+# The child page's load comes from wrk, a load generator in C, from Debian's packages.
 bench: setup
+	$(MAKE) --no-print-directory system-packages DEBIAN_PACKAGES=wrk
 	$(BIN)/python bench/run.py
 
 clean:

@@ -6,7 +6,8 @@ For each database, from empty:
       aggregate that sums delivered and expected minutes per line, on the same database, medians of several runs;
   (b) import of 1,000,000 session rows from CSV through `provision-ledger import-csv`, rows per second and the
       command's peak resident memory;
-  (c) a child's page under load: gunicorn on loopback, 50 concurrent clients in a second process, p50 and p99.
+  (c) a child's page under load: gunicorn on loopback, 50 concurrent clients from wrk in a second process, p50 and
+      p99, beside one client alone and the floor (a signed-in page that reads next to nothing) under the same load.
 
 Writes bench/results.json and bench/results.md. Usage: python bench/run.py [--children 10000] [--sessions 1000000]
 [--databases sqlite,postgresql]. PostgreSQL is reached at BENCH_PG (default postgres://postgres@127.0.0.1:5432).
@@ -234,45 +235,43 @@ def write_sessions_csv(vendor: str, path: Path, rows: int, year: int) -> None:
                 writer.writerow([ref, day.isoformat(), "delivered", "", ""])
 
 
-LOAD = r"""
-import http.client, json, sys, threading, time
-host, port, path, cookie = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-clients, seconds = int(sys.argv[5]), float(sys.argv[6])
-latencies, errors, stop = [], [0], time.monotonic() + seconds
-lock = threading.Lock()
-def worker():
-    conn = http.client.HTTPConnection(host, port, timeout=30)
-    mine = []
-    while time.monotonic() < stop:
-        began = time.perf_counter()
-        try:
-            conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
-            response = conn.getresponse(); response.read()
-            ok = response.status == 200
-        except Exception:
-            ok = False; conn.close(); conn = http.client.HTTPConnection(host, port, timeout=30)
-        elapsed = time.perf_counter() - began
-        if ok: mine.append(elapsed)
-        else:
-            with lock: errors[0] += 1
-    with lock: latencies.extend(mine)
-threads = [threading.Thread(target=worker) for _ in range(clients)]
-began = time.monotonic()
-for t in threads: t.start()
-for t in threads: t.join()
-took = time.monotonic() - began
-latencies.sort()
-def pct(p): return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000 if latencies else None
-print(json.dumps({"requests": len(latencies), "errors": errors[0], "seconds": round(took, 1),
-                  "requests_per_second": round(len(latencies) / took, 1), "p50_ms": pct(0.5), "p90_ms": pct(0.9),
-                  "p99_ms": pct(0.99), "max_ms": latencies[-1] * 1000 if latencies else None}))
-"""
+def wrk(url: str, cookie: str, clients: int, seconds: float) -> dict[str, object]:
+    """Load from a second process: wrk (C, one thread per core), so the load generator takes little of the CPU the
+    server needs. Latency percentiles are wrk's own (--latency), over every request of the run."""
+    out = subprocess.run(
+        ["wrk", f"-t{min(clients, os.cpu_count() or 1)}", f"-c{clients}", f"-d{seconds:.0f}s", "--latency",
+         "--timeout", "30s", "-H", f"Cookie: sessionid={cookie}", url],
+        text=True, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+
+    def ms(text: str) -> float:
+        value = float(re.sub(r"[a-z]+$", "", text))
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[re.search(r"[a-z]+$", text).group()]  # type: ignore[union-attr]
+
+    percentiles = {p: ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.M)}
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    failed = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    errors = failed + (int(bad.group(1)) if bad else 0)
+    return {
+        "requests": requests,
+        "errors": errors,
+        "seconds": seconds,
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50_ms": percentiles["50"],
+        "p90_ms": percentiles["90"],
+        "p99_ms": percentiles["99"],
+    }
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# A signed-in page that reads next to nothing: what every request costs before the child's page does its own work.
+FLOOR_PATH = "/account/alerts/"
 
 
 def load_test(vendor: str, child_id: int, cookie: str, clients: int, seconds: float, workers: int) -> dict[str, object]:
@@ -289,20 +288,15 @@ def load_test(vendor: str, child_id: int, cookie: str, clients: int, seconds: fl
                 break
             except OSError:
                 time.sleep(0.2)
-        path = f"/children/{child_id}/"
-
-        def load(how_many: int, how_long: float) -> dict[str, object]:
-            out = subprocess.run(
-                [str(BIN / "python"), "-c", LOAD, "127.0.0.1", str(port), path, cookie, str(how_many), str(how_long)],
-                text=True, capture_output=True, check=True,
-            )  # fmt: skip
-            return json.loads(out.stdout)  # type: ignore[no-any-return]
-
-        load(workers, 5)  # every worker has imported the code and opened its connection before anything is timed
-        alone = load(1, 10)
-        result = load(clients, seconds)
+        base, path = f"http://127.0.0.1:{port}", f"/children/{child_id}/"
+        wrk(base + path, cookie, workers, 5)  # every worker has imported the code and opened its connection
+        alone = wrk(base + path, cookie, 1, 10)
+        result = wrk(base + path, cookie, clients, seconds)
+        floor = wrk(base + FLOOR_PATH, cookie, clients, 10)
         result.update({"clients": clients, "server": f"gunicorn, {workers} sync workers", "path": "/children/<id>/"})
+        result["load_generator"] = "wrk, in a second process on loopback"
         result["one_client"] = {k: alone[k] for k in ("requests", "p50_ms", "p99_ms", "requests_per_second")}
+        result["floor"] = {"path": FLOOR_PATH, **{k: floor[k] for k in ("requests_per_second", "p50_ms", "p99_ms")}}
         return result
     finally:
         server.send_signal(signal.SIGTERM)
@@ -410,8 +404,15 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
             "",
             f"Child page: {c['requests']:,} requests in {c['seconds']} s ({c['requests_per_second']} a second), "
             f"p50 {c['p50_ms']:.0f} ms, p90 {c['p90_ms']:.0f} ms, p99 {c['p99_ms']:.0f} ms, {c['errors']} errors; "
-            f"{c['server']}, {c['clients']} clients in a second process on loopback. With one client at a time: "
-            f"p50 {c['one_client']['p50_ms']:.0f} ms, p99 {c['one_client']['p99_ms']:.0f} ms."
+            f"{c['server']}, {c['clients']} clients from {c.get('load_generator', 'Python threads')}. With one "
+            f"client at a time: p50 {c['one_client']['p50_ms']:.0f} ms, p99 {c['one_client']['p99_ms']:.0f} ms."
+            + (
+                f" The floor, a signed-in page that reads next to nothing ({c['floor']['path']}), under the same "
+                f"{c['clients']} clients: {c['floor']['requests_per_second']:.0f} a second, p50 "
+                f"{c['floor']['p50_ms']:.0f} ms, p99 {c['floor']['p99_ms']:.0f} ms."
+                if c.get("floor")
+                else ""
+            )
             if c["p50_ms"] is not None
             else f"Child page: no successful requests ({c['errors']} errors).",
             "",

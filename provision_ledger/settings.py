@@ -129,10 +129,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # not apply to shared-cache locks), and the live server hands one connection to all its threads. A file
     # database in WAL mode behaves as it does in use: writers queue on busy_timeout.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-provision-ledger.sqlite3")}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
     # Keep each worker's connection between requests (checked before reuse) rather than opening one per request.
     DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the authority's big aggregates afresh on every run, which costs more than it saves
     # for statements that take well under a second (measured: about 70 ms of a 0.5 s dashboard statement).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
