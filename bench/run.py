@@ -289,10 +289,12 @@ def load_test(vendor: str, child_id: int, cookie: str, clients: int, seconds: fl
             except OSError:
                 time.sleep(0.2)
         base, path = f"http://127.0.0.1:{port}", f"/children/{child_id}/"
-        wrk(base + path, cookie, workers, 5)  # every worker has imported the code and opened its connection
+        # Every worker has imported the code, opened its connection and compiled both pages' templates.
+        wrk(base + path, cookie, workers, 5)
+        wrk(base + FLOOR_PATH, cookie, workers, 5)
         alone = wrk(base + path, cookie, 1, 10)
         result = wrk(base + path, cookie, clients, seconds)
-        floor = wrk(base + FLOOR_PATH, cookie, clients, 10)
+        floor = wrk(base + FLOOR_PATH, cookie, clients, seconds)
         result.update({"clients": clients, "server": f"gunicorn, {workers} sync workers", "path": "/children/<id>/"})
         result["load_generator"] = "wrk, in a second process on loopback"
         result["one_client"] = {k: alone[k] for k in ("requests", "p50_ms", "p99_ms", "requests_per_second")}

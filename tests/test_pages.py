@@ -61,7 +61,7 @@ def test_parent_sees_missed_sessions_with_date_and_reason(client, school, senco,
     assert "Thursday 11 September: not delivered, 30 minutes missed – Staff redeployed to other duties" in html
 
 
-def test_child_page_states_the_legal_force_of_an_ehc_plan(client, school, senco, frozen_today):
+def test_child_page_states_the_legal_force_of_an_ehc_plan_to_staff_as_the_duty(client, school, senco, frozen_today):
     child = make_child(school)
     make_plan(child, senco, kind="ehc_plan")
     client.force_login(senco)
@@ -69,7 +69,17 @@ def test_child_page_states_the_legal_force_of_an_ehc_plan(client, school, senco,
     assert response.context["statement"].plan.legal_force.citation.startswith(
         "Section 42(2), Children and Families Act 2014"
     )
-    assert "the local authority must make sure your child gets every part" in response.content.decode()
+    html = response.content.decode()
+    assert "The local authority must secure the special educational provision specified in the plan." in html
+    assert "your child" not in html
+
+
+def test_child_page_tells_a_parent_the_legal_force_in_plain_english(client, school, senco, frozen_today):
+    child = make_child(school)
+    make_plan(child, senco, kind="ehc_plan")
+    client.force_login(make_parent(child))
+    html = client.get(reverse("child-detail", kwargs={"child_id": child.pk})).content.decode()
+    assert "the local authority must make sure your child gets every part" in html
 
 
 def test_voided_session_no_longer_counts_on_the_child_page(client, school, senco, frozen_today):

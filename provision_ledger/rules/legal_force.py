@@ -38,6 +38,11 @@ class LegalForce:
     citation: str
     summary: str  # one plain-English sentence for a parent
 
+    @property
+    def duty_statement(self) -> str:
+        """The duty as staff and officers read it: who must do what, without the parent's "your child"."""
+        return f"{self.duty_holder} {self.duty}."
+
 
 # Section 42(2) Children and Families Act 2014. The duty is absolute: no "best endeavours" or
 # budget defence (R (BA) v Nottinghamshire CC, 2021; R v East Sussex CC ex p Tandy, 1998).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from django import template
@@ -30,15 +31,21 @@ register.filter("whole", whole)
 
 
 @register.filter
+def thousands(value: int | Decimal | None) -> str:
+    """35505 → "35,505"; 87735.6 → "87,735.6": an authority's counts are read at a glance."""
+    return "–" if value is None else f"{value:,}"
+
+
+@register.filter
 def duration(minutes: Fraction | int | None) -> str:
-    """150 → "2 hours 30 minutes"; 45 → "45 minutes"; 0 → "none"."""
+    """150 → "2 hours 30 minutes"; 45 → "45 minutes"; 0 → "none"; an authority's year, "3,871,609 hours"."""
     total = whole(minutes or 0)
     if total == 0:
         return "none"
     hours, mins = divmod(total, 60)
     parts = []
     if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        parts.append(f"{hours:,} hour{'s' if hours != 1 else ''}")
     if mins:
         parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
     return " ".join(parts)
