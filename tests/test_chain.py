@@ -56,7 +56,10 @@ def test_a_session_edited_directly_in_the_database_is_named(ledger, child):
         f"{child.school.local_authority.name}: Session {sessions[0].pk} (Motor Skills programme on 10 Sep 2025: "
         "Part delivered) differs from its last recorded event (3): delivered_minutes 30 → 20, "
         "reason '' → 'other', status 'delivered' → 'part_delivered'.\n"
-        "The record has been altered: 1 problem(s) found."
+        f"{child.school.local_authority.name}: The monthly sums of line {_line.pk} for September 2025 differ from its "
+        "sessions: minutes delivered 30 where its sessions sum to 20, minutes missed (other reason) 0 where its "
+        "sessions sum to 10. Run provision-ledger refresh-totals.\n"
+        "The record has been altered: 2 problem(s) found."
     )
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core.demo import add_terms, english_terms
-from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.models import LineMonth, Session
 from provision_ledger.oversight.importer import ImportRefused, RowError, import_csv
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import ExpectedMonth, Plan, ProvisionLine
@@ -68,9 +69,13 @@ def test_example_files_import_in_order_with_an_audit_event_for_each_record(autho
         ("MIS-1003", "delivered", 45, 45, ""),
         ("MIS-1004", "not_delivered", 30, 0, "child_absent"),
     ]
-    # 3 plans + 4 lines + 6 sessions, each in the chain; the chain and every row's last event agree.
+    # 3 plans + 4 lines + 6 sessions, each in the chain; the chain and every row's last event agree, and so do the
+    # lines' monthly sums with their sessions.
     assert AuditEvent.objects.filter(local_authority=la).count() == 13
     assert verify(la.pk) == []
+    months = LineMonth.objects.filter(local_authority=la)
+    sums = months.aggregate(d=Sum("delivered_minutes"), m=Sum("missed_staff_absent"))
+    assert sums == {"d": 255, "m": 60}
     # Expected months are laid for the dashboard: the SALT line ends on 22 July 2026, so nothing after.
     salt = ProvisionLine.objects.get(ref="MIS-1003")
     assert ExpectedMonth.objects.filter(line=salt).order_by("month").last().month == date(2026, 7, 1)
@@ -91,6 +96,7 @@ def test_a_bad_date_is_refused_with_its_row_and_column_and_nothing_is_written(au
     )
     assert Session.objects.count() == 0
     assert AuditEvent.objects.filter(object_type="session").count() == 0
+    assert LineMonth.objects.count() == 0
 
 
 def test_unknown_school_and_child_references_are_named(authority):

@@ -151,8 +151,16 @@ def _state_problems(local_authority_id: int) -> Iterator[Problem]:
                 yield Problem(local_authority_id, message)
 
 
+def _totals_problems(local_authority_id: int) -> Iterator[Problem]:
+    from provision_ledger.delivery import totals  # derived sums, checked beside the record they are derived from
+
+    for message in totals.problems(local_authority_id):
+        yield Problem(local_authority_id, message)
+
+
 def verify(local_authority_id: int | None = None) -> list[Problem]:
-    """Every problem found: the first broken link of each chain, and each row that differs from its record."""
+    """Every problem found: the first broken link of each chain, each row that differs from its record, and each
+    line's monthly sums that differ from its sessions."""
     ids = (
         [local_authority_id]
         if local_authority_id
@@ -163,4 +171,5 @@ def verify(local_authority_id: int | None = None) -> list[Problem]:
         for la_id in ids:
             problems += _chain_problems(la_id)
             problems += _state_problems(la_id)
+            problems += _totals_problems(la_id)
     return problems

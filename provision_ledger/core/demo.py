@@ -21,6 +21,7 @@ from provision_ledger.accounts import twofactor
 from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import (
     Allocation,
@@ -224,6 +225,7 @@ class _Sessions:
 
     def save(self) -> None:
         Session.objects.bulk_create(self.sessions, batch_size=2000)
+        totals.count(self.sessions)
         events = [
             AuditEvent(
                 local_authority_id=s.local_authority_id,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import ProvisionLine
@@ -145,7 +146,9 @@ def record_sessions(
         sessions.append(session)
     with transaction.atomic():
         recorded = f"Session recorded via {via}" if via else "Session recorded"
-        return [_save(s, by, f"{recorded}: {s}") for s in sessions]
+        saved = [_save(s, by, f"{recorded}: {s}") for s in sessions]
+        totals.count(saved)
+        return saved
 
 
 @transaction.atomic
@@ -170,11 +173,14 @@ def record_group_session(
     return sessions
 
 
+@transaction.atomic
 def void_session(session: Session, *, by: User, reason: str) -> Session:
     """Strike an entry from the totals. It stays in the record with who voided it, when and why."""
-    return void_entry(
+    voided = void_entry(
         session, by=by, reason=reason, child=session.child, noun="entry", summary=f"Session voided: {session}"
     )
+    totals.count([voided], sign=-1)
+    return voided
 
 
 @transaction.atomic
@@ -186,4 +192,6 @@ def correct_session(
     replacement = _build(entry, by, today or timezone.localdate())
     replacement.corrects = session
     replacement.full_clean()
-    return _save(replacement, by, f"Session corrected: {replacement}")
+    _save(replacement, by, f"Session corrected: {replacement}")
+    totals.count([replacement])
+    return replacement

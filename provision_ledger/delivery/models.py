@@ -92,3 +92,32 @@ class Session(models.Model):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+
+class LineMonth(models.Model):
+    """A line's live sessions in one calendar month, summed: derived data, kept by `delivery.totals`.
+
+    The authority's figures cover whole months, so they read these sums (tens of rows a line a year) instead of
+    every session. Every write of a session changes them in its own transaction; `verify` checks them.
+    """
+
+    # No single-column indexes: the unique (line, month) and the (local_authority, month) indexes serve the lookups.
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+", db_index=False)
+    line = models.ForeignKey(ProvisionLine, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField(help_text="The first day of the month")
+    delivered_minutes = models.PositiveIntegerField(default=0)
+    # Minutes missed (planned less delivered) by the reason recorded: one column per MissReason.
+    missed_staff_absent = models.PositiveIntegerField(default=0)
+    missed_staff_redeployed = models.PositiveIntegerField(default=0)
+    missed_child_absent = models.PositiveIntegerField(default=0)
+    missed_child_declined = models.PositiveIntegerField(default=0)
+    missed_school_closure = models.PositiveIntegerField(default=0)
+    missed_other = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["line", "month"], name="one_sum_per_line_and_month")]
+        indexes = [models.Index(fields=["local_authority", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.line} in {self.month:%B %Y}"

@@ -29,6 +29,7 @@ from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.chain import create_digest
 from provision_ledger.audit.models import AuditEvent, ChainHead
 from provision_ledger.core.bulk import insert_rows
+from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, Need, SenStatus, User
 from provision_ledger.plans.expected import LineToLay, write_expected
@@ -513,6 +514,7 @@ class _Sessions(_Writer):
         }
         self.statuses = {s.value for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
+        self.month_sums = totals.MonthSums()  # added to the stored sums once, when every batch is written
 
     def check(self, row: dict[str, str]) -> tuple[Any, ...]:
         ref = _text(row, "line_ref", max_length=40)
@@ -557,7 +559,9 @@ class _Sessions(_Writer):
         rows = [(pk, *item, by, at, "") for pk, item in zip(ids, items, strict=True)]
         insert_rows(Session, ("id", *_SESSION_FIELDS, "recorded_by_id", "recorded_at", "void_reason"), rows)
         events = []
+        add_to_month = self.month_sums.add
         for pk, _la, child, line, day, status, planned, delivered, reason, note in ((r[0], *r[1:10]) for r in rows):
+            add_to_month(la, child, line, day, planned, delivered, reason, 1)
             after = {
                 "local_authority": la,
                 "child": child,
@@ -581,6 +585,9 @@ class _Sessions(_Writer):
                 (child, "session", pk, f"Session imported: {day:%-d %b %Y} {status.replace('_', ' ')}", after)
             )
         _chain(la, events, by, at, native=True)
+
+    def finish(self) -> None:
+        self.month_sums.write()
 
 
 _SESSION_FIELDS = (
