@@ -14,6 +14,7 @@ from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery.models import LineMonth, Session
+from provision_ledger.oversight import importer
 from provision_ledger.oversight.importer import ImportRefused, RowError, import_csv
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import ExpectedMonth, Plan, ProvisionLine
@@ -79,6 +80,18 @@ def test_example_files_import_in_order_with_an_audit_event_for_each_record(autho
     # Expected months are laid for the dashboard: the SALT line ends on 22 July 2026, so nothing after.
     salt = ProvisionLine.objects.get(ref="MIS-1003")
     assert ExpectedMonth.objects.filter(line=salt).order_by("month").last().month == date(2026, 7, 1)
+
+
+def test_a_long_file_adds_its_monthly_sums_as_they_fill_and_they_agree_with_its_sessions(authority, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(importer, "MONTH_SUMS_HELD", 1)  # every batch adds its sums, and they must still add up
+    _import_examples(authority, upto="lines")
+    rows = "".join(f"MIS-1001,2025-{month:02d}-{day:02d},delivered,,,,\n" for month in (9, 10) for day in (8, 9, 10))
+    _import("sessions", "line_ref,date,status,planned_minutes,delivered_minutes,reason,note\n" + rows, authority)
+    line = ProvisionLine.objects.get(ref="MIS-1001")
+    months = LineMonth.objects.filter(line=line).order_by("month").values_list("month", "delivered_minutes")
+    assert list(months) == [(date(2025, 9, 1), 90), (date(2025, 10, 1), 90)]
+    assert verify(authority["la"].pk) == []
 
 
 def test_a_bad_date_is_refused_with_its_row_and_column_and_nothing_is_written(authority):

@@ -39,6 +39,9 @@ from provision_ledger.rules.delivery import LineTerms, Period
 from provision_ledger.rules.legal_force import PlanKind
 
 BATCH = 5000
+# Line-months summed in memory before they are added to the stored sums (inside the file's transaction): a file
+# runs across many lines and months, so most keys recur; the cap keeps memory flat for the largest authority.
+MONTH_SUMS_HELD = 50_000
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
 
 
@@ -585,6 +588,8 @@ class _Sessions(_Writer):
                 (child, "session", pk, f"Session imported: {day:%-d %b %Y} {status.replace('_', ' ')}", after)
             )
         _chain(la, events, by, at, native=True)
+        if len(self.month_sums.sums) >= MONTH_SUMS_HELD:
+            self.month_sums.write()
 
     def finish(self) -> None:
         self.month_sums.write()
