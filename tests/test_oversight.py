@@ -175,7 +175,7 @@ def two_authorities():
 def test_dashboard_page_runs_a_fixed_number_of_queries(client, two_authorities, django_assert_num_queries):
     client.force_login(two_authorities["officer"])
     # session, user, the authenticator (two-step sign-in), scope (3), schools, the live lines with their sessions'
-    # and expected minutes summed (one statement), children per school, concerns, overdue reviews
+    # and expected minutes summed by month (one statement), children per school, concerns, overdue reviews
     with django_assert_num_queries(11):
         response = client.get(reverse("la-delivery"), {"year": 2025})
     assert response.status_code == 200
@@ -321,3 +321,8 @@ def test_saving_a_schools_calendar_in_the_admin_lays_its_lines_again(two_authori
     form = SimpleNamespace(instance=school, save_m2m=lambda: None)
     SchoolAdmin(School, admin.site).save_related(rf.post("/"), form, formsets=[], change=True)
     assert ExpectedMonth.objects.get(line=line, month=date(2025, 10, 1)).minutes == october.minutes - 12
+
+
+def test_the_authoritys_figures_refuse_a_window_that_is_not_whole_months(two_authorities):
+    with pytest.raises(ValueError, match="2025-09-01 to 2025-09-15 is not whole months"):
+        queries.line_figures([two_authorities["north"].pk], queries.Window(2025, date(2025, 9, 1), date(2025, 9, 15)))

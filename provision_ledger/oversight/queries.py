@@ -178,6 +178,8 @@ def _lines_with_sums(
     line, joined to the lines. The sessions themselves are not read: their months' sums hold delivered minutes and
     missed minutes by reason, which is all the make-up policies and thresholds need.
     """
+    if not window.is_empty and (window.start.day != 1 or (window.end + timedelta(days=1)).day != 1):
+        raise ValueError(f"{window.start} to {window.end} is not whole months: sessions are summed by month here.")
     # One authority, the usual case, is written as an equality, as the bare aggregate writes it.
     of_authority = "= %s" if len(la_ids) == 1 else f"IN ({', '.join(['%s'] * len(la_ids))})"
     excused = " + ".join(totals.missed_column(reason) for reason in EXCUSED_BY_DEFAULT)
