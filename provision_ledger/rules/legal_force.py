@@ -79,7 +79,7 @@ _STATEMENT = LegalForce(
 
 # Section 66 Children and Families Act 2014 (best endeavours); section 36 for an EHC needs assessment.
 _SCHOOL_DUTY = "must use its best endeavours to secure the special educational provision the child needs"
-_SCHOOL_DUTY_HOLDER = "The school's governing body (or the academy's proprietor)"
+_SCHOOL_DUTY_HOLDER = "The school’s governing body (or the academy’s proprietor)"
 _SCHOOL_CITATION = (
     "Section 66, Children and Families Act 2014. The plan itself is not legally binding and a parent "
     "cannot enforce it; a parent can ask the school to reinstate provision, complain to the governors, "

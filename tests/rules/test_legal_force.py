@@ -39,7 +39,7 @@ def test_a_statement_binds_the_local_authority_to_arrange_its_provision() -> Non
 def test_school_level_plans_carry_only_a_best_endeavours_duty(kind: PlanKind) -> None:
     force = legal_force(kind)
     assert not force.enforceable
-    assert force.duty_holder.startswith("The school's governing body")
+    assert force.duty_holder.startswith("The school’s governing body")
     assert "best endeavours" in force.duty
     assert "Section 66, Children and Families Act 2014" in force.citation
     assert "section 36, Children and Families Act 2014" in force.citation
