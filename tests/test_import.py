@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
@@ -18,6 +21,7 @@ from provision_ledger.oversight import importer
 from provision_ledger.oversight.importer import ImportRefused, RowError, import_csv
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import ExpectedMonth, Plan, ProvisionLine
+from provision_ledger.rules.compliance import MissReason, SessionStatus
 from tests.factories import make_la, make_senco
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +188,26 @@ def test_import_command_reports_rows_and_refuses_with_the_rows_named(authority, 
         "plans.csv was not imported; nothing was written.\nRow 2, column kind: “ehc” is not one of: "
         "ehc_plan, iep_school_action, iep_school_action_plus, sen_support, statement."
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ids=st.tuples(*[st.integers(min_value=1, max_value=2**53)] * 5),
+    day=st.dates(),
+    status=st.sampled_from([s.value for s in SessionStatus]),
+    minutes=st.tuples(st.integers(0, 32767), st.integers(0, 32767)),
+    reason=st.sampled_from(["", *(r.value for r in MissReason)]),
+    note=st.text(),
+)
+def test_an_imported_sessions_after_is_written_as_json_dumps_writes_it(ids, day, status, minutes, reason, note):
+    pk, la, child, line, by = ids
+    planned, delivered = minutes
+    snapshot = {
+        "local_authority": la, "child": child, "line": line, "date": day.isoformat(), "status": status,
+        "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason, "delivered_by": None,
+        "note": note, "group_ref": None, "recorded_by": by, "corrects": None, "voided_at": None, "voided_by": None,
+        "void_reason": "", "id": pk,
+    }  # fmt: skip
+    written = importer.session_after_json(pk, la, child, line, day.isoformat(), status, planned, delivered, reason,
+                                          note, by)  # fmt: skip
+    assert written == json.dumps(snapshot, sort_keys=True, separators=(",", ":"))

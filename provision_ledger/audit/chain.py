@@ -46,7 +46,7 @@ def digest(event: AuditEvent) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # how json.dumps writes a string
+json_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # how json.dumps writes a string
 
 
 def create_digest(
@@ -68,10 +68,10 @@ def create_digest(
     that same text. `verify` recomputes every hash with `digest`, so the two cannot drift unseen.
     """
     text = (
-        f'{{"action":"create","actor":{actor_id},"after":{after_json},"at":{_string(at.astimezone(UTC).isoformat())},'
+        f'{{"action":"create","actor":{actor_id},"after":{after_json},"at":{json_string(at.astimezone(UTC).isoformat())},'
         f'"before":null,"child":{child_id},"local_authority":{local_authority_id},"object_id":{object_id},'
-        f'"object_type":{_string(object_type)},"prev_hash":{_string(prev_hash)},"reason":"","seq":{seq},'
-        f'"summary":{_string(summary)}}}'
+        f'"object_type":{json_string(object_type)},"prev_hash":{json_string(prev_hash)},"reason":"","seq":{seq},'
+        f'"summary":{json_string(summary)}}}'
     )
     return hashlib.sha256(text.encode()).hexdigest()
 

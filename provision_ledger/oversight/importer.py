@@ -11,11 +11,12 @@ Every plan, line and session imported gets its audit event in the authority's ha
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -26,7 +27,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
-from provision_ledger.audit.chain import create_digest
+from provision_ledger.audit.chain import create_digest, json_string
 from provision_ledger.audit.models import AuditEvent, ChainHead
 from provision_ledger.core.bulk import insert_rows
 from provision_ledger.delivery import totals
@@ -147,17 +148,25 @@ def _text(row: dict[str, str], column: str, required: bool = True, max_length: i
     return value
 
 
+@functools.lru_cache(maxsize=4096)  # a file's dates repeat: a school year has under 200 school days
+def _iso_date(value: str) -> date | None:
+    """The date written as YYYY-MM-DD, or None if it is not one."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def _date(row: dict[str, str], column: str, required: bool = True) -> date | None:
     value = _text(row, column, required)
     if not value:
         return None
-    problem = _Bad(column, f"“{value[:30]}” is not a date: write it as YYYY-MM-DD, e.g. 2025-09-08.")
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise problem
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise problem from None
+    day = _iso_date(value)
+    if day is None:
+        raise _Bad(column, f"“{value[:30]}” is not a date: write it as YYYY-MM-DD, e.g. 2025-09-08.")
+    return day
 
 
 def _int(row: dict[str, str], column: str, required: bool = True, low: int = 0, high: int = 32767) -> int | None:
@@ -255,27 +264,27 @@ class _Writer:
 
 def _chain(
     la_id: int,
-    events: list[tuple[int, str, int, str, dict[str, Any]]],
+    events: Sequence[tuple[int, str, int, str, dict[str, Any] | str]],
     actor_id: int,
     at: datetime,
-    native: bool = False,
 ) -> None:
     """Append CREATE events (child, object type, object id, summary, after) to the authority's chain, in bulk.
 
     Each hash is `audit.chain.digest` of the event, worked out here from the same fields without building a model
     instance per row (`audit.chain.create_digest`), with each `after` encoded once: the text hashed is the text the
-    JSON column stores. `native`: the after values are already what JSON gives back (strings, numbers, None), so need
-    no round trip first.
+    JSON column stores. An `after` given as text is that JSON already (`session_after_json`).
     """
     ChainHead.objects.get_or_create(local_authority_id=la_id)
     head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
     seq, prev = head.seq, head.hash
     rows = []
     for child_id, object_type, object_id, summary, after in events:
-        if not native:
-            after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
         seq += 1
-        after_json = json.dumps(after, sort_keys=True, separators=(",", ":"))
+        if isinstance(after, str):
+            after_json = after
+        else:
+            after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
+            after_json = json.dumps(after, sort_keys=True, separators=(",", ":"))
         hashed = create_digest(
             seq=seq, local_authority_id=la_id, child_id=child_id, actor_id=actor_id, at=at, object_type=object_type,
             object_id=object_id, summary=summary, after_json=after_json, prev_hash=prev,
@@ -517,7 +526,10 @@ class _Sessions(_Writer):
         }
         self.statuses = {s.value for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
-        self.month_sums = totals.MonthSums()  # added to the stored sums once, when every batch is written
+        self.month_sums = totals.MonthSums()  # added to the stored sums as they fill, and when every batch is written
+        # Written once for each day (and status) the file holds, not once a row.
+        self.iso_dates: dict[date, str] = {}
+        self.summaries: dict[tuple[date, str], str] = {}
 
     def check(self, row: dict[str, str]) -> tuple[Any, ...]:
         ref = _text(row, "line_ref", max_length=40)
@@ -561,38 +573,49 @@ class _Sessions(_Writer):
         by, at, la = self.by.pk, self.at, self.la.pk
         rows = [(pk, *item, by, at, "") for pk, item in zip(ids, items, strict=True)]
         insert_rows(Session, ("id", *_SESSION_FIELDS, "recorded_by_id", "recorded_at", "void_reason"), rows)
-        events = []
+        events: list[tuple[int, str, int, str, dict[str, Any] | str]] = []
         add_to_month = self.month_sums.add
+        summaries, iso = self.summaries, self.iso_dates
         for pk, _la, child, line, day, status, planned, delivered, reason, note in ((r[0], *r[1:10]) for r in rows):
             add_to_month(la, child, line, day, planned, delivered, reason, 1)
-            after = {
-                "local_authority": la,
-                "child": child,
-                "line": line,
-                "date": day.isoformat(),
-                "status": status,
-                "planned_minutes": planned,
-                "delivered_minutes": delivered,
-                "reason": reason,
-                "delivered_by": None,
-                "note": note,
-                "group_ref": None,
-                "recorded_by": by,
-                "corrects": None,
-                "voided_at": None,
-                "voided_by": None,
-                "void_reason": "",
-                "id": pk,
-            }
-            events.append(
-                (child, "session", pk, f"Session imported: {day:%-d %b %Y} {status.replace('_', ' ')}", after)
-            )
-        _chain(la, events, by, at, native=True)
+            if day not in iso:
+                iso[day] = day.isoformat()
+            after = session_after_json(pk, la, child, line, iso[day], status, planned, delivered, reason, note, by)
+            if (day, status) not in summaries:
+                summaries[(day, status)] = f"Session imported: {day:%-d %b %Y} {status.replace('_', ' ')}"
+            events.append((child, "session", pk, summaries[(day, status)], after))
+        _chain(la, events, by, at)
         if len(self.month_sums.sums) >= MONTH_SUMS_HELD:
             self.month_sums.write()
 
     def finish(self) -> None:
         self.month_sums.write()
+
+
+def session_after_json(
+    pk: int,
+    la_id: int,
+    child_id: int,
+    line_id: int,
+    day: str,
+    status: str,
+    planned: int,
+    delivered: int,
+    reason: str,
+    note: str,
+    recorded_by: int,
+) -> str:
+    """An imported session's `after`, as `json.dumps(snapshot, sort_keys=True, separators=(",", ":"))` writes it.
+
+    Written out directly, its keys in sorted order, since a dict and its encoding cost more than the rest of the row's
+    checks; a property test holds the two equal.
+    """
+    return (
+        f'{{"child":{child_id},"corrects":null,"date":"{day}","delivered_by":null,"delivered_minutes":{delivered},'
+        f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
+        f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_by":{recorded_by},'
+        f'"status":{json_string(status)},"void_reason":"","voided_at":null,"voided_by":null}}'
+    )
 
 
 _SESSION_FIELDS = (
