@@ -245,8 +245,9 @@ def wrk(url: str, cookie: str, clients: int, seconds: float) -> dict[str, object
     ).stdout  # fmt: skip
 
     def ms(text: str) -> float:
-        value = float(re.sub(r"[a-z]+$", "", text))
-        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[re.search(r"[a-z]+$", text).group()]  # type: ignore[union-attr]
+        """wrk's "18.55ms", "2.38s" or "850.00us" in milliseconds."""
+        number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()  # type: ignore[union-attr]
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
     percentiles = {p: ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.M)}
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
