@@ -100,6 +100,8 @@ class KeyedEntry:
     planned_minutes: int | None = None
     reason: str = ""
     note: str = ""
+    another_that_day: bool = False
+    school_was_open: bool = False
 
     def entry(self, line: ProvisionLine) -> SessionEntry:
         return SessionEntry(
@@ -110,6 +112,8 @@ class KeyedEntry:
             reason=self.reason,
             note=self.note,
             planned_minutes=self.planned_minutes,
+            another_that_day=self.another_that_day,
+            school_was_open=self.school_was_open,
         )
 
 
@@ -195,11 +199,20 @@ def write_sessions(
                 ClientKey(school_id=token.school_id, key=rows[index].client_key, session=session, token=token)
                 for (index, _), session in zip(entries, recorded, strict=True)
             )
-    except IntegrityError:
-        # Another request carrying one of these keys was written first: answer as the repeat this now is.
-        if not retry:
-            raise
-        return write_sessions(token, rows, today=today, retry=False)
+    except (IntegrityError, ValidationError) as error:
+        # Another request carrying one of these keys may have been written first (its session then also stands on
+        # the same line and day): answer as the repeat this now is. A second failure is a real refusal.
+        if retry:
+            return write_sessions(token, rows, today=today, retry=False)
+        if isinstance(error, ValidationError):
+            raise RowsRefused(
+                [
+                    RowError(entries[int(key)][0], None, message)
+                    for key, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            ) from error
+        raise
     created = {index: session for (index, _), session in zip(entries, recorded, strict=True)}
     return [
         Written(created[index], True) if index in created else Written(known[row.client_key], False)

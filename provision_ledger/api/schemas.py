@@ -148,6 +148,12 @@ class SessionIn(Schema):
     planned_minutes: Minutes | None = Field(None, description="Empty: the line's minutes per session")
     reason: MissReason | Literal[""] = Field("", description="Why a session was missed or cut short")
     note: str = Field("", max_length=2000, pattern=PlainText)
+    another_that_day: bool = Field(
+        False, description="True to record a second session for the line on a day that already has one"
+    )
+    school_was_open: bool = Field(
+        False, description="True to record a session on a day the school's calendar is closed"
+    )
 
 
 class BatchIn(Schema):

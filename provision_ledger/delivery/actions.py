@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot, void_entry
@@ -17,8 +18,10 @@ from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import ProvisionLine
+from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.compliance import SessionStatus
 from provision_ledger.rules.delivery import terms_in_force
+from provision_ledger.rules.sessions import EntryRefused, entry_figures
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,13 @@ class SessionEntry:
     reason: str = ""
     note: str = ""
     planned_minutes: int | None = None  # None: the line's minutes per session on that day
+    # Said by the person recording, for the rare days the record would otherwise refuse as a likely mistake.
+    another_that_day: bool = False
+    school_was_open: bool = False
 
 
 def _build(entry: SessionEntry, by: User, today: date) -> Session:
-    """Check an entry against its line and the school day, and build the unsaved session."""
+    """Check an entry against its line on its day, and build the unsaved session."""
     line, errors = entry.line, {}
     status = SessionStatus(entry.status)
     if line.voided_at is not None:
@@ -47,49 +53,62 @@ def _build(entry: SessionEntry, by: User, today: date) -> Session:
         errors["date"] = f"{entry.date:%-d %B %Y} is outside the dates of this provision line."
     if terms is None:
         raise ValidationError(errors)
-    school_day = line.plan.child.school.school_day_minutes
-    planned = entry.planned_minutes
-    if planned is None:
-        planned = terms.weekly_minutes // 5 if terms.weekly_minutes else terms.minutes_per_session
-    delivered = entry.delivered_minutes
-    if delivered is None:
-        delivered = planned if status is SessionStatus.DELIVERED else 0
-    if delivered < 0:
-        errors["delivered_minutes"] = "Minutes cannot be negative."
-    elif delivered > school_day:
-        errors["delivered_minutes"] = f"That is longer than the school day ({school_day} minutes)."
-    if planned > school_day:
-        errors["planned_minutes"] = f"That is longer than the school day ({school_day} minutes)."
-    if status is SessionStatus.DELIVERED:
-        if entry.reason:
-            errors["reason"] = "A delivered session has no reason for a miss."
-        planned = max(planned, delivered)
-    elif status is SessionStatus.PART_DELIVERED:
-        if "delivered_minutes" not in errors and not 0 < delivered < planned:
-            errors["delivered_minutes"] = f"Part delivered means between 1 and {planned - 1} minutes."
-        if not entry.reason:
-            errors["reason"] = "Say why the session was cut short."
-    else:
-        if delivered:
-            errors["delivered_minutes"] = "A session not delivered has no minutes delivered."
-        if not entry.reason:
-            errors["reason"] = "Say why the session did not happen."
+    child = line.plan.child
+    try:
+        figures = entry_figures(
+            terms,
+            status,
+            school_day_minutes=child.school.school_day_minutes,
+            planned=entry.planned_minutes,
+            delivered=entry.delivered_minutes,
+            reason=entry.reason,
+        )
+    except EntryRefused as refused:
+        raise ValidationError({**errors, **refused.errors}) from refused
     if errors:
         raise ValidationError(errors)
-    child = line.plan.child
     return Session(
         local_authority_id=child.local_authority_id,
         child=child,
         line=line,
         date=entry.date,
         status=status.value,
-        planned_minutes=planned,
-        delivered_minutes=delivered,
+        planned_minutes=figures.planned_minutes,
+        delivered_minutes=figures.delivered_minutes,
         reason=entry.reason,
         note=entry.note,
-        delivered_by=by if delivered else None,
+        delivered_by=by if figures.delivered_minutes else None,
         recorded_by=by,
     )
+
+
+def _likely_mistakes(entries: Sequence[SessionEntry]) -> dict[int, dict[str, str]]:
+    """Entries that would record a session on a day the school was closed, or a second one for a line on a day,
+    without the person saying so: by entry index, the field to tick and why. Two queries per school, one in all."""
+    found: dict[int, dict[str, str]] = {}
+    calendars: dict[int, SchoolCalendar] = {}
+    for index, entry in enumerate(entries):
+        school = entry.line.plan.child.school
+        if school.pk not in calendars:
+            calendars[school.pk] = school.calendar()
+        if not entry.school_was_open and not calendars[school.pk].is_school_day(entry.date):
+            found.setdefault(index, {})["school_was_open"] = (
+                f"{entry.date:%A %-d %B %Y} is not a school day at {school.name}. "
+                "If the school was open and the session took place, tick “The school was open that day”."
+            )
+    asked = [e for e in entries if not e.another_that_day]
+    if asked:
+        on_day = Q()
+        for entry in asked:
+            on_day |= Q(line_id=entry.line.pk, date=entry.date)
+        taken = set(Session.objects.current().filter(on_day).values_list("line_id", "date"))
+        for index, entry in enumerate(entries):
+            if not entry.another_that_day and (entry.line.pk, entry.date) in taken:
+                found.setdefault(index, {})["another_that_day"] = (
+                    f"A session is already recorded for {entry.line} on {entry.date:%-d %B %Y}. "
+                    "To add a second one that day, tick “Record another session that day”."
+                )
+    return found
 
 
 def check_entry(entry: SessionEntry, *, by: User, today: date | None = None) -> Session:
@@ -133,10 +152,13 @@ def record_sessions(
     """
     today = today or timezone.localdate()
     sessions = []
+    mistakes = _likely_mistakes(entries)
     for index, entry in enumerate(entries):
         try:
             session = _build(entry, by, today)
             session.full_clean()
+            if index in mistakes:
+                raise ValidationError(mistakes[index])
         except ValidationError as error:
             if not numbered:
                 raise
@@ -192,6 +214,9 @@ def correct_session(
     replacement = _build(entry, by, today or timezone.localdate())
     replacement.corrects = session
     replacement.full_clean()
+    mistakes = _likely_mistakes([entry])  # after the void, so the entry it replaces is not "another that day"
+    if mistakes:
+        raise ValidationError(mistakes[0])
     _save(replacement, by, f"Session corrected: {replacement}")
     totals.count([replacement])
     return replacement

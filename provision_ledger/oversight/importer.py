@@ -23,7 +23,6 @@ from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
@@ -36,8 +35,9 @@ from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, N
 from provision_ledger.plans.expected import LineToLay, write_expected
 from provision_ledger.plans.models import Category, DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.compliance import MissReason, SessionStatus
-from provision_ledger.rules.delivery import LineTerms, Period
+from provision_ledger.rules.delivery import LineTerms, Period, terms_in_force
 from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.rules.sessions import EntryRefused, entry_figures
 
 BATCH = 5000
 # Line-months summed in memory before they are added to the stored sums (inside the file's transaction): a file
@@ -500,30 +500,30 @@ class _Sessions(_Writer):
         versions = (
             LineVersion.objects.filter(line__local_authority=self.la)
             .exclude(line__ref="")
-            .values_list("line__ref", "line_id", "line__plan__child_id", "line__voided_at")
-            .annotate(
-                first=Min("start_date"),
-                last=Max("end_date"),
-                open_ended=Count("id", filter=Q(end_date__isnull=True)),
-                minutes=Max("minutes_per_session"),
-                weekly=Max("weekly_minutes"),
-                day=Max("line__plan__child__school__school_day_minutes"),
+            .order_by("line_id", "effective_from", "id")
+            .values_list(
+                "line__ref",
+                "line_id",
+                "line__plan__child_id",
+                "line__voided_at",
+                "line__plan__child__school__school_day_minutes",
+                "effective_from",
+                "sessions",
+                "period",
+                "minutes_per_session",
+                "start_date",
+                "end_date",
+                "weekdays",
+                "weekly_minutes",
             )
-            .order_by()
         )
-        # One small tuple per line of the authority: bounded by its size, not by the file's.
-        self.lines = {
-            ref: (
-                line_id,
-                child_id,
-                voided is not None,
-                first,
-                None if open_ended else last,
-                (weekly or 0) // 5 or minutes,
-                day,
-            )
-            for ref, line_id, child_id, voided, first, last, open_ended, minutes, weekly, day in versions
-        }
+        # One small entry per line of the authority, with its versions: bounded by its size, not by the file's.
+        # Each session is checked against the version in force on its date, as a session recorded on a page is.
+        self.lines: dict[str, tuple[int, int, bool, int, list[tuple[date, LineTerms]]]] = {}
+        for ref, line_id, child_id, voided, day, effective, *terms in versions.iterator(chunk_size=5000):
+            sessions, period, minutes, start, end, weekdays, weekly = terms
+            version = LineTerms(sessions, Period(period), minutes, start, end, frozenset(weekdays), weekly)
+            self.lines.setdefault(ref, (line_id, child_id, voided is not None, day, []))[4].append((effective, version))
         self.statuses = {s.value for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
         self.month_sums = totals.MonthSums()  # added to the stored sums as they fill, and when every batch is written
@@ -535,36 +535,33 @@ class _Sessions(_Writer):
         ref = _text(row, "line_ref", max_length=40)
         if ref not in self.lines:
             raise _Bad("line_ref", f"no provision line {ref[:40]} in {self.la.name}: import the lines first.")
-        line_id, child_id, voided, first, last, default_minutes, school_day = self.lines[ref]
+        line_id, child_id, voided, school_day, history = self.lines[ref]
         if voided:
             raise _Bad("line_ref", f"line {ref} is void: sessions cannot be recorded against it.")
         day = _date(row, "date")
         assert day is not None
         if day > self.today:
             raise _Bad("date", f"{day:%-d %B %Y} has not happened yet.")
-        if day < first or (last is not None and day > last):
+        terms = terms_in_force(history, day)
+        if terms is None:
             raise _Bad("date", f"{day:%-d %B %Y} is outside the dates of line {ref}.")
         status = _choice(row, "status", self.statuses)
         planned = _int(row, "planned_minutes", required=False, high=school_day)
-        planned = default_minutes if planned is None else planned
         delivered = _int(row, "delivered_minutes", required=False, high=school_day)
         reason = _choice(row, "reason", self.reasons, required=False)
-        if status == "delivered":
-            delivered = planned if delivered is None else delivered
-            planned = max(planned, delivered)
-            if reason:
-                raise _Bad("reason", "a delivered session has no reason for a miss.")
-        elif status == "part_delivered":
-            if delivered is None or not 0 < delivered < planned:
-                raise _Bad("delivered_minutes", f"part delivered means between 1 and {planned - 1} minutes.")
-            if not reason:
-                raise _Bad("reason", "say why the session was cut short.")
-        else:
-            if delivered:
-                raise _Bad("delivered_minutes", "a session not delivered has no minutes delivered.")
-            delivered = 0
-            if not reason:
-                raise _Bad("reason", "say why the session did not happen.")
+        try:
+            figures = entry_figures(
+                terms,
+                SessionStatus(status),
+                school_day_minutes=school_day,
+                planned=planned,
+                delivered=delivered,
+                reason=reason,
+            )
+        except EntryRefused as refused:
+            column, message = next(iter(refused.errors.items()))
+            raise _Bad(column, message[0].lower() + message[1:]) from refused
+        planned, delivered = figures.planned_minutes, figures.delivered_minutes
         note = _text(row, "note", required=False, max_length=2000)
         return (self.la.pk, child_id, line_id, day, status, planned, delivered, reason, note)
 
