@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "provision_ledger.accounts",
     "provision_ledger.oversight",
     "provision_ledger.core",
+    "provision_ledger.submissions",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "provision_ledger.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "provision_ledger.submissions.middleware.FormKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -103,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "provision_ledger.core.context_processors.ledger_scope",
             ],
+            # Every form that writes carries {% form_key %} beside its CSRF token: no template needs to load it.
+            "builtins": ["provision_ledger.submissions.templatetags.form_keys"],
         },
     },
 ]

@@ -30,7 +30,8 @@ def setting():
     )
     for day in school.calendar().school_days(date(2025, 9, 2), FRIDAY):
         make_session(line, senco, day)
-        make_session(line, senco, day)
+        if day != FRIDAY:  # Friday's second session is the one each test records
+            make_session(line, senco, day)
     parent = make_parent(child, email="dad@example.test", first_name="Daniel", last_name="Bennett")
     return SimpleNamespace(school=school, senco=senco, child=child, line=line, parent=parent)
 

@@ -174,6 +174,22 @@ def test_register_shows_what_is_still_due_this_week(client, school, senco, froze
     assert [d.why for d in response.context["due"]] == ["2 still due this week"]
 
 
+def test_register_catching_up_monday_counts_the_sessions_already_recorded_later_that_week(
+    client, school, senco, frozen_today
+):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2)  # twice a week, any day
+    make_session(line, senco, date(2025, 10, 15))
+    client.force_login(make_staff(school, child))
+    assert [d.why for d in client.get(reverse("register") + "?date=2025-10-13").context["due"]] == [
+        "1 still due this week"
+    ]
+    make_session(line, senco, date(2025, 10, 16))
+    assert client.get(reverse("register") + "?date=2025-10-13").context["due"] == []
+    client.post(reverse("register-record"), {"date": "2025-10-13", "line": line.pk, "status": "delivered"})
+    assert Session.objects.filter(line=line).count() == 2
+
+
 def test_register_says_when_the_day_is_not_a_school_day(client, school, senco, frozen_today):
     child = make_child(school)
     make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)

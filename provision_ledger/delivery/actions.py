@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ from provision_ledger.people.models import User
 from provision_ledger.plans.models import ProvisionLine
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.compliance import SessionStatus
-from provision_ledger.rules.delivery import terms_in_force
+from provision_ledger.rules.delivery import Period, terms_in_force
 from provision_ledger.rules.sessions import EntryRefused, entry_figures
 
 
@@ -82,6 +83,14 @@ def _build(entry: SessionEntry, by: User, today: date) -> Session:
     )
 
 
+def _sessions_a_day(entry: SessionEntry) -> int:
+    """How many entries a line expects on one day: its count for a line given per day, otherwise one."""
+    terms = terms_in_force(entry.line.terms_history(), entry.date)
+    if terms and terms.period is Period.DAY and not terms.weekdays and terms.weekly_minutes is None:
+        return terms.sessions
+    return 1
+
+
 def _likely_mistakes(entries: Sequence[SessionEntry]) -> dict[int, dict[str, str]]:
     """Entries that would record a session on a day the school was closed, or a second one for a line on a day,
     without the person saying so: by entry index, the field to tick and why. Two queries per school, one in all."""
@@ -101,9 +110,11 @@ def _likely_mistakes(entries: Sequence[SessionEntry]) -> dict[int, dict[str, str
         on_day = Q()
         for entry in asked:
             on_day |= Q(line_id=entry.line.pk, date=entry.date)
-        taken = set(Session.objects.current().filter(on_day).values_list("line_id", "date"))
+        taken = Counter(Session.objects.current().filter(on_day).values_list("line_id", "date"))
         for index, entry in enumerate(entries):
-            if not entry.another_that_day and (entry.line.pk, entry.date) in taken:
+            key = (entry.line.pk, entry.date)
+            taken[key] += 1  # this entry too, so two in one batch count as two
+            if not entry.another_that_day and taken[key] > _sessions_a_day(entry):
                 found.setdefault(index, {})["another_that_day"] = (
                     f"A session is already recorded for {entry.line} on {entry.date:%-d %B %Y}. "
                     "To add a second one that day, tick “Record another session that day”."

@@ -24,7 +24,19 @@ class SessionForm(GovukFormMixin, forms.Form):
         widget=forms.Select,
         label="Reason, if not delivered in full",
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)")
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)"
+    )
+    another_that_day = forms.BooleanField(
+        required=False,
+        label="Record another session that day",
+        help_text="Only if this line really had a second session on the same day.",
+    )
+    school_was_open = forms.BooleanField(
+        required=False,
+        label="The school was open that day",
+        help_text="Only if the session took place on a day the school's calendar shows as closed.",
+    )
 
 
 class CorrectSessionForm(SessionForm):

@@ -30,25 +30,28 @@ class DueLine:
         return self.terms.weekly_minutes // 5 if self.terms.weekly_minutes else self.terms.minutes_per_session
 
 
-def _period_start(terms: LineTerms, calendar: SchoolCalendar, day: date) -> date:
+def _period_bounds(terms: LineTerms, calendar: SchoolCalendar, day: date) -> tuple[date, date]:
+    """The first and last day of the line's period (week, term or school year) that contains the day."""
     monday = day - timedelta(days=day.weekday())
+    week = (monday, monday + timedelta(days=6))
     if terms.period == Period.TERM:
         term = calendar.term_containing(day)
-        return term.start if term else monday
+        return (term.start, term.end) if term else week
     if terms.period == Period.YEAR:
-        return calendar.academic_year_bounds(day)[0]
-    return monday
+        return calendar.academic_year_bounds(day)
+    return week
 
 
 def _why_due(terms: LineTerms, history: list, calendar: SchoolCalendar, day: date, done: int) -> str | None:
-    """Why a line is due on the day, or None. `done` counts entries already made in the line's period."""
+    """Why a line is due on the day, or None. `done` counts the entries made in the line's whole period, on days after
+    this one too, so a day caught up later never offers again what the period has already had."""
     if terms.weekdays or terms.weekly_minutes or terms.period == Period.DAY:
         if terms.weekdays and day.weekday() not in terms.weekdays:
             return None
         return "Due today" if done == 0 else None
     # A frequency without a timetable: due while fewer entries exist than the period promises by Friday.
     friday = day + timedelta(days=4 - day.weekday())
-    start = _period_start(terms, calendar, day)
+    start = _period_bounds(terms, calendar, day)[0]
     promised = math.ceil(expected_delivery(history, calendar, start, friday).sessions - 1e-9)
     still_due = promised - done
     if still_due <= 0:
@@ -76,9 +79,11 @@ def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
         schools.setdefault(school.pk, school)
     for pk, school in schools.items():
         calendars[pk] = school.calendar()
+    # The whole school year around the day, later days included: catching up on a Monday must see Wednesday's entry.
     earliest = min((c.academic_year_bounds(day)[0] for c in calendars.values()), default=day)
+    latest = max((c.academic_year_bounds(day)[1] for c in calendars.values()), default=day)
     entries: dict[int, list[Session]] = defaultdict(list)
-    for session in Session.objects.current().filter(line__in=lines, date__gte=earliest, date__lte=day):
+    for session in Session.objects.current().filter(line__in=lines, date__gte=earliest, date__lte=latest):
         entries[session.line_id].append(session)
     due, done_today = [], []
     for line in lines:
@@ -90,8 +95,8 @@ def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
             continue
         today_entries = [s for s in entries[line.pk] if s.date == day]
         per_day = bool(terms.weekdays or terms.weekly_minutes or terms.period == Period.DAY)
-        start = day if per_day else _period_start(terms, calendar, day)
-        done = sum(1 for s in entries[line.pk] if start <= s.date <= day)
+        start, end = (day, day) if per_day else _period_bounds(terms, calendar, day)
+        done = sum(1 for s in entries[line.pk] if start <= s.date <= end)
         why = _why_due(terms, history, calendar, day, done)
         if today_entries:
             done_today.append(DueLine(line, child, terms, "Recorded", today_entries))

@@ -52,6 +52,8 @@ def _entry(line, data: dict) -> SessionEntry:  # type: ignore[no-untyped-def]
         delivered_minutes=data.get("delivered_minutes"),
         reason=data.get("reason") or "",
         note=data.get("note") or "",
+        another_that_day=bool(data.get("another_that_day")),
+        school_was_open=bool(data.get("school_was_open")),
     )
 
 
@@ -166,8 +168,13 @@ def register_record(request: HttpRequest) -> HttpResponse:
     minutes = request.POST.get("delivered_minutes") or None
     entries = []
     try:
+        due = {d.line.pk for d in register_for(access.children_for(user, Need.LOG), day).due}
         for line_id in line_ids:
             line = access.get_line(user, int(line_id), Need.LOG)
+            if line.pk not in due:
+                # A replayed or stale register must not record more than the line promises: the line page can,
+                # when the person says it is another session.
+                raise ValidationError(f"{line} is not due on {day:%-d %B}: its sessions are already recorded.")
             entries.append(
                 SessionEntry(
                     line=line,
