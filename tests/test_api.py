@@ -241,6 +241,10 @@ def test_compliance_is_delivered_against_expected_from_the_school_calendar(world
         "expected_minutes": 168.0,
         "delivered_sessions": 3,
         "delivered_minutes": 90,
+        "missed_sessions": 0,
+        "missed_minutes": 0,
+        "not_recorded_sessions": 3,  # 6 expected (5.6 rounded), 3 recorded
+        "not_recorded_minutes": 78,
         "owed_minutes": 78,
         "percent": 54,
         "status": "breach",

@@ -48,8 +48,12 @@ def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(c
         year.owed_minutes,
         year.status,
     ) == (1, 30, 7, 348, "breach")
-    assert "1 of 14 sessions, 7%" in response.content.decode()
-    assert "5 hours 48 minutes" in response.content.decode()
+    html = response.content.decode()
+    assert "<strong>1 of 14 sessions</strong> delivered" in html
+    assert "7% of the promised time (30 minutes of 6 hours 48 minutes)" in html
+    assert "2 not delivered · 11 not recorded" in html
+    assert "Under the school’s make-up policy, time not recorded counts as owed." in html
+    assert "5 hours 48 minutes" in html
 
 
 def test_parent_sees_missed_sessions_with_date_and_reason(client, school, senco, frozen_today):

@@ -98,6 +98,10 @@ class AssessmentOut(Schema):
     expected_minutes: float
     delivered_sessions: int
     delivered_minutes: int
+    missed_sessions: int = Field(description="Entries recorded as not delivered")
+    missed_minutes: int = Field(description="Minutes recorded as missed or cut short, whatever the reason")
+    not_recorded_sessions: int = Field(description="Sessions expected with no entry at all")
+    not_recorded_minutes: int = Field(description="Expected minutes no entry accounts for, delivered or missed")
     owed_minutes: int
     percent: int | None = Field(description="Delivered as a whole percentage of expected; null if nothing was due")
     status: Status

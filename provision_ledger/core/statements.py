@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 
 from django.db.models import QuerySet
 
@@ -14,7 +15,7 @@ from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.clocks import Clock
-from provision_ledger.rules.compliance import SessionStatus, Status
+from provision_ledger.rules.compliance import SessionStatus, Status, compliance, whole_percent
 from provision_ledger.rules.reporting import Window, reporting_windows
 
 CHART_WEEKS = 12
@@ -81,10 +82,8 @@ class ChildSummary:
 
     @property
     def percent(self) -> int | None:
-        expected = sum(r.assessments["year"].expected.minutes for r in self.reports)
-        if not expected:
-            return None
-        return int(self.delivered_minutes * 100 / expected + 0.5)
+        expected = sum((r.assessments["year"].expected.minutes for r in self.reports), Fraction(0))
+        return whole_percent(compliance(expected, self.delivered_minutes))
 
     @property
     def owed_minutes(self) -> int:

@@ -37,6 +37,7 @@ def totals_by_line(line_ids: Iterable[int], windows: Iterable[Window]) -> dict[t
     for w in windows:
         in_window = Q(date__gte=w.start, date__lte=w.end)
         aggregates[f"{w.key}__sessions"] = Count("id", filter=in_window & Q(status__in=DELIVERED_STATUSES))
+        aggregates[f"{w.key}__entries"] = Count("id", filter=in_window)
         aggregates[f"{w.key}__delivered"] = Sum("delivered_minutes", filter=in_window)
         aggregates[f"{w.key}__missed"] = Sum(F("planned_minutes") - F("delivered_minutes"), filter=in_window)
     rows = (
@@ -47,6 +48,7 @@ def totals_by_line(line_ids: Iterable[int], windows: Iterable[Window]) -> dict[t
         .annotate(**aggregates)
     )
     sessions: dict[tuple[int, str], int] = defaultdict(int)
+    entries: dict[tuple[int, str], int] = defaultdict(int)
     delivered: dict[tuple[int, str], int] = defaultdict(int)
     missed: dict[tuple[int, str], dict[MissReason, int]] = defaultdict(dict)
     for values in rows:
@@ -54,6 +56,7 @@ def totals_by_line(line_ids: Iterable[int], windows: Iterable[Window]) -> dict[t
         for w in windows:
             key = (row["line_id"], w.key)
             sessions[key] += row[f"{w.key}__sessions"] or 0
+            entries[key] += row[f"{w.key}__entries"] or 0
             delivered[key] += row[f"{w.key}__delivered"] or 0
             if row["reason"] and row[f"{w.key}__missed"]:
                 missed[key][MissReason(row["reason"])] = row[f"{w.key}__missed"]
@@ -62,6 +65,7 @@ def totals_by_line(line_ids: Iterable[int], windows: Iterable[Window]) -> dict[t
             delivered_sessions=sessions[(line_id, w.key)],
             delivered_minutes=delivered[(line_id, w.key)],
             missed_minutes=missed[(line_id, w.key)],
+            recorded_sessions=entries[(line_id, w.key)],
         )
         for line_id in line_ids
         for w in windows

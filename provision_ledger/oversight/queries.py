@@ -28,7 +28,16 @@ from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import Category, ExpectedMonth, LineVersion, Plan, ProvisionLine
-from provision_ledger.rules.compliance import DEFAULT_MAKE_UP_POLICY, MakeUpPolicy, MissReason, Thresholds
+from provision_ledger.rules.compliance import (
+    DEFAULT_MAKE_UP_POLICY,
+    MakeUpPolicy,
+    MissReason,
+    Status,
+    Thresholds,
+    due_from_sums,
+    owed_from_sums,
+    status_from_sums,
+)
 from provision_ledger.rules.legal_force import PlanKind
 
 REASONS = [reason.value for reason in MissReason]
@@ -133,8 +142,9 @@ class LineSums:
     # Minutes missed for the reasons the default policy excuses; or, for a school with its own policy, by reason.
     excused_by_default: int = 0
     missed: dict[str, int] | None = None
-    # Expected minutes in whole ten-thousandths of a minute (the stored precision), summed exactly in the database.
+    # Expected minutes and sessions in whole ten-thousandths (the stored precision), summed exactly in the database.
     expected_units: int = 0
+    expected_session_units: int = 0
 
     @property
     def expected(self) -> Decimal:
@@ -188,7 +198,7 @@ def _lines_with_sums(
         SELECT l.id, c.school_id, p.child_id, {"c.primary_need" if with_need else "''"},
             (SELECT v.category FROM {_table(LineVersion)} v WHERE v.line_id = l.id
              ORDER BY v.effective_from DESC LIMIT 1),
-            s.delivered, s.excused, e.units
+            s.delivered, s.excused, e.units, e.session_units
         FROM {_table(ProvisionLine)} l
         JOIN {_table(Plan)} p ON p.id = l.plan_id
         JOIN {_table(Child)} c ON c.id = p.child_id
@@ -199,7 +209,7 @@ def _lines_with_sums(
             GROUP BY line_id
         ) s ON s.line_id = l.id
         LEFT JOIN (
-            SELECT line_id, ROUND(SUM(minutes) * {_SCALE}) AS units
+            SELECT line_id, ROUND(SUM(minutes) * {_SCALE}) AS units, ROUND(SUM(sessions) * {_SCALE}) AS session_units
             FROM {_table(ExpectedMonth)}
             WHERE local_authority_id {of_authority} AND month >= %s AND month <= %s
             GROUP BY line_id
@@ -223,8 +233,9 @@ def _lines_with_sums(
             delivered=int(delivered or 0),
             excused_by_default=int(excused or 0),
             expected_units=int(units or 0),
+            expected_session_units=int(session_units or 0),
         )
-        for pk, school, child, need, category, delivered, excused, units in rows
+        for pk, school, child, need, category, delivered, excused, units, session_units in rows
     }
 
 
@@ -239,20 +250,18 @@ def assess_line_sums(sums: LineSums, policy: MakeUpPolicy, thresholds: Threshold
 
     In whole ten-thousandths of a minute (the stored precision), so tens of thousands of lines take milliseconds.
     """
-    expected = sums.expected_units
-    delivered = sums.delivered * _SCALE
     if sums.missed is None:
         assert policy == DEFAULT_MAKE_UP_POLICY
-        excused = sums.excused_by_default * _SCALE
+        excused, recorded = sums.excused_by_default, None
     else:
-        excused = sum(m for r, m in sums.missed.items() if MissReason(r) not in policy.owed_reasons) * _SCALE
-    owed = (expected - delivered - excused) // _SCALE  # floor, as the rule rounds down
-    if not policy.unrecorded_owed:
-        recorded = sum(m for r, m in (sums.missed or {}).items() if MissReason(r) in policy.owed_reasons)
-        owed = min(owed, recorded)
-    at_risk = thresholds.at_risk
-    breach = expected > 0 and delivered * at_risk.denominator < at_risk.numerator * expected
-    return expected, sums.delivered, max(owed, 0), int(breach)
+        excused = sum(m for r, m in sums.missed.items() if MissReason(r) not in policy.owed_reasons)
+        recorded = sum(m for r, m in sums.missed.items() if MissReason(r) in policy.owed_reasons)
+    expected = sums.expected_units
+    if not due_from_sums(sums.expected_session_units, _SCALE):
+        return expected, sums.delivered, 0, 0
+    owed = owed_from_sums(expected, _SCALE, sums.delivered, excused, None if policy.unrecorded_owed else recorded)
+    breach = status_from_sums(expected, sums.delivered, _SCALE, thresholds) is Status.BREACH
+    return expected, sums.delivered, owed, int(breach)
 
 
 def line_figures(

@@ -16,6 +16,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from provision_ledger.rules.delivery import Expected
+from provision_ledger.rules.reporting import whole
 
 
 class SessionStatus(StrEnum):
@@ -104,7 +105,7 @@ _STATUS_LABELS: dict[Status, str] = {
     Status.ON_TRACK: "On track",
     Status.AT_RISK: "At risk",
     Status.BREACH: "In breach",
-    Status.NOT_DUE: "Nothing due yet",
+    Status.NOT_DUE: "Not due yet",
 }
 _STATUS_SEVERITY: dict[Status, int] = {
     Status.NOT_DUE: 0,
@@ -125,6 +126,7 @@ class DeliveryTotals:
     delivered_sessions: int
     delivered_minutes: int
     missed_minutes: Mapping[MissReason, int]
+    recorded_sessions: int = 0  # every entry that stands, delivered or not: what is not here was never recorded
 
     @classmethod
     def from_sessions(cls, sessions: Iterable[tuple[SessionStatus, int, int, MissReason | None]]) -> DeliveryTotals:
@@ -135,8 +137,10 @@ class DeliveryTotals:
         """
         delivered_sessions = 0
         delivered_minutes = 0
+        recorded = 0
         missed: dict[MissReason, int] = {}
         for status, planned, delivered, reason in sessions:
+            recorded += 1
             if planned < 0 or delivered < 0:
                 raise ValueError("Planned and delivered minutes cannot be negative.")
             if status is SessionStatus.NOT_DELIVERED:
@@ -147,7 +151,14 @@ class DeliveryTotals:
                 gap = max(planned - delivered, 0) if status is SessionStatus.PART_DELIVERED else 0
             if gap and reason is not None:
                 missed[reason] = missed.get(reason, 0) + gap
-        return cls(delivered_sessions, delivered_minutes, missed)
+        return cls(delivered_sessions, delivered_minutes, missed, recorded)
+
+
+def whole_percent(ratio: Fraction | None) -> int | None:
+    """A compliance ratio as a whole percentage, rounded half up (e.g. 1/30 gives 3); None if nothing is due."""
+    if ratio is None:
+        return None
+    return math.floor(ratio * 100 + Fraction(1, 2))
 
 
 def compliance(expected_minutes: Fraction, delivered_minutes: int) -> Fraction | None:
@@ -168,21 +179,53 @@ def owed_minutes(expected_minutes: Fraction, totals: DeliveryTotals, policy: Mak
     instead owe only minutes explicitly recorded as missed for an owed reason; even then the
     result is never more than the shortfall left after excused misses.
     """
-    shortfall = expected_minutes - totals.delivered_minutes
     excused = sum(m for r, m in totals.missed_minutes.items() if r not in policy.owed_reasons)
-    owed = shortfall - excused
-    if not policy.unrecorded_owed:
-        recorded = sum(m for r, m in totals.missed_minutes.items() if r in policy.owed_reasons)
-        owed = min(owed, Fraction(recorded))
-    return max(math.floor(owed), 0)
+    recorded = sum(m for r, m in totals.missed_minutes.items() if r in policy.owed_reasons)
+    return owed_from_sums(
+        expected_minutes.numerator,
+        expected_minutes.denominator,
+        totals.delivered_minutes,
+        excused,
+        None if policy.unrecorded_owed else recorded,
+    )
+
+
+def due_from_sums(expected_sessions_numerator: int, expected_sessions_denominator: int) -> bool:
+    """Whether a window has expected at least one whole session, its expected sessions given as a fraction."""
+    return expected_sessions_numerator >= expected_sessions_denominator
+
+
+def owed_from_sums(
+    expected_numerator: int, expected_denominator: int, delivered: int, excused: int, owed_recorded: int | None
+) -> int:
+    """`owed_minutes` from sums alone: expected minutes as a fraction, delivered and excused minutes, and — when the
+    policy owes only what was recorded as missed for an owed reason — those minutes (None: every gap is owed).
+
+    Whole numbers only, so the authority's figures over tens of thousands of lines use this same rule cheaply.
+    """
+    owed = (expected_numerator - (delivered + excused) * expected_denominator) // expected_denominator  # floor
+    if owed_recorded is not None:
+        owed = min(owed, owed_recorded)
+    return max(owed, 0)
 
 
 def status(compliance_ratio: Fraction | None, thresholds: Thresholds) -> Status:
     if compliance_ratio is None:
         return Status.NOT_DUE
-    if compliance_ratio >= thresholds.on_track:
+    return status_from_sums(compliance_ratio.denominator, compliance_ratio.numerator, 1, thresholds)
+
+
+def status_from_sums(
+    expected_numerator: int, delivered: int, expected_denominator: int, thresholds: Thresholds
+) -> Status:
+    """`status` from sums alone: delivered minutes against expected minutes given as a fraction."""
+    if expected_numerator <= 0:
+        return Status.NOT_DUE
+    # delivered ÷ (numerator ÷ denominator) ≥ threshold, cross-multiplied to stay in whole numbers
+    scaled = delivered * expected_denominator
+    if scaled * thresholds.on_track.denominator >= thresholds.on_track.numerator * expected_numerator:
         return Status.ON_TRACK
-    if compliance_ratio >= thresholds.at_risk:
+    if scaled * thresholds.at_risk.denominator >= thresholds.at_risk.numerator * expected_numerator:
         return Status.AT_RISK
     return Status.BREACH
 
@@ -195,13 +238,27 @@ class LineAssessment:
     owed_minutes: int
     compliance: Fraction | None
     status: Status
+    recorded_sessions: int = 0
+    missed_minutes: int = 0  # recorded as missed or cut short, whatever the reason
 
     @property
     def percent(self) -> int | None:
-        """Compliance as a whole percentage, rounded half up (e.g. 1/30 gives 3); None if nothing due."""
-        if self.compliance is None:
-            return None
-        return math.floor(self.compliance * 100 + Fraction(1, 2))
+        return whole_percent(self.compliance)
+
+    @property
+    def missed_sessions(self) -> int:
+        """Entries that say a session did not happen (a session cut short took place, so it is delivered)."""
+        return self.recorded_sessions - self.delivered_sessions
+
+    @property
+    def not_recorded_sessions(self) -> int:
+        """Sessions expected with no entry at all: nobody has said whether they happened."""
+        return max(whole(self.expected.sessions) - self.recorded_sessions, 0)
+
+    @property
+    def not_recorded_minutes(self) -> int:
+        """Expected minutes that no entry accounts for, delivered or missed, rounded down."""
+        return max(math.floor(self.expected.minutes) - self.delivered_minutes - self.missed_minutes, 0)
 
 
 def assess(
@@ -210,13 +267,26 @@ def assess(
     policy: MakeUpPolicy = DEFAULT_MAKE_UP_POLICY,
     thresholds: Thresholds = Thresholds(),  # frozen, so one shared default is safe
 ) -> LineAssessment:
-    """Everything a report shows for one line over one window."""
-    ratio = compliance(expected.minutes, totals.delivered_minutes)
+    """Everything a report shows for one line over one window.
+
+    Until the window has expected a whole session (a weekly line on its second day, a termly one mid-term), nothing
+    is due yet: the session may still come in the days the period has left, so there is no compliance to grade and
+    nothing owed.
+    """
+    if not due_from_sums(expected.sessions.numerator, expected.sessions.denominator):
+        ratio, owed = None, 0
+    else:
+        ratio, owed = (
+            compliance(expected.minutes, totals.delivered_minutes),
+            owed_minutes(expected.minutes, totals, policy),
+        )
     return LineAssessment(
         expected=expected,
         delivered_sessions=totals.delivered_sessions,
         delivered_minutes=totals.delivered_minutes,
-        owed_minutes=owed_minutes(expected.minutes, totals, policy),
+        owed_minutes=owed,
         compliance=ratio,
         status=status(ratio, thresholds),
+        recorded_sessions=totals.recorded_sessions,
+        missed_minutes=sum(totals.missed_minutes.values()),
     )

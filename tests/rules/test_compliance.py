@@ -59,7 +59,7 @@ def test_by_default_provider_caused_misses_are_owed_and_the_childs_are_not() -> 
 
 
 def test_statuses_read_as_plain_english_and_sort_worst_first() -> None:
-    assert [s.label for s in Status] == ["On track", "At risk", "In breach", "Nothing due yet"]
+    assert [s.label for s in Status] == ["On track", "At risk", "In breach", "Not due yet"]
     assert sorted(Status, key=lambda s: s.severity, reverse=True) == [
         Status.BREACH,
         Status.AT_RISK,
@@ -104,6 +104,7 @@ def test_totals_from_sessions_count_part_delivery_as_delivered_and_its_gap_as_mi
         delivered_sessions=2,
         delivered_minutes=50,
         missed_minutes={MissReason.STAFF_ABSENT: 40, MissReason.CHILD_ABSENT: 30},
+        recorded_sessions=5,
     )
 
 
@@ -216,8 +217,23 @@ def test_assess_brings_expected_delivered_owed_and_status_together() -> None:
         owed_minutes=30,
         compliance=Fraction(7, 10),
         status=Status.BREACH,
+        recorded_sessions=10,
+        missed_minutes=90,
     )
     assert result.percent == 70
+    assert (result.missed_sessions, result.not_recorded_sessions, result.not_recorded_minutes) == (3, 0, 0)
+
+
+def test_expected_sessions_with_no_entry_are_counted_as_not_recorded() -> None:
+    """49 sessions promised, 1 delivered and 4 recorded as missed: the other 44 have no entry at all."""
+    expected = Expected(Fraction(49), Fraction(49 * 30))
+    rows = [(SessionStatus.DELIVERED, 30, 30, None)]
+    rows += [(SessionStatus.NOT_DELIVERED, 30, 0, MissReason.STAFF_REDEPLOYED)] * 4
+    result = assess(expected, DeliveryTotals.from_sessions(rows))
+    assert (result.delivered_sessions, result.missed_sessions, result.not_recorded_sessions) == (1, 4, 44)
+    assert result.not_recorded_minutes == 44 * 30
+    # By default a gap nobody explained is owed: the four redeployments and the 44 unrecorded sessions.
+    assert result.owed_minutes == 48 * 30
 
 
 def test_assess_with_nothing_expected_is_not_due() -> None:
@@ -284,3 +300,14 @@ def test_percent_is_within_half_a_point_of_compliance(ratio: Fraction) -> None:
     percent = assessment(ratio).percent
     assert percent is not None
     assert -Fraction(1, 2) < percent - ratio * 100 <= Fraction(1, 2)
+
+
+def test_a_window_that_has_not_yet_expected_a_whole_session_is_not_due_yet_and_owes_nothing() -> None:
+    """A line of 2 sessions a week on its second day: 0.4 of a session expected, none delivered."""
+    result = assess(Expected(Fraction(2, 5), Fraction(12)), DeliveryTotals.from_sessions([]))
+    assert (result.status, result.percent, result.owed_minutes, result.not_recorded_sessions) == (
+        Status.NOT_DUE,
+        None,
+        0,
+        0,
+    )
