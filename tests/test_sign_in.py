@@ -283,3 +283,32 @@ def test_the_admin_site_is_closed_until_the_code_is_given(unverified_client, cli
     assert unverified_client.get("/admin/")["Location"] == f"{reverse('two-factor-verify')}?next=%2Fadmin%2F"
     assert unverified_client.get("/admin/people/user/")["Location"].startswith(reverse("two-factor-verify"))
     assert client.get("/admin/").status_code == 200
+
+
+# Email addresses are one address whatever their case
+
+
+def test_sign_in_accepts_the_address_with_the_capitals_a_phone_adds(unverified_client, child):
+    parent = make_parent(child, email="parent@demo.test")
+    parent.set_password("a long enough password")
+    parent.save()
+
+    response = _sign_in(unverified_client, "  Parent@Demo.Test ", "a long enough password")
+
+    assert response.status_code == 302
+    assert unverified_client.session["_auth_user_id"] == str(parent.pk)
+
+
+def test_an_address_is_stored_in_lower_case_so_a_second_account_in_other_capitals_is_refused():
+    from django.db import IntegrityError, transaction
+
+    from provision_ledger.people.models import User
+
+    first = User.objects.create_user("Sam.Lee@School.Test", "pw")
+    assert first.email == "sam.lee@school.test"
+    changed = User.objects.get(pk=first.pk)
+    changed.email = "SAM.LEE@SCHOOL.TEST"
+    changed.save()
+    assert User.objects.get(pk=first.pk).email == "sam.lee@school.test"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User(email="Sam.Lee@SCHOOL.test").save()

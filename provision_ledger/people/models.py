@@ -27,6 +27,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in finds an address however it is typed: phones capitalise the first letter."""
+        return self.get(email=(username or "").strip().lower())
+
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -41,6 +45,15 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []  # type: ignore[var-annotated]
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # One address, one account, whatever its case: stored in lower case wherever it is set.
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
 
     objects = UserManager()  # type: ignore[misc,assignment]
 
