@@ -109,6 +109,10 @@ def test_school_overview_lists_children_worst_first(client, school, senco, froze
         ("Behind", "breach"),
         ("Fine", "on_track"),
     ]
+    html = response.content.decode()
+    assert "<strong>1 provision line in breach</strong> for 1 child." in html
+    behind_id = response.context["summaries"][0].child.pk
+    assert f'data-testid="breach-lines-{behind_id}">1 of 1 line in breach: Motor Skills programme</span>' in html
 
 
 @pytest.mark.parametrize("children", [1, 4])

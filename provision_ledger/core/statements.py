@@ -89,6 +89,17 @@ class ChildSummary:
     def owed_minutes(self) -> int:
         return sum(r.assessments["year"].owed_minutes for r in self.reports)
 
+    def lines_with(self, status: Status) -> list[LineReport]:
+        return [r for r in self.reports if r.assessments["year"].status is status]
+
+    @property
+    def breach_lines(self) -> list[LineReport]:
+        return self.lines_with(Status.BREACH)
+
+    @property
+    def at_risk_lines(self) -> list[LineReport]:
+        return self.lines_with(Status.AT_RISK)
+
 
 def school_overview(school: School, children: QuerySet[Child], today: date) -> list[ChildSummary]:
     """Every child of the school with their plan and this year's delivery, worst first."""

@@ -75,6 +75,8 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
             "open_concerns": open_concerns,
             "school": school,
             "summaries": summaries,
+            "breach_count": sum(len(s.breach_lines) for s in summaries),
+            "breach_children": sum(1 for s in summaries if s.breach_lines),
             "today": today,
             "can_manage": school.pk in access.scope_for(user).senco_school_ids,
         },
