@@ -94,6 +94,7 @@ def make_plan(child: Child, by: User, kind: str = "sen_support", start: date = d
         start_date=start,
         review_due=date(start.year + 1, 7, 1),
         status="active",
+        replaces_confirmed=True,  # a later plan ends the one in force, as the SENCO confirms on the form
     )
 
 

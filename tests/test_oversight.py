@@ -18,7 +18,7 @@ from provision_ledger.oversight.synth import EHC_SHARE, synthesise
 from provision_ledger.people.models import Child, LocalAuthority, School, User
 from provision_ledger.plans.actions import void_line
 from provision_ledger.plans.models import Plan, ProvisionLine
-from provision_ledger.plans.queries import live_lines
+from provision_ledger.plans.queries import live_lines, with_delivery
 from provision_ledger.rules.compliance import Status
 from provision_ledger.rules.disclosure import SUPPRESSED, suppressed_keys
 from provision_ledger.rules.reporting import Window
@@ -80,7 +80,7 @@ def test_synth_writes_plans_lines_and_a_year_of_sessions_with_misses(synthetic):
 
 def _rules_figures(school: School, window: Window) -> dict[str, object]:
     """What the per-child rules say about a school: the same sums, line by line, through line_reports."""
-    plans = Plan.objects.filter(child__school=school, status=Plan.Status.ACTIVE)
+    plans = Plan.objects.filter(with_delivery(), child__school=school)
     reports = line_reports(list(live_lines(plans)), school, school.calendar(), [window])
     assessments = [r.assessments[window.key] for r in reports]
     return {
@@ -106,6 +106,11 @@ def test_dashboard_figures_equal_the_per_child_rules_summed(synthetic):
     plan = Plan.objects.filter(child__school=schools[2]).first()
     unrecorded = make_line(plan, their_senco, start_date=date(2026, 1, 5))
     assert not unrecorded.sessions.exists()
+    # A child whose plan was replaced after February half-term: the old plan's lines count up to the day before.
+    replaced = Plan.objects.filter(child__school=schools[-1], status=Plan.Status.ACTIVE).first()
+    make_plan(replaced.child, User.objects.get(email=f"senco{schools[-1].urn}@synth.test"), start=date(2026, 2, 23))
+    replaced.refresh_from_db()
+    assert replaced.end_date == date(2026, 2, 22)
 
     board = queries.dashboard(schools, [synthetic.pk], AFTER_THE_YEAR)
     window = Window("year", "2025/26", board.window.start, board.window.end)

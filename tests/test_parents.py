@@ -203,7 +203,9 @@ def test_pdf_statement_carries_the_same_numbers_as_the_page(client, senco, child
     response = client.get(reverse("record-pdf", kwargs={"child_id": child.pk}))
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
     assert response["Content-Type"] == "application/pdf"
-    assert "1 of 14, 7%" in " ".join(text.split())
+    words = " ".join(text.split())
+    assert "1 of 14 sessions delivered 7% of the promised time (30 minutes of 6 hours 48 minutes)" in words
+    assert "13 not recorded" in words
     assert "It is not legal advice." in " ".join(text.split())
 
 

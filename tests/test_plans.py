@@ -259,8 +259,48 @@ def test_a_new_plan_in_force_ends_the_one_before_it(senco, child):
     old.refresh_from_db()
     assert (old.status, new.status) == ("ended", "active")
     assert AuditEvent.objects.get(object_type="plan", object_id=old.pk, action="change").changes == [
-        ("status", "active", "ended")
+        ("status", "active", "ended"),
+        ("end date", None, "2025-08-31"),
     ]
+
+
+def test_a_new_plan_in_force_is_refused_until_the_senco_confirms_the_old_one_ends(client, senco, child):
+    old = make_plan(child, senco, start=date(2025, 9, 1))
+    client.force_login(senco)
+    form = {"kind": "ehc_plan", "start_date": "2026-01-05", "review_due": "2027-01-04", "status": "active"}
+    response = client.post(reverse("plan-create", args=[child.pk]), form)
+    assert response.context["form"].errors == {
+        "replaces_confirmed": [
+            "SEN Support plan from 1 September 2025 is in force. This plan ends it on 4 January 2026; its lines and "
+            "their delivery stay in the record. Tick the box to confirm."
+        ]
+    }
+    assert Plan.objects.filter(child=child).count() == 1
+    response = client.post(reverse("plan-create", args=[child.pk]), {**form, "replaces_confirmed": "on"})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert (old.status, old.end_date) == ("ended", date(2026, 1, 4))
+
+
+def test_a_replaced_plans_lines_promise_nothing_after_it_ends_and_its_delivery_stays_on_the_childs_page(
+    client, senco, child, monkeypatch
+):
+    from tests.factories import make_session
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2026, 2, 6))
+    old_line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=1)
+    make_session(old_line, senco, date(2025, 9, 10))
+    make_plan(child, senco, kind="ehc_plan", start=date(2026, 1, 5))
+    old_line.refresh_from_db()
+    after = expected_delivery(old_line.terms_history(), child.school.calendar(), date(2026, 1, 5), date(2026, 2, 6))
+    assert after.sessions == 0
+    with pytest.raises(ValidationError) as refused:
+        make_session(old_line, senco, date(2026, 1, 7))
+    assert refused.value.message_dict == {"date": ["7 January 2026 is outside the dates of this provision line."]}
+    client.force_login(make_parent(child))
+    html = client.get(reverse("child-detail", args=[child.pk])).content.decode()
+    assert "SEN Support plan, 1 September 2025 to 4 January 2026" in html
+    assert "<strong>1 of 15 sessions</strong> delivered" in html
 
 
 def test_links_to_change_the_record_show_only_to_those_allowed(client, senco, child):

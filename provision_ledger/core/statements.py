@@ -14,6 +14,7 @@ from provision_ledger.nextsteps.advice import overdue_clocks
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import current_plan, live_lines
+from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.clocks import Clock
 from provision_ledger.rules.compliance import SessionStatus, Status, compliance, whole_percent
 from provision_ledger.rules.reporting import Window, reporting_windows
@@ -26,6 +27,15 @@ def worst_status(reports: list[LineReport], window_key: str) -> Status:
     return max(statuses, key=lambda s: s.severity, default=Status.NOT_DUE)
 
 
+@dataclass(frozen=True)
+class EarlierPlan:
+    """A plan a later one replaced, with its lines' delivery while it was in force."""
+
+    plan: Plan
+    window: Window
+    reports: list[LineReport]
+
+
 @dataclass
 class ChildStatement:
     child: Child
@@ -34,6 +44,7 @@ class ChildStatement:
     reports: list[LineReport]
     missed: dict[int, list[Session]] = field(default_factory=dict)  # by line id, over the longest window
     weeks: dict[int, list[WeekFigures]] = field(default_factory=dict)  # by line id, the last twelve weeks
+    earlier: list[EarlierPlan] = field(default_factory=list)  # newest first
 
     @property
     def worst_status(self) -> Status:
@@ -58,7 +69,26 @@ def child_statement(child: Child, today: date) -> ChildStatement:
         missed[session.line_id].append(session)
     chart_start = max(today - timedelta(weeks=CHART_WEEKS), plan.start_date if plan else today)
     weeks = weekly_figures(lines, calendar, chart_start, today)
-    return ChildStatement(child=child, plan=plan, windows=windows, reports=reports, missed=missed, weeks=weeks)
+    return ChildStatement(
+        child=child,
+        plan=plan,
+        windows=windows,
+        reports=reports,
+        missed=missed,
+        weeks=weeks,
+        earlier=earlier_plans(child, calendar, today),
+    )
+
+
+def earlier_plans(child: Child, calendar: SchoolCalendar, today: date) -> list[EarlierPlan]:
+    """Every plan that a later one replaced, each with its own lines over the days it was in force."""
+    earlier = []
+    ended = child.plans.filter(status=Plan.Status.ENDED, end_date__isnull=False, start_date__lte=today)
+    for plan in ended.order_by("-start_date", "-id"):
+        assert plan.end_date is not None
+        window = Window("plan", "While it was in force", plan.start_date, min(plan.end_date, today))
+        earlier.append(EarlierPlan(plan, window, line_reports(live_lines([plan]), child.school, calendar, [window])))
+    return earlier
 
 
 @dataclass(frozen=True)

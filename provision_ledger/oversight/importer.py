@@ -35,7 +35,7 @@ from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, N
 from provision_ledger.plans.expected import LineToLay, write_expected
 from provision_ledger.plans.models import Category, DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.compliance import MissReason, SessionStatus
-from provision_ledger.rules.delivery import LineTerms, Period, terms_in_force
+from provision_ledger.rules.delivery import LineTerms, Period, ended_by, terms_in_force
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.sessions import EntryRefused, entry_figures
 
@@ -507,6 +507,7 @@ class _Sessions(_Writer):
                 "line__plan__child_id",
                 "line__voided_at",
                 "line__plan__child__school__school_day_minutes",
+                "line__plan__end_date",
                 "effective_from",
                 "sessions",
                 "period",
@@ -520,10 +521,14 @@ class _Sessions(_Writer):
         # One small entry per line of the authority, with its versions: bounded by its size, not by the file's.
         # Each session is checked against the version in force on its date, as a session recorded on a page is.
         self.lines: dict[str, tuple[int, int, bool, int, list[tuple[date, LineTerms]]]] = {}
-        for ref, line_id, child_id, voided, day, effective, *terms in versions.iterator(chunk_size=5000):
+        plan_ends: dict[str, date | None] = {}
+        for ref, line_id, child_id, voided, day, plan_end, effective, *terms in versions.iterator(chunk_size=5000):
             sessions, period, minutes, start, end, weekdays, weekly = terms
             version = LineTerms(sessions, Period(period), minutes, start, end, frozenset(weekdays), weekly)
             self.lines.setdefault(ref, (line_id, child_id, voided is not None, day, []))[4].append((effective, version))
+            plan_ends[ref] = plan_end
+        for ref, (*_, history) in self.lines.items():
+            history[:] = ended_by(history, plan_ends[ref])  # a replaced plan's lines promise nothing after its end
         self.statuses = {s.value for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
         self.month_sums = totals.MonthSums()  # added to the stored sums as they fill, and when every batch is written

@@ -28,6 +28,7 @@ from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import Category, ExpectedMonth, LineVersion, Plan, ProvisionLine
+from provision_ledger.plans.queries import with_delivery
 from provision_ledger.rules.compliance import (
     DEFAULT_MAKE_UP_POLICY,
     MakeUpPolicy,
@@ -214,12 +215,14 @@ def _lines_with_sums(
             WHERE local_authority_id {of_authority} AND month >= %s AND month <= %s
             GROUP BY line_id
         ) e ON e.line_id = l.id
-        WHERE l.local_authority_id {of_authority} AND l.voided_at IS NULL AND p.status = %s
+        WHERE l.local_authority_id {of_authority} AND l.voided_at IS NULL
+            AND (p.status = %s OR (p.status = %s AND p.end_date IS NOT NULL))
             {"AND c.school_id = %s" if school_id else ""}
     """
     params: list[Any] = [*la_ids, window.start, window.end]
     params += [school_id] if school_id else []
-    params += [*la_ids, window.start, window.end, *la_ids, Plan.Status.ACTIVE.value]
+    # Plans in force, and plans a later one replaced (their lines promise nothing after their end date).
+    params += [*la_ids, window.start, window.end, *la_ids, Plan.Status.ACTIVE.value, Plan.Status.ENDED.value]
     params += [school_id] if school_id else []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -321,10 +324,8 @@ def trend(la_ids: Iterable[int], window: Window, school_ids: Iterable[int]) -> l
     """Expected and delivered minutes per month over the window, for the live lines of these schools."""
     if window.is_empty:
         return []
-    live = Q(
-        line__voided_at__isnull=True,
-        line__plan__status=Plan.Status.ACTIVE,
-        line__plan__child__school_id__in=list(school_ids),
+    live = with_delivery("line__plan__") & Q(
+        line__voided_at__isnull=True, line__plan__child__school_id__in=list(school_ids)
     )
     delivered = dict(
         LineMonth.objects.filter(live, local_authority_id__in=la_ids, month__gte=window.start, month__lte=window.end)

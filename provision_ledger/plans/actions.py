@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,14 +17,31 @@ from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 
 
 @transaction.atomic
-def create_plan(*, child: Child, by: User, **fields: Any) -> Plan:
-    """Write a plan. A child has one plan in force: a new one in force ends the one before it."""
+def create_plan(*, child: Child, by: User, replaces_confirmed: bool = False, **fields: Any) -> Plan:
+    """Write a plan. A child has one plan in force: a new one in force ends the one before it the day before it
+    starts, which the person must confirm. The earlier plan keeps its lines and their delivery to that day."""
     plan = Plan(child=child, local_authority_id=child.local_authority_id, created_by=by, **fields)
     plan.full_clean()
+    earlier_plans = (
+        list(Plan.objects.filter(child=child, status=Plan.Status.ACTIVE)) if plan.status == Plan.Status.ACTIVE else []
+    )
+    for earlier in earlier_plans:
+        if plan.start_date <= earlier.start_date:
+            raise ValidationError(
+                {"start_date": f"The plan in force began on {earlier.start_date:%-d %B %Y}: a new plan starts later."}
+            )
+        if not replaces_confirmed:
+            raise ValidationError(
+                {
+                    "replaces_confirmed": f"{earlier.kind_label} from {earlier.start_date:%-d %B %Y} is in force. "
+                    f"This plan ends it on {plan.start_date - timedelta(days=1):%-d %B %Y}; its lines and their "
+                    "delivery stay in the record. Tick the box to confirm."
+                }
+            )
     plan.save()
-    if plan.status == Plan.Status.ACTIVE:
-        for earlier in Plan.objects.filter(child=child, status=Plan.Status.ACTIVE).exclude(pk=plan.pk):
-            update_plan(plan=earlier, by=by, status=Plan.Status.ENDED)
+    for earlier in earlier_plans:
+        update_plan(plan=earlier, by=by, status=Plan.Status.ENDED, end_date=plan.start_date - timedelta(days=1))
+        refresh_expected(list(earlier.lines.all()))
     record_event(
         actor=by,
         child=child,

@@ -18,7 +18,7 @@ from provision_ledger.core.bulk import insert_rows
 from provision_ledger.people.models import School
 from provision_ledger.plans.models import ExpectedMonth, LineVersion, ProvisionLine
 from provision_ledger.rules.calendar import SchoolCalendar
-from provision_ledger.rules.delivery import LineTerms, expected_delivery
+from provision_ledger.rules.delivery import LineTerms, ended_by, expected_delivery
 
 _PLACES = Decimal("0.0001")
 
@@ -110,10 +110,12 @@ def refresh_expected(lines: Iterable[ProvisionLine]) -> int:
     versions: dict[int, list[LineVersion]] = {}
     for version in LineVersion.objects.filter(line__in=lines).order_by("effective_from", "id"):
         versions.setdefault(version.line_id, []).append(version)
-    school_ids = set(
-        ProvisionLine.objects.filter(pk__in=[line.pk for line in lines]).values_list("pk", "plan__child__school_id")
+    placed = ProvisionLine.objects.filter(pk__in=[line.pk for line in lines]).values_list(
+        "pk", "plan__child__school_id", "plan__end_date"
     )
-    school_of = dict(school_ids)
+    school_of, plan_end = {}, {}
+    for pk, school_id, end_date in placed:
+        school_of[pk], plan_end[pk] = school_id, end_date
     calendars = {school.pk: school.calendar() for school in School.objects.filter(pk__in=set(school_of.values()))}
     return write_expected(
         (
@@ -121,7 +123,9 @@ def refresh_expected(lines: Iterable[ProvisionLine]) -> int:
                 line_id=line.pk,
                 local_authority_id=line.local_authority_id,
                 school_id=school_of[line.pk],
-                history=tuple((v.effective_from, v.terms) for v in versions.get(line.pk, [])),
+                history=tuple(
+                    ended_by([(v.effective_from, v.terms) for v in versions.get(line.pk, [])], plan_end[line.pk])
+                ),
             )
             for line in lines
         ),

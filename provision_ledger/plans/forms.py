@@ -23,6 +23,12 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
         }
         labels = {"kind": "Kind of plan", "review_due": "Review due by"}
 
+    replaces_confirmed = forms.BooleanField(
+        required=False,
+        label="End the plan in force the day before this one starts",
+        help_text="Only asked when the child already has a plan in force. Its record is kept.",
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, review = data.get("start_date"), data.get("review_due")

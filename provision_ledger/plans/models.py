@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from provision_ledger.people.models import Child, LocalAuthority
-from provision_ledger.rules.delivery import LineTerms, Period
+from provision_ledger.rules.delivery import LineTerms, Period, ended_by
 from provision_ledger.rules.legal_force import LegalForce, PlanKind, legal_force
 
 PLAN_KIND_CHOICES = [(kind.value, kind.label) for kind in PlanKind]
@@ -25,6 +25,8 @@ class Plan(models.Model):
     start_date = models.DateField()
     review_due = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The last day it was in force, when a later plan replaced it: its lines promise nothing after this day.
+    end_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -34,6 +36,10 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(review_due__gt=models.F("start_date")), name="review_after_plan_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="plan_ends_after_it_starts",
             ),
         ]
 
@@ -84,7 +90,8 @@ class ProvisionLine(models.Model):
         return versions[-1] if versions else None
 
     def terms_history(self) -> list[tuple[date, LineTerms]]:
-        return [(v.effective_from, v.terms) for v in self.versions_in_order]
+        """Every version's terms, none of them past the end of the plan when a later plan has replaced it."""
+        return ended_by([(v.effective_from, v.terms) for v in self.versions_in_order], self.plan.end_date)
 
 
 class Category(models.TextChoices):

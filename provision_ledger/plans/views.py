@@ -46,8 +46,9 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     # Initial values, not the instance: the form must not alter the plan before the action records "before".
     form = PlanForm(request.POST or None, initial=model_to_dict(plan))
     if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "replaces_confirmed"}
         try:
-            actions.update_plan(plan=plan, by=user, **form.cleaned_data)
+            actions.update_plan(plan=plan, by=user, **changes)
         except ValidationError as error:
             _apply(form, error)
         else:

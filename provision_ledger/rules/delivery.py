@@ -30,7 +30,7 @@ therefore never rewrites what was expected before it took effect.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -173,6 +173,18 @@ def expected_delivery(
         days = list(run)
         total += Expected(days[0].sessions * len(days), days[0].minutes * len(days))
     return total
+
+
+def ended_by(versions: Sequence[tuple[date, LineTerms]], end: date | None) -> list[tuple[date, LineTerms]]:
+    """A line's versions when its plan ends on `end` (None: the plan has not ended): nothing is promised after it."""
+    if end is None:
+        return list(versions)
+    capped = []
+    for effective_from, terms in versions:
+        last = end if terms.end is None else min(terms.end, end)
+        if last >= terms.start:
+            capped.append((effective_from, replace(terms, end=last)))
+    return capped
 
 
 def terms_in_force(versions: Sequence[tuple[date, LineTerms]], d: date) -> LineTerms | None:
