@@ -61,6 +61,13 @@ def test_the_demo_ehc_child_shows_allocated_and_spent_time_matching_the_logged_b
     assert f"£{cost:,.2f}" in response.content.decode()
     # A parent sees the child's totals, not who logged them.
     assert "Priya Shah" not in response.content.decode()
+    # Each logged day is also the day's session of her in-class support: the two records are one account.
+    from provision_ledger.delivery.models import Session
+
+    logged_days = set(blocks.values_list("date", flat=True))
+    support = Session.objects.current().filter(child=maya, line__versions__weekly_minutes=1200, date__in=logged_days)
+    assert support.count() == len(logged_days)
+    assert sum(support.values_list("delivered_minutes", flat=True)) == with_child
 
 
 def test_the_funding_page_shows_planned_school_part_top_up_delivered_and_variance(client, school, senco, child):
@@ -354,3 +361,50 @@ def test_a_negative_item_price_is_refused_naming_the_field(client, school, senco
     assert response.status_code == 200
     assert response.context["item_form"].errors == {"pounds": ["Ensure this value is greater than or equal to 0."]}
     assert not ItemPrice.objects.exists()
+
+
+def test_a_day_of_support_time_is_also_the_session_of_the_childs_hours_line_recorded_once(client):
+    """The time log is the one account of in-class support in hours: the session is written from it."""
+    from provision_ledger.delivery.models import Session
+    from tests.factories import make_child, make_school, make_senco
+
+    school = make_school(years=(2026,))
+    senco = make_senco(school)
+    child = make_child(school, first_name="Maya", last_name="Okafor")
+    line = make_line(
+        make_plan(child, senco, kind="ehc_plan", start=date(2026, 9, 1)),
+        senco,
+        description="In-class support",
+        weekly_minutes=1200,
+        minutes_per_session=240,
+        sessions=5,
+        start_date=date(2026, 9, 1),
+    )
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    _post_day(client, child, [("09:00", "12:00", "with_child"), ("13:00", "14:00", "with_child")])
+    [session] = Session.objects.current().filter(line=line)
+    assert (session.date, session.status, session.delivered_minutes, session.reason) == (
+        LAST_MONDAY,
+        "delivered",
+        240,
+        "",
+    )
+    response = _post_day(
+        client,
+        child,
+        [("09:00", "10:00", "with_child"), ("10:00", "12:00", "class_cover"), ("13:00", "14:00", "with_child")],
+        reason="I covered Year 4 after break",
+    )
+    assert response.status_code == 302
+    [corrected] = Session.objects.current().filter(line=line)
+    assert (corrected.status, corrected.planned_minutes, corrected.delivered_minutes, corrected.reason) == (
+        "part_delivered",
+        240,
+        120,
+        "staff_redeployed",
+    )
+    assert corrected.corrects == session
+    register = client.get(reverse("register") + f"?date={LAST_MONDAY.isoformat()}").context
+    assert register["due"] == []
+    assert [(d.line, d.why) for d in register["by_time_log"]] == [(line, "Recorded from the support-time log")]

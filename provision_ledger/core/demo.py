@@ -22,6 +22,7 @@ from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery import totals
+from provision_ledger.delivery.actions import TIME_LOG_NOTE
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import (
     Allocation,
@@ -53,7 +54,8 @@ from provision_ledger.rules.costing import financial_year
 from provision_ledger.rules.delivery import expected_by_day, terms_in_force
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.money import TA_HOURLY_COST, TA_RATE_SOURCE
-from provision_ledger.rules.support_time import Activity
+from provision_ledger.rules.sessions import default_planned_minutes, entry_figures
+from provision_ledger.rules.support_time import Activity, Block, session_from_blocks
 
 PASSWORD = "demo"
 SIGN_INS = [
@@ -182,7 +184,7 @@ class _Sessions:
         line: ProvisionLine,
         day: date,
         status: SessionStatus,
-        planned: int,
+        planned: int | None,
         delivered: int,
         reason: MissReason | None,
         by: User,
@@ -190,6 +192,17 @@ class _Sessions:
     ) -> None:
         child = line.plan.child
         at = timezone.make_aware(datetime.combine(day, time(15, 30 + self.rng.randint(0, 25))))
+        terms = terms_in_force(line.terms_history(), day)
+        assert terms is not None, f"{line} is not in force on {day}"
+        # The one rule of what an entry means, as every other way of recording a session uses it.
+        figures = entry_figures(
+            terms,
+            status,
+            school_day_minutes=child.school.school_day_minutes,
+            planned=planned,
+            delivered=delivered,
+            reason=reason.value if reason else "",
+        )
         self.sessions.append(
             Session(
                 local_authority_id=child.local_authority_id,
@@ -197,8 +210,8 @@ class _Sessions:
                 line=line,
                 date=day,
                 status=status.value,
-                planned_minutes=planned,
-                delivered_minutes=delivered,
+                planned_minutes=figures.planned_minutes,
+                delivered_minutes=figures.delivered_minutes,
                 reason=reason.value if reason else "",
                 delivered_by=by if delivered else None,
                 recorded_by=by,
@@ -211,7 +224,7 @@ class _Sessions:
         for day in _due_days(line, calendar, start, end):
             terms = terms_in_force(line.terms_history(), day)
             assert terms is not None
-            planned = terms.weekly_minutes // 5 if terms.weekly_minutes else terms.minutes_per_session
+            planned = default_planned_minutes(terms)
             roll = self.rng.random()
             if roll < pattern.delivered:
                 self.add(line, day, SessionStatus.DELIVERED, planned, planned, None, by)
@@ -562,7 +575,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
     )
     sessions.follow(support, calendar, ehcp_start, today, redeployed, ta)
     sessions.follow(salt, calendar, ehcp_start, today, Pattern(delivered=0.8), senco)
-    _support_time(maya, ta, calendar, ehcp_start, today, rng)
+    _support_time(maya, ta, calendar, ehcp_start, today, rng, support, sessions)
 
     # (c) The rest of the SEN register: mostly SEN Support, a few EHC plans, a year of sessions.
     year_start = calendar.academic_year_bounds(today)[0] - timedelta(days=365)
@@ -682,8 +695,20 @@ def _items(child: Child, by: User, today: date) -> None:
 MAYA_TIMETABLE = [[day, start, end] for day in range(5) for start, end in (("09:00", "12:00"), ("13:00", "14:00"))]
 
 
-def _support_time(child: Child, ta: User, calendar, start: date, today: date, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
-    """A term of Priya's logged time for Maya: the allocation's hours, often spent elsewhere."""
+def _support_time(  # type: ignore[no-untyped-def]
+    child: Child,
+    ta: User,
+    calendar,
+    start: date,
+    today: date,
+    rng: random.Random,
+    line: ProvisionLine,
+    sessions: _Sessions,
+) -> None:
+    """A term of Priya's logged time for Maya: the allocation's hours, often spent elsewhere.
+
+    Each logged day is also the day's session of Maya's in-class support, derived from the blocks by the rule the
+    time log uses, so the statement and the support-time page tell one story."""
     allocation = Allocation.objects.create(
         local_authority_id=child.local_authority_id,
         child=child,
@@ -724,6 +749,16 @@ def _support_time(child: Child, ta: User, calendar, start: date, today: date, rn
                 )
             )
     TimeBlock.objects.bulk_create(blocks, batch_size=2000)
+    logged: dict[date, list[Block]] = {}
+    for b in blocks:
+        logged.setdefault(b.date, []).append(Block(b.start, b.end, Activity(b.activity)))
+    sessions.sessions = [s for s in sessions.sessions if not (s.line_id == line.pk and s.date in logged)]
+    for day, day_blocks in logged.items():
+        terms = terms_in_force(line.terms_history(), day)
+        if terms is None:
+            continue
+        figures = session_from_blocks(day_blocks, default_planned_minutes(terms))
+        sessions.add(line, day, figures.status, None, figures.delivered_minutes, figures.reason, ta, TIME_LOG_NOTE)
 
 
 def database_is_empty() -> bool:

@@ -23,6 +23,7 @@ from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.compliance import SessionStatus
 from provision_ledger.rules.delivery import Period, terms_in_force
 from provision_ledger.rules.sessions import EntryRefused, entry_figures
+from provision_ledger.rules.support_time import DaySession
 
 
 @dataclass(frozen=True)
@@ -231,3 +232,36 @@ def correct_session(
     _save(replacement, by, f"Session corrected: {replacement}")
     totals.count([replacement])
     return replacement
+
+
+@transaction.atomic
+def record_from_time_log(
+    *, line: ProvisionLine, day: date, figures: DaySession, by: User, today: date | None = None
+) -> Session:
+    """The session a support-time log amounts to, for the child's hours-a-week line: the log is the one account of
+    that time, so the session is written from it, and corrected when the day's log is."""
+    entry = SessionEntry(
+        line=line,
+        date=day,
+        status=figures.status,
+        delivered_minutes=figures.delivered_minutes,
+        reason=figures.reason.value if figures.reason else "",
+        note=TIME_LOG_NOTE,
+    )
+    standing = list(Session.objects.current().filter(line=line, date=day).order_by("id"))
+    if not standing:
+        return record_session(entry, by=by, today=today)
+    first, *extra = standing
+    for duplicate in extra:
+        void_session(duplicate, by=by, reason="The day's support-time log is the one record of this time.")
+    same = (first.status, first.delivered_minutes, first.reason) == (
+        entry.status.value,
+        entry.delivered_minutes,
+        entry.reason,
+    )
+    if same:
+        return first
+    return correct_session(first, entry, by=by, reason="The day's support-time log changed.", today=today)
+
+
+TIME_LOG_NOTE = "From the support-time log"

@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from provision_ledger.delivery.models import Session
+from provision_ledger.money.models import Allocation
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.plans.queries import live_lines
@@ -65,6 +66,7 @@ class RegisterDay:
     due: list[DueLine]
     recorded: list[DueLine]
     is_school_day: bool  # for any school of these children
+    by_time_log: list[DueLine] = field(default_factory=list)  # recorded from the day's support-time log instead
 
 
 def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
@@ -85,7 +87,14 @@ def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
     entries: dict[int, list[Session]] = defaultdict(list)
     for session in Session.objects.current().filter(line__in=lines, date__gte=earliest, date__lte=latest):
         entries[session.line_id].append(session)
-    due, done_today = [], []
+    # Hours-a-week lines whose time a member of staff logs block by block: the log records them, not the register.
+    logged_by_blocks = {
+        (child_id, role)
+        for child_id, role in Allocation.objects.filter(child__in=children, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("child_id", "role")
+    }
+    due, done_today, by_time_log = [], [], []
     for line in lines:
         child = line.plan.child
         calendar = calendars[child.school_id]
@@ -94,6 +103,10 @@ def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
         if terms is None or not calendar.is_school_day(day):
             continue
         today_entries = [s for s in entries[line.pk] if s.date == day]
+        version = line.current_version
+        if terms.weekly_minutes and version and (child.pk, version.delivered_by) in logged_by_blocks:
+            by_time_log.append(DueLine(line, child, terms, "Recorded from the support-time log", today_entries))
+            continue
         per_day = bool(terms.weekdays or terms.weekly_minutes or terms.period == Period.DAY)
         start, end = (day, day) if per_day else _period_bounds(terms, calendar, day)
         done = sum(1 for s in entries[line.pk] if start <= s.date <= end)
@@ -104,4 +117,4 @@ def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
             due.append(DueLine(line, child, terms, why))
     key = lambda d: (d.child.last_name, d.child.first_name, d.line.pk)  # noqa: E731
     school_day = any(c.is_school_day(day) for c in calendars.values())
-    return RegisterDay(sorted(due, key=key), sorted(done_today, key=key), school_day)
+    return RegisterDay(sorted(due, key=key), sorted(done_today, key=key), school_day, sorted(by_time_log, key=key))

@@ -150,6 +150,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "day": day,
             "due": register_day.due,
             "recorded": register_day.recorded,
+            "by_time_log": register_day.by_time_log,
             "is_school_day": register_day.is_school_day,
             "reasons": list(MissReason),
             "previous_day": day - timedelta(days=1),

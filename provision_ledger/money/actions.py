@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.delivery.actions import record_from_time_log
 from provision_ledger.money.models import (
     Allocation,
     ChildFunding,
@@ -22,8 +23,11 @@ from provision_ledger.money.models import (
     TimeBlock,
 )
 from provision_ledger.people.models import Child, LocalAuthority, School, User
+from provision_ledger.plans.queries import hours_line_for
 from provision_ledger.rules.costing import financial_year_label
-from provision_ledger.rules.support_time import Block, BlockError, check_day
+from provision_ledger.rules.delivery import terms_in_force
+from provision_ledger.rules.sessions import default_planned_minutes
+from provision_ledger.rules.support_time import Block, BlockError, check_day, session_from_blocks
 
 
 @transaction.atomic
@@ -205,6 +209,8 @@ def log_day(
 
     A day already logged is corrected, not overwritten: its earlier blocks are voided with the reason given and
     stay in the record."""
+    if day > timezone.localdate():
+        raise ValidationError(f"{day:%-d %B %Y} has not happened yet: a day is logged once it has been worked.")
     if day < allocation.start_date or (allocation.end_date and day > allocation.end_date):
         raise ValidationError(f"The allocation does not cover {day:%-d %B %Y}.")
     try:
@@ -229,6 +235,12 @@ def log_day(
         )
         for b in sorted(blocks, key=lambda b: b.start)
     )
+    line = hours_line_for(allocation.child, allocation.role, day)
+    if line is not None:
+        terms = terms_in_force(line.terms_history(), day)
+        assert terms is not None
+        figures = session_from_blocks(blocks, default_planned_minutes(terms))
+        record_from_time_log(line=line, day=day, figures=figures, by=by)
     record_event(
         actor=by,
         child=allocation.child,

@@ -16,6 +16,8 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import pairwise
 
+from provision_ledger.rules.compliance import MissReason, SessionStatus
+
 
 class Activity(StrEnum):
     WITH_CHILD = "with_child"
@@ -39,6 +41,37 @@ ACTIVITY_LABELS = {
     Activity.RECORDS: "Record keeping and liaison with the family",
 }
 WITH_THE_CHILD = frozenset({Activity.WITH_CHILD, Activity.GROUP})
+
+
+# Time spent away from the child on other work: what a redeployment of the child's support looks like in a log.
+REDEPLOYED = frozenset({Activity.OTHER_CHILDREN, Activity.CLASS_COVER, Activity.ADMIN})
+
+
+@dataclass(frozen=True)
+class DaySession:
+    """The session entry a day's log amounts to for the child's hours-a-week line: one fact, recorded once."""
+
+    status: SessionStatus
+    delivered_minutes: int
+    reason: MissReason | None
+
+
+def session_from_blocks(blocks: Iterable[Block], planned_minutes: int) -> DaySession:
+    """A day's blocks as the session of in-class support they record.
+
+    Minutes with the child (one-to-one, or in a group with them) are delivered. Less than the day's share is part
+    delivered, or not delivered if none; the reason is a redeployment when the log shows the time spent on other
+    children, class cover or admin, and otherwise "other" (the log does not say why).
+    """
+    blocks = list(blocks)
+    with_child = sum(b.minutes for b in blocks if b.activity in WITH_THE_CHILD)
+    redeployed = any(b.activity in REDEPLOYED for b in blocks)
+    reason = MissReason.STAFF_REDEPLOYED if redeployed else MissReason.OTHER
+    if with_child >= planned_minutes:
+        return DaySession(SessionStatus.DELIVERED, with_child, None)
+    if with_child > 0:
+        return DaySession(SessionStatus.PART_DELIVERED, with_child, reason)
+    return DaySession(SessionStatus.NOT_DELIVERED, 0, reason)
 
 
 class BlockError(ValueError):
