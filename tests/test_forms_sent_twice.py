@@ -180,3 +180,11 @@ def test_every_form_that_posts_carries_a_one_time_key():
         if path.read_text().count("{% csrf_token %}") != path.read_text().count("{% form_key %}")
     ]
     assert missing == []
+
+
+def test_the_line_forms_wording_check_as_one_types_leaves_the_key_for_the_real_save(client, world):
+    client.force_login(world["senco"])
+    page = reverse("line-create", args=[world["plan"].pk])
+    data = {**_form(client.get(page).content.decode(), page, page), "description": "Support as needed"}
+    client.post(page, {**data, "check_wording": "1"}, headers={"HX-Request": "true"})
+    assert FormSubmission.objects.count() == 0

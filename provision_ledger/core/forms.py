@@ -12,7 +12,9 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
-            if isinstance(widget, forms.Select | forms.CheckboxSelectMultiple | forms.Textarea):
+            if isinstance(widget, forms.Select | forms.CheckboxSelectMultiple | forms.Textarea | forms.CheckboxInput):
+                if field.help_text and isinstance(widget, forms.CheckboxInput):
+                    widget.attrs["aria-describedby"] = f"id_{name}-hint"
                 continue
             width = " govuk-input--width-5" if isinstance(field, forms.IntegerField | forms.DecimalField) else ""
             if isinstance(field, forms.DateField | forms.TimeField):

@@ -23,11 +23,18 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
         }
         labels = {"kind": "Kind of plan", "review_due": "Review due by"}
 
-    replaces_confirmed = forms.BooleanField(
-        required=False,
-        label="End the plan in force the day before this one starts",
-        help_text="Only asked when the child already has a plan in force. Its record is kept.",
-    )
+    replaces_confirmed = forms.BooleanField(required=False, label="End the current plan the day before this one starts")
+
+    def __init__(self, *args: Any, replacing: Plan | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if replacing is None:
+            del self.fields["replaces_confirmed"]
+        else:
+            self.fields["replaces_confirmed"].help_text = (
+                f"{replacing.kind_label} from {replacing.start_date:%-d %B %Y} is in force. A new plan in force ends "
+                "it; its lines and their delivery stay in the record."
+            )
+            self.fields["replaces_confirmed"].widget.attrs["aria-describedby"] = "id_replaces_confirmed-hint"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

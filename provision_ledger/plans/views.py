@@ -12,6 +12,7 @@ from provision_ledger.core.access import Need
 from provision_ledger.core.views import _user
 from provision_ledger.plans import actions
 from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm, VoidForm
+from provision_ledger.plans.queries import current_plan
 from provision_ledger.wording.checks import check_form_data, check_version
 
 
@@ -28,7 +29,7 @@ def _apply(form: BaseForm, error: ValidationError) -> None:
 def plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = access.get_child(user, child_id, Need.MANAGE)
-    form = PlanForm(request.POST or None)
+    form = PlanForm(request.POST or None, replacing=current_plan(child))
     if request.method == "POST" and form.is_valid():
         try:
             plan = actions.create_plan(child=child, by=user, **form.cleaned_data)

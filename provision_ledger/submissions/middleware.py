@@ -20,7 +20,7 @@ class FormKeyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         value = request.POST.get(keys.FIELD) if request.method == "POST" else None
-        if not value:
+        if not value or _is_preview(request):
             return self.get_response(request)
         user = request.user
         user_id = user.pk if user.is_authenticated else None
@@ -48,3 +48,9 @@ class FormKeyMiddleware:
             claim.delete()  # refused, so nothing was written: sending it again is allowed
         # A page shown again (a form with its errors) keeps its claim: that page carries a fresh key of its own.
         return response
+
+
+def _is_preview(request: HttpRequest) -> bool:
+    """An htmx request that is not a boosted form (the line form's wording check as one types): it shows a part of
+    the page and writes nothing, so it leaves the form's key for the real submission."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"

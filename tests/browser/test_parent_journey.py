@@ -6,12 +6,14 @@ import io
 
 import pypdf
 import pytest
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from provision_ledger.api.actions import issue_token
 from provision_ledger.core.demo import load_demo
 from provision_ledger.core.statements import child_statement
-from provision_ledger.people.models import Child
+from provision_ledger.people.models import Child, User
 from provision_ledger.rules.reporting import whole
 from tests.browser.conftest import axe_violations
 
@@ -27,7 +29,7 @@ def test_parent_sees_the_gap_takes_the_pdf_and_gets_an_answer_to_a_concern(page:
     since_plan = report.assessments["plan"]
     assert since_plan.delivered_sessions == 1
     promised = whole(since_plan.expected.sessions)
-    shown = f"1 of {promised}, {since_plan.percent}%"
+    shown = f"1 of {promised} sessions delivered {since_plan.percent}% of the promised time"
 
     sign_in("parent@demo.test", "demo")
     expect(page.get_by_role("heading", name="Oliver Bennett")).to_be_visible()
@@ -35,7 +37,12 @@ def test_parent_sees_the_gap_takes_the_pdf_and_gets_an_answer_to_a_concern(page:
     expect(heading).to_contain_text("Motor Skills programme")
     expect(heading).to_contain_text("In breach")
     since_start = page.get_by_test_id(f"line-{motor.pk}-plan")
-    expect(since_start).to_contain_text(f"1 of {promised} sessions, {since_plan.percent}%")
+    expect(since_start).to_contain_text(f"1 of {promised} sessions delivered")
+    expect(since_start).to_contain_text(f"{since_plan.percent}% of the promised time")
+    # What nobody recorded is counted, on the page as in the PDF.
+    not_recorded = f"{since_plan.not_recorded_sessions} not recorded"
+    assert since_plan.not_recorded_sessions > 0
+    expect(since_start).to_contain_text(not_recorded)
     expect(page.get_by_test_id("legal-force")).to_contain_text("not legally binding")
 
     with page.expect_download() as download:
@@ -44,6 +51,13 @@ def test_parent_sees_the_gap_takes_the_pdf_and_gets_an_answer_to_a_concern(page:
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
     assert "Motor Skills programme: in breach" in text
     assert shown in text
+    assert not_recorded in text
+    # The API says the same of the same line and period.
+    token = issue_token(by=User.objects.get(email="senco@demo.test"), name="MIS", school=oliver.school)[1]
+    body = Client().get(f"/api/v1/children/{oliver.pk}/compliance", headers={"Authorization": f"Bearer {token}"}).json()
+    [api_line] = [line for line in body["lines"] if line["line_id"] == motor.pk]
+    [api_plan] = [a for a in api_line["assessments"] if a["window"] == "plan"]
+    assert api_plan["not_recorded_sessions"] == since_plan.not_recorded_sessions
 
     page.get_by_role("link", name="Raise a concern").click()
     page.get_by_label("Which support is it about?").select_option(label="Motor Skills programme")

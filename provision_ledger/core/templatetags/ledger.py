@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django import template
-from django.forms import BoundField, CheckboxSelectMultiple, RadioSelect, Select, Textarea
+from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, Textarea
 from django.utils.safestring import SafeString
 
 from provision_ledger.rules.compliance import Status
@@ -73,6 +73,8 @@ def widget_kind(field: BoundField) -> str:
         return "select"
     if isinstance(widget, Textarea):
         return "textarea"
+    if isinstance(widget, CheckboxInput):
+        return "checkbox"
     return "input"
 
 
