@@ -21,7 +21,7 @@ from provision_ledger.delivery.models import Session
 from provision_ledger.oversight.importer import ImportRefused, import_csv
 from provision_ledger.people.models import School
 from provision_ledger.plans.actions import amend_line
-from provision_ledger.plans.models import ProvisionLine
+from provision_ledger.plans.models import LINE_TERM_FIELDS, ProvisionLine
 from provision_ledger.rules.compliance import MissReason, SessionStatus
 from tests.factories import make_la, make_senco
 
@@ -50,30 +50,12 @@ def _world():
     line = ProvisionLine.objects.get(ref="MIS-1")
     # From 3 November the line's sessions are 20 minutes, not 30: each path must check a session against the terms in
     # force on its own date.
-    terms = {**{k: v for k, v in line.current_version.__dict__.items() if k in _TERM_FIELDS}, "minutes_per_session": 20}
+    current = line.current_version
+    terms = {**{k: getattr(current, k) for k in LINE_TERM_FIELDS}, "minutes_per_session": 20}
     amend_line(line=line, by=senco, effective_from=AMENDED_FROM, reason="Review", today=date(2025, 10, 1), **terms)
     token = issue_token(by=senco, name="Arbor MIS", school=school)[1]
     days = school.calendar().school_days(date(2025, 9, 1), date(2026, 7, 20))
     return {"la": la, "senco": senco, "line": line, "token": token, "days": [d for d in days if d.weekday() in (1, 3)]}
-
-
-_TERM_FIELDS = (
-    "description",
-    "category",
-    "delivered_by",
-    "qualification",
-    "group_size",
-    "sessions",
-    "period",
-    "minutes_per_session",
-    "weekly_minutes",
-    "weekdays",
-    "time_of_day",
-    "start_date",
-    "end_date",
-    "outcome",
-    "funder",
-)
 
 
 def _outcome(write):

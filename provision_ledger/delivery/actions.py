@@ -234,6 +234,9 @@ def correct_session(
     return replacement
 
 
+TIME_LOG_NOTE = "From the support-time log"
+
+
 @transaction.atomic
 def record_from_time_log(
     *, line: ProvisionLine, day: date, figures: DaySession, by: User, today: date | None = None
@@ -262,6 +265,3 @@ def record_from_time_log(
     if same:
         return first
     return correct_session(first, entry, by=by, reason="The day's support-time log changed.", today=today)
-
-
-TIME_LOG_NOTE = "From the support-time log"
