@@ -56,8 +56,10 @@ typecheck: setup
 migrations-check: setup
 	$(PL) makemigrations --check --dry-run
 
+# Two workers on these two-core machines; each gets its own SQLite file or PostgreSQL database.
+PYTEST_WORKERS ?= auto
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Not part of `make test`: several minutes of synthetic data on SQLite and PostgreSQL (see bench/run.py).
 # The child page's load comes from wrk, a load generator in C, from Debian's packages.
