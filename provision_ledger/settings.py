@@ -36,12 +36,11 @@ def envbool(name: str, default: str) -> bool:
 
 PRODUCTION = envbool("PRODUCTION", "False")
 DEBUG = envbool("DEBUG", "False" if PRODUCTION else "True")
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION=True")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"
-ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Under PRODUCTION=True every setting production needs is checked at once, and each missing one named, by the
+# ops.E001 system check, `provision-ledger serve` and gunicorn's start-up (ops/production.py); an empty SECRET_KEY
+# also makes Django refuse anything that would sign with it.
+SECRET_KEY = env("SECRET_KEY") or ("" if PRODUCTION else "insecure-development-key-never-used-in-production")
+ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,9 +67,12 @@ INSTALLED_APPS = [
     "provision_ledger.oversight",
     "provision_ledger.core",
     "provision_ledger.submissions",
+    "provision_ledger.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so it times the whole request and every later step sees the client's address.
+    "provision_ledger.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,6 +161,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "provision_ledger.accounts.throttle.sign_in_name"
 AXES_RESET_ON_SUCCESS = True
+# The client's address, not the reverse proxy's: see TRUSTED_PROXY_COUNT below.
+AXES_CLIENT_IP_CALLABLE = "provision_ledger.ops.client.client_address"
+
+# Behind reverse proxies: how many sit in front of the application, and the addresses they connect from. Only a
+# request from one of those addresses has its X-Forwarded-For believed, and only for that many hops
+# (ops/client.py). 0, the default, means none: the connecting address is the client's.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_ADDRESSES = [a.strip() for a in env("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Two-factor sign-in (django-otp, TOTP): required for staff, SENCOs and LA officers, optional for parents.
@@ -179,7 +189,8 @@ DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic writes here; a deployment keeps it outside the code (e.g. /var/lib/provision-ledger/static).
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "provision_ledger" / "static",
@@ -214,6 +225,8 @@ if PRODUCTION:
     if envbool("TRUST_X_FORWARDED_PROTO", "False"):
         # Only behind a proxy that sets this header itself: it says the browser's request came over HTTPS.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer or monitor polls these over plain HTTP on the private side of the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 # A strict Content Security Policy (django-csp): scripts, styles, images and fonts from this site only; no inline
@@ -233,7 +246,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console is for a developer's machine only: under PRODUCTION a missing backend refuses to send (and the server
+# refuses to start), so a reset or invitation link never lands in a process log.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "provision_ledger.ops.mail.NoEmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Provision Ledger <no-reply@provision-ledger.invalid>")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
@@ -246,11 +264,23 @@ PROGRESS_FIGURE_MIN_CHILDREN = int(env("PROGRESS_FIGURE_MIN_CHILDREN", str(MIN_C
 if PROGRESS_FIGURE_MIN_CHILDREN < 1:
     raise ImproperlyConfigured("PROGRESS_FIGURE_MIN_CHILDREN must be 1 or more")
 
+# In production one JSON object a line (ops/jsonlog.py), with a line per request from ops/middleware.py; on a
+# developer's machine plain text. SQL is never logged with its parameters (they hold children's details).
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"Unexpected value LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "provision_ledger.ops.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "provision_ledger.requests": {"level": env("REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Records are listed for review by `provision-ledger retention` when this many years have passed since the child's
