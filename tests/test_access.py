@@ -218,6 +218,9 @@ TOKENS = {"api-token-revoke"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
 UNSCOPED = {
     "home",
+    # Health for monitors: open to anyone, reading no record (tests/test_health.py).
+    "healthz",
+    "readyz",
     "login",
     "logout",
     "la-overview",
