@@ -289,3 +289,33 @@ RETENTION_YEARS_AFTER_BIRTH = envint("RETENTION_YEARS_AFTER_BIRTH", 31)
 
 # Open statistics: counts under this are suppressed (issue 7: configurable, by default under 5).
 OPEN_STATISTICS_SUPPRESS_UNDER = int(env("OPEN_STATISTICS_SUPPRESS_UNDER", "5"))
+
+# Error reporting (Sentry or a compatible service) only when SENTRY_DSN is set; ops/errors.py says what is sent
+# (the error's type and place, the route, the user's id, the request id) and what never is (messages, values,
+# request bodies, headers, cookies).
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from provision_ledger.ops import errors as _errors
+
+    _errors.init(SENTRY_DSN, env("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"))
+
+# Backups (audit/backups.py, ops/scheduled.py): encrypted with the key in BACKUP_KEY_FILE, a file outside the
+# database and outside BACKUP_DIR; written owner-only to BACKUP_DIR and, if set, copied to BACKUP_COPY_DIR (another
+# disk or a mounted share); kept by the rule: the newest BACKUP_KEEP_DAILY days, BACKUP_KEEP_WEEKLY weeks and
+# BACKUP_KEEP_MONTHLY months, one backup each.
+BACKUP_KEY_FILE = env("BACKUP_KEY_FILE")
+BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_COPY_DIR = Path(env("BACKUP_COPY_DIR")) if env("BACKUP_COPY_DIR") else None
+BACKUP_KEEP_DAILY = envint("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = envint("BACKUP_KEEP_WEEKLY", 5)
+BACKUP_KEEP_MONTHLY = envint("BACKUP_KEEP_MONTHLY", 12)
+# Reports the scheduled jobs write (the retention listing, the weekly restore test), owner-only.
+REPORT_DIR = Path(env("REPORT_DIR", str(VAR_DIR / "reports")))
+
+# Who runs this deployment, for the privacy notice, the accessibility statement and security.txt. They are the
+# deployer's to fill in; until they are, the pages say plainly what is missing (ops/governance.py).
+SERVICE_OPERATOR = env("SERVICE_OPERATOR")  # e.g. "Demo Borough Council": the data controller
+PRIVACY_CONTACT = env("PRIVACY_CONTACT")  # the data protection officer's email address
+ACCESSIBILITY_CONTACT = env("ACCESSIBILITY_CONTACT")  # where to report an accessibility problem
+SECURITY_CONTACT = env("SECURITY_CONTACT")  # mailto: or https: for security reports (RFC 9116 Contact)
+SECURITY_TXT_EXPIRES = env("SECURITY_TXT_EXPIRES")  # YYYY-MM-DD, under a year ahead: when to review the contact

@@ -221,6 +221,10 @@ UNSCOPED = {
     # Health for monitors: open to anyone, reading no record (tests/test_health.py).
     "healthz",
     "readyz",
+    # The privacy notice, accessibility statement and security.txt (tests/test_governance.py).
+    "privacy",
+    "accessibility",
+    "security-txt",
     "login",
     "logout",
     "la-overview",

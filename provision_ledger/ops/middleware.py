@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from provision_ledger.ops import client
+from provision_ledger.ops import client, errors
 
 logger = logging.getLogger("provision_ledger.requests")
 
@@ -32,6 +32,7 @@ class RequestLogMiddleware:
         given = request.headers.get("X-Request-ID", "")
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
+        errors.tag_request(request, request_id)
         address = client.client_address(request)
         token = client.set_current_address(address)
         status = 500
