@@ -55,11 +55,12 @@ COLUMNS: dict[str, list[Column]] = {
         Column("last_name", True, "Last name"),
         Column("date_of_birth", True, "YYYY-MM-DD"),
         Column("year_group", True, "N1, N2, R or 1 to 14"),
-        Column(
-            "primary_need", True, "DfE census code: SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, NSA"
-        ),
+        Column("primary_need", True, f"DfE census code: {', '.join(Need.values)}"),
         Column("secondary_need", False, "DfE census code, or empty"),
         Column("sen_status", True, "Census SEN provision code: K (SEN support) or E (EHC plan), or N, A, P, S"),
+        Column("sen_unit", False, "Census SEN unit indicator: true or false (empty is false)"),
+        Column("resourced_provision", False, "Census resourced provision indicator: true or false (empty is false)"),
+        Column("top_up_funding", False, "Census top-up funding indicator: true or false (empty is false)"),
     ],
     "plans": [
         Column("child_upn", True, "The child's UPN, already imported"),
@@ -170,6 +171,17 @@ def _int(row: dict[str, str], column: str, required: bool = True, low: int = 0, 
     if not value.isdigit() or not low <= int(value) <= high:
         raise _Bad(column, f"“{value[:30]}” is not a whole number from {low} to {high}.")
     return int(value)
+
+
+TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}
+
+
+def _flag(row: dict[str, str], column: str) -> bool:
+    """A census indicator: the census writes true or false; a spreadsheet may say Y or N."""
+    value = _text(row, column, required=False).lower()
+    if value not in TRUE_WORDS | FALSE_WORDS:
+        raise _Bad(column, f"“{value[:20]}” is not true or false.")
+    return value in TRUE_WORDS
 
 
 def _choice(row: dict[str, str], column: str, choices: list[str] | set[str], required: bool = True) -> str:
@@ -291,6 +303,9 @@ class _Children(_Writer):
             primary_need=_choice(row, "primary_need", self.needs),
             secondary_need=_choice(row, "secondary_need", self.needs, required=False),
             sen_status=_choice(row, "sen_status", set(SenStatus.values)),
+            sen_unit=_flag(row, "sen_unit"),
+            resourced_provision=_flag(row, "resourced_provision"),
+            top_up_funding=_flag(row, "top_up_funding"),
         )
 
     def write(self, items: list[Child]) -> None:
