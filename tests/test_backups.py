@@ -167,6 +167,14 @@ def test_a_key_is_never_written_over(tmp_path, key):
     assert key.read_bytes() == before
 
 
+def test_a_key_that_cannot_be_written_is_refused_with_the_reason(tmp_path):
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+
+    with pytest.raises(CommandError, match=r"No key written to .*a-file/backup\.key: File exists\."):
+        call_command("backup-key", not_a_folder / "backup.key", stdout=StringIO())
+
+
 def test_the_retention_rule_keeps_the_newest_of_each_recent_day_week_and_month():
     start = datetime(2026, 1, 1, 2, tzinfo=UTC)
     made = [start + timedelta(days=n) for n in range(120)] + [start + timedelta(days=119, hours=12)]

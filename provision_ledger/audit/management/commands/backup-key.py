@@ -18,8 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
+        if path.exists():
+            raise CommandError(f"{path} already exists: a key is never overwritten (old backups need it).")
         try:
             backups.new_key_file(path)
-        except FileExistsError:
-            raise CommandError(f"{path} already exists: a key is never overwritten (old backups need it).") from None
+        except OSError as error:
+            raise CommandError(f"No key written to {path}: {error.strerror}.") from None
         self.stdout.write(f"Backup key written to {path}. Set BACKUP_KEY_FILE={path} and keep a copy off this machine.")
