@@ -18,9 +18,10 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from provision_ledger.accounts import twofactor
-from provision_ledger.audit.actions import snapshot
+from provision_ledger.audit.actions import seal_record, snapshot
 from provision_ledger.audit.chain import link
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.sealing import seals_of
 from provision_ledger.delivery import totals
 from provision_ledger.delivery.actions import TIME_LOG_NOTE
 from provision_ledger.delivery.models import Session
@@ -250,6 +251,7 @@ class _Sessions:
                 object_id=s.pk,
                 summary=f"Session recorded: {s}",
                 after=snapshot(s),
+                seals=seals_of([s]),
             )
             for s in self.sessions
         ]
@@ -648,6 +650,8 @@ def load_demo(today: date, seed: int = 2013) -> None:
     _items(maya, senco, today)
     sessions.save()
     _outcomes(today, rng, senco, dad, (plan, narrative, motor), (ehcp, support, salt), register)
+    # The rates, funding, items and support time above are written directly; seal them as the upgrade would.
+    seal_record(by=admin)
 
 
 # Demo Borough Council's own rates. Only the teaching assistant's has a source (the domain sheet §4, via

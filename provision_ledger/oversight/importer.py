@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,8 +26,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
-from provision_ledger.audit.chain import create_digest, json_string
+from provision_ledger.audit.chain import create_digest, json_string, seal_json
 from provision_ledger.audit.models import AuditEvent, ChainHead
+from provision_ledger.audit.sealing import content_text, keyed_hash, seals_of
 from provision_ledger.core.bulk import insert_rows
 from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import Session
@@ -264,11 +265,12 @@ class _Writer:
 
 def _chain(
     la_id: int,
-    events: Sequence[tuple[int, str, int, str, dict[str, Any] | str]],
+    events: Sequence[tuple[int, str, int, str, dict[str, Any] | str, str]],
     actor_id: int,
     at: datetime,
 ) -> None:
-    """Append CREATE events (child, object type, object id, summary, after) to the authority's chain, in bulk.
+    """Append CREATE events (child, object type, object id, summary, after, seals as JSON) to the authority's chain,
+    in bulk.
 
     Each hash is `audit.chain.digest` of the event, worked out here from the same fields without building a model
     instance per row (`audit.chain.create_digest`), with each `after` encoded once: the text hashed is the text the
@@ -278,7 +280,7 @@ def _chain(
     head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
     seq, prev = head.seq, head.hash
     rows = []
-    for child_id, object_type, object_id, summary, after in events:
+    for child_id, object_type, object_id, summary, after, seals_json in events:
         seq += 1
         if isinstance(after, str):
             after_json = after
@@ -287,10 +289,10 @@ def _chain(
             after_json = json.dumps(after, sort_keys=True, separators=(",", ":"))
         hashed = create_digest(
             seq=seq, local_authority_id=la_id, child_id=child_id, actor_id=actor_id, at=at, object_type=object_type,
-            object_id=object_id, summary=summary, after_json=after_json, prev_hash=prev,
+            object_id=object_id, summary=summary, after_json=after_json, prev_hash=prev, seals_json=seals_json,
         )  # fmt: skip
-        rows.append((la_id, child_id, actor_id, at, "create", object_type, object_id, summary, after_json, "", seq,
-                     prev, hashed))  # fmt: skip
+        rows.append((la_id, child_id, actor_id, at, "create", object_type, object_id, summary, after_json, "",
+                     seals_json, seq, prev, hashed))  # fmt: skip
         prev = hashed
     insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
     head.seq, head.hash = seq, prev
@@ -308,6 +310,7 @@ _EVENT_COLUMNS = (
     "summary",
     "after",
     "reason",
+    "seals",
     "seq",
     "prev_hash",
     "hash",
@@ -392,7 +395,9 @@ class _Plans(_Writer):
 
     def write(self, items: list[Plan]) -> None:
         Plan.objects.bulk_create(items)
-        events = [(p.child_id, "plan", p.pk, f"Plan imported: {p.kind_label}", snapshot(p)) for p in items]
+        events = [
+            (p.child_id, "plan", p.pk, f"Plan imported: {p.kind_label}", snapshot(p), _seals_json([p])) for p in items
+        ]
         _chain(self.la.pk, events, self.by.pk, self.at)
 
 
@@ -481,6 +486,7 @@ class _Lines(_Writer):
                 line.pk,
                 f"Provision line imported: {version.description} ({version.promise})",
                 snapshot(version, exclude=("line", "created_by")),
+                _seals_json([line, version]),
             )
             for line, version, child, _, _ in items
         ]
@@ -575,7 +581,8 @@ class _Sessions(_Writer):
         by, at, la = self.by.pk, self.at, self.la.pk
         rows = [(pk, *item, by, at, "") for pk, item in zip(ids, items, strict=True)]
         insert_rows(Session, ("id", *_SESSION_FIELDS, "recorded_by_id", "recorded_at", "void_reason"), rows)
-        events: list[tuple[int, str, int, str, dict[str, Any] | str]] = []
+        events: list[tuple[int, str, int, str, dict[str, Any] | str, str]] = []
+        at_iso = at.astimezone(UTC).isoformat()
         add_to_month = self.month_sums.add
         summaries, iso = self.summaries, self.iso_dates
         for pk, _la, child, line, day, status, planned, delivered, reason, note in ((r[0], *r[1:10]) for r in rows):
@@ -585,7 +592,11 @@ class _Sessions(_Writer):
             after = session_after_json(pk, la, child, line, iso[day], status, planned, delivered, reason, note, by)
             if (day, status) not in summaries:
                 summaries[(day, status)] = f"Session imported: {day:%-d %b %Y} {status.replace('_', ' ')}"
-            events.append((child, "session", pk, summaries[(day, status)], after))
+            sealed = session_content(
+                pk, la, child, line, iso[day], status, planned, delivered, reason, note, by, at_iso
+            )
+            seals = seal_json(f"session:{pk}", keyed_hash(f"session:{pk}\n{content_text(sealed)}"))
+            events.append((child, "session", pk, summaries[(day, status)], after, seals))
         _chain(la, events, by, at)
         if len(self.month_sums.sums) >= MONTH_SUMS_HELD:
             self.month_sums.write()
@@ -618,6 +629,33 @@ def session_after_json(
         f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_by":{recorded_by},'
         f'"status":{json_string(status)},"void_reason":"","voided_at":null,"voided_by":null}}'
     )
+
+
+def session_content(
+    pk: int,
+    la_id: int,
+    child_id: int,
+    line_id: int,
+    day: str,
+    status: str,
+    planned: int,
+    delivered: int,
+    reason: str,
+    note: str,
+    recorded_by: int,
+    recorded_at: str,
+) -> dict[str, Any]:
+    """An imported session's `audit.sealing.content`, from the values written, without building the row."""
+    return {
+        "id": pk, "local_authority": la_id, "child": child_id, "line": line_id, "date": day, "status": status,
+        "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason, "delivered_by": None,
+        "note": note, "group_ref": None, "recorded_by": recorded_by, "recorded_at": recorded_at, "corrects": None,
+        "voided_at": None, "voided_by": None, "void_reason": "",
+    }  # fmt: skip
+
+
+def _seals_json(rows: Sequence[Any]) -> str:
+    return json.dumps(seals_of(rows), sort_keys=True, separators=(",", ":"))
 
 
 _SESSION_FIELDS = (
