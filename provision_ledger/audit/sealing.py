@@ -116,6 +116,13 @@ def is_sealed(obj: models.Model) -> bool:
     return any(isinstance(obj, table.model) for table in sealed_tables())
 
 
+def instant(value: datetime) -> str:
+    """A moment as a seal holds it: in UTC, to the microsecond, as both databases keep it."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC).isoformat()
+
+
 def _canonical(field: models.Field[Any, Any], value: Any) -> Any:
     """A stored value written the one way it reads back from either database, whatever was assigned in memory."""
     if value is None:
@@ -128,10 +135,7 @@ def _canonical(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.DecimalField):
         return str(Decimal(value).quantize(Decimal(1).scaleb(-(field.decimal_places or 0))))
     if isinstance(field, models.DateTimeField):
-        assert isinstance(value, datetime)
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value.astimezone(UTC).isoformat()
+        return instant(value)
     if isinstance(field, models.DateField | models.TimeField):
         return value.isoformat()
     if isinstance(field, models.UUIDField):
