@@ -110,6 +110,7 @@ def test_production_logs_json_and_development_plain_text(monkeypatch):
     module = importlib.import_module("provision_ledger.settings")
     try:
         monkeypatch.setenv("PRODUCTION", "True")
+        monkeypatch.setenv("LEDGER_CHAIN_KEY", "a chain key kept outside the database, 32 characters or more")
         production = importlib.reload(module).LOGGING
         monkeypatch.setenv("PRODUCTION", "False")
         development = importlib.reload(module).LOGGING

@@ -18,6 +18,7 @@ PROVISION_LEDGER = Path(sys.executable).parent / "provision-ledger"
 COMPLETE = {
     "PRODUCTION": "True",
     "SECRET_KEY": "k7#Qm2!vZp9@Lr4$Tx8^Wc3&Ny6*Hb1(Fd5)Gs0_Je-Ua+Io=Ek[Ol]Pw{Rq}St",
+    "LEDGER_CHAIN_KEY": "a chain key kept outside the database, 32 characters or more",
     "ALLOWED_HOSTS": "ledger.example.org",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "DATABASE_URL": "postgres://ledger:secret@127.0.0.1:5432/ledger",
@@ -84,7 +85,9 @@ def test_serving_tls_directly_is_an_alternative_to_a_proxy():
 
 
 def test_serve_refuses_to_start_and_names_each_missing_setting():
-    result = _run("serve", PRODUCTION="True", SECRET_KEY=COMPLETE["SECRET_KEY"])
+    result = _run(
+        "serve", PRODUCTION="True", SECRET_KEY=COMPLETE["SECRET_KEY"], LEDGER_CHAIN_KEY=COMPLETE["LEDGER_CHAIN_KEY"]
+    )
 
     assert result.returncode == 2
     refused = [line.split(" ")[2] for line in result.stderr.splitlines() if line.startswith("Not starting:")]
@@ -115,7 +118,13 @@ def test_gunicorn_started_directly_with_the_config_file_refuses_too():
 
 
 def test_migrate_and_check_fail_under_production_while_a_setting_is_missing():
-    result = _run("check", PRODUCTION="True", SECRET_KEY=COMPLETE["SECRET_KEY"], ALLOWED_HOSTS="ledger.example.org")
+    result = _run(
+        "check",
+        PRODUCTION="True",
+        SECRET_KEY=COMPLETE["SECRET_KEY"],
+        LEDGER_CHAIN_KEY=COMPLETE["LEDGER_CHAIN_KEY"],
+        ALLOWED_HOSTS="ledger.example.org",
+    )
 
     assert result.returncode == 1
     assert "(ops.E001) EMAIL_BACKEND is not set" in result.stderr
@@ -135,6 +144,7 @@ def test_production_settings_never_fall_back_to_the_console_for_email(monkeypatc
     module = importlib.import_module("provision_ledger.settings")
     monkeypatch.delenv("EMAIL_BACKEND", raising=False)
     monkeypatch.setenv("PRODUCTION", "True")
+    monkeypatch.setenv("LEDGER_CHAIN_KEY", COMPLETE["LEDGER_CHAIN_KEY"])
     try:
         production = importlib.reload(module)
         assert production.EMAIL_BACKEND == "provision_ledger.ops.mail.NoEmailBackend"

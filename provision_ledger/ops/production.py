@@ -28,6 +28,11 @@ def missing_settings(environ: Mapping[str, str] | None = None) -> list[str]:
             "SECRET_KEY is not set: give a random value of 50 characters or more, kept out of the repository "
             '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
+    if not (environ.get("LEDGER_CHAIN_KEY") or environ.get("LEDGER_CHAIN_KEY_FILE")):
+        problems.append(
+            "LEDGER_CHAIN_KEY (or LEDGER_CHAIN_KEY_FILE) is not set: the key of the record's hash chain, 32 characters "
+            "or more, kept outside the database."
+        )
     if not environ.get("ALLOWED_HOSTS"):
         problems.append("ALLOWED_HOSTS is not set: give the host name people use, e.g. ledger.example.org.")
     backend = environ.get("EMAIL_BACKEND", "")

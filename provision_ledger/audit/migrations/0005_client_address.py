@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_no_indexes_covered_by_others'),
+        ('audit', '0004_event_seals'),
     ]
 
     operations = [
