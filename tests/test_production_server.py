@@ -47,6 +47,7 @@ def test_production_with_nothing_set_names_every_missing_setting():
 
     assert [p.split(" ")[0] for p in problems] == [
         "SECRET_KEY",
+        "LEDGER_CHAIN_KEY",
         "ALLOWED_HOSTS",
         "EMAIL_BACKEND",
         "DATABASE_URL",
