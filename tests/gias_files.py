@@ -20,7 +20,7 @@ def establishment(
         "EstablishmentTypeGroup (name)": "Local authority maintained schools", "EstablishmentStatus (code)": "1",
         "EstablishmentStatus (name)": "Open", "OpenDate": "01-09-1995", "PhaseOfEducation (code)": "2",
         "PhaseOfEducation (name)": "Primary", "UKPRN": "10012345", "Country (name)": "United Kingdom",
-        "GSSLACode (name)": "E06000009",
+        "GSSLACode (name)": "E06000009", "GOR (name)": "North West",
     })  # fmt: skip
     row.update(more)
     return row

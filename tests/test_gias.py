@@ -66,7 +66,12 @@ def test_authorities_and_schools_are_created_with_their_register_fields():
     report = _import(THREE)
     assert (report.schools_created, report.schools_updated, report.schools_unchanged) == (3, 0, 0)
     assert sorted(report.authorities_created) == ["889 Northshire", "890 Eastborough"]
-    assert LocalAuthority.objects.get(code="889").new_la_code == "E06000009"
+    northshire = LocalAuthority.objects.get(code="889")
+    assert (northshire.new_la_code, northshire.region_code, northshire.region_name) == (
+        "E06000009",
+        "E12000002",
+        "North West",
+    )
     mary = School.objects.get(urn="100001")
     assert (mary.name, mary.laestab, mary.establishment_number) == (
         "St Mary’s C of E Primary School",

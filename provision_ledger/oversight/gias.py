@@ -28,7 +28,7 @@ from django.db import transaction
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.oversight.gias_layout import LINK_COLUMNS, ONS_CODE, REQUIRED
+from provision_ledger.oversight.gias_layout import LINK_COLUMNS, ONS_CODE, REGION, REGIONS, REQUIRED
 from provision_ledger.oversight.importer import ImportRefused, RowError, _CountingReader
 from provision_ledger.people.models import (
     Child,
@@ -177,6 +177,7 @@ class _Row:
     la_code: str
     la_name: str
     ons_code: str
+    region: str  # the region's name, one of REGIONS, or ""
     values: dict[str, object]  # the School fields but local_authority_id
 
 
@@ -215,7 +216,9 @@ def _parse(row: dict[str, str]) -> _Row | None:
         "opened_on": _date(row["OpenDate"], "OpenDate"),
         "closed_on": _date(row["CloseDate"], "CloseDate"),
     }
-    return _Row(urn, la_code, la_name[:200], ons if re.fullmatch(r"E\d{8}", ons) else "", values)
+    region = (row.get(REGION) or "").strip()
+    ons = ons if re.fullmatch(r"E\d{8}", ons) else ""
+    return _Row(urn, la_code, la_name[:200], ons, region if region in REGIONS else "", values)
 
 
 # Writing
@@ -234,7 +237,13 @@ class _Register:
     def authority(self, row: _Row) -> LocalAuthority:
         la = self.authorities.get(row.la_code)
         if la is None:
-            la = LocalAuthority.objects.create(code=row.la_code, name=row.la_name, new_la_code=row.ons_code)
+            la = LocalAuthority.objects.create(
+                code=row.la_code,
+                name=row.la_name,
+                new_la_code=row.ons_code,
+                region_name=row.region,
+                region_code=REGIONS.get(row.region, ""),
+            )
             self.authorities[row.la_code] = la
             self.report.authorities_created.append(f"{row.la_code} {row.la_name}")
         elif row.la_code not in self.seen_authorities:
@@ -246,6 +255,9 @@ class _Register:
             if row.ons_code and la.new_la_code != row.ons_code:
                 la.new_la_code = row.ons_code
                 changed.append("new_la_code")
+            if row.region and la.region_name != row.region:
+                la.region_name, la.region_code = row.region, REGIONS[row.region]
+                changed += ["region_name", "region_code"]
             if changed:
                 la.save(update_fields=changed)
         self.seen_authorities.add(row.la_code)

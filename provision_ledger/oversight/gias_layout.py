@@ -6,7 +6,7 @@ that layout; GIAS adds columns from time to time, and the import ignores any it 
 
 from __future__ import annotations
 
-__all__ = ["GIAS_COLUMNS", "LINK_COLUMNS", "ONS_CODE", "REQUIRED"]
+__all__ = ["GIAS_COLUMNS", "LINK_COLUMNS", "ONS_CODE", "REGION", "REGIONS", "REQUIRED"]
 
 # The establishment file's columns in the order GIAS publishes them (test and benchmark files are written in it).
 GIAS_COLUMNS = (
@@ -47,3 +47,10 @@ REQUIRED = (
 )  # fmt: skip
 ONS_CODE = "GSSLACode (name)"
 LINK_COLUMNS = ("URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate")
+REGION = "GOR (name)"
+# GIAS names the region (its "GOR", government office region); the published statistics use the ONS code for it.
+REGIONS = {
+    "North East": "E12000001", "North West": "E12000002", "Yorkshire and the Humber": "E12000003",
+    "East Midlands": "E12000004", "West Midlands": "E12000005", "East of England": "E12000006",
+    "London": "E12000007", "South East": "E12000008", "South West": "E12000009",
+}  # fmt: skip

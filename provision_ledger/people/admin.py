@@ -43,7 +43,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "new_la_code"]
+    list_display = ["code", "name", "new_la_code", "region_name"]
 
 
 class GiasForm(forms.Form):
