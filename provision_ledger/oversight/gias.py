@@ -1,10 +1,11 @@
 """Every school in England from the DfE's register, Get Information About Schools (GIAS).
 
-GIAS publishes its establishments as one CSV ("edubasealldataYYYYMMDD.csv", Windows-1252, one row per URN, about 130
-columns) and a links file ("links_edubasealldataYYYYMMDD.csv": URN, LinkURN, LinkName, LinkType,
-LinkEstablishedDate). The column names below are the published ones, checked against GIAS files as other services
-read them (DFE-Digital's own importers and their test files); the ledger reads the dozen it keeps and ignores the
-rest. Dates are written dd-mm-yyyy.
+GIAS publishes its establishments as one CSV ("edubasealldataYYYYMMDD.csv", Windows-1252, one row per URN, about 140
+columns) and a links file (URN, LinkURN, LinkName, LinkType, LinkEstablishedDate). The column names (gias_layout.py)
+were checked against the whole header row of a GIAS file as a public service's import tests carry it, and each column
+the ledger reads against several other services' GIAS importers (the DfE's own among them); GIAS's data dictionary
+itself was not available to us. The ledger reads the dozen columns it keeps and ignores the rest. Dates are written
+dd-mm-yyyy.
 
 The import is streamed (memory stays flat however many rows), idempotent (a second run changes nothing), and all or
 nothing: one bad row and nothing is written, with the row and column named. A dry run reports what would change and

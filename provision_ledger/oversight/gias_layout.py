@@ -1,8 +1,8 @@
 """The GIAS files' column names, as GIAS publishes them: plain constants, so the benchmark can write files without
 Django.
 
-Checked against GIAS's own establishment file header as DFE-Digital services read it in their tests (139 columns in
-that layout; GIAS adds columns from time to time, and the import ignores any it does not read)."""
+The establishment columns are the whole header row of a GIAS file (139 columns in that layout) as a public service's
+import tests carry it; GIAS adds columns from time to time, and the import ignores any it does not read."""
 
 from __future__ import annotations
 
