@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "provision_ledger.api",
     "provision_ledger.accounts",
     "provision_ledger.oversight",
+    "provision_ledger.census",
     "provision_ledger.core",
     "provision_ledger.submissions",
     "provision_ledger.ops",
@@ -325,3 +326,8 @@ PRIVACY_CONTACT = env("PRIVACY_CONTACT")  # the data protection officer's email 
 ACCESSIBILITY_CONTACT = env("ACCESSIBILITY_CONTACT")  # where to report an accessibility problem
 SECURITY_CONTACT = env("SECURITY_CONTACT")  # mailto: or https: for security reports (RFC 9116 Contact)
 SECURITY_TXT_EXPIRES = env("SECURITY_TXT_EXPIRES")  # YYYY-MM-DD, under a year ahead: when to review the contact
+
+# Common Transfer File versions read, the current specification's first (it is also the one written), and the DfE's
+# XSD for it when an administrator supplies one (the file is then validated against it).
+CTF_VERSIONS = tuple(v.strip() for v in env("CTF_VERSIONS", "26.0,25.0").split(",") if v.strip())
+CTF_XSD = env("CTF_XSD", "")
