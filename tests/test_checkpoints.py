@@ -45,9 +45,9 @@ def signing_key(tmp_path) -> Path:
 
 
 def _checkpoint(signing_key: Path, out: Path) -> Path:
-    printed = StringIO()
+    printed, before = StringIO(), set(out.glob("*.json"))
     call_command("checkpoint", "--key", str(signing_key), "--out", str(out), stdout=printed)
-    (path,) = sorted(out.glob("*.json"))[-1:]
+    (path,) = set(out.glob("*.json")) - before
     assert printed.getvalue() == f"Checkpoint written to {path}. Keep a copy away from the database and its server.\n"
     return path
 
@@ -121,7 +121,10 @@ def test_a_long_chain_places_a_rewrite_between_the_points_it_signed(sessions, si
     assert event.seq == 3
     sessions_rewritten = _rewrite_session_with_the_key(sessions[2])  # event 5: the point at 6 no longer matches
     _, printed = _verify("--checkpoints", str(tmp_path / "kept"))
-    assert f"event 3 ({event.summary}, sealing session {sessions[0].pk}) is not the event it signed" in printed
+    assert (
+        "the rewrite began at one of events 1 to 3: the first signed event that differs is "
+        f"3 ({event.summary}, sealing session {sessions[0].pk})."
+    ) in printed
     assert sessions_rewritten.seq == 5
 
 

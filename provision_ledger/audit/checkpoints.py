@@ -228,8 +228,8 @@ def _rewritten(la_id: int, seq: int, last_good: int, made: str, missing: bool) -
         where = f"event {seq} ({event.summary}, sealing {sealed}) is not the event it signed"
     else:
         where = (
-            f"events {last_good + 1} to {seq} were rewritten: the first signed event that differs is {seq} "
-            f"({event.summary}, sealing {sealed})"
+            f"the rewrite began at one of events {last_good + 1} to {seq}: the first signed event that differs is "
+            f"{seq} ({event.summary}, sealing {sealed})"
         )
     return f"The chain no longer extends {made}: {where}. The record was rewritten after that checkpoint."
 

@@ -70,7 +70,7 @@ def download_name(name: str) -> str:
     break the header), no path separators, and not empty."""
     cleaned = "".join(" " if unicodedata.category(c).startswith("C") else c for c in name)
     cleaned = re.sub(r"[\\/]+", "-", cleaned)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-")  # nor a hidden file's leading dot
     return cleaned or "download"
 
 

@@ -159,7 +159,8 @@ def make_calendar_link(*, user: User) -> str:
         raise ValidationError("Calendar links are for parents and carers, for their own children.")
     stop_calendar_links(user=user)
     token, token_hash = new_token()
-    CalendarFeed.objects.create(user=user, token_hash=token_hash, expires_at=_link_expiry())
+    now = timezone.now()
+    CalendarFeed.objects.create(user=user, token_hash=token_hash, created_at=now, expires_at=_link_expiry(now))
     return token
 
 
@@ -168,7 +169,7 @@ def renew_calendar_link(*, user: User) -> CalendarFeed | None:
     """Keep the parent's link working for another period from today; None if they have no working link."""
     feed = working_calendar_link(user)
     if feed is not None:
-        feed.expires_at = _link_expiry()
+        feed.expires_at = _link_expiry(timezone.now())
         feed.save(update_fields=["expires_at"])
     return feed
 
@@ -181,5 +182,5 @@ def working_calendar_link(user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).first()
 
 
-def _link_expiry() -> datetime:
-    return timezone.now() + timedelta(days=settings.CALENDAR_LINK_DAYS)
+def _link_expiry(now: datetime) -> datetime:
+    return now + timedelta(days=settings.CALENDAR_LINK_DAYS)
