@@ -107,7 +107,8 @@ def test_no_history_view_or_export_shows_a_familys_letters_to_staff_or_the_autho
     for url in _views(child, school, family["review"]):
         response = client.get(url)
         if response.status_code != 200:
-            assert response.status_code in (403, 404), url  # out of this role's reach
+            # Out of this role's reach; the open statistics (counts only) answer 400 until a term is chosen.
+            assert response.status_code in (403, 404) or (response.status_code == 400 and "open-statistics" in url), url
             continue
         reached += 1
         text = _text(response)
