@@ -46,6 +46,12 @@ LEDGER_CHAIN_KEY = env("LEDGER_CHAIN_KEY")
 LEDGER_CHAIN_KEY_FILE = env("LEDGER_CHAIN_KEY_FILE")
 if PRODUCTION and not (LEDGER_CHAIN_KEY or LEDGER_CHAIN_KEY_FILE):
     raise ImproperlyConfigured("LEDGER_CHAIN_KEY or LEDGER_CHAIN_KEY_FILE must be set when PRODUCTION=True")
+# Signed checkpoints (audit/checkpoints.py): the Ed25519 signing key's file, and the fingerprints of the public keys
+# whose checkpoints `verify --checkpoints` believes (comma-separated; empty believes any validly signed checkpoint).
+LEDGER_CHECKPOINT_KEY_FILE = env("LEDGER_CHECKPOINT_KEY_FILE")
+LEDGER_CHECKPOINT_TRUSTED = [f for f in env("LEDGER_CHECKPOINT_TRUSTED").split(",") if f]
+# A parent's private calendar link stops working this many days after it was made or last renewed.
+CALENDAR_LINK_DAYS = envint("CALENDAR_LINK_DAYS", 90)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -316,6 +322,8 @@ BACKUP_COPY_DIR = Path(env("BACKUP_COPY_DIR")) if env("BACKUP_COPY_DIR") else No
 BACKUP_KEEP_DAILY = envint("BACKUP_KEEP_DAILY", 7)
 BACKUP_KEEP_WEEKLY = envint("BACKUP_KEEP_WEEKLY", 5)
 BACKUP_KEEP_MONTHLY = envint("BACKUP_KEEP_MONTHLY", 12)
+# Where `run-scheduled checkpoint` writes the signed checkpoints (copy them away from this server).
+CHECKPOINT_DIR = Path(env("CHECKPOINT_DIR", str(VAR_DIR / "checkpoints")))
 # Reports the scheduled jobs write (the retention listing, the weekly restore test), owner-only.
 REPORT_DIR = Path(env("REPORT_DIR", str(VAR_DIR / "reports")))
 

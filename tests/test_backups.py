@@ -253,8 +253,9 @@ def test_the_restore_test_fails_when_the_newest_backup_is_not_authentic(tmp_path
     assert "is not an authentic backup" in outcome.detail
 
 
-def test_run_scheduled_reports_each_job_and_skips_a_checkpoint_this_version_lacks(tmp_path, key, settings):
+def test_run_scheduled_reports_each_job_and_skips_a_checkpoint_without_a_signing_key(tmp_path, key, settings):
     settings.REPORT_DIR = tmp_path / "reports"
+    settings.LEDGER_CHECKPOINT_KEY_FILE = ""
     out = StringIO()
 
     call_command("run-scheduled", "retention", "checkpoint", stdout=out)
@@ -262,7 +263,21 @@ def test_run_scheduled_reports_each_job_and_skips_a_checkpoint_this_version_lack
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [(line["job"], line["outcome"]) for line in lines] == [("retention", "ok"), ("checkpoint", "skipped")]
     assert lines[0]["detail"].startswith("0 record(s) past their retention date listed in")
-    assert lines[1]["detail"] == "this version has no checkpoint command"
+    assert lines[1]["detail"] == "no signing key is set (LEDGER_CHECKPOINT_KEY_FILE)"
+
+
+def test_the_scheduled_checkpoint_signs_the_chains_heads_into_the_checkpoint_folder(tmp_path, settings, recorded):
+    from provision_ledger.audit import checkpoints
+
+    checkpoints.new_key(tmp_path / "signing.key")
+    settings.LEDGER_CHECKPOINT_KEY_FILE = str(tmp_path / "signing.key")
+    settings.CHECKPOINT_DIR = tmp_path / "checkpoints"
+
+    (outcome,) = scheduled.run(["checkpoint"])
+
+    assert outcome.outcome == "ok", outcome.detail
+    assert outcome.detail.startswith("Checkpoint written to " + str(tmp_path / "checkpoints"))
+    assert len(list((tmp_path / "checkpoints").iterdir())) == 1
 
 
 def test_run_scheduled_fails_when_a_job_fails_and_still_runs_the_rest(tmp_path, settings):

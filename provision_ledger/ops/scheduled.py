@@ -123,10 +123,14 @@ def backup(now: datetime) -> Outcome:
 
 
 def checkpoint(now: datetime) -> Outcome:
+    """Sign the chains' heads (`provision-ledger checkpoint`) into CHECKPOINT_DIR, when a signing key is set."""
     if "checkpoint" not in get_commands():
         return Outcome("checkpoint", "skipped", "this version has no checkpoint command")
+    if not settings.LEDGER_CHECKPOINT_KEY_FILE:
+        return Outcome("checkpoint", "skipped", "no signing key is set (LEDGER_CHECKPOINT_KEY_FILE)")
+    settings.CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     out = io.StringIO()
-    call_command("checkpoint", stdout=out)
+    call_command("checkpoint", out=str(settings.CHECKPOINT_DIR), stdout=out)
     return Outcome("checkpoint", "ok", out.getvalue().strip())
 
 
