@@ -21,7 +21,7 @@ from provision_ledger.rules.compliance import MissReason, SessionStatus
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.reporting import whole
 
-TRANSFER_OF_STATEMENTS = date(2018, 4, 1)  # statements were transferred to EHC plans by 1 April 2018 [T16]
+TRANSFER_OF_STATEMENTS = date(2018, 4, 1)  # statements were transferred to EHC plans by 1 April 2018
 SOURCE_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d+[a-z]?\]")
 
 
@@ -123,7 +123,8 @@ def next_steps_for(child: Child, today: date) -> NextSteps | None:
     if situation is None:
         return None
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
-    clocks = [ClockView(c, clock_status(c, today)) for c in clocks_for(child, evidence.plan, letters, events)]
+    found = sorted(clocks_for(child, evidence.plan, letters, events), key=lambda c: not c.statutory)
+    clocks = [ClockView(c, clock_status(c, today)) for c in found]
     return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks)
 
 
@@ -147,8 +148,9 @@ def overdue_clocks(children: list[Child], plans: dict[int, Plan], today: date) -
 def overdue_reviews_by_school(school_ids: list[int], today: date) -> dict[int, int]:
     """Plans in force whose annual review is overdue, counted per school in one query.
 
-    Due 12 months after the plan started or its last review meeting (Code 9.178 [T7][T8]), so overdue when the
-    later of those two is more than 12 months before today.
+    Due within the 12 months starting with the day the plan started or its last review meeting (s44(1) Children and
+    Families Act 2014), so on the day before the anniversary: overdue when the later of those two is 12 months or
+    more before today.
     """
     cutoff = rules_clocks.add_months(today, -12)
     last_review = Max(
@@ -159,10 +161,10 @@ def overdue_reviews_by_school(school_ids: list[int], today: date) -> dict[int, i
             status=Plan.Status.ACTIVE,
             kind__in=[PlanKind.EHC_PLAN, PlanKind.STATEMENT],
             child__school_id__in=school_ids,
-            start_date__lt=cutoff,
+            start_date__lte=cutoff,
         )
         .annotate(last_review=last_review)
-        .filter(Q(last_review__isnull=True) | Q(last_review__lt=cutoff))
+        .filter(Q(last_review__isnull=True) | Q(last_review__lte=cutoff))
         .values("child__school_id")
         .annotate(n=Count("id"))
     )

@@ -72,7 +72,8 @@ def _add_clocks(calendar: Calendar, children: list[Child], stamp: datetime) -> N
             event = Event()
             event.add("uid", f"clock-{child.pk}-{clock.kind}-{clock.limit.isoformat()}@provision-ledger")
             event.add("dtstamp", stamp)
-            event.add("summary", f"{child.first_name}: {clock.name} due")
+            what = f"{clock.name} due" if clock.statutory else "the reply you asked the local authority for"
+            event.add("summary", f"{child.first_name}: {what}")
             event.add("dtstart", clock.due)
             event.add("description", untagged(clock.source))
             calendar.add_component(event)

@@ -36,12 +36,12 @@ _ONE_DAY = timedelta(days=1)
 # [F1][F2][F19]; not uprated since 2013 [F7].
 ELEMENT_2_THRESHOLD = Decimal(6000)
 ELEMENT_2_SOURCE = (
-    "The first £6,000 of additional provision is met by the school from its notional SEN budget (Element 2), "
-    "domain sheet §4 [F1][F2][F19]"
+    "The first £6,000 of additional provision is met by the school from its notional SEN budget (Element 2 of "
+    "the school funding arrangements in place since April 2013)"
 )
 # Term-time contracts are paid for about 45 weeks (≈39 working weeks plus holiday pay) [F13][F15].
 PAID_WEEKS = 45
-PAID_WEEKS_SOURCE = "term-time contracts are paid for about 45 weeks a year, domain sheet §4 [F13][F15]"
+PAID_WEEKS_SOURCE = "term-time contracts are paid for about 45 weeks a year (about 39 working weeks plus holiday pay)"
 
 
 def pennies(value: Decimal) -> Decimal:

@@ -12,8 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 TA_HOURLY_COST = (Decimal(750) / 45).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 TA_RATE_SOURCE = (
-    "£750 a year for one hour a week of teaching-assistant time (NJC SCP4, 2025/26, with on-costs) "
-    "over 45 paid weeks, as derived in the domain sheet §4"
+    "£750 a year for one hour a week of teaching-assistant time (NJC SCP4, 2025/26, with on-costs) over 45 paid weeks"
 )
 DEFAULT_HOURLY_RATES: dict[str, tuple[Decimal, str]] = {"ta": (TA_HOURLY_COST, TA_RATE_SOURCE)}
 
