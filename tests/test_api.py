@@ -216,6 +216,9 @@ def test_child_reads_as_its_record(world):
         "primary_need": "SLCN",
         "secondary_need": "",
         "sen_status": "K",
+        "sen_unit": False,
+        "resourced_provision": False,
+        "top_up_funding": False,
         "school_urn": world["school_a"].urn,
         "school_name": "Hillside Primary School",
     }

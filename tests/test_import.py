@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core.demo import add_terms, english_terms
+from provision_ledger.delivery import bulk
 from provision_ledger.delivery.models import LineMonth, Session
 from provision_ledger.oversight import importer
 from provision_ledger.oversight.importer import ImportRefused, RowError, import_csv
@@ -88,7 +89,7 @@ def test_example_files_import_in_order_with_an_audit_event_for_each_record(autho
 
 def test_a_long_file_adds_its_monthly_sums_as_they_fill_and_they_agree_with_its_sessions(authority, monkeypatch):
     monkeypatch.setattr(importer, "BATCH", 2)
-    monkeypatch.setattr(importer, "MONTH_SUMS_HELD", 1)  # every batch adds its sums, and they must still add up
+    monkeypatch.setattr(bulk, "MONTH_SUMS_HELD", 1)  # every batch adds its sums, and they must still add up
     _import_examples(authority, upto="lines")
     rows = "".join(f"MIS-1001,2025-{month:02d}-{day:02d},delivered,,,,\n" for month in (9, 10) for day in (8, 9, 10))
     _import("sessions", "line_ref,date,status,planned_minutes,delivered_minutes,reason,note\n" + rows, authority)
@@ -193,21 +194,24 @@ def test_import_command_reports_rows_and_refuses_with_the_rows_named(authority, 
 @settings(max_examples=300, deadline=None)
 @given(
     ids=st.tuples(*[st.integers(min_value=1, max_value=2**53)] * 5),
+    delivered_by=st.one_of(st.none(), st.integers(min_value=1, max_value=2**53)),
     day=st.dates(),
     status=st.sampled_from([s.value for s in SessionStatus]),
     minutes=st.tuples(st.integers(0, 32767), st.integers(0, 32767)),
     reason=st.sampled_from(["", *(r.value for r in MissReason)]),
     note=st.text(),
 )
-def test_an_imported_sessions_after_is_written_as_json_dumps_writes_it(ids, day, status, minutes, reason, note):
+def test_a_bulk_written_sessions_after_is_written_as_json_dumps_writes_it(
+    ids, delivered_by, day, status, minutes, reason, note
+):
     pk, la, child, line, by = ids
     planned, delivered = minutes
     snapshot = {
         "local_authority": la, "child": child, "line": line, "date": day.isoformat(), "status": status,
-        "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason, "delivered_by": None,
+        "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason, "delivered_by": delivered_by,
         "note": note, "group_ref": None, "recorded_by": by, "corrects": None, "voided_at": None, "voided_by": None,
         "void_reason": "", "id": pk,
     }  # fmt: skip
-    written = importer.session_after_json(pk, la, child, line, day.isoformat(), status, planned, delivered, reason,
-                                          note, by)  # fmt: skip
+    written = bulk.session_after_json(pk, la, child, line, day.isoformat(), status, planned, delivered, reason, note,
+                                      by, delivered_by)  # fmt: skip
     assert written == json.dumps(snapshot, sort_keys=True, separators=(",", ":"))

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Sum
 from django.forms.models import model_to_dict
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import provision_ledger
 from provision_ledger.api.actions import issue_token
+from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery.actions import SessionEntry, record_session
-from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.models import LineMonth, Session
 from provision_ledger.oversight.importer import ImportRefused, import_csv
 from provision_ledger.people.models import School
 from provision_ledger.plans.actions import amend_line
@@ -145,3 +151,32 @@ def test_an_entry_after_an_amendment_is_planned_at_the_amended_minutes_by_every_
     for path in (_write_by_page, _write_by_api, _write_by_file):
         row, _, _ = _outcome(path(world, earlier, "delivered", None, None, "", ""))
         assert (row["planned_minutes"], row["delivered_minutes"]) == (30, 30)
+
+
+# Building a Session (to save it), its manager's writes, or rows inserted into its table.
+SESSION_WRITES = re.compile(
+    r"(?<!class )\bSession\(|Session\.objects\.(create|bulk_create|bulk_update|update)\b|insert_rows\(\s*Session\b"
+)
+SESSION_WRITERS = {"delivery/actions.py", "delivery/bulk.py"}
+
+
+def test_sessions_are_written_only_by_the_recording_actions_and_the_one_bulk_writer():
+    package = Path(provision_ledger.__file__).parent
+    writers = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "migrations" not in path.parts and SESSION_WRITES.search(path.read_text())
+    }
+    assert writers == SESSION_WRITERS
+
+
+def test_the_demo_writes_each_session_with_its_event_and_its_months_sums():
+    call_command("demo")
+    sessions = Session.objects.count()
+    assert sessions > 0
+    assert AuditEvent.objects.filter(object_type="session", action="create").count() == sessions
+    assert (
+        LineMonth.objects.aggregate(minutes=Sum("delivered_minutes"))["minutes"]
+        == (Session.objects.current().aggregate(minutes=Sum("delivered_minutes"))["minutes"])
+    )
+    assert verify() == []

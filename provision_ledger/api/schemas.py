@@ -40,6 +40,9 @@ class ChildOut(Schema):
     primary_need: str
     secondary_need: str
     sen_status: str
+    sen_unit: bool = Field(description="School census SEN unit indicator")
+    resourced_provision: bool = Field(description="School census resourced provision indicator")
+    top_up_funding: bool = Field(description="School census top-up funding indicator")
     school_urn: str
     school_name: str
 

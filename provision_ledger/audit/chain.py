@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from provision_ledger.audit.models import AuditEvent, ChainHead
+from provision_ledger.core.bulk import insert_rows
 
 GENESIS = "0" * 64
 
@@ -86,6 +87,55 @@ def link(events: list[AuditEvent], local_authority_id: int) -> None:
         event.seq, event.prev_hash = head.seq + 1, head.hash
         event.hash = digest(event)
         head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+
+
+# (child, actor, at, object type, object id, summary, after): after as a dict, or as its JSON text already
+CreatedEvent = tuple[int, int, datetime, str, int, str, "dict[str, Any] | str"]
+
+_EVENT_COLUMNS = (
+    "local_authority_id",
+    "child_id",
+    "actor_id",
+    "at",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "after",
+    "reason",
+    "seq",
+    "prev_hash",
+    "hash",
+)
+
+
+def append_created(local_authority_id: int, events: Sequence[CreatedEvent]) -> None:
+    """Append CREATE events to the authority's chain in bulk, inside the caller's transaction.
+
+    Each hash is `digest` of the event, worked out from the same fields by `create_digest` without building a model
+    instance per row, with each `after` encoded once: the text hashed is the text the JSON column stores.
+    """
+    ChainHead.objects.get_or_create(local_authority_id=local_authority_id)
+    head = ChainHead.objects.select_for_update().get(local_authority_id=local_authority_id)
+    seq, prev = head.seq, head.hash
+    rows = []
+    for child_id, actor_id, at, object_type, object_id, summary, after in events:
+        seq += 1
+        if isinstance(after, str):
+            after_json = after
+        else:
+            after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
+            after_json = json.dumps(after, sort_keys=True, separators=(",", ":"))
+        hashed = create_digest(
+            seq=seq, local_authority_id=local_authority_id, child_id=child_id, actor_id=actor_id, at=at,
+            object_type=object_type, object_id=object_id, summary=summary, after_json=after_json, prev_hash=prev,
+        )  # fmt: skip
+        rows.append((local_authority_id, child_id, actor_id, at, "create", object_type, object_id, summary,
+                     after_json, "", seq, prev, hashed))  # fmt: skip
+        prev = hashed
+    insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
+    head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
 
 

@@ -75,3 +75,18 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
             raw.executemany(sql, chunk)
             count += len(chunk)
     return count
+
+
+def next_ids(model: type[Model], count: int) -> list[int]:
+    """Ids for rows written with COPY or executemany, so that their audit events can name them."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: a bulk write holds the database's write lock, so nobody else takes ids meanwhile.
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))

@@ -18,12 +18,8 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from provision_ledger.accounts import twofactor
-from provision_ledger.audit.actions import snapshot
-from provision_ledger.audit.chain import link
-from provision_ledger.audit.models import AuditEvent
-from provision_ledger.delivery import totals
 from provision_ledger.delivery.actions import TIME_LOG_NOTE
-from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.bulk import SessionRow, SessionWriter
 from provision_ledger.money.models import (
     Allocation,
     ChildFunding,
@@ -177,7 +173,8 @@ class _Sessions:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.sessions: list[Session] = []
+        self.sessions: list[SessionRow] = []
+        self.names: dict[int, str] = {}
 
     def add(
         self,
@@ -204,21 +201,10 @@ class _Sessions:
             reason=reason.value if reason else "",
         )
         self.sessions.append(
-            Session(
-                local_authority_id=child.local_authority_id,
-                child=child,
-                line=line,
-                date=day,
-                status=status.value,
-                planned_minutes=figures.planned_minutes,
-                delivered_minutes=figures.delivered_minutes,
-                reason=reason.value if reason else "",
-                delivered_by=by if delivered else None,
-                recorded_by=by,
-                recorded_at=at,
-                note=note,
-            )
-        )
+            (child.local_authority_id, child.pk, line.pk, day, status.value, figures.planned_minutes,
+             figures.delivered_minutes, reason.value if reason else "", note, by.pk if delivered else None, by.pk, at)
+        )  # fmt: skip
+        self.names[line.pk] = str(line)
 
     def follow(self, line: ProvisionLine, calendar, start: date, end: date, pattern: Pattern, by: User) -> None:  # type: ignore[no-untyped-def]
         for day in _due_days(line, calendar, start, end):
@@ -237,25 +223,9 @@ class _Sessions:
                 self.add(line, day, SessionStatus.NOT_DELIVERED, planned, 0, reason, by)
 
     def save(self) -> None:
-        Session.objects.bulk_create(self.sessions, batch_size=2000)
-        totals.count(self.sessions)
-        events = [
-            AuditEvent(
-                local_authority_id=s.local_authority_id,
-                child=s.child,
-                actor=s.recorded_by,
-                at=s.recorded_at,
-                action=AuditEvent.Action.CREATE,
-                object_type="session",
-                object_id=s.pk,
-                summary=f"Session recorded: {s}",
-                after=snapshot(s),
-            )
-            for s in self.sessions
-        ]
-        for la_id in {e.local_authority_id for e in events}:
-            link([e for e in events if e.local_authority_id == la_id], la_id)
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        writer = SessionWriter(line_names=self.names)
+        writer.write(self.sessions)
+        writer.finish()
 
 
 FIRST_NAMES = [
@@ -752,7 +722,7 @@ def _support_time(  # type: ignore[no-untyped-def]
     logged: dict[date, list[Block]] = {}
     for b in blocks:
         logged.setdefault(b.date, []).append(Block(b.start, b.end, Activity(b.activity)))
-    sessions.sessions = [s for s in sessions.sessions if not (s.line_id == line.pk and s.date in logged)]
+    sessions.sessions = [s for s in sessions.sessions if not (s[2] == line.pk and s[3] in logged)]
     for day, day_blocks in logged.items():
         terms = terms_in_force(line.terms_history(), day)
         if terms is None:

@@ -13,24 +13,19 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
-from provision_ledger.audit.chain import create_digest, json_string
-from provision_ledger.audit.models import AuditEvent, ChainHead
-from provision_ledger.core.bulk import insert_rows
-from provision_ledger.delivery import totals
-from provision_ledger.delivery.models import Session
+from provision_ledger.audit.chain import append_created
+from provision_ledger.delivery.bulk import SessionRow, SessionWriter
 from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, Need, SenStatus, User
 from provision_ledger.plans.expected import LineToLay, write_expected
 from provision_ledger.plans.models import Category, DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
@@ -42,7 +37,6 @@ from provision_ledger.rules.sessions import EntryRefused, entry_figures
 BATCH = 5000
 # Line-months summed in memory before they are added to the stored sums (inside the file's transaction): a file
 # runs across many lines and months, so most keys recur; the cap keeps memory flat for the largest authority.
-MONTH_SUMS_HELD = 50_000
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
 
 
@@ -61,11 +55,12 @@ COLUMNS: dict[str, list[Column]] = {
         Column("last_name", True, "Last name"),
         Column("date_of_birth", True, "YYYY-MM-DD"),
         Column("year_group", True, "N1, N2, R or 1 to 14"),
-        Column(
-            "primary_need", True, "DfE census code: SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, NSA"
-        ),
+        Column("primary_need", True, f"DfE census code: {', '.join(Need.values)}"),
         Column("secondary_need", False, "DfE census code, or empty"),
         Column("sen_status", True, "Census SEN provision code: K (SEN support) or E (EHC plan), or N, A, P, S"),
+        Column("sen_unit", False, "Census SEN unit indicator: true or false (empty is false)"),
+        Column("resourced_provision", False, "Census resourced provision indicator: true or false (empty is false)"),
+        Column("top_up_funding", False, "Census top-up funding indicator: true or false (empty is false)"),
     ],
     "plans": [
         Column("child_upn", True, "The child's UPN, already imported"),
@@ -178,6 +173,17 @@ def _int(row: dict[str, str], column: str, required: bool = True, low: int = 0, 
     return int(value)
 
 
+TRUE_WORDS, FALSE_WORDS = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}
+
+
+def _flag(row: dict[str, str], column: str) -> bool:
+    """A census indicator: the census writes true or false; a spreadsheet may say Y or N."""
+    value = _text(row, column, required=False).lower()
+    if value not in TRUE_WORDS | FALSE_WORDS:
+        raise _Bad(column, f"“{value[:20]}” is not true or false.")
+    return value in TRUE_WORDS
+
+
 def _choice(row: dict[str, str], column: str, choices: list[str] | set[str], required: bool = True) -> str:
     value = _text(row, column, required)
     if value and value not in choices:
@@ -262,58 +268,6 @@ class _Writer:
         """Anything left to do once every batch is written."""
 
 
-def _chain(
-    la_id: int,
-    events: Sequence[tuple[int, str, int, str, dict[str, Any] | str]],
-    actor_id: int,
-    at: datetime,
-) -> None:
-    """Append CREATE events (child, object type, object id, summary, after) to the authority's chain, in bulk.
-
-    Each hash is `audit.chain.digest` of the event, worked out here from the same fields without building a model
-    instance per row (`audit.chain.create_digest`), with each `after` encoded once: the text hashed is the text the
-    JSON column stores. An `after` given as text is that JSON already (`session_after_json`).
-    """
-    ChainHead.objects.get_or_create(local_authority_id=la_id)
-    head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
-    seq, prev = head.seq, head.hash
-    rows = []
-    for child_id, object_type, object_id, summary, after in events:
-        seq += 1
-        if isinstance(after, str):
-            after_json = after
-        else:
-            after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
-            after_json = json.dumps(after, sort_keys=True, separators=(",", ":"))
-        hashed = create_digest(
-            seq=seq, local_authority_id=la_id, child_id=child_id, actor_id=actor_id, at=at, object_type=object_type,
-            object_id=object_id, summary=summary, after_json=after_json, prev_hash=prev,
-        )  # fmt: skip
-        rows.append((la_id, child_id, actor_id, at, "create", object_type, object_id, summary, after_json, "", seq,
-                     prev, hashed))  # fmt: skip
-        prev = hashed
-    insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
-    head.seq, head.hash = seq, prev
-    head.save(update_fields=["seq", "hash"])
-
-
-_EVENT_COLUMNS = (
-    "local_authority_id",
-    "child_id",
-    "actor_id",
-    "at",
-    "action",
-    "object_type",
-    "object_id",
-    "summary",
-    "after",
-    "reason",
-    "seq",
-    "prev_hash",
-    "hash",
-)
-
-
 class _Children(_Writer):
     kind = "children"
 
@@ -349,6 +303,9 @@ class _Children(_Writer):
             primary_need=_choice(row, "primary_need", self.needs),
             secondary_need=_choice(row, "secondary_need", self.needs, required=False),
             sen_status=_choice(row, "sen_status", set(SenStatus.values)),
+            sen_unit=_flag(row, "sen_unit"),
+            resourced_provision=_flag(row, "resourced_provision"),
+            top_up_funding=_flag(row, "top_up_funding"),
         )
 
     def write(self, items: list[Child]) -> None:
@@ -392,8 +349,9 @@ class _Plans(_Writer):
 
     def write(self, items: list[Plan]) -> None:
         Plan.objects.bulk_create(items)
-        events = [(p.child_id, "plan", p.pk, f"Plan imported: {p.kind_label}", snapshot(p)) for p in items]
-        _chain(self.la.pk, events, self.by.pk, self.at)
+        by, at = self.by.pk, self.at
+        events = [(p.child_id, by, at, "plan", p.pk, f"Plan imported: {p.kind_label}", snapshot(p)) for p in items]
+        append_created(self.la.pk, events)
 
 
 class _Lines(_Writer):
@@ -477,6 +435,8 @@ class _Lines(_Writer):
         events = [
             (
                 child,
+                self.by.pk,
+                self.at,
                 "provisionline",
                 line.pk,
                 f"Provision line imported: {version.description} ({version.promise})",
@@ -484,7 +444,7 @@ class _Lines(_Writer):
             )
             for line, version, child, _, _ in items
         ]
-        _chain(self.la.pk, events, self.by.pk, self.at)
+        append_created(self.la.pk, events)
         write_expected(
             (LineToLay(line.pk, self.la.pk, school, ((terms.start, terms),)) for line, _, _, school, terms in items),
             self.calendars,
@@ -508,6 +468,7 @@ class _Sessions(_Writer):
                 "line__voided_at",
                 "line__plan__child__school__school_day_minutes",
                 "line__plan__end_date",
+                "description",
                 "effective_from",
                 "sessions",
                 "period",
@@ -522,19 +483,20 @@ class _Sessions(_Writer):
         # Each session is checked against the version in force on its date, as a session recorded on a page is.
         self.lines: dict[str, tuple[int, int, bool, int, list[tuple[date, LineTerms]]]] = {}
         plan_ends: dict[str, date | None] = {}
-        for ref, line_id, child_id, voided, day, plan_end, effective, *terms in versions.iterator(chunk_size=5000):
+        names: dict[int, str] = {}
+        for ref, line_id, child_id, voided, day, plan_end, name, effective, *terms in versions.iterator(
+            chunk_size=5000
+        ):
             sessions, period, minutes, start, end, weekdays, weekly = terms
             version = LineTerms(sessions, Period(period), minutes, start, end, frozenset(weekdays), weekly)
             self.lines.setdefault(ref, (line_id, child_id, voided is not None, day, []))[4].append((effective, version))
             plan_ends[ref] = plan_end
+            names[line_id] = name  # the latest version's, as the line's name reads on its page
         for ref, (*_, history) in self.lines.items():
             history[:] = ended_by(history, plan_ends[ref])  # a replaced plan's lines promise nothing after its end
         self.statuses = {s.value for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
-        self.month_sums = totals.MonthSums()  # added to the stored sums as they fill, and when every batch is written
-        # Written once for each day (and status) the file holds, not once a row.
-        self.iso_dates: dict[date, str] = {}
-        self.summaries: dict[tuple[date, str], str] = {}
+        self.sessions = SessionWriter(verb="Session imported", line_names=names)
 
     def check(self, row: dict[str, str]) -> tuple[Any, ...]:
         ref = _text(row, "line_ref", max_length=40)
@@ -568,84 +530,13 @@ class _Sessions(_Writer):
             raise _Bad(column, message[0].lower() + message[1:]) from refused
         planned, delivered = figures.planned_minutes, figures.delivered_minutes
         note = _text(row, "note", required=False, max_length=2000)
-        return (self.la.pk, child_id, line_id, day, status, planned, delivered, reason, note)
+        return (self.la.pk, child_id, line_id, day, status, planned, delivered, reason, note, None, self.by.pk, self.at)
 
-    def write(self, items: list[tuple[Any, ...]]) -> None:
-        ids = _next_ids(Session, len(items))
-        by, at, la = self.by.pk, self.at, self.la.pk
-        rows = [(pk, *item, by, at, "") for pk, item in zip(ids, items, strict=True)]
-        insert_rows(Session, ("id", *_SESSION_FIELDS, "recorded_by_id", "recorded_at", "void_reason"), rows)
-        events: list[tuple[int, str, int, str, dict[str, Any] | str]] = []
-        add_to_month = self.month_sums.add
-        summaries, iso = self.summaries, self.iso_dates
-        for pk, _la, child, line, day, status, planned, delivered, reason, note in ((r[0], *r[1:10]) for r in rows):
-            add_to_month(la, child, line, day, planned, delivered, reason, 1)
-            if day not in iso:
-                iso[day] = day.isoformat()
-            after = session_after_json(pk, la, child, line, iso[day], status, planned, delivered, reason, note, by)
-            if (day, status) not in summaries:
-                summaries[(day, status)] = f"Session imported: {day:%-d %b %Y} {status.replace('_', ' ')}"
-            events.append((child, "session", pk, summaries[(day, status)], after))
-        _chain(la, events, by, at)
-        if len(self.month_sums.sums) >= MONTH_SUMS_HELD:
-            self.month_sums.write()
+    def write(self, items: list[SessionRow]) -> None:
+        self.sessions.write(items)
 
     def finish(self) -> None:
-        self.month_sums.write()
-
-
-def session_after_json(
-    pk: int,
-    la_id: int,
-    child_id: int,
-    line_id: int,
-    day: str,
-    status: str,
-    planned: int,
-    delivered: int,
-    reason: str,
-    note: str,
-    recorded_by: int,
-) -> str:
-    """An imported session's `after`, as `json.dumps(snapshot, sort_keys=True, separators=(",", ":"))` writes it.
-
-    Written out directly, its keys in sorted order, since a dict and its encoding cost more than the rest of the row's
-    checks; a property test holds the two equal.
-    """
-    return (
-        f'{{"child":{child_id},"corrects":null,"date":"{day}","delivered_by":null,"delivered_minutes":{delivered},'
-        f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
-        f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_by":{recorded_by},'
-        f'"status":{json_string(status)},"void_reason":"","voided_at":null,"voided_by":null}}'
-    )
-
-
-_SESSION_FIELDS = (
-    "local_authority_id",
-    "child_id",
-    "line_id",
-    "date",
-    "status",
-    "planned_minutes",
-    "delivered_minutes",
-    "reason",
-    "note",
-)
-
-
-def _next_ids(model: type[Session], count: int) -> list[int]:
-    """Ids for rows written with COPY or executemany, so their audit events can name them."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: the import holds the database's write lock, so nobody else takes ids meanwhile.
-        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
-        first = cursor.fetchone()[0] + 1
-        return list(range(first, first + count))
+        self.sessions.finish()
 
 
 WRITERS: dict[str, type[_Writer]] = {w.kind: w for w in (_Children, _Plans, _Lines, _Sessions)}

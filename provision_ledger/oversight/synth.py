@@ -8,6 +8,7 @@ SLCN for SEN Support); the rest of the need weights below are illustrative, in t
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from provision_ledger.core.demo import english_terms
+from provision_ledger.delivery.bulk import SessionRow, SessionWriter
 from provision_ledger.nextsteps.models import StatutoryEvent
-from provision_ledger.oversight.bulk import insert_sessions
 from provision_ledger.parents.models import Concern, ConcernMessage
 from provision_ledger.people.models import (
     Child,
@@ -33,8 +34,10 @@ from provision_ledger.people.models import (
 from provision_ledger.plans.expected import LineToLay, write_expected
 from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.calendar import SchoolCalendar, Term
+from provision_ledger.rules.compliance import SessionStatus
 from provision_ledger.rules.delivery import LineTerms, Period
 from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.rules.sessions import EntryFigures, default_planned_minutes, entry_figures
 
 EHC_PUPILS, SEN_SUPPORT_PUPILS = 482_640, 1_284_284  # domain-england.md §6 [D2][D1]
 EHC_SHARE = EHC_PUPILS / (EHC_PUPILS + SEN_SUPPORT_PUPILS)
@@ -203,11 +206,20 @@ def _line_terms(rng: random.Random, start: date, ehc: bool, first: bool) -> tupl
     return {"weekdays": weekdays, "weekly_minutes": None, "group_size": rng.choice([1, 1, 1, 3, 4, 6])}, terms
 
 
+@functools.lru_cache(maxsize=4096)
+def _figures(terms: LineTerms, status: str, school_day: int, planned: int, delivered: int, reason: str) -> EntryFigures:
+    """The one rule of what an entry means, as a page applies it; synthetic entries repeat, so each is worked once."""
+    return entry_figures(
+        terms, SessionStatus(status), school_day_minutes=school_day, planned=planned, delivered=delivered, reason=reason
+    )
+
+
 def _sessions_for(
     rng: random.Random, sp: _SchoolPlan, la_id: int, child_id: int, line_id: int, terms: LineTerms, attendance: float
-) -> Iterator[tuple[object, ...]]:
+) -> Iterator[SessionRow]:
     days = sp.all_days if terms.weekly_minutes else [d for wd in sorted(terms.weekdays) for d in sp.days_by_weekday[wd]]
-    planned = terms.weekly_minutes // 5 if terms.weekly_minutes else terms.minutes_per_session
+    planned = default_planned_minutes(terms)
+    school_day = sp.school.school_day_minutes
     # A spell of redeployment: the line's adult is taken for cover for a run of weeks, once in a while.
     spell_start = rng.choice(sp.all_days) if rng.random() < 0.25 else None
     spell_end = spell_start + timedelta(weeks=rng.choice([1, 2, 3])) if spell_start else None
@@ -215,25 +227,25 @@ def _sessions_for(
         if d < terms.start:
             continue
         roll = rng.random()
-        recorded = datetime.combine(d, time(15, 30), tzinfo=UTC)
         if roll < 0.01:
             continue  # nobody recorded it
         if roll > attendance:
-            yield (la_id, child_id, line_id, d, "not_delivered", planned, 0, "child_absent", "", sp.senco_id,
-                   recorded, "")  # fmt: skip
-            continue
-        seasonal = 1.5 if d.month in (12, 7) else 1.0
-        in_spell = spell_start is not None and spell_end is not None and spell_start <= d <= spell_end
-        miss_chance = 0.8 if in_spell else (1 - sp.quality) * seasonal
-        roll = rng.random()
-        if roll < miss_chance:
-            reason = "staff_redeployed" if in_spell else rng.choices(*zip(*PROVIDER_MISSES, strict=True))[0]
-            yield (la_id, child_id, line_id, d, "not_delivered", planned, 0, reason, "", sp.senco_id, recorded, "")
-        elif roll < miss_chance + 0.04 and planned >= 10:
-            yield (la_id, child_id, line_id, d, "part_delivered", planned, planned // 2, "staff_redeployed", "",
-                   sp.senco_id, recorded, "")  # fmt: skip
+            status, delivered, reason = "not_delivered", 0, "child_absent"
         else:
-            yield (la_id, child_id, line_id, d, "delivered", planned, planned, "", "", sp.senco_id, recorded, "")
+            seasonal = 1.5 if d.month in (12, 7) else 1.0
+            in_spell = spell_start is not None and spell_end is not None and spell_start <= d <= spell_end
+            miss_chance = 0.8 if in_spell else (1 - sp.quality) * seasonal
+            roll = rng.random()
+            if roll < miss_chance:
+                reason = "staff_redeployed" if in_spell else rng.choices(*zip(*PROVIDER_MISSES, strict=True))[0]
+                status, delivered = "not_delivered", 0
+            elif roll < miss_chance + 0.04 and planned >= 10:
+                status, delivered, reason = "part_delivered", planned // 2, "staff_redeployed"
+            else:
+                status, delivered, reason = "delivered", planned, ""
+        figures = _figures(terms, status, school_day, planned, delivered, reason)
+        yield (la_id, child_id, line_id, d, status, figures.planned_minutes, figures.delivered_minutes, reason, "",
+               None, sp.senco_id, datetime.combine(d, time(15, 30), tzinfo=UTC))  # fmt: skip
 
 
 def synthesise(
@@ -375,11 +387,16 @@ def _batch(
         replace=False,
     )
     attendance = {child.pk: min(0.995, max(0.8, rng.gauss(0.95, 0.03))) for _, _, child in rows}
-    report.sessions += insert_sessions(
-        row
-        for line, (sp, child, terms) in zip(lines, meta, strict=True)
-        for row in _sessions_for(rng, sp, la.pk, child.pk, line.pk, terms, attendance[child.pk])
-    )
+    # The benchmark's data, not anybody's record: the one bulk writer, without an audit event per session.
+    sessions = SessionWriter(events=False)
+    batch: list[SessionRow] = []
+    for line, (sp, child, terms) in zip(lines, meta, strict=True):
+        batch.extend(_sessions_for(rng, sp, la.pk, child.pk, line.pk, terms, attendance[child.pk]))
+        if len(batch) >= 20_000:
+            sessions.write(batch)
+            batch = []
+    sessions.write(batch)
+    report.sessions += sessions.finish()
     _concerns(rng, la, rows, lines)
 
 

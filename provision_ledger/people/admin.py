@@ -39,7 +39,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "new_la_code"]
 
 
 class TermInline(admin.TabularInline):
@@ -54,8 +54,10 @@ class NonTeachingDayInline(admin.TabularInline):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["urn", "name", "local_authority"]
-    search_fields = ["urn", "name"]
+    list_display = ["urn", "laestab", "name", "local_authority", "phase", "status"]
+    search_fields = ["urn", "laestab", "name"]
+    list_filter = ["status", "phase"]
+    readonly_fields = ["laestab"]
     inlines = [TermInline, NonTeachingDayInline]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -80,7 +82,7 @@ class AssignmentInline(admin.TabularInline):
 @admin.register(Child)
 class ChildAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "year_group", "school", "sen_status"]
-    list_filter = ["sen_status", "school"]
+    list_filter = ["sen_status", "primary_need", "sen_unit", "resourced_provision", "top_up_funding", "school"]
     search_fields = ["first_name", "last_name", "upn"]
     exclude = ["local_authority"]
     inlines = [GuardianInline, AssignmentInline]

@@ -69,6 +69,18 @@ class LocalAuthority(models.Model):
         validators=[RegexValidator(r"^\d{3}$", "Use the 3-digit DfE LA code")],
     )
     name = models.CharField(max_length=200)
+    # The ONS code the DfE's published statistics use for an authority (new_la_code), e.g. E10000002 for
+    # Buckinghamshire's old county; GIAS does not carry it, so an administrator enters it once.
+    new_la_code = models.CharField(
+        "ONS code (new_la_code)",
+        max_length=9,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^E(06|07|08|09|10)\d{6}$", "An ONS local authority code is E06, E08, E09 or E10 and six digits"
+            )
+        ],
+    )
 
     class Meta:
         verbose_name_plural = "local authorities"
@@ -78,12 +90,32 @@ class LocalAuthority(models.Model):
         return self.name
 
 
+def laestab(la_code: str, establishment_number: str) -> str:
+    """LA code × 10,000 + establishment number, as seven digits; empty without an establishment number."""
+    if not (la_code.isdigit() and establishment_number.isdigit()):
+        return ""
+    return f"{int(la_code) * 10_000 + int(establishment_number):07d}"
+
+
 class School(models.Model):
     urn = models.CharField(
         "URN", max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$", "A URN is six digits")]
     )
     name = models.CharField(max_length=200)
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
+    # From the DfE's register (GIAS). A Common Transfer File names a school by LA code and establishment number,
+    # never by URN; LAESTAB is the two together (LA code × 10,000 + establishment number).
+    establishment_number = models.CharField(
+        max_length=4, blank=True, validators=[RegexValidator(r"^\d{4}$", "An establishment number is four digits")]
+    )
+    laestab = models.CharField("LAESTAB", max_length=7, blank=True, db_index=True, editable=False)
+    phase = models.CharField("phase of education", max_length=60, blank=True)
+    establishment_type = models.CharField("type of establishment", max_length=100, blank=True)
+    status = models.CharField("establishment status", max_length=60, blank=True)
+    trust = models.CharField(max_length=200, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    opened_on = models.DateField("open date", null=True, blank=True)
+    closed_on = models.DateField("close date", null=True, blank=True)
     # Make-up policy and status thresholds are the school's own policy; defaults come from the rules layer.
     owed_reasons = models.JSONField(
         default=list,
@@ -107,6 +139,10 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.laestab = laestab(self.local_authority.code, self.establishment_number)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}
@@ -187,7 +223,11 @@ class NonTeachingDay(models.Model):
 
 
 class Need(models.TextChoices):
-    """Primary and secondary type of need: the DfE school census codes."""
+    """Type of need: the DfE school census codes, with the DfE's own labels.
+
+    DS (Down syndrome) is a type of need of its own in the school census from January 2025; children with Down
+    syndrome were recorded under other codes before then. The DfE writes "Vision impairment".
+    """
 
     SPLD = "SPLD", "Specific learning difficulty"
     MLD = "MLD", "Moderate learning difficulty"
@@ -196,10 +236,11 @@ class Need(models.TextChoices):
     SEMH = "SEMH", "Social, emotional and mental health"
     SLCN = "SLCN", "Speech, language and communication needs"
     HI = "HI", "Hearing impairment"
-    VI = "VI", "Visual impairment"
+    VI = "VI", "Vision impairment"
     MSI = "MSI", "Multi-sensory impairment"
     PD = "PD", "Physical disability"
     ASD = "ASD", "Autistic spectrum disorder"
+    DS = "DS", "Down syndrome"
     OTH = "OTH", "Other difficulty or disability"
     NSA = "NSA", "SEN support but no specialist assessment of type of need"
 
@@ -236,6 +277,11 @@ class Child(models.Model):
     primary_need = models.CharField(max_length=4, choices=Need.choices)
     secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
     sen_status = models.CharField("SEN status", max_length=1, choices=SenStatus.choices)
+    # The school census's pupil-level indicators: the child is placed in a SEN unit or resourced provision of the
+    # school, and the school receives top-up funding from the authority's high-needs block for them.
+    sen_unit = models.BooleanField("SEN unit indicator", default=False)
+    resourced_provision = models.BooleanField("resourced provision indicator", default=False)
+    top_up_funding = models.BooleanField("top-up funding indicator", default=False)
 
     class Meta:
         verbose_name_plural = "children"

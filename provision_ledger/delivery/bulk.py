@@ -1,0 +1,114 @@
+"""The one writer of sessions in bulk: the CSV import, the demo and the synthetic authority.
+
+A page, the register and the API record a few sessions at a time through `delivery.actions`; these three write
+thousands. Every row reaching `SessionWriter` has been interpreted by `rules.sessions.entry_figures` against the line
+version in force on its date, as an entry on a page is. The writer gives the rows their ids, inserts them, adds them
+to their months' sums and appends one audit event per session to its authority's chain, in the caller's transaction.
+
+The synthetic authority is the benchmark's data, not anybody's record, so it asks for no events: millions of them
+would cost the benchmark minutes and prove nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from provision_ledger.audit.chain import CreatedEvent, append_created, json_string
+from provision_ledger.core.bulk import insert_rows, next_ids
+from provision_ledger.delivery.models import STATUS_CHOICES, Session
+from provision_ledger.delivery.totals import MonthSums
+
+# A row, in this order; `void_reason` is written empty (a bulk write never voids).
+COLUMNS = (
+    "local_authority_id",
+    "child_id",
+    "line_id",
+    "date",
+    "status",
+    "planned_minutes",
+    "delivered_minutes",
+    "reason",
+    "note",
+    "delivered_by_id",
+    "recorded_by_id",
+    "recorded_at",
+)
+SessionRow = tuple[int, int, int, date, str, int, int, str, str, "int | None", int, datetime]
+
+MONTH_SUMS_HELD = 50_000  # line-months held in memory before they are added to the stored sums
+_STATUS_LABELS = dict(STATUS_CHOICES)
+
+
+class SessionWriter:
+    """Writes batches of checked session rows; call `finish` once every batch is written."""
+
+    def __init__(self, *, verb: str = "Session recorded", line_names: dict[int, str] | None = None,
+                 events: bool = True) -> None:  # fmt: skip
+        self.verb, self.line_names, self.events = verb, line_names or {}, events
+        self.month_sums = MonthSums()
+        self.written = 0
+        self._iso: dict[date, str] = {}
+
+    def write(self, rows: Sequence[SessionRow]) -> list[int]:
+        """Insert the rows and their events; returns their ids in order."""
+        if not rows:
+            return []
+        ids = next_ids(Session, len(rows))
+        insert_rows(
+            Session, ("id", *COLUMNS, "void_reason"), ((pk, *row, "") for pk, row in zip(ids, rows, strict=True))
+        )
+        add = self.month_sums.add
+        by_authority: dict[int, list[CreatedEvent]] = {}
+        for pk, (la, child, line, day, status, planned, delivered, reason, note, delivered_by, by, at) in zip(
+            ids, rows, strict=True
+        ):
+            add(la, child, line, day, planned, delivered, reason, 1)
+            if self.events:
+                iso = self._iso.get(day) or self._iso.setdefault(day, day.isoformat())
+                after = session_after_json(pk, la, child, line, iso, status, planned, delivered, reason, note, by,
+                                           delivered_by)  # fmt: skip
+                summary = (
+                    f"{self.verb}: {self.line_names.get(line, 'provision line')} on {day:%d %b %Y}: "
+                    + (_STATUS_LABELS[status])
+                )
+                by_authority.setdefault(la, []).append((child, by, at, "session", pk, summary[:300], after))
+        for la, events in by_authority.items():
+            append_created(la, events)
+        self.written += len(rows)
+        if len(self.month_sums.sums) >= MONTH_SUMS_HELD:
+            self.month_sums.write()
+        return ids
+
+    def finish(self) -> int:
+        """Add the months' sums still held; returns the sessions written."""
+        self.month_sums.write()
+        return self.written
+
+
+def session_after_json(
+    pk: int,
+    la_id: int,
+    child_id: int,
+    line_id: int,
+    day: str,
+    status: str,
+    planned: int,
+    delivered: int,
+    reason: str,
+    note: str,
+    recorded_by: int,
+    delivered_by: int | None = None,
+) -> str:
+    """A session's `after`, as `json.dumps(snapshot, sort_keys=True, separators=(",", ":"))` writes it.
+
+    Written out directly, its keys in sorted order, since a dict and its encoding cost more than the rest of the row's
+    checks; a property test holds the two equal.
+    """
+    return (
+        f'{{"child":{child_id},"corrects":null,"date":"{day}",'
+        f'"delivered_by":{"null" if delivered_by is None else delivered_by},"delivered_minutes":{delivered},'
+        f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
+        f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_by":{recorded_by},'
+        f'"status":{json_string(status)},"void_reason":"","voided_at":null,"voided_by":null}}'
+    )
