@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -139,6 +139,8 @@ class ClockKind(StrEnum):
     TRIBUNAL_APPEAL = "tribunal_appeal"
     MEDIATION_CERTIFICATE = "mediation_certificate"
     LA_REPLY_REQUESTED = "la_reply_requested"
+    DRAFT_PLAN_COMMENTS = "draft_plan_comments"
+    AMENDMENT_COMMENTS = "amendment_comments"
 
 
 class Party(StrEnum):
@@ -276,6 +278,8 @@ class ClockStatus(StrEnum):
     SUSPENDED = "suspended"
     # A requested reply date that passed: not a breach of any law, so never "overdue".
     ASKED_DATE_PASSED = "asked_date_passed"
+    # A date by which the parent could act (an appeal, comments on a draft) that has gone by: nobody's breach.
+    PASSED = "passed"
 
     @property
     def label(self) -> str:
@@ -290,6 +294,7 @@ _CLOCK_STATUS_LABELS: dict[ClockStatus, str] = {
     ClockStatus.MET_LATE: "Done late",
     ClockStatus.SUSPENDED: "Suspended: exception applies",
     ClockStatus.ASKED_DATE_PASSED: "No reply by the date you asked",
+    ClockStatus.PASSED: "The date has passed",
 }
 
 DEFAULT_SOON_DAYS = 14
@@ -303,7 +308,9 @@ def clock_status(clock: Clock, today: date, *, soon_days: int = DEFAULT_SOON_DAY
     if clock.suspended:
         return ClockStatus.SUSPENDED
     if today > clock.limit:
-        return ClockStatus.OVERDUE if clock.statutory else ClockStatus.ASKED_DATE_PASSED
+        if not clock.statutory:
+            return ClockStatus.ASKED_DATE_PASSED
+        return ClockStatus.PASSED if clock.party is Party.PARENT else ClockStatus.OVERDUE
     if (clock.limit - today).days <= soon_days:
         return ClockStatus.DUE_SOON
     return ClockStatus.RUNNING
@@ -728,3 +735,135 @@ def la_reply_clock(letter_sent_on: date, *, replied_on: date | None = None) -> C
         met_on=replied_on,
         statutory=False,
     )
+
+
+# --- Decisions a parent can answer: comments on a draft or on amendments, and appeals -----------------
+
+
+def _fifteen_days_beginning_with(d: date) -> date:
+    """The last of "not less than 15 days beginning with" d: d is day 1, so the 15th day is 14 days later."""
+    return d + timedelta(days=14)
+
+
+def draft_plan_comments(served_on: date, *, commented_on: date | None = None) -> Clock:
+    """Your time to comment on a draft EHC plan and to ask for a school to be named.
+
+    Reg 13(1) SEND Regulations 2014: at least 15 days, beginning with the day the draft is served, to make
+    representations and to ask for a particular school or other institution to be named (ss38(2)(b) and 39
+    CFA 2014). "Beginning with" counts the day served: served Monday 7 December 2026, the 15th day is
+    Monday 21 December 2026.
+    """
+    _refuse_if_before(commented_on, "date you commented", served_on, "draft plan")
+    return Clock(
+        kind=ClockKind.DRAFT_PLAN_COMMENTS,
+        name="Comment on the draft plan and ask for a school",
+        measures=(
+            "You have at least 15 days, beginning with the day the draft plan was served, to send your comments, "
+            "ask for a meeting and ask for a particular school or college to be named."
+        ),
+        runs_from="the local authority serving the draft EHC plan",
+        start=served_on,
+        limit=_fifteen_days_beginning_with(served_on),
+        source=(
+            f"Regulation 13(1), {_SIXTEEN}, and sections 38(2)(b) and 39, Children and Families Act 2014: at least "
+            "15 days beginning with the day the draft is served"
+        ),
+        party=Party.PARENT,
+        met_on=commented_on,
+    )
+
+
+def amendment_comments(proposals_sent: date, *, commented_on: date | None = None) -> Clock:
+    """Your time to comment on proposed amendments after a review.
+
+    Reg 22(2)(c) SEND Regulations 2014: not less than 15 days to make representations. Counted, as for a draft
+    plan, from the day the proposals are sent as day 1: the earlier reading, so the date shown is never later than
+    the law allows.
+    """
+    _refuse_if_before(commented_on, "date you commented", proposals_sent, "proposed amendments")
+    return Clock(
+        kind=ClockKind.AMENDMENT_COMMENTS,
+        name="Comment on the proposed amendments",
+        measures=(
+            "You have at least 15 days to comment on the proposed amendments, ask for a meeting and ask for a "
+            "particular school or college to be named."
+        ),
+        runs_from="the local authority sending its proposed amendments",
+        start=proposals_sent,
+        limit=_fifteen_days_beginning_with(proposals_sent),
+        source=f"Regulation 22(2)(c), {_SIXTEEN}: at least 15 days to comment",
+        party=Party.PARENT,
+        met_on=commented_on,
+    )
+
+
+class AppealableDecision(StrEnum):
+    """The decisions section 51(2) CFA 2014 lets a parent appeal to the First-tier Tribunal (SEND)."""
+
+    REFUSAL_TO_ASSESS = "refusal_to_assess"
+    REFUSAL_TO_ISSUE = "refusal_to_issue"
+    FINAL_PLAN = "final_plan"
+    FINAL_AMENDED_PLAN = "final_amended_plan"
+    NOT_TO_AMEND = "not_to_amend"
+    CEASE = "cease"
+
+    @property
+    def label(self) -> str:
+        return _APPEALABLE_LABELS[self]
+
+
+_APPEALABLE_LABELS: dict[AppealableDecision, str] = {
+    AppealableDecision.REFUSAL_TO_ASSESS: "the decision not to carry out an EHC needs assessment",
+    AppealableDecision.REFUSAL_TO_ISSUE: "the decision not to issue an EHC plan",
+    AppealableDecision.FINAL_PLAN: "what the final EHC plan says (Sections B, F and I)",
+    AppealableDecision.FINAL_AMENDED_PLAN: "what the amended EHC plan says (Sections B, F and I)",
+    AppealableDecision.NOT_TO_AMEND: "the decision after the review not to amend the plan",
+    AppealableDecision.CEASE: "the decision to stop maintaining the EHC plan",
+}
+
+# Section 55 CFA 2014: before appealing, a parent must contact a mediation adviser and obtain a certificate,
+# unless the appeal is only about the school or other institution named in the plan; going to mediation itself
+# is the parent's choice. The 1 month from the certificate is rule 20 of the Tribunal's procedure rules.
+MEDIATION_STEP = (
+    "Before you appeal you must contact a mediation adviser (the decision letter gives their details) and get a "
+    "certificate from them, unless your appeal is only about the school or college named in the plan (section 55, "
+    "Children and Families Act 2014). You do not have to go to mediation. If the certificate reaches you late, you "
+    "have 1 month from the date on it."
+)
+
+
+def appeal_clock(
+    decision: AppealableDecision,
+    decision_letter_date: date,
+    *,
+    mediation_contacted_on: date | None = None,
+    certificate_on: date | None = None,
+    appealed_on: date | None = None,
+) -> Clock:
+    """The last day to appeal one decision, counted from the mediation certificate where that is later (rule 20).
+
+    Refused: a certificate before the mediation adviser was contacted, or mediation before the decision.
+    """
+    contact = "contact with the mediation adviser"
+    _refuse_if_before(mediation_contacted_on, contact, decision_letter_date, "decision")
+    _refuse_if_before(certificate_on, "mediation certificate", mediation_contacted_on, contact)
+    _refuse_if_before(appealed_on, "appeal", decision_letter_date, "decision")
+    clock = tribunal_appeal_deadline(decision_letter_date, mediation_certificate_date=certificate_on)
+    return replace(
+        clock,
+        name=f"Last day to appeal {decision.label}",
+        measures=f"Your appeal to the SEND Tribunal must reach it by this date. {MEDIATION_STEP}",
+        met_on=appealed_on,
+    )
+
+
+def time_left(days: int) -> str:
+    """How long is left, as an alert says it: "2 weeks left", "5 days left", "Last day today"."""
+    if days < 0:
+        raise ValueError("The date has passed.")
+    if days == 0:
+        return "Last day today"
+    if days % 7 == 0:
+        weeks = days // 7
+        return f"{weeks} week{'s' if weeks != 1 else ''} left"
+    return f"{days} day{'s' if days != 1 else ''} left"
