@@ -96,7 +96,8 @@ def test_rule_20_an_early_certificate_leaves_the_two_months_from_the_letter() ->
 
 
 def test_a_certificate_before_the_mediation_contact_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"The mediation certificate \(Tuesday 5 January 2027\) is before the contact with the mediation"):
+    refused = r"The mediation certificate \(Tuesday 5 January 2027\) is before the contact with the mediation"
+    with pytest.raises(ValueError, match=refused):
         appeal_clock(
             AppealableDecision.REFUSAL_TO_ASSESS,
             date(2026, 12, 23),
