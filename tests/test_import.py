@@ -215,3 +215,21 @@ def test_a_bulk_written_sessions_after_is_written_as_json_dumps_writes_it(
     written = bulk.session_after_json(pk, la, child, line, day.isoformat(), status, planned, delivered, reason, note,
                                       by, delivered_by)  # fmt: skip
     assert written == json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
+
+
+def test_a_session_on_a_day_the_school_was_closed_is_refused_unless_the_file_says_it_was_open(authority):
+    _import_examples(authority, upto="lines")
+    header = "line_ref,date,status,planned_minutes,delivered_minutes,reason,note,school_open\n"
+    with pytest.raises(ImportRefused) as refused:
+        _import("sessions", header + "MIS-1001,2025-10-04,delivered,,,,,\n", authority)
+    assert refused.value.errors == [
+        RowError(
+            2,
+            "date",
+            "Saturday 4 October 2025 is not a school day at Hillside Primary School. If the school was open and the "
+            "session took place, put yes in the school_open column.",
+        )
+    ]
+    assert not Session.objects.exists()
+    _import("sessions", header + "MIS-1001,2025-10-04,delivered,,,,,yes\n", authority)
+    assert list(Session.objects.values_list("date", flat=True)) == [date(2025, 10, 4)]

@@ -408,3 +408,29 @@ def test_a_day_of_support_time_is_also_the_session_of_the_childs_hours_line_reco
     register = client.get(reverse("register") + f"?date={LAST_MONDAY.isoformat()}").context
     assert register["due"] == []
     assert [(d.line, d.why) for d in register["by_time_log"]] == [(line, "Recorded from the support-time log")]
+
+
+def test_a_days_blocks_are_read_on_the_24_hour_clock_and_as_people_type_times(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    _post_day(client, child, [("9.00", "1030", "with_child"), ("1:30pm", "14:30", "with_child")])
+    assert list(TimeBlock.objects.order_by("start").values_list("start", "end")) == [
+        (time(9), time(10, 30)),
+        (time(13, 30), time(14, 30)),
+    ]
+
+
+def test_a_time_that_cannot_be_read_is_named_with_its_block_and_nothing_is_saved(client, school, child):
+    ta, _ = _allocated(school, child)
+    client.force_login(ta)
+    response = _post_day(client, child, [("09:00", "10:30", "with_child"), ("half one", "14:30", "with_child")])
+    assert '<a href="#id_block-1-start">Block 2, From: Enter a valid time.</a>' in response.content.decode()
+    assert not TimeBlock.objects.exists()
+
+
+def test_the_item_page_has_a_heading_that_says_what_it_is_for(client, senco, child):
+    client.force_login(senco)
+    response = client.get(reverse("child-items", args=[child.pk]))
+    assert (
+        f'<h1 class="govuk-heading-l">Record an item provided for {child.first_name}</h1>' in response.content.decode()
+    )

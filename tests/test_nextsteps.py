@@ -251,3 +251,38 @@ def test_pre_action_letter_opens_when_the_la_has_not_replied_in_five_working_day
     assert "letter before claim under the pre-action protocol for judicial review" in letter.body
     assert "Section 42(2), Children and Families Act 2014: where an EHC plan is maintained" in letter.body
     assert letter.reply_due == date(2025, 11, 10)  # 14 days from Monday 27 October, as the sheet gives it
+
+
+def test_a_reply_dated_after_today_is_refused_and_the_childs_page_still_loads(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    letter = _send(client, child, "ask_school_to_reinstate")
+    response = client.post(reverse("letter-detail", kwargs={"letter_id": letter.pk}), {"replied_on": "2030-01-01"})
+    assert response.context["form"].errors == {
+        "replied_on": ["A reply cannot be dated after today: 1 January 2030 has not come yet."]
+    }
+    letter.refresh_from_db()
+    assert letter.replied_on is None
+    assert client.get(reverse("child-detail", kwargs={"child_id": child.pk})).status_code == 200
+
+
+def test_a_letter_dated_before_the_childs_first_plan_is_refused(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    url = reverse("letter-write", kwargs={"child_id": child.pk, "kind": "ask_school_to_reinstate"})
+    page = client.get(url)
+    response = client.post(url, {**page.context["form"].initial, "sent_on": "2020-01-08"})
+    assert response.context["form"].errors == {
+        "sent_on": [f"That is before {child.first_name}’s first plan began (1 September 2025)."]
+    }
+    assert Letter.objects.count() == 0
+
+
+def test_a_statutory_event_dated_after_today_is_refused(client, senco, child):
+    make_plan(child, senco, kind="ehc_plan", start=date(2025, 9, 1))
+    client.force_login(senco)
+    url = reverse("statutory-events", kwargs={"child_id": child.pk})
+    response = client.post(url, {"kind": "assessment_requested", "date": "2025-10-18"})
+    assert response.context["form"].errors["date"] == [
+        "An event cannot be dated after today: 18 October 2025 has not come yet."
+    ]

@@ -219,3 +219,43 @@ def test_child_history_lists_every_change_newest_first(client, school, senco, fr
         "(2 sessions of 30 minutes a week, one-to-one, with a teaching assistant)",
         f"Plan created: SEN Support plan for {child} from 01 Sep 2025",
     ]
+
+
+def test_school_overview_flags_a_sen_support_plan_past_the_review_date_the_school_set(
+    client, school, senco, frozen_today
+):
+    child = make_child(school)
+    plan = make_plan(child, senco, start=date(2025, 3, 3))
+    plan.review_due = date(2025, 7, 11)
+    plan.save(update_fields=["review_due"])
+    client.force_login(senco)
+    response = client.get(reverse("school-overview", kwargs={"urn": school.urn}))
+    assert response.context["summaries"][0].review_overdue_since == date(2025, 7, 11)
+    assert f'data-testid="review-overdue-{child.pk}">Review overdue since 11 July 2025</strong>' in (
+        response.content.decode()
+    )
+
+
+def test_arranging_an_overdue_review_offers_no_meeting_date_in_the_past(client, school, senco, frozen_today):
+    child = make_child(school)
+    plan = make_plan(child, senco, start=date(2025, 3, 3))
+    plan.review_due = date(2025, 7, 11)
+    plan.save(update_fields=["review_due"])
+    client.force_login(senco)
+    response = client.get(reverse("review-create", args=[child.pk]))
+    form = response.context["form"]
+    assert form["meeting_date"].value() is None
+    assert (
+        form.fields["meeting_date"].help_text == "The review was due by 11 July 2025: choose the date it will be held."
+    )
+
+
+def test_the_calendar_page_offers_a_subscribe_link_and_says_why_some_children_have_only_dates(client, school):
+    parent = make_parent(make_child(school))
+    client.force_login(parent)
+    response = client.post(reverse("calendar-settings"), {"action": "create"})
+    link = response.context["new_link"]
+    assert link.startswith("http://testserver/calendar/")
+    html = response.content.decode()
+    assert f'href="webcal://testserver/calendar/{link.rsplit("/", 1)[1]}">Add to my calendar</a>' in html
+    assert "has only their review and other dates in it" in html

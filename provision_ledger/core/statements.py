@@ -17,6 +17,7 @@ from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.clocks import Clock
 from provision_ledger.rules.compliance import SessionStatus, Status, compliance, whole_percent
+from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.reporting import Window, reporting_windows
 
 CHART_WEEKS = 12
@@ -97,6 +98,7 @@ class ChildSummary:
     plan: Plan | None
     reports: list[LineReport]
     overdue: list[Clock] = field(default_factory=list)
+    review_overdue_since: date | None = None  # a school's own plan past the review date it set
 
     @property
     def worst_status(self) -> Status:
@@ -131,6 +133,22 @@ class ChildSummary:
         return self.lines_with(Status.AT_RISK)
 
 
+def _school_review_overdue(plan: Plan | None, today: date) -> date | None:
+    """The review date a school set on its own plan, once passed.
+
+    EHC plans and statements have the law's annual review clock among `overdue`; the school's own plans (SEN Support,
+    IEPs) are reviewed on the date the school sets (SEND Code of Practice 6.65 to 6.71: at least three times a year).
+    """
+    if (
+        plan is None
+        or plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT)
+        or plan.review_due is None
+        or plan.review_due >= today
+    ):
+        return None
+    return plan.review_due
+
+
 def school_overview(school: School, children: QuerySet[Child], today: date) -> list[ChildSummary]:
     """Every child of the school with their plan and this year's delivery, worst first."""
     calendar = school.calendar()
@@ -152,6 +170,7 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
             plan=plans.get(c.pk),
             reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else [],
             overdue=overdue.get(c.pk, []),
+            review_overdue_since=_school_review_overdue(plans.get(c.pk), today),
         )
         for c in pupils
     ]

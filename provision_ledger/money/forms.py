@@ -126,9 +126,13 @@ class AllocationForm(forms.Form):
         return cleaned
 
 
+# The page asks for the 24-hour clock; "1:30pm", "13.30" and "1330" are read as people type them too.
+CLOCK_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I:%M %p", "%I.%M%p", "%I%p", "%I %p"]
+
+
 class BlockForm(forms.Form):
-    start = forms.TimeField(label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label="To", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(label="From", required=False, input_formats=CLOCK_FORMATS)
+    end = forms.TimeField(label="To", required=False, input_formats=CLOCK_FORMATS)
     activity = forms.ChoiceField(label="Spent", choices=[(a.value, label) for a, label in ACTIVITY_LABELS.items()])
 
     def clean(self) -> dict[str, Any]:

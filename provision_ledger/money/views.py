@@ -267,7 +267,13 @@ def child_items(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(
         request,
         "money/child_items.html",
-        {"child": child, "form": form, "year": year, "year_label": financial_year_label(year)},
+        {
+            "child": child,
+            "form": form,
+            "year": year,
+            "year_label": financial_year_label(year),
+            "title": f"Record an item provided for {child.first_name}",
+        },
     )
 
 

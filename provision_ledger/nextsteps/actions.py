@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.chain import seal
@@ -17,11 +18,23 @@ from provision_ledger.rules.advisor import Step
 from provision_ledger.rules.clocks import long_date
 
 
+def _refuse_unhappened(day: date, field: str, what: str) -> None:
+    """Dates here start legal clocks, so one that has not happened yet would start them wrongly."""
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{what} cannot be dated after today: {day:%-d %B %Y} has not come yet."})
+
+
 @transaction.atomic
 def save_letter(
     *, child: Child, step: Step, evidence: Evidence, by: User, addressee: str, subject: str, body: str, sent_on: date
 ) -> Letter:
     """Keep the letter exactly as sent, with the evidence as it stood, and start its reply clock."""
+    _refuse_unhappened(sent_on, "sent_on", "A letter")
+    first_plan = child.plans.order_by("start_date").values_list("start_date", flat=True).first()
+    if first_plan and sent_on < first_plan:
+        raise ValidationError(
+            {"sent_on": f"That is before {child.first_name}’s first plan began ({first_plan:%-d %B %Y})."}
+        )
     reply_due = step.reply_period.period.after(sent_on) if step.reply_period else None
     letter = Letter.objects.create(
         local_authority_id=child.local_authority_id,
@@ -48,6 +61,7 @@ def save_letter(
 
 @transaction.atomic
 def record_reply(*, letter: Letter, by: User, replied_on: date, note: str) -> Letter:
+    _refuse_unhappened(replied_on, "replied_on", "A reply")
     if replied_on < letter.sent_on:
         raise ValidationError(
             {"replied_on": f"The reply cannot come before the letter was sent ({letter.sent_on:%-d %B %Y})."}
@@ -149,6 +163,9 @@ def record_statutory_event(
     any other kind keeps none of them.
     """
     from provision_ledger.nextsteps.advice import clocks_for  # advice reads these models; imported late
+
+    if kind != _K.PHASE_TRANSFER:  # a move to a new phase is recorded ahead: its deadline falls before it
+        _refuse_unhappened(day, "date", "An event")
 
     _check_event(child, kind, day, fields)
     kept = {name: fields[name] for name in _FIELDS_FOR.get(StatutoryEvent.Kind(kind), ()) if fields.get(name)}

@@ -40,9 +40,13 @@ def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse
     draft = draft_letter(step, child, steps.evidence, user, today, child.school.name)
     form = LetterForm(request.POST or None, initial={**vars(draft), "sent_on": today})
     if request.method == "POST" and form.is_valid():
-        letter = actions.save_letter(child=child, step=step, evidence=steps.evidence, by=user, **form.cleaned_data)
-        messages.success(request, "Your letter is saved as sent. Download it below.")
-        return redirect("letter-detail", letter_id=letter.pk)
+        try:
+            letter = actions.save_letter(child=child, step=step, evidence=steps.evidence, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Your letter is saved as sent. Download it below.")
+            return redirect("letter-detail", letter_id=letter.pk)
     return render(
         request,
         "nextsteps/write_letter.html",

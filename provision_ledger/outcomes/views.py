@@ -188,8 +188,17 @@ def review_create(request: HttpRequest, child_id: int) -> HttpResponse:
     if plan is None:
         raise Http404("No plan in force")
     last = access.reviews_for(user).filter(plan=plan).order_by("-meeting_date").first()
-    initial = {"meeting_date": plan.review_due, "period_start": last.meeting_date if last else plan.start_date}
+    today = timezone.localdate()
+    # An overdue review is offered no date: a default in the past would be saved as if the meeting had been held.
+    meeting = plan.review_due if plan.review_due and plan.review_due >= today else None
+    initial = {"meeting_date": meeting, "period_start": last.meeting_date if last else plan.start_date}
     form = ReviewForm(request.POST or None, initial=initial)
+    if plan.review_due:
+        due = f"{plan.review_due:%-d %B %Y}"
+        form.fields["meeting_date"].help_text = (
+            f"The review was due by {due}: choose the date it will be held." if meeting is None else f"Due by {due}."
+        )
+        form.fields["meeting_date"].widget.attrs["aria-describedby"] = "id_meeting_date-hint"
     if request.method == "POST" and form.is_valid():
         try:
             review = actions.create_review(plan=plan, by=user, **form.cleaned_data)

@@ -26,9 +26,10 @@ from django.utils import timezone
 from provision_ledger.audit.actions import snapshot
 from provision_ledger.audit.chain import append_created
 from provision_ledger.delivery.bulk import SessionRow, SessionWriter
-from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, Need, SenStatus, User
+from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, Need, School, SenStatus, User
 from provision_ledger.plans.expected import LineToLay, write_expected
 from provision_ledger.plans.models import Category, DeliveredBy, Funder, LineVersion, Plan, ProvisionLine
+from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.compliance import MissReason, SessionStatus
 from provision_ledger.rules.delivery import LineTerms, Period, ended_by, terms_in_force
 from provision_ledger.rules.legal_force import PlanKind
@@ -96,6 +97,7 @@ COLUMNS: dict[str, list[Column]] = {
             "For a miss: staff_absent, staff_redeployed, child_absent, child_declined, school_closure or other",
         ),
         Column("note", False, "Free text"),
+        Column("school_open", False, "yes for a session on a day the school's calendar says it was closed"),
     ],
 }
 
@@ -467,6 +469,7 @@ class _Sessions(_Writer):
                 "line__plan__child_id",
                 "line__voided_at",
                 "line__plan__child__school__school_day_minutes",
+                "line__plan__child__school_id",
                 "line__plan__end_date",
                 "description",
                 "effective_from",
@@ -481,17 +484,19 @@ class _Sessions(_Writer):
         )
         # One small entry per line of the authority, with its versions: bounded by its size, not by the file's.
         # Each session is checked against the version in force on its date, as a session recorded on a page is.
-        self.lines: dict[str, tuple[int, int, bool, int, list[tuple[date, LineTerms]]]] = {}
+        self.lines: dict[str, tuple[int, int, bool, int, int, list[tuple[date, LineTerms]]]] = {}
         plan_ends: dict[str, date | None] = {}
         names: dict[int, str] = {}
-        for ref, line_id, child_id, voided, day, plan_end, name, effective, *terms in versions.iterator(
+        for ref, line_id, child_id, voided, day, school, plan_end, name, effective, *terms in versions.iterator(
             chunk_size=5000
         ):
             sessions, period, minutes, start, end, weekdays, weekly = terms
             version = LineTerms(sessions, Period(period), minutes, start, end, frozenset(weekdays), weekly)
-            self.lines.setdefault(ref, (line_id, child_id, voided is not None, day, []))[4].append((effective, version))
+            entry = self.lines.setdefault(ref, (line_id, child_id, voided is not None, day, school, []))
+            entry[5].append((effective, version))
             plan_ends[ref] = plan_end
             names[line_id] = name  # the latest version's, as the line's name reads on its page
+        self.calendars: dict[int, tuple[str, SchoolCalendar]] = {}  # each school's, built when a row first needs it
         for ref, (*_, history) in self.lines.items():
             history[:] = ended_by(history, plan_ends[ref])  # a replaced plan's lines promise nothing after its end
         self.statuses = {s.value for s in SessionStatus}
@@ -502,7 +507,7 @@ class _Sessions(_Writer):
         ref = _text(row, "line_ref", max_length=40)
         if ref not in self.lines:
             raise _Bad("line_ref", f"no provision line {ref[:40]} in {self.la.name}: import the lines first.")
-        line_id, child_id, voided, school_day, history = self.lines[ref]
+        line_id, child_id, voided, school_day, school, history = self.lines[ref]
         if voided:
             raise _Bad("line_ref", f"line {ref} is void: sessions cannot be recorded against it.")
         day = _date(row, "date")
@@ -512,6 +517,16 @@ class _Sessions(_Writer):
         terms = terms_in_force(history, day)
         if terms is None:
             raise _Bad("date", f"{day:%-d %B %Y} is outside the dates of line {ref}.")
+        if school not in self.calendars:
+            found = School.objects.get(pk=school)
+            self.calendars[school] = (found.name, found.calendar())
+        school_name, calendar = self.calendars[school]
+        if not _flag(row, "school_open") and not calendar.is_school_day(day):
+            raise _Bad(
+                "date",
+                f"{day:%A %-d %B %Y} is not a school day at {school_name}. If the school was open and the session "
+                "took place, put yes in the school_open column.",
+            )
         status = _choice(row, "status", self.statuses)
         planned = _int(row, "planned_minutes", required=False, high=school_day)
         delivered = _int(row, "delivered_minutes", required=False, high=school_day)

@@ -185,7 +185,11 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your calendar link no longer works.")
     active = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
-    return render(request, "parents/calendar.html", {"active": active, "new_link": new_link})
+    # webcal: asks the device's calendar app to subscribe, rather than the browser to download the file once.
+    subscribe_link = "webcal:" + new_link.split(":", 1)[1] if new_link else None
+    return render(
+        request, "parents/calendar.html", {"active": active, "new_link": new_link, "subscribe_link": subscribe_link}
+    )
 
 
 @login_not_required

@@ -87,6 +87,9 @@ class LineForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.initial.get("weekly_minutes"):
             self.initial["weekly_hours"] = self.initial["weekly_minutes"] / 60
+        for name, prompt in (("category", "Choose a category"), ("delivered_by", "Choose who delivers it")):
+            field = self.fields[name]
+            field.choices = [("", prompt), *((v, label) for v, label in field.choices if v != "")]  # type: ignore[attr-defined]
         minutes = self.fields["minutes_per_session"]
         minutes.required = False  # not needed when support is given as hours a week
         # A session lasts at least a minute: say so, rather than the database's "at least 0".

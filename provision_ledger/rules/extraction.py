@@ -48,6 +48,10 @@ from enum import StrEnum
 
 from provision_ledger.rules.delivery import Period
 
+# The longest statement read. The work of reading one is bounded by this, so reading a section is linear
+# in its length. No provision statement is this long: one that is runs several together.
+MAX_STATEMENT = 2000
+
 # A school year in England is 190 school days, 38 weeks: fortnightly is half of that.
 FORTNIGHTS_A_YEAR = 19
 HALF_TERMS_A_YEAR = 6
@@ -222,7 +226,8 @@ _HALF_HOUR = re.compile(r"\b(?:half\s+an\s+hour|half[- ]hour(?:ly)?)\b", _FLAGS)
 _MINUTES = re.compile(rf"\b(?P<n>{NUM})\s*(?:-\s*)?(?:minutes?|mins?)\b\.?", _FLAGS)
 _HOURS = re.compile(rf"\b(?P<n>{NUM}|an|a\s+single)\s*(?:-\s*)?(?P<unit>hours?|hrs?)\b\.?", _FLAGS)
 _HOUR_LONG = re.compile(r"\bhour[- ]long\b", _FLAGS)
-_PER_WEEK = re.compile(r"^\s*(?:(?:of|in|for)\s+[^,.;]{0,60}?\s+)?(?:per|a|each|every)\s+week\b|^\s*weekly\b", _FLAGS)
+# Matched at the end of an amount of hours (pattern.match(text, pos)), never by copying the rest of the text.
+_PER_WEEK = re.compile(r"\s*(?:(?:of|in|for)\s+[^,.;]{0,60}?\s+)?(?:per|a|each|every)\s+week\b|\s*weekly\b", _FLAGS)
 
 
 def durations(text: str) -> list[Duration]:
@@ -250,7 +255,7 @@ def durations(text: str) -> list[Duration]:
         count = 1.0 if n in ("an", "a single") else number(n)
         plural = m.group("unit").casefold() in ("hours", "hrs") and count > 1
         # "15 hours per week" is a weekly total of support, not one 15-hour session.
-        weekly = plural and bool(_PER_WEEK.search(text[m.end() :]))
+        weekly = plural and bool(_PER_WEEK.match(text, m.end(), m.end() + 100))
         add(_span(m), count * 60, weekly)
     for m in _HOUR_LONG.finditer(text):
         add(_span(m), 60)
@@ -481,7 +486,7 @@ def roles(text: str) -> list[RoleMention]:
                 continue
             taken.append(span)
             before = _BEFORE.search(text[max(0, m.start() - 80) : m.start()])
-            after = _AFTER.match(text[m.end() :])
+            after = _AFTER.match(text[m.end() : m.end() + 200])
             start = m.start() - (len(before.group(0)) if before else 0)
             end = m.end() + (len(after.group(0).rstrip()) if after else 0)
             qualification = text[start:end].strip(" ,") if (before or after) else ""
@@ -604,6 +609,8 @@ def _group_size(text: str) -> int:
 
 def extract(text: str) -> ProposedLine | None:
     """Propose a provision line's terms from one statement; None when it says neither how often nor how long."""
+    if len(text) > MAX_STATEMENT:
+        return None
     found_frequencies = frequencies(text)
     found_durations = durations(text)
     cover = coverage(text)

@@ -48,7 +48,7 @@ from enum import StrEnum
 
 from provision_ledger.rules import extraction
 from provision_ledger.rules.delivery import Period
-from provision_ledger.rules.extraction import NUM
+from provision_ledger.rules.extraction import MAX_STATEMENT, NUM
 
 
 class FindingKind(StrEnum):
@@ -60,6 +60,7 @@ class FindingKind(StrEnum):
     RANGE = "range"
     DELEGATION = "delegation"
     MONEY = "money"
+    TOO_LONG = "too_long"
 
     @property
     def label(self) -> str:
@@ -80,6 +81,7 @@ _KIND_LABELS: dict[FindingKind, str] = {
     FindingKind.RANGE: "A range, not an amount",
     FindingKind.DELEGATION: "Left to the school to decide",
     FindingKind.MONEY: "Money instead of provision",
+    FindingKind.TOO_LONG: "Too long to be one statement",
 }
 
 
@@ -93,6 +95,7 @@ _KIND_ORDER = (
     FindingKind.GROUP_WITHOUT_SIZE,
     FindingKind.DELEGATION,
     FindingKind.MONEY,
+    FindingKind.TOO_LONG,
 )
 
 
@@ -449,9 +452,22 @@ def _missing(kind: FindingKind, text: str, why: str, source: str, fix: str) -> F
     return Finding(kind, start, end, text[start:end], why, source, fix)
 
 
+def _too_long(text: str) -> Finding:
+    return _missing(
+        FindingKind.TOO_LONG,
+        text,
+        f"This is longer than {MAX_STATEMENT:,} characters with no line break or bullet: it is several statements "
+        "run together, so it was not read.",
+        _cite(CODE_9_69),
+        "Put each provision on its own line or bullet, then check it again.",
+    )
+
+
 def check_statement(text: str, fields: ProvisionFields | None = None) -> StatementCheck:
     """Check one provision statement; structured fields, when given, answer how often, how long and who."""
     fields = fields or ProvisionFields()
+    if len(text) > MAX_STATEMENT:
+        return StatementCheck(text, (_too_long(text),))
     findings: list[Finding] = []
     for rule in (*_HEDGES, *_RANGES, _DELEGATION):
         findings.extend(_matches(rule, text))
@@ -572,6 +588,8 @@ def parent_hint(finding: Finding) -> str:
         FindingKind.DELEGATION: f"“{words}” leaves the school to decide later. "
         "Ask for the plan itself to say what will be provided.",
         FindingKind.MONEY: f"“{words}” is money, not help. Ask the school to write the help it pays for.",
+        FindingKind.TOO_LONG: "This part of the plan runs several things together. "
+        "Ask the school to write each piece of help on its own line.",
     }
     return hints[finding.kind]
 
@@ -666,19 +684,30 @@ def split_statements(text: str) -> list[Statement]:
         current = None
 
     lines = _lines(text)
+    # The next non-blank line after each, found in one pass from the end (not by searching forward each time).
+    following: list[_Line | None] = [None] * len(lines)
+    after: _Line | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = after
+        if lines[i] is not None:
+            after = lines[i]
     for i, line in enumerate(lines):
         if line is None:
             close()
             previous = ""
             continue
         content = line.content(text)
-        following = next((n for n in lines[i + 1 :] if n is not None), None)
-        if not line.bullet and _is_heading(content, following is not None and following.bullet):
+        next_line = following[i]
+        if not line.bullet and _is_heading(content, next_line is not None and next_line.bullet):
             close()
             previous = ""
             continue
         continues = (
-            not line.bullet and current is not None and (not previous.endswith(_TERMINAL) or content[:1].islower())
+            not line.bullet
+            and current is not None
+            and (not previous.endswith(_TERMINAL) or content[:1].islower())
+            # Wrapped lines never make a statement longer than the checker reads.
+            and line.end - current[0] <= MAX_STATEMENT
         )
         if continues and current is not None:
             current[1] = line.end
@@ -738,11 +767,21 @@ _AREAS = (
 def area_of_need(text: str, position: int) -> str | None:
     """The area of need whose heading comes last before `position` ("communication", "cognition", "semh",
     "sensory_physical"), or None when there is none or it is another heading (preparing for adulthood)."""
+    return areas_of_need(text, [position])[0]
+
+
+def areas_of_need(text: str, positions: Sequence[int]) -> list[str | None]:
+    """area_of_need for each of `positions` (in ascending order), in one pass over the text."""
+    lines = [line for line in _lines(text) if line is not None]
+    areas: list[str | None] = []
     area = None
-    for line in _lines(text[:position]):
-        if line is None:
-            continue
-        content = line.content(text)
-        if _AREA_OF_NEED.match(content):
-            area = next((code for pattern, code in _AREAS if pattern.match(content)), None)
-    return area
+    at = 0
+    for position in positions:
+        # Headings that end at or before the position; the original read the text up to it.
+        while at < len(lines) and lines[at].end <= position:
+            content = lines[at].content(text)
+            if _AREA_OF_NEED.match(content):
+                area = next((code for pattern, code in _AREAS if pattern.match(content)), None)
+            at += 1
+        areas.append(area)
+    return areas

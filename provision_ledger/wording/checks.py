@@ -22,7 +22,7 @@ from provision_ledger.rules.wording import (
     ProvisionFields,
     Statement,
     StatementCheck,
-    area_of_need,
+    areas_of_need,
     check_line,
     check_statement,
     parent_hint,
@@ -145,6 +145,7 @@ class ReadStatement:
     statement: Statement
     check: StatementCheck
     proposal: ProposedLine | None
+    area: str | None = None  # the area of need whose heading it sits under
 
     @property
     def marked_text(self) -> SafeString:
@@ -154,9 +155,12 @@ class ReadStatement:
 def read_section(text: str) -> list[ReadStatement]:
     """Split into statements; check each; propose a line from each specific one."""
     read = []
-    for number, statement in enumerate(split_statements(text), 1):
+    statements = split_statements(text)
+    areas = areas_of_need(text, [s.start for s in statements])
+    for number, (statement, area) in enumerate(zip(statements, areas, strict=True), 1):
         check = check_statement(statement.text)
-        read.append(ReadStatement(number, statement, check, extract(statement.text) if check.specific else None))
+        proposal = extract(statement.text) if check.specific else None
+        read.append(ReadStatement(number, statement, check, proposal, area))
     return read
 
 
@@ -168,9 +172,7 @@ def proposal_initial(text: str, read: ReadStatement, plan: Plan) -> dict[str, An
     line = read.proposal
     assert line is not None
     statement = read.statement
-    category = area_of_need(text, statement.start) or (
-        _CATEGORY_OF_ROLE.get(line.delivered_by) if line.delivered_by else None
-    )
+    category = read.area or (_CATEGORY_OF_ROLE.get(line.delivered_by) if line.delivered_by else None)
     statutory = plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT)
     return {
         "statement": read.number,

@@ -10,14 +10,25 @@ cannot read raises UnreadableDocument with a message for the person who gave it;
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
 
+logger = logging.getLogger(__name__)
+
+# Limits checked before any parsing, so the work done on a file is bounded whatever is in it.
 # A Section F is a few pages; anything this big is not one.
 MAX_BYTES = 50 * 1024 * 1024
-# A DOCX is a zip: refuse one that would unpack to more than this, however small the file.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A DOCX is a zip: a small file can unpack to gigabytes. Refuse by the sizes its directory declares
+# (zipfile never inflates a part past its declared size, so the declaration cannot lie).
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # pictures included
+MAX_PARTS = 2000
+# The document's own XML, which is what is parsed: a long plan's is well under a megabyte or two.
+MAX_DOCUMENT_XML_BYTES = 5 * 1024 * 1024
+# A PDF: pages read, and the text kept; a whole plan is some tens of thousands of characters.
+MAX_PAGES = 200
+MAX_CHARACTERS = 1_000_000
 
 
 class UnreadableDocument(Exception):
@@ -39,6 +50,8 @@ def read_document(data: bytes, name: str) -> str:
         raise UnreadableDocument(f"{name} is an old Word (.doc) file: save it as .docx or PDF, or paste the text.")
     else:
         text = _plain_text(data, name)
+    if len(text) > MAX_CHARACTERS:
+        raise UnreadableDocument(f"{name} has more than 1,000,000 characters of text: that is not a plan.")
     if not text.strip():
         raise UnreadableDocument(f"{name} is empty: there is no provision to check.")
     return text
@@ -62,22 +75,61 @@ def _docx_text(data: bytes, name: str) -> str:
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
+    unreadable = f"{name} is not a Word (DOCX) document that can be read: it may be damaged."
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise UnreadableDocument(f"{name} unpacks to more than 200 MB: that is not a plan's Section F.")
+            _check_parts(archive.infolist(), name)
         document = docx.Document(io.BytesIO(data))
+        # Style names by id, read once: python-docx looks each paragraph's style up by searching them all.
+        style_names = {s.style_id: s.name or "" for s in document.styles}
+        blocks = _docx_blocks(document, style_names, Table, name)
+    except UnreadableDocument:
+        raise
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
-        raise UnreadableDocument(f"{name} is not a Word (DOCX) document that can be read.") from error
+        raise UnreadableDocument(unreadable) from error
+    except Exception as error:
+        # A damaged file can make the parsers fail in ways they do not document (lxml, zlib, python-docx):
+        # whatever the failure, the person gets a message, never an error page.
+        logger.warning("Word document could not be parsed: %r", error)
+        raise UnreadableDocument(unreadable) from error
+    # List items follow one another; every other block stands on its own.
+    out: list[str] = []
+    for block in blocks:
+        if out and not (block.startswith("• ") and out[-1].startswith("• ")):
+            out.append("")
+        out.append(block)
+    return "\n".join(out)
+
+
+def _check_parts(parts: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse a Word file by its declared sizes, before anything in it is inflated or parsed."""
+    if len(parts) > MAX_PARTS:
+        raise UnreadableDocument(f"{name} has more than {MAX_PARTS:,} parts inside it: that is not a plan.")
+    if sum(info.file_size for info in parts) > MAX_UNPACKED_BYTES:
+        raise UnreadableDocument(f"{name} unpacks to more than 40 MB: that is not a plan's Section F.")
+    main = [info for info in parts if info.filename.casefold() == "word/document.xml"]
+    if main and main[0].file_size > MAX_DOCUMENT_XML_BYTES:
+        raise UnreadableDocument(
+            f"{name} has more than 5 MB of document text and formatting: save only Section F, or paste it."
+        )
+
+
+def _docx_blocks(document: object, style_names: dict[str, str], table_type: type, name: str) -> list[str]:
     blocks: list[str] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            blocks.extend(_table_rows(item))
+    characters = 0
+    for item in document.iter_inner_content():  # type: ignore[attr-defined]
+        if characters > MAX_CHARACTERS:
+            raise UnreadableDocument(f"{name} has more than 1,000,000 characters of text: that is not a plan.")
+        if isinstance(item, table_type):
+            rows = list(_table_rows(item))
+            characters += sum(len(r) for r in rows)
+            blocks.extend(rows)
             continue
         text = item.text.strip()
         if not text:
             continue
-        style = (item.style.name if item.style is not None else "") or ""
+        characters += len(text)
+        style = style_names.get(item._p.style or "", "")
         numbered = item._p.pPr is not None and item._p.pPr.numPr is not None
         if style.startswith(("Heading", "Title")):
             # A heading is never provision; the colon makes the splitter read it as one.
@@ -86,13 +138,7 @@ def _docx_text(data: bytes, name: str) -> str:
             blocks.append(f"• {text}")
         else:
             blocks.append(text)
-    # List items follow one another; every other block stands on its own.
-    out: list[str] = []
-    for block in blocks:
-        if out and not (block.startswith("• ") and out[-1].startswith("• ")):
-            out.append("")
-        out.append(block)
-    return "\n".join(out)
+    return blocks
 
 
 def _table_rows(table: object) -> Iterator[str]:
@@ -133,10 +179,22 @@ def _pdf_text(data: bytes, name: str) -> str:
                 raise UnreadableDocument(
                     f"{name} is password-protected: remove the password (print it to a new PDF) or paste the text."
                 )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PAGES:
+            raise UnreadableDocument(f"{name} has more than {MAX_PAGES} pages: give only the plan, or paste Section F.")
+        pages: list[str] = []
+        characters = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            characters += len(pages[-1])
+            if characters > MAX_CHARACTERS:
+                raise UnreadableDocument(f"{name} has more than 1,000,000 characters of text: that is not a plan.")
     except UnreadableDocument:
         raise
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError) as error:
+        raise UnreadableDocument(f"{name} is not a PDF that can be read: it may be damaged.") from error
+    except Exception as error:
+        # pypdf can fail on a damaged file in ways it does not document; the person still gets a message.
+        logger.warning("PDF could not be parsed: %r", error)
         raise UnreadableDocument(f"{name} is not a PDF that can be read: it may be damaged.") from error
     lines = [line for page in pages for line in page.splitlines() if not _PAGE_FURNITURE.match(line)]
     text = "\n".join(lines)

@@ -19,6 +19,9 @@ from provision_ledger.wording.checks import ReadStatement, proposal_initial, rea
 from provision_ledger.wording.forms import MAX_PASTE, ProposedLineForm, ProposedLineFormSet, ReadPlanForm
 
 PREFIX = "line"
+# Statements shown on one page of the review: each proposed line is a form of a dozen fields, so a long
+# section is shown a page at a time rather than as one page of thousands of forms.
+PAGE_SIZE = 20
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,17 +31,49 @@ def plan_read(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan(user, plan_id, Need.MANAGE)
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, plan)
+    if request.method == "POST" and "page" in request.POST:
+        return _turn_page(request, plan)
     form = ReadPlanForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["plan_text"]
         statements = read_section(text)
         if statements:
-            initial = [proposal_initial(text, r, plan) for r in statements if r.proposal is not None]
-            return _review(request, plan, text, statements, ProposedLineFormSet(initial=initial, prefix=PREFIX))
+            return _review(request, plan, text, statements, _proposals(text, statements, plan, 1), page=1)
         form.add_error(None, "No provision statements were found in the text.")
     return render(
         request, "wording/read_plan.html", {"form": form, "plan": plan, "child": plan.child, "title": "Read a plan"}
     )
+
+
+def _pages(statements: list[ReadStatement]) -> int:
+    return max(1, -(-len(statements) // PAGE_SIZE))
+
+
+def _on_page(statements: list[ReadStatement], page: int) -> list[ReadStatement]:
+    return statements[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+
+
+def _page_number(value: object, statements: list[ReadStatement]) -> int:
+    try:
+        page = int(str(value))
+    except ValueError:
+        return 1
+    return min(max(page, 1), _pages(statements))
+
+
+def _proposals(text: str, statements: list[ReadStatement], plan: Plan, page: int) -> Any:
+    initial = [proposal_initial(text, r, plan) for r in _on_page(statements, page) if r.proposal is not None]
+    return ProposedLineFormSet(initial=initial, prefix=PREFIX)
+
+
+def _turn_page(request: HttpRequest, plan: Plan) -> HttpResponse:
+    text = request.POST.get("section", "")[:MAX_PASTE]
+    statements = read_section(text)
+    if not statements:
+        messages.error(request, "The page was out of date: paste the plan again.")
+        return redirect("plan-read", plan_id=plan.pk)
+    page = _page_number(request.POST.get("page"), statements)
+    return _review(request, plan, text, statements, _proposals(text, statements, plan, page), page=page)
 
 
 def _review(
@@ -48,11 +83,15 @@ def _review(
     statements: list[ReadStatement],
     formset: Any,
     errors: list[tuple[str, str]] | None = None,
+    *,
+    page: int,
 ) -> HttpResponse:
     forms: dict[int, ProposedLineForm] = {}
     for form in formset:
         forms[_statement_number(form) if form.is_bound else int(form.initial["statement"])] = form
     specific = sum(1 for r in statements if r.check.specific)
+    shown = _on_page(statements, page)
+    pages = _pages(statements)
     return render(
         request,
         "wording/review.html",
@@ -61,11 +100,18 @@ def _review(
             "child": plan.child,
             "title": "Check the proposed lines",
             "text": text,
-            "rows": [(r, forms.get(r.number)) for r in statements],
+            "rows": [(r, forms.get(r.number)) for r in shown],
+            "statement_count": len(statements),
             "formset": formset,
             "specific": specific,
             "score": 100 * specific // len(statements),
             "errors": errors or [],
+            "page": page,
+            "pages": pages,
+            "first_shown": shown[0].number if shown else 0,
+            "last_shown": shown[-1].number if shown else 0,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if page < pages else None,
         },
     )
 
@@ -73,11 +119,12 @@ def _review(
 def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
     text = request.POST.get("section", "")[:MAX_PASTE]
     statements = read_section(text)
-    by_number = {r.number: r for r in statements if r.proposal is not None}
     formset = ProposedLineFormSet(request.POST, prefix=PREFIX)
     if not statements or not formset.management_form.is_valid():
         messages.error(request, "The page was out of date: paste the plan again.")
         return redirect("plan-read", plan_id=plan.pk)
+    page = _page_number(request.POST.get("shown_page", 1), statements)
+    by_number = {r.number: r for r in _on_page(statements, page) if r.proposal is not None}
     errors: list[tuple[str, str]] = []
     confirmed: list[ConfirmedLine] = []
     valid = formset.is_valid()
@@ -100,9 +147,14 @@ def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
                     _apply(form, error)
         else:
             messages.success(request, f"{len(added)} provision line{'s' if len(added) != 1 else ''} added to the plan.")
+            if page < _pages(statements):
+                # The next page of the same section: its lines are added in their turn.
+                return _review(
+                    request, plan, text, statements, _proposals(text, statements, plan, page + 1), page=page + 1
+                )
             return redirect("child-detail", child_id=plan.child_id)
     errors.extend(_named_errors(formset))
-    return _review(request, plan, text, statements, formset, errors)
+    return _review(request, plan, text, statements, formset, errors, page=page)
 
 
 def _named_errors(formset: Any) -> list[tuple[str, str]]:

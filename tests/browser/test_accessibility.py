@@ -32,6 +32,9 @@ PAGES_BY_ROLE = {
         "/children/{oliver}/plans/new/",
         "/lines/{motor}/sessions/new/",
         "/lines/{motor}/amend/",
+        "/children/{oliver}/items/",
+        "/children/{oliver}/reviews/new/",
+        "/schools/990001/provision-map/",
     ],
     "parent@demo.test": [
         "/",

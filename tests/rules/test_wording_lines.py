@@ -46,9 +46,9 @@ def test_parent_hints_say_what_to_ask_for_in_plain_words() -> None:
 
 def test_every_kind_of_finding_has_a_parent_hint() -> None:
     statement = "Up to 2 or 3 sessions of regular small group work, funding band C, determined by the school."
-    kinds = {f.kind for f in check_statement(statement).findings}
-    assert kinds == set(FindingKind)
-    assert all(parent_hint(f).startswith(("This line", "The words", "“")) for f in check_statement(statement).findings)
+    findings = [*check_statement(statement).findings, *check_statement("Daily phonics. " * 200).findings]
+    assert {f.kind for f in findings} == set(FindingKind)
+    assert all(parent_hint(f).startswith(("This line", "This part", "The words", "“")) for f in findings)
 
 
 PLAN = """Contents
