@@ -13,6 +13,7 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.nextsteps.advice import deadlines_for
 from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.parents.alerts import run
+from provision_ledger.plans.queries import current_plan
 from provision_ledger.rules.clocks import ClockKind, ClockStatus
 from tests.factories import make_parent, make_plan
 
@@ -31,7 +32,7 @@ def _record(client, child, **data):
 
 
 def _kinds(child):
-    return {v.clock.kind: v for v in deadlines_for(child, TODAY)}
+    return {v.clock.kind: v for v in deadlines_for(child, TODAY, current_plan(child))}
 
 
 def test_a_refusal_to_assess_shows_the_appeal_deadline_and_mediation_step_on_the_parents_page(client, child):

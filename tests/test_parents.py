@@ -270,3 +270,12 @@ def test_calendar_feed_carries_statutory_deadlines(client, senco, child, monkeyp
     body = client.get(link).content.decode()
     assert "SUMMARY:Oliver: Annual review of the EHC plan due" in body
     assert "DTSTART;VALUE=DATE:20260831" in body  # 12 months starting with 1 September 2025 (s44(1))
+
+
+@pytest.mark.parametrize("typed", ["abc", "-1", "1e3", "٣", "9" * 40, ""])
+def test_a_session_in_the_concerns_address_that_is_not_a_number_is_ignored(client, senco, child, typed):
+    make_plan(child, senco)
+    client.force_login(make_parent(child))
+    response = client.get(reverse("concerns", kwargs={"child_id": child.pk}), {"session": typed})
+    assert response.status_code == 200
+    assert response.context["session"] is None

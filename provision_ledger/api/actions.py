@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from provision_ledger.api.models import ApiToken, ClientKey
@@ -160,13 +159,17 @@ def write_sessions(
     errors: list[RowError] = []
     lines: dict[int, ProvisionLine] = {}
     first_with_key: dict[str, int] = {}
+    reachable = access.get_lines(token, (row.line_id for row in rows), Need.LOG)
+    out_of_reach = {row.line_id for row in rows} - reachable.keys()
+    if out_of_reach and access.get_lines(token, out_of_reach, Need.VIEW):
+        raise PermissionDenied  # it may read these lines but not record against them (an authority's token)
     for index, row in enumerate(rows):
         if row.client_key in first_with_key:
             errors.append(RowError(index, "client_key", f"Row {first_with_key[row.client_key]} has this key too."))
         first_with_key.setdefault(row.client_key, index)
-        try:
-            lines[index] = access.get_line(token, row.line_id, Need.LOG)
-        except Http404:
+        if row.line_id in reachable:
+            lines[index] = reachable[row.line_id]
+        else:
             errors.append(RowError(index, "line_id", NO_SUCH_LINE))
     assert token.school_id is not None  # access gives only a school's token the LOG need
     known = {

@@ -94,7 +94,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     statement = child_statement(child, timezone.localdate())
     is_parent = access.allows(user, child, Need.RAISE)
     wording = plan_wording(r.line for r in statement.reports) if statement.plan else None
-    deadlines = deadlines_for(child, timezone.localdate())
+    deadlines = deadlines_for(child, timezone.localdate(), statement.plan)
     return render(
         request,
         "core/child_detail.html",

@@ -126,8 +126,22 @@ def _likely_mistakes(entries: Sequence[SessionEntry]) -> dict[int, dict[str, str
 def check_entry(entry: SessionEntry, *, by: User, today: date | None = None) -> Session:
     """The session an entry would record, unsaved; a ValidationError keyed by field if it would be refused."""
     session = _build(entry, by, today or timezone.localdate())
-    session.full_clean()
+    _check_fields(session)
     return session
+
+
+# Set by `_build` from objects already fetched through access, so checking that each exists would only cost a query.
+_FETCHED = ["local_authority", "child", "line", "delivered_by", "recorded_by", "corrects", "voided_by"]
+
+
+def _check_fields(session: Session) -> None:
+    """The field checks a built session still needs: sizes and choices.
+
+    Not the table's constraints (minutes within the plan, status agreeing with minutes and reason): `entry_figures`
+    has applied the same rule, and the database refuses any row that breaks them, so checking again would cost two
+    queries a session for nothing.
+    """
+    session.clean_fields(exclude=_FETCHED)
 
 
 def _save(session: Session, by: User, summary: str) -> Session:
@@ -168,7 +182,7 @@ def record_sessions(
     for index, entry in enumerate(entries):
         try:
             session = _build(entry, by, today)
-            session.full_clean()
+            _check_fields(session)
             if index in mistakes:
                 raise ValidationError(mistakes[index])
         except ValidationError as error:
@@ -225,7 +239,7 @@ def correct_session(
     void_session(session, by=by, reason=reason)
     replacement = _build(entry, by, today or timezone.localdate())
     replacement.corrects = session
-    replacement.full_clean()
+    _check_fields(replacement)
     mistakes = _likely_mistakes([entry])  # after the void, so the entry it replaces is not "another that day"
     if mistakes:
         raise ValidationError(mistakes[0])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
+from provision_ledger.core.params import recent_day
 from provision_ledger.core.views import _user
 from provision_ledger.delivery import actions
 from provision_ledger.delivery.actions import SessionEntry
@@ -128,19 +129,9 @@ def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-def _register_day(request: HttpRequest) -> date:
-    today = timezone.localdate()
-    try:
-        day = date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
-    except ValueError:
-        return today
-    # Catching up is allowed back to a year ago; a day that has not happened yet cannot be recorded.
-    return day if today - timedelta(days=366) <= day <= today else today
-
-
 def register(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    day = _register_day(request)
+    day = recent_day(request)
     register_day = register_for(access.children_for(user, Need.LOG), day)
     today = timezone.localdate()
     return render(
@@ -163,7 +154,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def register_record(request: HttpRequest) -> HttpResponse:
     """One click from the register: delivered as planned, or not delivered for a reason, or cut short."""
     user = _user(request)
-    day = _register_day(request)
+    day = recent_day(request)
     line_ids = request.POST.getlist("line")
     status = request.POST.get("status", SessionStatus.DELIVERED.value)
     minutes = request.POST.get("delivered_minutes") or None

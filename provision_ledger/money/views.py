@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
+from provision_ledger.core.params import recent_day
 from provision_ledger.core.views import _user
 from provision_ledger.exports.views import _download
 from provision_ledger.money import actions, queries
@@ -55,15 +56,6 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         return today_year
     return year if abs(year - today_year) <= 10 else today_year
-
-
-def _day(request: HttpRequest) -> date:
-    today = timezone.localdate()
-    try:
-        day = date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
-    except ValueError:
-        return today
-    return day if today - timedelta(days=366) <= day <= today else today
 
 
 # Rate cards ------------------------------------------------------------------------------------------------------
@@ -400,7 +392,7 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
     """A day of a member of staff's allocated time for a child: pre-filled from the timetable, change what differed."""
     user = _user(request)
     child = access.get_child(user, child_id, Need.LOG)
-    day = _day(request)
+    day = recent_day(request)
     allocation = access.own_allocations(user).filter(child=child, start_date__lte=day).order_by("-start_date").first()
     if allocation is None:
         return render(request, "money/time_log.html", {"child": child, "day": day, "allocation": None})

@@ -14,7 +14,6 @@ from provision_ledger.nextsteps.evidence import Evidence, evidence_for
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan
-from provision_ledger.plans.queries import current_plan
 from provision_ledger.rules import clocks as rules_clocks
 from provision_ledger.rules.advisor import Advice, LineBehind, Situation, StepKind, StepTaken, advise
 from provision_ledger.rules.clocks import (
@@ -259,11 +258,12 @@ def _views(clocks: list[Clock], today: date) -> list[ClockView]:
     return [ClockView(c, clock_status(c, today), (c.limit - today).days) for c in ordered]
 
 
-def deadlines_for(child: Child, today: date) -> list[ClockView]:
-    """Every clock the child's record starts, with where it stands today: with or without a plan in force."""
+def deadlines_for(child: Child, today: date, plan: Plan | None) -> list[ClockView]:
+    """Every clock the child's record starts, with where it stands today, from the plan in force (or none), in two
+    queries."""
     letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
-    return _views(clocks_for(child, current_plan(child), letters, events), today)
+    return _views(clocks_for(child, plan, letters, events), today)
 
 
 _OPEN = (ClockStatus.RUNNING, ClockStatus.DUE_SOON)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
+from provision_ledger.core.params import whole_number
 from provision_ledger.core.views import _user
 from provision_ledger.parents import actions
 from provision_ledger.parents.calendar_feed import feed_for
@@ -89,8 +90,9 @@ def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
     lines = [(line.pk, str(line)) for line in live_lines([plan])] if plan else []
     form = ConcernForm(request.POST or None, lines=lines, initial={"line": request.GET.get("line")})
     session = None
-    if request.GET.get("session") or request.POST.get("session"):
-        session = access.get_session(user, int(request.GET.get("session") or request.POST["session"]))
+    session_id = whole_number(request, "session")
+    if session_id is not None:
+        session = access.get_session(user, session_id)
         if session.child_id != child.pk:
             session = None
     if request.method == "POST":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pypdf
 import pytest
@@ -111,3 +112,25 @@ def test_parent_pages_work_at_320_pixels_and_with_the_keyboard(page: Page, live_
             break
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Concerns")).to_be_visible()
+
+
+def test_a_reply_dated_tomorrow_is_refused_and_the_parents_pages_still_load(page: Page, live_server, sign_in):
+    today = timezone.localdate()
+    load_demo(today)
+    oliver = Child.objects.get(first_name="Oliver", last_name="Bennett")
+    sign_in("parent@demo.test", "demo")
+    page.goto(f"{live_server.url}/children/{oliver.pk}/letters/ask_school_to_reinstate/")
+    page.get_by_role("button", name="Save as sent, then download").click()
+    expect(page.get_by_text("Your letter is saved as sent.")).to_be_visible()
+    tomorrow = today + timedelta(days=1)
+    page.get_by_label("Date of the reply").fill(tomorrow.isoformat())
+    page.get_by_role("button", name="Save the reply").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        f"A reply cannot be dated after today: {tomorrow:%-d %B %Y} has not come yet."
+    )
+    expect(page.get_by_text("None recorded yet")).to_be_visible()
+    statuses = {}
+    for path in (f"/children/{oliver.pk}/", f"/children/{oliver.pk}/deadlines/", "/"):
+        response = page.goto(live_server.url + path)
+        statuses[path] = response.status if response else None
+    assert statuses == {f"/children/{oliver.pk}/": 200, f"/children/{oliver.pk}/deadlines/": 200, "/": 200}
