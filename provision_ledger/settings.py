@@ -41,6 +41,12 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION=True")
     SECRET_KEY = "insecure-development-key-never-used-in-production"
+# The key of the record's hash chain (audit/sealing.py), kept outside the database: in the environment, or in a file
+# readable only by the application. Without it someone who can write to the database could recompute the chain.
+LEDGER_CHAIN_KEY = env("LEDGER_CHAIN_KEY")
+LEDGER_CHAIN_KEY_FILE = env("LEDGER_CHAIN_KEY_FILE")
+if PRODUCTION and not (LEDGER_CHAIN_KEY or LEDGER_CHAIN_KEY_FILE):
+    raise ImproperlyConfigured("LEDGER_CHAIN_KEY or LEDGER_CHAIN_KEY_FILE must be set when PRODUCTION=True")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [

@@ -27,6 +27,11 @@ def ledger(senco, child):
     return line, sessions
 
 
+@pytest.fixture(autouse=True)
+def chain_key(settings):
+    settings.LEDGER_CHAIN_KEY = "a test chain key, outside the database, 32+ characters"
+
+
 def _verify_command() -> str:
     out, err = StringIO(), StringIO()
     try:
@@ -99,4 +104,5 @@ def test_create_digest_of_json_text_is_the_digest_of_the_event(ledger, child):
         fields = {"seq": event.seq, "local_authority_id": event.local_authority_id, "child_id": event.child_id}
         fields |= {"actor_id": event.actor_id, "at": event.at, "object_type": event.object_type}
         fields |= {"object_id": event.object_id, "summary": event.summary, "prev_hash": event.prev_hash}
+        fields |= {"seals_json": json.dumps(event.seals, sort_keys=True, separators=(",", ":"))}
         assert create_digest(after_json=after_json, **fields) == digest(event) == event.hash

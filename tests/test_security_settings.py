@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_check_deploy_finds_nothing_to_warn_about_under_production_settings(tmp_
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")},
         "PRODUCTION": "True",
         "SECRET_KEY": "k7#Qm2!vZp9@Lr4$Tx8^Wc3&Ny6*Hb1(Fd5)Gs0_Je-Ua+Io=Ek[Ol]Pw{Rq}St",
+        "LEDGER_CHAIN_KEY": "a chain key kept outside the database, 32 characters or more",
         "ALLOWED_HOSTS": "ledger.example.org",
     }
 
@@ -70,7 +72,9 @@ def settings_from(monkeypatch):
 
 
 def test_production_settings_send_cookies_over_https_only_and_ask_for_hsts(settings_from):
-    production = settings_from(PRODUCTION="True", SECRET_KEY="x" * 60, ALLOWED_HOSTS="ledger.example.org")
+    production = settings_from(
+        PRODUCTION="True", SECRET_KEY="x" * 60, ALLOWED_HOSTS="ledger.example.org", LEDGER_CHAIN_KEY="k" * 40
+    )
 
     assert production.SESSION_COOKIE_SECURE is True
     assert production.CSRF_COOKIE_SECURE is True
@@ -125,3 +129,8 @@ def test_no_served_template_has_an_inline_script_style_or_event_handler():
     }
 
     assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_production_refuses_to_start_without_a_chain_key(settings_from):
+    with pytest.raises(ImproperlyConfigured, match="LEDGER_CHAIN_KEY or LEDGER_CHAIN_KEY_FILE must be set"):
+        settings_from(PRODUCTION="True", SECRET_KEY="x" * 60, ALLOWED_HOSTS="ledger.example.org")

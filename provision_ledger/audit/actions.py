@@ -1,7 +1,9 @@
-"""Writing the audit trail. Every action that changes a plan, line or session calls `record_event`."""
+"""Writing the audit trail. Every action that changes a row of the record calls `record_event`, which seals it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -9,8 +11,9 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from provision_ledger.audit import sealing
 from provision_ledger.audit.chain import link
-from provision_ledger.audit.models import AuditEvent, RecordView
+from provision_ledger.audit.models import AuditEvent, ChainHead, RecordView
 from provision_ledger.people.models import Child, User
 
 
@@ -31,8 +34,12 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    seals: Sequence[models.Model] = (),
 ) -> AuditEvent:
+    """Append one event to the child's authority's chain. It seals `obj` when it is part of the record, and every
+    other row in `seals` the same action wrote (a line's new version, a concern's message): call it after saving."""
     assert obj.pk is not None
+    sealed = [obj] if sealing.is_sealed(obj) else []
     event = AuditEvent(
         local_authority_id=child.local_authority_id,
         child=child,
@@ -44,6 +51,7 @@ def record_event(
         before=before,
         after=after,
         reason=reason,
+        seals=sealing.seals_of([*sealed, *seals]),
     )
     with transaction.atomic():
         link([event], child.local_authority_id)
@@ -82,3 +90,86 @@ def void_entry(obj: M, *, by: User, reason: str, child: Child, noun: str, summar
 def record_view(*, viewer: User, child: Child, what: str) -> RecordView:
     """Note that a member of staff read part of a child's record (called only from core.access)."""
     return RecordView.objects.create(viewer=viewer, child=child, what=what)
+
+
+@dataclass(frozen=True)
+class SealResult:
+    local_authority_id: int
+    relinked: int  # events written before the chain was keyed, linked again under the key
+    sealed: int  # rows recorded before sealing, now sealed
+    events: int  # sealing events appended, one for each child with such rows
+
+
+def seal_record(*, by: User) -> list[SealResult]:
+    """The one-off upgrade of a record written before sealing, for every authority.
+
+    A chain whose events carry the earlier unkeyed hashes is first checked link by link under those hashes, then
+    linked again under the chain key: only the links change, never an event's contents. Then each row of the record
+    that no event seals is sealed as it stands, by one event for each child, so the trail shows when and by whom.
+    A broken chain is refused and nothing is written; a row that differs from its seal is never sealed again (it is
+    left for `verify` to name).
+    """
+    from provision_ledger.audit.chain import authorities_to_check
+
+    results = []
+    for la_id in authorities_to_check():
+        with transaction.atomic():
+            results.append(_seal_authority(la_id, by))
+    return results
+
+
+def _seal_authority(la_id: int, by: User) -> SealResult:
+    from provision_ledger.audit.chain import GENESIS, digest, unkeyed_digest
+
+    ChainHead.objects.get_or_create(local_authority_id=la_id)
+    head = ChainHead.objects.select_for_update().get(local_authority_id=la_id)
+    sealed_keys: set[str] = set()
+    relink: list[AuditEvent] = []
+    seq, prev, old_prev = 0, GENESIS, GENESIS
+    for event in AuditEvent.objects.filter(local_authority_id=la_id).order_by("seq").iterator(chunk_size=5000):
+        sealed_keys.update(event.seals or {})
+        if event.seq != seq + 1 or event.prev_hash != old_prev:
+            raise ValidationError(f"Event {seq + 1} of authority {la_id} is missing or out of place: nothing sealed.")
+        old_prev = event.hash
+        keyed = digest(event) == event.hash
+        if not keyed and (event.seals or unkeyed_digest(event) != event.hash):
+            raise ValidationError(f"Event {event.seq} of authority {la_id} has been altered: nothing sealed.")
+        if relink or not keyed:  # an event after one linked again follows a new hash, so it is linked again too
+            event.prev_hash = prev
+            event.hash = digest(event)
+            relink.append(event)
+        seq, prev = event.seq, event.hash
+    if (head.seq, head.hash) != (seq, old_prev):
+        raise ValidationError(f"The chain of authority {la_id} ends at event {seq}; its head says {head.seq}.")
+    AuditEvent.objects.bulk_update(relink, ["prev_hash", "hash"], batch_size=2000)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    by_child: dict[int, list[models.Model]] = {}
+    for _table, row in sealing.iter_rows(la_id):
+        if sealing.key_of(row) not in sealed_keys:
+            by_child.setdefault(_child_id(row), []).append(row)
+    children = Child.objects.in_bulk(list(by_child))
+    for child_id, rows in by_child.items():
+        plural = "row" if len(rows) == 1 else "rows"
+        record_event(
+            actor=by,
+            child=children[child_id],
+            action=AuditEvent.Action.SEAL,
+            obj=children[child_id],
+            summary=f"The record as it stood was sealed: {len(rows)} {plural} recorded before sealing existed",
+            seals=rows,
+        )
+    return SealResult(la_id, len(relink), sum(len(rows) for rows in by_child.values()), len(by_child))
+
+
+def _child_id(row: models.Model) -> int:
+    """The child a row of the record belongs to: directly, or through its line, concern or allocation."""
+    for path in ("child_id", "line.plan.child_id", "concern.child_id", "allocation.child_id", "plan.child_id"):
+        value: Any = row
+        try:
+            for part in path.split("."):
+                value = getattr(value, part)
+        except AttributeError:
+            continue
+        return int(value)
+    raise AssertionError(f"{row!r} belongs to no child")

@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         CREATE = "create", "Created"
         CHANGE = "change", "Changed"
         VOID = "void", "Voided"
+        SEAL = "seal", "Sealed"  # rows recorded before the record was sealed, sealed as they stood (seal-record)
 
     # Served by the unique (local_authority, seq) and the (child, at) index, which begin with these columns.
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -30,6 +31,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(blank=True)
+    # "type:id" → keyed hash of each row this event wrote, as it then stood (audit/sealing.py).
+    seals = models.JSONField(default=dict, blank=True)
     # Tamper evidence: the event's place in its authority's chain, and the hashes that link it (audit/chain.py).
     seq = models.PositiveBigIntegerField()
     prev_hash = models.CharField(max_length=64)

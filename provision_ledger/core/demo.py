@@ -18,6 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from provision_ledger.accounts import twofactor
+from provision_ledger.audit.actions import seal_record
 from provision_ledger.delivery.actions import TIME_LOG_NOTE
 from provision_ledger.delivery.bulk import SessionRow, SessionWriter
 from provision_ledger.money.models import (
@@ -618,6 +619,8 @@ def load_demo(today: date, seed: int = 2013) -> None:
     _items(maya, senco, today)
     sessions.save()
     _outcomes(today, rng, senco, dad, (plan, narrative, motor), (ehcp, support, salt), register)
+    # The rates, funding, items and support time above are written directly; seal them as the upgrade would.
+    seal_record(by=admin)
 
 
 # Demo Borough Council's own rates. Only the teaching assistant's has a source (the domain sheet §4, via

@@ -168,6 +168,7 @@ def record_sessions(
     today: date | None = None,
     numbered: bool = True,
     via: str = "",
+    group_ref: uuid.UUID | None = None,
 ) -> list[Session]:
     """Record many entries at once (a day's register, a group): all of them, or none if one is wrong.
 
@@ -191,6 +192,7 @@ def record_sessions(
             raise ValidationError(
                 {f"{index}": f"{entry.line} on {entry.date:%-d %B %Y}: {'; '.join(error.messages)}"}
             ) from error
+        session.group_ref = group_ref  # before saving: the event seals the row as it is stored
         sessions.append(session)
     with transaction.atomic():
         recorded = f"Session recorded via {via}" if via else "Session recorded"
@@ -212,13 +214,8 @@ def record_group_session(
     today: date | None = None,
 ) -> list[Session]:
     """One group session, recorded once for every child in it, tied together by a shared reference."""
-    group_ref = uuid.uuid4()
     entries = [SessionEntry(line, day, status, delivered_minutes, reason, note) for line in lines]
-    sessions = record_sessions(entries, by=by, today=today)
-    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(group_ref=group_ref)
-    for s in sessions:
-        s.group_ref = group_ref
-    return sessions
+    return record_sessions(entries, by=by, today=today, group_ref=uuid.uuid4())
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 A page, the register and the API record a few sessions at a time through `delivery.actions`; these three write
 thousands. Every row reaching `SessionWriter` has been interpreted by `rules.sessions.entry_figures` against the line
 version in force on its date, as an entry on a page is. The writer gives the rows their ids, inserts them, adds them
-to their months' sums and appends one audit event per session to its authority's chain, in the caller's transaction.
+to their months' sums and appends one audit event per session, sealing its row, to its authority's chain, in the
+caller's transaction.
 
 The synthetic authority is the benchmark's data, not anybody's record, so it asks for no events: millions of them
 would cost the benchmark minutes and prove nothing.
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from provision_ledger.audit.chain import CreatedEvent, append_created, json_string
+from provision_ledger.audit.sealing import content_text, instant, keyed_hash
 from provision_ledger.core.bulk import insert_rows, next_ids
 from provision_ledger.delivery.models import STATUS_CHOICES, Session
 from provision_ledger.delivery.totals import MonthSums
@@ -72,7 +74,16 @@ class SessionWriter:
                     f"{self.verb}: {self.line_names.get(line, 'provision line')} on {day:%d %b %Y}: "
                     + (_STATUS_LABELS[status])
                 )
-                by_authority.setdefault(la, []).append((child, by, at, "session", pk, summary[:300], after))
+                sealed = {"id": pk, "local_authority": la, "child": child, "line": line, "date": iso, "status": status,
+                          "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason,
+                          "delivered_by": delivered_by, "note": note, "group_ref": None, "recorded_by": by,
+                          "recorded_at": instant(at), "corrects": None, "voided_at": None,
+                          "voided_by": None, "void_reason": ""}  # fmt: skip
+                # The row's seal, as `audit.sealing.row_hash` would make it from the saved row.
+                row_hash = keyed_hash(f"session:{pk}\n{content_text(sealed)}")
+                by_authority.setdefault(la, []).append(
+                    (child, by, at, "session", pk, summary[:300], after, f'{{"session:{pk}":"{row_hash}"}}')
+                )
         for la, events in by_authority.items():
             append_created(la, events)
         self.written += len(rows)

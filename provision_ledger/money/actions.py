@@ -217,11 +217,16 @@ def log_day(
         check_day(blocks, allocation.child.school.school_day_minutes)
     except BlockError as error:
         raise ValidationError(error.args[0]) from error
-    old = TimeBlock.objects.current().select_for_update().filter(allocation=allocation, date=day)
+    old = list(TimeBlock.objects.current().select_for_update().filter(allocation=allocation, date=day))
     before = [str(b) for b in old]
     if before and not reason.strip():
         raise ValidationError({"reason": f"{day:%-d %B %Y} is already logged: say why you are changing it."})
-    old.update(voided_at=timezone.now(), voided_by=by, void_reason=reason.strip())
+    voided_at = timezone.now()
+    for block in old:  # the voided blocks as stored, so the event seals them as they now stand
+        block.voided_at, block.voided_by, block.void_reason = voided_at, by, reason.strip()
+    TimeBlock.objects.filter(pk__in=[b.pk for b in old]).update(
+        voided_at=voided_at, voided_by=by, void_reason=reason.strip()
+    )
     saved = TimeBlock.objects.bulk_create(
         TimeBlock(
             local_authority_id=allocation.local_authority_id,
@@ -250,5 +255,6 @@ def log_day(
         before={"blocks": before} if before else None,
         after={"blocks": [str(b) for b in saved]},
         reason=reason.strip(),
+        seals=[*old, *saved],
     )
     return saved

@@ -24,7 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from provision_ledger.audit.actions import snapshot
-from provision_ledger.audit.chain import append_created
+from provision_ledger.audit.chain import append_created, seals_json
+from provision_ledger.audit.sealing import seals_of
 from provision_ledger.delivery.bulk import SessionRow, SessionWriter
 from provision_ledger.people.models import YEAR_GROUPS, Child, LocalAuthority, Need, School, SenStatus, User
 from provision_ledger.plans.expected import LineToLay, write_expected
@@ -352,7 +353,10 @@ class _Plans(_Writer):
     def write(self, items: list[Plan]) -> None:
         Plan.objects.bulk_create(items)
         by, at = self.by.pk, self.at
-        events = [(p.child_id, by, at, "plan", p.pk, f"Plan imported: {p.kind_label}", snapshot(p)) for p in items]
+        events = [
+            (p.child_id, by, at, "plan", p.pk, f"Plan imported: {p.kind_label}", snapshot(p), seals_json(seals_of([p])))
+            for p in items
+        ]
         append_created(self.la.pk, events)
 
 
@@ -443,6 +447,7 @@ class _Lines(_Writer):
                 line.pk,
                 f"Provision line imported: {version.description} ({version.promise})",
                 snapshot(version, exclude=("line", "created_by")),
+                seals_json(seals_of([line, version])),
             )
             for line, version, child, _, _ in items
         ]

@@ -109,7 +109,7 @@ def raise_concern(
         subject=subject,
         raised_by=by,
     )
-    ConcernMessage.objects.create(concern=concern, author=by, from_school=False, body=body)
+    message = ConcernMessage.objects.create(concern=concern, author=by, from_school=False, body=body)
     record_event(
         actor=by,
         child=child,
@@ -117,6 +117,7 @@ def raise_concern(
         obj=concern,
         summary=f"Concern raised: {subject}",
         after={"subject": subject, "body": body},
+        seals=[message],
     )
     return concern
 
@@ -137,5 +138,6 @@ def add_message(*, concern: Concern, by: User, from_school: bool, body: str) -> 
         obj=concern,
         summary=f"{who}: {concern.subject}",
         after={"body": body},
+        seals=[message],
     )
     return message

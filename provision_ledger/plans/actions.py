@@ -103,6 +103,7 @@ def add_line(*, plan: Plan, by: User, **terms: Any) -> ProvisionLine:
         obj=line,
         summary=f"Provision line added: {version.description} ({version.promise})",
         after=snapshot(version, exclude=("line", "created_by")),
+        seals=[version],
     )
     return line
 
@@ -149,6 +150,7 @@ def amend_line(
         before=snapshot(current, exclude=("line", "created_by")),
         after=snapshot(version, exclude=("line", "created_by")),
         reason=reason,
+        seals=[version],
     )
     return version
 
