@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "provision_ledger.api",
     "provision_ledger.accounts",
     "provision_ledger.oversight",
+    "provision_ledger.census",
     "provision_ledger.core",
     "provision_ledger.submissions",
 ]
@@ -265,3 +266,7 @@ RETENTION_YEARS_AFTER_BIRTH = envint("RETENTION_YEARS_AFTER_BIRTH", 31)
 
 # Open statistics: counts under this are suppressed (issue 7: configurable, by default under 5).
 OPEN_STATISTICS_SUPPRESS_UNDER = int(env("OPEN_STATISTICS_SUPPRESS_UNDER", "5"))
+# Common Transfer File versions read, the current specification's first (it is also the one written), and the DfE's
+# XSD for it when an administrator supplies one (the file is then validated against it).
+CTF_VERSIONS = tuple(v.strip() for v in env("CTF_VERSIONS", "26.0,25.0").split(",") if v.strip())
+CTF_XSD = env("CTF_XSD", "")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from provision_ledger.accounts import views as accounts
 from provision_ledger.api import endpoints as api
 from provision_ledger.api import views as api_tokens
+from provision_ledger.census import views as census
 from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
 from provision_ledger.exports import views as exports
@@ -58,10 +59,13 @@ urlpatterns = [
     path("authority/delivery/", oversight.authority_delivery, name="la-delivery"),
     path("authority/delivery.csv", oversight.authority_delivery_csv, name="la-delivery-csv"),
     path("authority/delivery/by-month/", oversight.authority_trend, name="la-delivery-trend"),
-    path("authority/open-statistics.csv", oversight.open_statistics_csv, name="la-open-statistics"),
+    path("authority/open-statistics.zip", oversight.open_statistics_zip, name="la-open-statistics"),
     path("authority/schools/<str:urn>/", oversight.authority_school, name="la-school-delivery"),
     # /schools/<urn>/
     path("schools/<str:urn>/", core.school_detail, name="school-overview"),
+    path("schools/<str:urn>/transfer/", census.transfer_upload, name="transfer-upload"),
+    path("schools/<str:urn>/census/", census.census_check, name="census-check"),
+    path("schools/<str:urn>/transfer/<int:upload_id>/", census.transfer_check, name="transfer-check"),
     # /children/<id>/
     path("children/<int:child_id>/", core.child_detail, name="child-detail"),
     path("children/<int:child_id>/history/", core.child_history, name="child-history"),
@@ -71,6 +75,7 @@ urlpatterns = [
     path("children/<int:child_id>/record.pdf", exports.record_pdf, name="record-pdf"),
     path("children/<int:child_id>/sessions.csv", exports.record_csv, name="record-csv"),
     path("children/<int:child_id>/record.json", exports.record_json, name="record-json"),
+    path("children/<int:child_id>/transfer.xml", census.sen_summary_ctf, name="sen-summary-ctf"),
     path("children/<int:child_id>/concerns/", parents.concerns, name="concerns"),
     path("children/<int:child_id>/letters/<str:kind>/", nextsteps.write_letter, name="letter-write"),
     path("children/<int:child_id>/deadlines/", nextsteps.statutory_events, name="statutory-events"),

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provision_ledger.api.actions import issue_token
 from provision_ledger.api.models import ApiToken
+from provision_ledger.census.models import CtfUpload
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.delivery.models import Session
@@ -56,6 +57,7 @@ class Record:
     outcome: Outcome
     entry: ProgressEntry
     review: Review
+    upload: CtfUpload
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -89,7 +91,10 @@ def _record(school: School, senco: User, first_name: str) -> Record:
     outcome = make_outcome(plan, senco, line)
     entry = make_progress(outcome, senco, date(2025, 9, 15), 3)
     review = create_review(plan=plan, by=senco, meeting_date=date(2026, 6, 1), period_start=plan.start_date)
-    return Record(school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review)
+    upload = CtfUpload.objects.create(school=school, uploaded_by=senco, filename="ctf.xml", data=b"<CTfile/>")
+    return Record(
+        school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review, upload
+    )
 
 
 @pytest.fixture
@@ -119,6 +124,10 @@ def world():
 # Each route with the arguments it takes from a record.
 ROUTES = {
     "school-overview": lambda r: {"urn": r.school.urn},
+    "transfer-upload": lambda r: {"urn": r.school.urn},
+    "transfer-check": lambda r: {"urn": r.school.urn, "upload_id": r.upload.pk},
+    "census-check": lambda r: {"urn": r.school.urn},
+    "sen-summary-ctf": lambda r: {"child_id": r.child.pk},
     "child-detail": lambda r: {"child_id": r.child.pk},
     "child-history": lambda r: {"child_id": r.child.pk},
     "record-views": lambda r: {"child_id": r.child.pk},
@@ -185,6 +194,7 @@ VIEW = {
 LETTERS = {"letter-detail", "letter-download"}
 LOG = {"session-create", "session-correct", "time-log", "progress-create"}
 MANAGE = {
+    "sen-summary-ctf",
     "plan-create",
     "plan-edit",
     "line-create",
@@ -204,6 +214,9 @@ MANAGE = {
     "review-edit",
     "review-invite",
 }
+# Taking in transfer files and checking before census day are the SENCO's: the authority reaches the school but may
+# not, and staff and parents do not reach it.
+SCHOOL_MANAGE = {"transfer-upload", "transfer-check", "census-check"}
 # A school's money is seen by its SENCO and its authority; staff and parents do not reach the school.
 SCHOOL_MONEY = {"school-rates", "provision-map", "provision-map-csv", "provision-map-xlsx", "school-progress"}
 # A child's funding is seen by the school, the authority and the family, not by the staff who deliver it.
@@ -251,6 +264,8 @@ def _expected_on_own(role: str, route: str) -> int:
     if route == "la-school-delivery":
         # The authority's pages are its officers': a SENCO reaches the school but may not read them.
         return {"la_officer": 200, "senco": 403}.get(role, 404)
+    if route in SCHOOL_MANAGE:
+        return {"senco": 200, "la_officer": 403}.get(role, 404)
     if route == "school-overview" or route in SCHOOL_MONEY:
         return 200 if role in ("senco", "la_officer") else 404
     if route in VIEW:

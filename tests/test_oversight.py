@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -207,8 +208,13 @@ def test_officer_of_one_authority_sees_nothing_of_another(client, two_authoritie
     text = response.content.decode()
     assert south_school.urn not in text
     assert client.get(reverse("la-school-delivery", kwargs={"urn": south_school.urn})).status_code == 404
-    stats = client.get(reverse("la-open-statistics"), {"term": "autumn-2025"}).content.decode()
-    assert "South" not in stats
+    LocalAuthority.objects.filter(pk=two_authorities["north"].pk).update(
+        new_la_code="E10000002", region_code="E12000008", region_name="South East"
+    )
+    stats = client.get(reverse("la-open-statistics"), {"term": "autumn-2025"})
+    assert stats.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(stats.content)) as archive:
+        assert all("South," not in archive.read(name).decode() for name in archive.namelist())
 
 
 def test_dashboard_csv_has_a_row_per_school_with_its_figures(client, two_authorities):
@@ -216,13 +222,14 @@ def test_dashboard_csv_has_a_row_per_school_with_its_figures(client, two_authori
     response = client.get(reverse("la-delivery-csv"), {"year": 2025})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Disposition"] == 'attachment; filename="delivery-2025-2026-08.csv"'
-    assert rows[1] == queries.DASHBOARD_COLUMNS
-    assert [row[0] for row in rows[2:]] == ["North A", "North B"]
+    assert rows[0] == queries.DASHBOARD_COLUMNS  # the header row first, nothing above it
+    assert [row[4] for row in rows[1:]] == ["North A", "North B"]
+    assert {tuple(row[:4]) for row in rows[1:]} == {("2025/26", "2025-09-01", "2026-08-31", "Final")}
     # One line of 2 × 30 minutes a week with nothing recorded: the whole year owed, and the line in breach.
-    expected_minutes = int(rows[2][5])
+    expected_minutes = int(rows[1][9])
     assert expected_minutes > 0
-    assert rows[2][6:8] == ["0", "0"]
-    assert rows[2][12:14] == ["1", str((Decimal(expected_minutes) / 60).quantize(Decimal("0.1")))]
+    assert rows[1][10:12] == ["0", "0"]
+    assert rows[1][16:18] == ["1", str((Decimal(expected_minutes) / 60).quantize(Decimal("0.1")))]
 
 
 def test_a_bad_school_year_is_refused_with_its_name(client, two_authorities):
@@ -271,14 +278,23 @@ def test_open_statistics_threshold_is_configurable(synthetic, settings):
     assert {c.children for c in table.cells} <= {SUPPRESSED, 0}
 
 
-def test_open_statistics_csv_names_no_school_and_no_child(client, synthetic):
+def test_open_statistics_name_no_school_and_no_child(client, synthetic):
+    LocalAuthority.objects.filter(pk=synthetic.pk).update(
+        new_la_code="E10000002", region_code="E12000008", region_name="South East"
+    )
     client.force_login(User.objects.get(email="officer990@synth.test"))
     response = client.get(reverse("la-open-statistics"), {"term": "spring-2026"})
-    text = response.content.decode()
-    assert response["Content-Disposition"] == 'attachment; filename="open-statistics-spring-2026.csv"'
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == opendata.COLUMNS
-    assert {row[2] for row in rows[1:-1]} == {"Spring 2026"}
+    assert response["Content-Disposition"] == 'attachment; filename="open-statistics-spring-2026.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        text = "".join(archive.read(name).decode() for name in archive.namelist())
+        assert sorted(archive.namelist()) == [
+            "delivery_by_primary_need_spring_2026.csv",
+            "delivery_by_primary_need_spring_2026.meta.csv",
+            "delivery_by_provision_category_spring_2026.csv",
+            "delivery_by_provision_category_spring_2026.meta.csv",
+            "plans_in_force_by_kind_spring_2026.csv",
+            "plans_in_force_by_kind_spring_2026.meta.csv",
+        ]
     for school in School.objects.filter(local_authority=synthetic):
         assert school.name not in text
     for child in Child.objects.filter(local_authority=synthetic):

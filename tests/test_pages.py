@@ -126,8 +126,8 @@ def test_school_overview_query_count_does_not_grow_with_children(
         make_session(line, senco, date(2025, 9, 10))
     client.force_login(senco)
     # session, user, authenticator, memberships, assignments, guardianships, school, terms, non-teaching days,
-    # children, plans, lines, versions, session totals, letters, statutory events, open concerns
-    with django_assert_num_queries(17):
+    # children, plans, lines, versions, session totals, letters, statutory events, ranked needs, open concerns
+    with django_assert_num_queries(18):
         client.get(reverse("school-overview", kwargs={"urn": school.urn}))
 
 

@@ -20,6 +20,7 @@ from django.http import Http404
 
 from provision_ledger.api.models import ApiToken
 from provision_ledger.audit.actions import record_view
+from provision_ledger.census.models import CtfUpload
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
@@ -249,6 +250,18 @@ def get_letter(user: User, letter_id: int) -> Letter:
 def manages_school(user: User, school: School) -> bool:
     """Whether the user is the SENCO or head of a school already fetched through `get_school`."""
     return school.pk in scope_for(user).senco_school_ids
+
+
+def ctf_uploads_for(user: User) -> QuerySet[CtfUpload]:
+    """Transfer files uploaded to the schools the person manages (SENCO or head)."""
+    return CtfUpload.objects.filter(school_id__in=scope_for(user).senco_school_ids).select_related("school")
+
+
+def get_ctf_upload(user: User, upload_id: int) -> CtfUpload:
+    upload = ctf_uploads_for(user).filter(pk=upload_id).first()
+    if upload is None:
+        raise Http404("No such file")
+    return upload
 
 
 def allocations_for(user: User, need: Need = Need.VIEW) -> QuerySet[Allocation]:

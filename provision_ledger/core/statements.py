@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from django.db.models import QuerySet
 
+from provision_ledger.census.queries import ranked_needs
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import LineReport, WeekFigures, line_reports, weekly_figures
 from provision_ledger.nextsteps.advice import overdue_clocks
@@ -99,6 +100,8 @@ class ChildSummary:
     reports: list[LineReport]
     overdue: list[Clock] = field(default_factory=list)
     review_overdue_since: date | None = None  # a school's own plan past the review date it set
+    # Types of need in force, by rank (1 = primary), as (rank, code, label).
+    needs: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def worst_status(self) -> Status:
@@ -149,6 +152,14 @@ def _school_review_overdue(plan: Plan | None, today: date) -> date | None:
     return plan.review_due
 
 
+def _needs_of(child: Child) -> list[tuple[int, str, str]]:
+    """Without a ranked history, the child's primary and secondary need."""
+    ranked = [(1, child.primary_need, child.get_primary_need_display())]
+    if child.secondary_need:
+        ranked.append((2, child.secondary_need, child.get_secondary_need_display()))
+    return ranked
+
+
 def school_overview(school: School, children: QuerySet[Child], today: date) -> list[ChildSummary]:
     """Every child of the school with their plan and this year's delivery, worst first."""
     calendar = school.calendar()
@@ -164,6 +175,7 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
     for report in reports:
         by_plan.setdefault(report.line.plan_id, []).append(report)
     overdue = overdue_clocks(pupils, plans, today)
+    recorded = ranked_needs([c.pk for c in pupils], today)
     summaries = [
         ChildSummary(
             child=c,
@@ -171,6 +183,7 @@ def school_overview(school: School, children: QuerySet[Child], today: date) -> l
             reports=by_plan.get(plans[c.pk].pk, []) if c.pk in plans else [],
             overdue=overdue.get(c.pk, []),
             review_overdue_since=_school_review_overdue(plans.get(c.pk), today),
+            needs=[(n.rank, n.need, n.get_need_display()) for n in recorded.get(c.pk, [])] or _needs_of(c),
         )
         for c in pupils
     ]

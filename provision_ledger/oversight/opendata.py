@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -69,6 +71,8 @@ class OpenTable:
     term: StatsTerm
     threshold: int
     cells: list[Cell]
+    # Each table's total: children (or plans) and the delivered rate, suppressed as its groups are.
+    totals: dict[str, tuple[int | str, int | str]] = field(default_factory=dict)
 
 
 def _publish(table: str, groups: dict[str, tuple[int, Figures | None]], threshold: int) -> list[Cell]:
@@ -117,17 +121,124 @@ def open_statistics(la_ids: list[int], term: StatsTerm, threshold: int | None = 
     cells += _publish(
         "Plans in force by kind", {label: (plans.get(key, 0), None) for key, label in PLAN_KIND_CHOICES}, threshold
     )
+    everyone: set[int] = set().union(*children_category.values()) if children_category else set()
+    overall = Figures()
+    for figures in by_category.values():
+        overall.add(figures)
+    plans_total = sum(plans.get(key, 0) for key, _ in PLAN_KIND_CHOICES)
+
+    def total(count: int, figures: Figures | None) -> tuple[int | str, int | str]:
+        if 0 < count < threshold:
+            return SUPPRESSED, SUPPRESSED if figures is not None else ""
+        percent = figures.percent if figures is not None else None
+        return count, "" if percent is None else percent
+
+    totals = {
+        "Delivery by provision category": total(len(everyone), overall),
+        "Delivery by primary need": total(len(everyone), overall),
+        "Plans in force by kind": total(plans_total, None),
+    }
     authorities = list(LocalAuthority.objects.filter(pk__in=la_ids).order_by("code"))
-    return OpenTable(authorities, term, threshold, cells)
+    return OpenTable(authorities, term, threshold, cells, totals)
 
 
-COLUMNS = ["LA code", "Local authority", "Term", "Table", "Group", "Children or plans", "Delivered (% of expected)"]
+# The DfE's published-statistics format (Explore Education Statistics): one tidy CSV per table, each with a
+# .meta.csv describing its filters and indicators. Time is the academic year (six digits, 202526) with the term as
+# its identifier; geography is the authority with its ONS code. Symbols where a figure is not shown: c (suppressed:
+# a small count, or a rate drawn from one), z (not applicable: nothing was due, so there is no rate), x (not
+# available). Figures for a term not yet over are provisional: the file name and the indicators' labels say so.
+
+COUNTRY = ("E92000001", "England")
+TIME_IDENTIFIERS = {"autumn": "Autumn term", "spring": "Spring term", "summer": "Summer term"}
+NOT_APPLICABLE = "z"
+GEOGRAPHY_COLUMNS = [
+    "time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
+    "region_name", "old_la_code", "new_la_code", "la_name",
+]  # fmt: skip
 
 
-def rows(table: OpenTable) -> list[list[object]]:
-    code = " ".join(la.code for la in table.authorities)
-    name = "; ".join(la.name for la in table.authorities)
-    out: list[list[object]] = [list(COLUMNS)]
-    out += [[code, name, table.term.label, c.table, c.group, c.children, c.rate] for c in table.cells]
-    out.append([f"Counts from 1 to {table.threshold - 1} are shown as {SUPPRESSED}, with the figures drawn from them."])
-    return out
+@dataclass(frozen=True)
+class EesTable:
+    slug: str
+    filter_column: str
+    filter_label: str
+    count_column: str
+    count_label: str
+    with_rate: bool
+
+
+EES_TABLES = {
+    "Delivery by provision category": EesTable(
+        "delivery_by_provision_category", "provision_category", "Area of need of the provision",
+        "children", "Children with provision due", True,
+    ),
+    "Delivery by primary need": EesTable(
+        "delivery_by_primary_need", "primary_need", "Primary type of need", "children",
+        "Children with provision due", True,
+    ),
+    "Plans in force by kind": EesTable(
+        "plans_in_force_by_kind", "plan_kind", "Kind of plan", "plans", "Plans in force", False,
+    ),
+}  # fmt: skip
+
+
+class NotPublishable(ValueError):
+    """An authority lacks a code the published format requires."""
+
+
+def academic_year(term: StatsTerm) -> str:
+    first = term.year if term.name == "autumn" else term.year - 1
+    return f"{first}{(first + 1) % 100:02d}"
+
+
+def is_provisional(term: StatsTerm, today: date) -> bool:
+    return term.end >= today
+
+
+def ees_files(table: OpenTable, today: date) -> dict[str, str]:
+    """The tables as EES data and meta files, by file name. Each CSV starts with its header row."""
+    missing = [la.name for la in table.authorities if not (la.new_la_code and la.region_code and la.region_name)]
+    if missing:
+        raise NotPublishable(
+            f"{', '.join(missing)}: record the authority's ONS code and region (from GIAS, or in the admin) first."
+        )
+    if len(table.authorities) != 1:
+        raise NotPublishable("Published statistics are for one authority at a time.")
+    la = table.authorities[0]
+    provisional = is_provisional(table.term, today)
+    suffix = "_provisional" if provisional else ""
+    said = " (provisional)" if provisional else ""
+    place = [academic_year(table.term), TIME_IDENTIFIERS[table.term.name], "Local authority", *COUNTRY,
+             la.region_code, la.region_name, la.code, la.new_la_code, la.name]  # fmt: skip
+    files: dict[str, str] = {}
+    for title, spec in EES_TABLES.items():
+        cells = [c for c in table.cells if c.table == title]
+        header = [*GEOGRAPHY_COLUMNS, spec.filter_column, spec.count_column]
+        if spec.with_rate:
+            header.append("delivered_percent")
+        rows: list[list[object]] = [list(header)]
+        total_count, total_rate = table.totals[title]
+        for group, count, rate in [*((c.group, c.children, c.rate) for c in cells), ("Total", total_count, total_rate)]:
+            row: list[object] = [*place, group, count]
+            if spec.with_rate:
+                row.append(NOT_APPLICABLE if rate == "" else rate)
+            rows.append(row)
+        meta: list[list[object]] = [
+            ["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint",
+             "filter_grouping_column"],
+            [spec.filter_column, "Filter", spec.filter_label, "", "", "", "", ""],
+            [spec.count_column, "Indicator", spec.count_label + said, "", "", "0", "", ""],
+        ]  # fmt: skip
+        if spec.with_rate:
+            meta.append(["delivered_percent", "Indicator", "Delivered, as a percentage of expected" + said, "", "%",
+                         "0", "", ""])  # fmt: skip
+        name = f"{spec.slug}_{table.term.slug.replace('-', '_')}{suffix}"
+        files[f"{name}.csv"] = _csv_text(rows)
+        files[f"{name}.meta.csv"] = _csv_text(meta)
+    return files
+
+
+def _csv_text(rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()

@@ -62,6 +62,11 @@ class Window:
     def is_empty(self) -> bool:
         return self.end < self.start
 
+    @property
+    def is_provisional(self) -> bool:
+        """The school year has not finished: its figures will change."""
+        return self.end < date(self.year + 1, 8, 31)
+
 
 def authority_window(today: date, year: int | None = None) -> Window:
     last_whole_month_end = today.replace(day=1) - timedelta(days=1)
@@ -402,6 +407,10 @@ def bare_aggregate(la_id: int, window: Window) -> int:
 
 
 DASHBOARD_COLUMNS = [
+    "School year",
+    "From",
+    "To",
+    "Figures",
     "School",
     "URN",
     "Children with EHC plans",
@@ -419,9 +428,11 @@ DASHBOARD_COLUMNS = [
 
 
 def dashboard_rows(board: Dashboard) -> list[list[object]]:
-    """The dashboard as a table, header first: what the CSV export holds."""
-    rows: list[list[object]] = [[f"School year {board.window.label}, {board.window.start} to {board.window.end}"]]
-    rows.append(list(DASHBOARD_COLUMNS))
+    """The dashboard as a table, its header row first: what the CSV export holds. Each row says its period, and
+    whether its figures are provisional (the school year not yet over)."""
+    rows: list[list[object]] = [list(DASHBOARD_COLUMNS)]
+    w = board.window
+    period = [w.label, w.start.isoformat(), w.end.isoformat(), "Provisional" if w.is_provisional else "Final"]
 
     def blank(value: int | None) -> object:
         return "" if value is None else value
@@ -429,6 +440,7 @@ def dashboard_rows(board: Dashboard) -> list[list[object]]:
     for s in board.schools:
         rows.append(
             [
+                *period,
                 s.school.name,
                 s.school.urn,
                 s.ehc_children,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -101,11 +102,20 @@ def authority_school(request: HttpRequest, urn: str) -> HttpResponse:
     )
 
 
-def open_statistics_csv(request: HttpRequest) -> HttpResponse:
+def open_statistics_zip(request: HttpRequest) -> HttpResponse:
+    """The open statistics in the DfE's published format: a data file and a meta file for each table, zipped."""
     _, la_ids = _officer(request)
+    today = timezone.localdate()
     try:
-        term = opendata.parse_term(request.GET.get("term", ""), timezone.localdate())
+        term = opendata.parse_term(request.GET.get("term", ""), today)
+        files = opendata.ees_files(opendata.open_statistics(sorted(la_ids), term), today)
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
-    table = opendata.open_statistics(sorted(la_ids), term)
-    return _csv(opendata.rows(table), f"open-statistics-{term.slug}.csv")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text.encode("utf-8"))
+    suffix = "-provisional" if opendata.is_provisional(term, today) else ""
+    response = HttpResponse(out.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="open-statistics-{term.slug}{suffix}.zip"'
+    return response

@@ -1,8 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
 from provision_ledger.people.models import (
     Child,
@@ -39,7 +43,13 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "new_la_code"]
+    list_display = ["code", "name", "new_la_code", "region_name"]
+
+
+class GiasForm(forms.Form):
+    establishments = forms.FileField(label="Establishment file (edubasealldata CSV, as GIAS publishes it)")
+    links = forms.FileField(label="Links file (predecessors and successors)", required=False)
+    dry_run = forms.BooleanField(label="Only show what would change", required=False, initial=True)
 
 
 class TermInline(admin.TabularInline):
@@ -59,6 +69,42 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = ["status", "phase"]
     readonly_fields = ["laestab"]
     inlines = [TermInline, NonTeachingDayInline]
+
+    change_list_template = "admin/people/school/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("import-gias/", self.admin_site.admin_view(self.import_gias), name="people_school_import_gias"),
+            *super().get_urls(),
+        ]
+
+    def import_gias(self, request: HttpRequest) -> HttpResponse:
+        """The GIAS files uploaded here go through the same import as the command; a dry run is the default."""
+        from provision_ledger.oversight.gias import GiasRefused, import_gias
+
+        if not (request.user.is_superuser or request.user.has_perm("people.add_school")):
+            raise PermissionDenied
+        form = GiasForm(request.POST or None, request.FILES or None)
+        report, refused = None, None
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = import_gias(
+                    form.cleaned_data["establishments"],
+                    links=form.cleaned_data["links"],
+                    by=request.user,  # type: ignore[arg-type]
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except GiasRefused as error:
+                refused = error
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import schools from GIAS",
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "refused": refused,
+        }
+        return TemplateResponse(request, "admin/people/school/import_gias.html", context)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -82,6 +82,15 @@ class LocalAuthority(models.Model):
         ],
     )
 
+    # The English region the DfE's statistics place the authority in (ONS code E12000001 to E12000009).
+    region_code = models.CharField(
+        "ONS region code",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^E1200000[1-9]$", "An English region's ONS code is E12000001 to E12000009")],
+    )
+    region_name = models.CharField(max_length=40, blank=True)
+
     class Meta:
         verbose_name_plural = "local authorities"
         ordering = ["name"]

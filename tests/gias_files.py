@@ -1,0 +1,42 @@
+"""GIAS files written in the published layout: every column, all values quoted, Windows-1252, dates dd-mm-yyyy.
+
+The establishments are made up; only the layout is GIAS's."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from provision_ledger.oversight.gias_layout import GIAS_COLUMNS, LINK_COLUMNS
+
+
+def establishment(
+    urn: str, name: str, la: str = "889", la_name: str = "Northshire", number: str = "2001", **more: str
+) -> dict[str, str]:
+    row = dict.fromkeys(GIAS_COLUMNS, "")
+    row.update({
+        "URN": urn, "LA (code)": la, "LA (name)": la_name, "EstablishmentNumber": number, "EstablishmentName": name,
+        "TypeOfEstablishment (code)": "01", "TypeOfEstablishment (name)": "Community school",
+        "EstablishmentTypeGroup (name)": "Local authority maintained schools", "EstablishmentStatus (code)": "1",
+        "EstablishmentStatus (name)": "Open", "OpenDate": "01-09-1995", "PhaseOfEducation (code)": "2",
+        "PhaseOfEducation (name)": "Primary", "UKPRN": "10012345", "Country (name)": "United Kingdom",
+        "GSSLACode (name)": "E06000009", "GOR (name)": "North West",
+    })  # fmt: skip
+    row.update(more)
+    return row
+
+
+def gias_file(rows: list[dict[str, str]], columns: tuple[str, ...] = GIAS_COLUMNS) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([row.get(c, "") for c in columns] for row in rows)
+    return out.getvalue().encode("cp1252")
+
+
+def links_file(rows: list[tuple[str, str, str, str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(LINK_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue().encode("cp1252")
