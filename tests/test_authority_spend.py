@@ -34,7 +34,8 @@ TODAY = date(2026, 3, 31)  # the last day of financial year 2025-26
 def _rates(year: int = 2025, *, la=None, school=None, **rates: str) -> None:
     card = RateCard.objects.create(local_authority=la, school=school, financial_year=year)
     for role, value in rates.items():
-        StaffRate.objects.create(card=card, role=role, pounds_per_hour=Decimal(value))
+        # Each figure is the cost of an hour with the child: the annual cost of an hour a week ÷ 38 weeks.
+        StaffRate.objects.create(card=card, role=role, annual_cost=Decimal(value) * 38)
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_a_role_with_no_rate_is_named_and_left_out_of_the_cost(authority):
 
     assert spend.delivered_cost == Decimal("0.00")
     assert spend.problems == (
-        "There is no hourly rate for Occupational therapist in 2025-26. Set one on the rate card for 2025-26.",
+        "There is no rate for Occupational therapist in 2025-26. Set one on the rate card for 2025-26.",
     )
 
 

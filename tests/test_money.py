@@ -34,7 +34,8 @@ LAST_MONDAY = _TODAY - timedelta(days=_TODAY.weekday() + 7)
 def _card(la, year: int = 2025, **rates: str) -> RateCard:
     card = RateCard.objects.create(local_authority=la, financial_year=year)
     for role, value in rates.items():
-        StaffRate.objects.create(card=card, role=role, pounds_per_hour=Decimal(value), source="Set by the authority")
+        # Each figure is the cost of an hour with the child: the annual cost of an hour a week ÷ 38 weeks.
+        StaffRate.objects.create(card=card, role=role, annual_cost=Decimal(value) * 38, source="Set by the authority")
     return card
 
 
@@ -92,7 +93,40 @@ def test_the_funding_page_shows_planned_school_part_top_up_delivered_and_varianc
         Decimal("464.40"),
         Decimal(2000),
     )
-    assert "£6,000.00 ÷ (£18.00 an hour × 45 weeks) = 7.4 hours a week" in response.content.decode()
+    html = response.content.decode()
+    # On the annual cost: £18 × 38 weeks = £684 a year for an hour a week; £6,000 ÷ £684 = 8.77… → 8.8.
+    assert "£6,000.00 ÷ £684.00 a year for an hour a week = 8.8 hours a week" in html
+    assert response.context["report"].story == [
+        f"The school pays for 1 line from its SEN budget (Element 2): £464.40 planned for the year, of the first "
+        f"£6,000.00 of {child.first_name}’s additional provision that a school meets. Delivered so far: £13.50.",
+        "A top-up of £2,000.00 is agreed, but no line says the local authority pays.",
+    ]
+
+
+def test_when_the_authority_pays_every_line_the_page_never_counts_it_as_the_schools_spending(
+    client, school, senco, child
+):
+    _card(school.local_authority, ta="18.00")
+    plan = make_plan(child, senco, start=date(2025, 9, 1))
+    line = make_line(plan, senco, funder="la")
+    make_session(line, senco, MONDAY)
+    actions.save_child_funding(
+        child=child, year=2025, top_up=Decimal(400), personal_budget=Decimal(0), note="", by=senco
+    )
+    client.force_login(senco)
+    response = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025})
+    funding = response.context["report"].funding
+    assert (funding.school.planned_year, funding.authority.planned_year, funding.threshold_shown_spent) == (
+        Decimal(0),
+        Decimal("464.40"),
+        Decimal(0),
+    )
+    assert response.context["report"].story == [
+        "No line is paid for from the school’s SEN budget (Element 2).",
+        "The local authority’s top-up (Element 3) pays for 1 line: £464.40 planned for the year, against £400.00 "
+        "agreed. Delivered so far: £9.00.",
+        "The top-up agreed is £64.40 short of what its lines are planned to cost.",
+    ]
 
 
 def test_a_role_in_use_with_no_rate_is_named_with_its_year_on_the_funding_page(client, school, senco, child):
@@ -101,7 +135,7 @@ def test_a_role_in_use_with_no_rate_is_named_with_its_year_on_the_funding_page(c
     client.force_login(senco)
     response = client.get(reverse("child-funding", args=[child.pk]), {"year": 2025})
     assert response.context["report"].problems == [
-        "There is no hourly rate for Higher level teaching assistant in 2025-26. Set one on the rate card for 2025-26."
+        "There is no rate for Higher level teaching assistant in 2025-26. Set one on the rate card for 2025-26."
     ]
 
 
@@ -112,21 +146,37 @@ def test_a_negative_rate_is_refused_naming_the_role_and_year(client, school, sen
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "rate_hlta": ["The hourly rate for Higher level teaching assistant in 2025-26 cannot be negative."]
+        "rate_hlta": ["The rate for Higher level teaching assistant in 2025-26 cannot be negative."]
     }
     assert not StaffRate.objects.exists()
 
 
 def test_a_schools_override_wins_over_the_authority_and_letters_read_it(school, senco, child):
     _card(school.local_authority, ta="18.00", hlta="21.00")
-    actions.save_rate_card(year=2025, rates={"ta": (Decimal("19.00"), "School budget 2025-26")}, school=school)
+    # £722 a year for an hour a week ÷ 38 weeks of contact = £19.00 an hour with the child.
+    actions.save_rate_card(year=2025, rates={"ta": (Decimal("722.00"), "School budget 2025-26")}, school=school)
     rates = hourly_rates(child, date(2025, 10, 1))
     assert (rates["ta"], rates["hlta"][0]) == ((Decimal("19.00"), "School budget 2025-26"), Decimal("21.00"))
     assert _rates(child, date(2025, 10, 1)) == rates
 
 
 def test_letters_fall_back_to_the_derived_ta_rate_with_no_card(child):
-    assert _rates(child, date(2025, 10, 1)) == {"ta": (TA_HOURLY_COST, hourly_rates(child, date(2025, 10, 1))["ta"][1])}
+    # £750 ÷ 38 = £19.7368… an hour with the child, shown to the penny.
+    assert _rates(child, date(2025, 10, 1)) == {
+        "ta": (Decimal("19.74"), hourly_rates(child, date(2025, 10, 1))["ta"][1])
+    }
+
+
+def test_a_year_after_the_default_has_no_rate_and_the_funding_page_says_so(client, senco, child):
+    plan = make_plan(child, senco)
+    make_line(plan, senco)
+    client.force_login(senco)
+    response = client.get(reverse("child-funding", args=[child.pk]), {"year": 2026})
+    assert response.context["report"].problems == [
+        "There is no rate for Teaching assistant in 2026-27. The default rate is for 2025-26 only. "
+        "Set one on the rate card for 2026-27."
+    ]
+    assert "There are no rates for 2026-27" in response.content.decode()
 
 
 def _allocated(school, child):

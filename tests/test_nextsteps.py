@@ -109,7 +109,8 @@ def test_letter_to_the_la_cites_s42_and_lists_the_ta_hours_not_delivered(client,
         "1:1 teaching assistant support: promised 20 hours a week, one-to-one, with a teaching assistant; "
         "1 of 34 sessions delivered since 1 September 2025; 132.0 hours owed." in body
     )
-    assert letter.evidence["lines"][0]["value"] == "2200.44"  # 132 hours at £16.67
+    # 132 hours at £19.74 an hour with the child (£750 a year for an hour a week ÷ 38 weeks of contact).
+    assert letter.evidence["lines"][0]["value"] == "2605.68"
     assert letter.reply_due == date(2025, 10, 24)  # 5 working days (IPSEA letter 6)
     document = docx.Document(
         io.BytesIO(client.get(reverse("letter-download", kwargs={"letter_id": letter.pk, "extension": "docx"})).content)

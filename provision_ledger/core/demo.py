@@ -50,7 +50,7 @@ from provision_ledger.rules.compliance import MissReason, SessionStatus
 from provision_ledger.rules.costing import financial_year
 from provision_ledger.rules.delivery import expected_by_day, terms_in_force
 from provision_ledger.rules.legal_force import PlanKind
-from provision_ledger.rules.money import TA_HOURLY_COST, TA_RATE_SOURCE
+from provision_ledger.rules.money import TA_ANNUAL_COST, TA_RATE_SOURCE
 from provision_ledger.rules.sessions import default_planned_minutes, entry_figures
 from provision_ledger.rules.support_time import Activity, Block, session_from_blocks
 
@@ -623,10 +623,9 @@ def load_demo(today: date, seed: int = 2013) -> None:
     seal_record(by=admin)
 
 
-# Demo Borough Council's own rates. Only the teaching assistant's has a source (the domain sheet §4, via
-# rules/money.py); the others are illustrative figures for the demo, as an authority would set its own.
+# Demo Borough Council's own rates. Only the teaching assistant's has a source (rules/money.py), as the annual
+# cost of an hour a week; the others are illustrative paid-hour figures, as an authority would set its own.
 DEMO_RATES = {
-    "ta": (TA_HOURLY_COST, TA_RATE_SOURCE),
     "hlta": (Decimal("19.50"), "Illustrative figure set by Demo Borough Council (demo data)"),
     "teacher": (Decimal("48.00"), "Illustrative figure set by Demo Borough Council (demo data)"),
     "specialist_teacher": (Decimal("55.00"), "Illustrative figure set by Demo Borough Council (demo data)"),
@@ -638,6 +637,7 @@ def _rate_cards(la: LocalAuthority, today: date) -> None:
     this_year = financial_year(today)
     for year in (this_year - 1, this_year):
         card = RateCard.objects.create(local_authority=la, financial_year=year)
+        StaffRate.objects.create(card=card, role="ta", annual_cost=TA_ANNUAL_COST, source=TA_RATE_SOURCE)
         StaffRate.objects.bulk_create(
             StaffRate(card=card, role=role, pounds_per_hour=value, source=source)
             for role, (value, source) in DEMO_RATES.items()

@@ -24,7 +24,7 @@ from provision_ledger.money.models import (
 )
 from provision_ledger.people.models import Child, LocalAuthority, School, User
 from provision_ledger.plans.queries import hours_line_for
-from provision_ledger.rules.costing import financial_year_label
+from provision_ledger.rules.costing import CONTACT_WEEKS, financial_year_label
 from provision_ledger.rules.delivery import terms_in_force
 from provision_ledger.rules.sessions import default_planned_minutes
 from provision_ledger.rules.support_time import Block, BlockError, check_day, session_from_blocks
@@ -38,14 +38,16 @@ def save_rate_card(
     local_authority: LocalAuthority | None = None,
     school: School | None = None,
     threshold: Decimal | None = None,
+    contact_weeks: int = CONTACT_WEEKS,
 ) -> RateCard:
-    """Set a card's rates for a year: a role with no rate is removed from the card (the default then applies)."""
+    """Set a card's rates for a year, each the annual cost of an hour a week spread over `contact_weeks`: a role
+    with no rate is removed from the card (the default then applies)."""
     assert (local_authority is None) != (school is None)
     for role, (value, _) in rates.items():
         if value is not None and value < 0:
-            raise ValidationError(
-                {f"rate_{role}": f"The hourly rate in {financial_year_label(year)} cannot be negative."}
-            )
+            raise ValidationError({f"rate_{role}": f"The rate in {financial_year_label(year)} cannot be negative."})
+    if not 1 <= contact_weeks <= 53:
+        raise ValidationError({"contact_weeks": "The weeks of contact must be between 1 and 53."})
     card, _ = RateCard.objects.update_or_create(
         local_authority=local_authority,
         school=school,
@@ -56,7 +58,14 @@ def save_rate_card(
     for role, (value, source) in rates.items():
         if value is not None:
             StaffRate.objects.update_or_create(
-                card=card, role=role, defaults={"pounds_per_hour": value, "source": source}
+                card=card,
+                role=role,
+                defaults={
+                    "annual_cost": value,
+                    "pounds_per_hour": None,
+                    "contact_weeks": contact_weeks,
+                    "source": source,
+                },
             )
     return card
 

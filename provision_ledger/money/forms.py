@@ -8,14 +8,15 @@ from django import forms
 from provision_ledger.money.models import ChildFunding, ItemPrice
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import DeliveredBy
-from provision_ledger.rules.costing import financial_year_label
+from provision_ledger.rules.costing import CONTACT_WEEKS, financial_year_label
 from provision_ledger.rules.support_time import ACTIVITY_LABELS
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
 class RateCardForm(forms.Form):
-    """One rate and its source per role; an empty rate means the authority's or the default rate applies."""
+    """One rate and its source per role, as the annual cost of an hour a week, with the weeks of contact it is
+    spread over; an empty rate means the authority's or the default rate applies."""
 
     def __init__(self, *args: Any, year: int, with_threshold: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -29,9 +30,23 @@ class RateCardForm(forms.Form):
                 decimal_places=2,
                 help_text="Leave empty for £6,000, the national figure.",
             )
+        self.fields["contact_weeks"] = forms.IntegerField(
+            label="Weeks of contact with children in a year",
+            min_value=1,
+            max_value=53,
+            initial=CONTACT_WEEKS,
+            required=False,
+            help_text="Leave empty for 38, a school year of 190 days. "
+            "An hour with a child costs the annual cost ÷ these weeks.",
+        )
         for role, name in DeliveredBy.choices:
             self.fields[f"rate_{role}"] = forms.DecimalField(
-                label=f"{name}: £ an hour in {label}", required=False, decimal_places=2, max_digits=7
+                label=f"{name}: £ a year for an hour a week in {label}",
+                required=False,
+                decimal_places=2,
+                max_digits=9,
+                help_text="What one hour a week costs for a year, employer costs included (for a teaching "
+                "assistant on term-time pay: the paid-hour rate × the paid weeks, about 45).",
             )
             self.fields[f"source_{role}"] = forms.CharField(
                 label=f"{name}: where the figure comes from", required=False, max_length=300
@@ -44,7 +59,7 @@ class RateCardForm(forms.Form):
             if value is not None and value < 0:
                 self.add_error(
                     f"rate_{role}",
-                    f"The hourly rate for {name} in {financial_year_label(self.year)} cannot be negative.",
+                    f"The rate for {name} in {financial_year_label(self.year)} cannot be negative.",
                 )
         return cleaned
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from provision_ledger.people.models import Child, LocalAuthority, School
 from provision_ledger.plans.models import DeliveredBy
-from provision_ledger.rules.costing import financial_year_label
+from provision_ledger.rules.costing import Rate, financial_year_label
 from provision_ledger.rules.support_time import ACTIVITY_LABELS, Activity, Block
 
 ACTIVITY_CHOICES = [(a.value, label) for a, label in ACTIVITY_LABELS.items()]
@@ -57,11 +57,24 @@ class RateCard(models.Model):
 
 
 class StaffRate(models.Model):
-    """The hourly cost of a role, on-costs included."""
+    """What a role costs, on-costs included: the annual cost of an hour a week, or the paid-hour rate with the
+    weeks it is paid for; and the weeks of contact with children it is spread over (rules/costing.py)."""
 
     card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="staff_rates")
     role = models.CharField(max_length=20, choices=DeliveredBy.choices)
-    pounds_per_hour = models.DecimalField(max_digits=7, decimal_places=2)
+    annual_cost = models.DecimalField(
+        "Annual cost of an hour a week",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What one hour a week of this role costs for a year, employer costs included",
+    )
+    pounds_per_hour = models.DecimalField("Paid-hour rate", max_digits=7, decimal_places=2, null=True, blank=True)
+    paid_weeks = models.PositiveSmallIntegerField(default=45, validators=[MinValueValidator(1), MaxValueValidator(53)])
+    contact_weeks = models.PositiveSmallIntegerField(
+        default=38, validators=[MinValueValidator(1), MaxValueValidator(53)]
+    )
     source = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from")
 
     class Meta:
@@ -69,10 +82,26 @@ class StaffRate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["card", "role"], name="one_rate_per_role_per_card"),
             models.CheckConstraint(condition=models.Q(pounds_per_hour__gte=0), name="rate_not_negative"),
+            models.CheckConstraint(condition=models.Q(annual_cost__gte=0), name="annual_cost_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(annual_cost__isnull=False, pounds_per_hour__isnull=True)
+                | models.Q(annual_cost__isnull=True, pounds_per_hour__isnull=False),
+                name="rate_is_annual_or_paid_hour",
+            ),
+            models.CheckConstraint(condition=models.Q(contact_weeks__gte=1), name="rate_has_contact_weeks"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: £{self.pounds_per_hour} an hour"
+        if self.annual_cost is not None:
+            return f"{self.get_role_display()}: £{self.annual_cost} a year for an hour a week"
+        return f"{self.get_role_display()}: £{self.pounds_per_hour} a paid hour"
+
+    @property
+    def rate(self) -> Rate:
+        if self.annual_cost is not None:
+            return Rate(self.annual_cost, self.contact_weeks)
+        assert self.pounds_per_hour is not None
+        return Rate.from_paid_hour(self.pounds_per_hour, self.paid_weeks, self.contact_weeks)
 
 
 class ItemPrice(models.Model):

@@ -32,6 +32,9 @@ from provision_ledger.rules.costing import (
     Cost,
     CostVersion,
     Funding,
+    Payer,
+    Pot,
+    Rate,
     RateBook,
     RateError,
     delivered_cost,
@@ -40,7 +43,7 @@ from provision_ledger.rules.costing import (
     pennies,
     planned_cost,
 )
-from provision_ledger.rules.money import DEFAULT_HOURLY_RATES
+from provision_ledger.rules.money import DEFAULT_RATES
 from provision_ledger.rules.support_time import Activity, WeekAccount, week_accounts
 
 ROLE_NAMES = dict(DeliveredBy.choices)
@@ -57,17 +60,31 @@ class RateRow:
 
     role: str
     label: str
-    default: Decimal | None
-    authority: Decimal | None
-    school: Decimal | None
+    default: Rate | None
+    authority: Rate | None
+    school: Rate | None
     source: str
+    year: int = 0
+    default_year: int | None = None  # the financial year the role has a default for, if any
 
     @property
-    def in_force(self) -> Decimal | None:
+    def in_force(self) -> Rate | None:
         for value in (self.school, self.authority, self.default):
             if value is not None:
                 return value
         return None
+
+    @property
+    def default_elsewhere(self) -> bool:
+        """A default exists for another year but not this one: the page says so rather than reuse it."""
+        return self.in_force is None and self.default_year is not None and self.default_year != self.year
+
+
+def _default_years() -> dict[str, int]:
+    years: dict[str, int] = {}
+    for role, year in DEFAULT_RATES:
+        years[role] = max(year, years.get(role, year))
+    return years
 
 
 def _card_rates(school: School, years: Iterable[int]) -> list[StaffRate]:
@@ -86,8 +103,9 @@ def rate_rows(school: School, year: int) -> list[RateRow]:
     for rate in _card_rates(school, [year]):
         (own if rate.card.school_id else authority)[rate.role] = rate
     rows = []
+    default_years = _default_years()
     for role, label in DeliveredBy.choices:
-        default = DEFAULT_HOURLY_RATES.get(role)
+        default = DEFAULT_RATES.get((role, year))
         chosen = own.get(role) or authority.get(role)
         source = chosen.source if chosen else (default[1] if default else "")
         rows.append(
@@ -95,9 +113,11 @@ def rate_rows(school: School, year: int) -> list[RateRow]:
                 role=role,
                 label=label,
                 default=default[0] if default else None,
-                authority=authority[role].pounds_per_hour if role in authority else None,
-                school=own[role].pounds_per_hour if role in own else None,
+                authority=authority[role].rate if role in authority else None,
+                school=own[role].rate if role in own else None,
                 source=source,
+                year=year,
+                default_year=default_years.get(role),
             )
         )
     return rows
@@ -108,21 +128,22 @@ def rate_books(schools: Sequence[School], years: Iterable[int]) -> dict[int, Rat
 
     One query for any number of schools."""
     years = sorted(set(years))
-    defaults = {(role, year): value for year in years for role, (value, _) in DEFAULT_HOURLY_RATES.items()}
+    defaults = {key: rate for key, (rate, _) in DEFAULT_RATES.items() if key[1] in years}
     found = StaffRate.objects.filter(
         Q(card__local_authority_id__in={s.local_authority_id for s in schools}) | Q(card__school__in=schools),
         card__financial_year__in=years,
     ).select_related("card")
-    authority: dict[int, dict[tuple[str, int], Decimal]] = defaultdict(dict)
-    own: dict[int, dict[tuple[str, int], Decimal]] = defaultdict(dict)
+    authority: dict[int, dict[tuple[str, int], Rate]] = defaultdict(dict)
+    own: dict[int, dict[tuple[str, int], Rate]] = defaultdict(dict)
     for rate in found:
         key = (rate.role, rate.card.financial_year)
         if rate.card.school_id:
-            own[rate.card.school_id][key] = rate.pounds_per_hour
+            own[rate.card.school_id][key] = rate.rate
         else:
-            authority[rate.card.local_authority_id or 0][key] = rate.pounds_per_hour
+            authority[rate.card.local_authority_id or 0][key] = rate.rate
+    default_years = _default_years()
     return {
-        school.pk: RateBook(defaults | authority[school.local_authority_id] | own[school.pk], ROLE_NAMES)
+        school.pk: RateBook(defaults | authority[school.local_authority_id] | own[school.pk], ROLE_NAMES, default_years)
         for school in schools
     }
 
@@ -140,14 +161,22 @@ def items_in_force(school: School, year: int) -> list[ItemPrice]:
     return sorted(by_name.values(), key=lambda i: i.name)
 
 
-def hourly_rates(child: Child, today: date) -> dict[str, tuple[Decimal, str]]:
-    """The rate in force for each role at the child's school this financial year, with its source, for letters."""
+def rates_in_force(child: Child, today: date) -> dict[str, tuple[Rate, str]]:
+    """The rate in force for each role at the child's school in the financial year of `today`, with its source."""
     rates = {}
     for row in rate_rows(child.school, financial_year(today)):
         value = row.in_force
         if value is not None:
             rates[row.role] = (value, row.source)
     return rates
+
+
+def hourly_rates(child: Child, today: date) -> dict[str, tuple[Decimal, str]]:
+    """The cost of an hour with the child for each role (the contact-hour rate), with its source, for letters."""
+    # To the penny, so a letter's value is the hours owed at the rate it shows.
+    return {
+        role: (pennies(rate.per_contact_hour), source) for role, (rate, source) in rates_in_force(child, today).items()
+    }
 
 
 def element_2_threshold(school: School, year: int) -> tuple[Decimal, str]:
@@ -161,7 +190,10 @@ def element_2_threshold(school: School, year: int) -> tuple[Decimal, str]:
 
 
 def cost_history(line: ProvisionLine) -> list[CostVersion]:
-    return [CostVersion(v.effective_from, v.terms, v.delivered_by, v.group_size) for v in line.versions_in_order]
+    return [
+        CostVersion(v.effective_from, v.terms, v.delivered_by, v.group_size, v.adults, v.non_contact_minutes)
+        for v in line.versions_in_order
+    ]
 
 
 def delivered_by_day(line_ids: Iterable[int], start: date, end: date) -> dict[int, list[tuple[date, int]]]:
@@ -196,6 +228,11 @@ class LineCost:
         """Whether it is paid from the school's Element 2 or the authority's top-up."""
         version = self.version
         return version is not None and version.funder in EDUCATION_FUNDERS
+
+    @property
+    def payer(self) -> Payer:
+        version = self.version
+        return Payer(version.funder) if version is not None else Payer.OTHER
 
     @property
     def planned_hours(self) -> Decimal:
@@ -257,6 +294,57 @@ class FundingReport:
     def other_funders(self) -> list[LineCost]:
         return [c for c in self.lines if not c.counts]
 
+    @property
+    def story(self) -> list[str]:
+        """Who pays for what, in one account: each line counted once, in its payer's total."""
+        return funding_story(self.funding, self.child.first_name, self.items_total)
+
+
+def _lines(n: int) -> str:
+    return f"{n} line{'s' if n != 1 else ''}"
+
+
+def _gbp(value: Decimal) -> str:
+    return f"£{value:,.2f}"
+
+
+def funding_story(funding: Funding, name: str, items_total: Decimal = Decimal(0)) -> list[str]:
+    school, authority = funding.school, funding.authority
+    said = []
+    if school.lines or items_total:
+        items = f" and items costing {_gbp(items_total)}" if items_total else ""
+        said.append(
+            f"The school pays for {_lines(school.lines)}{items} from its SEN budget (Element 2): "
+            f"{_gbp(school.planned_year)} planned for the year, of the first {_gbp(funding.threshold)} of "
+            f"{name}’s additional provision that a school meets. Delivered so far: {_gbp(school.delivered_to_date)}."
+        )
+        if funding.school_over_threshold:
+            said.append(
+                f"The school’s lines are planned at {_gbp(funding.school_over_threshold)} more than "
+                f"{_gbp(funding.threshold)}: provision above that is for the local authority’s top-up, so those "
+                "lines should say the local authority pays."
+            )
+    else:
+        said.append("No line is paid for from the school’s SEN budget (Element 2).")
+    if authority.lines:
+        said.append(
+            f"The local authority’s top-up (Element 3) pays for {_lines(authority.lines)}: "
+            f"{_gbp(authority.planned_year)} planned for the year, against {_gbp(funding.top_up)} agreed. "
+            f"Delivered so far: {_gbp(authority.delivered_to_date)}."
+        )
+        if funding.top_up_short:
+            said.append(
+                f"The top-up agreed is {_gbp(funding.top_up_short)} short of what its lines are planned to cost."
+            )
+    elif funding.top_up:
+        said.append(f"A top-up of {_gbp(funding.top_up)} is agreed, but no line says the local authority pays.")
+    for pot in funding.others:
+        said.append(
+            f"{pot.payer.label[0].upper()}{pot.payer.label[1:]} pays for {_lines(pot.lines)}: "
+            f"{_gbp(pot.planned_year)} planned for the year, not counted in the school’s or the authority’s part."
+        )
+    return said
+
 
 def _total(costs: Iterable[Cost]) -> Decimal:
     return sum((c.total for c in costs), Decimal(0))
@@ -266,19 +354,29 @@ def funding_report(child: Child, year: int, today: date) -> FundingReport:
     school = child.school
     plan = current_plan(child)
     lines = line_costs(list(live_lines([plan])) if plan else [], school, school.calendar(), year, today)
-    counted = [c for c in lines if c.counts]
     threshold, source = element_2_threshold(school, year)
     record = ChildFunding.objects.filter(child=child, financial_year=year).first()
-    # An item provided is planned and spent at once: it counts in every total.
+    # An item provided is the school's, planned and spent at once: it counts in each of the school's totals.
     items = list(ChildItem.objects.current().filter(child=child, financial_year=year))
     items_total = sum((i.pounds for i in items), Decimal(0))
+    pots = []
+    for payer in Payer:
+        paid = [c for c in lines if c.payer == payer]
+        extra = items_total if payer == Payer.SCHOOL else Decimal(0)
+        pots.append(
+            Pot(
+                payer,
+                len(paid),
+                _total(c.planned_year for c in paid) + extra,
+                _total(c.planned_to_date for c in paid) + extra,
+                _total(c.delivered_to_date for c in paid) + extra,
+            )
+        )
     funding = Funding(
         threshold=threshold,
         top_up=record.top_up if record else Decimal(0),
         personal_budget=record.personal_budget if record else Decimal(0),
-        planned_year=_total(c.planned_year for c in counted) + items_total,
-        planned_to_date=_total(c.planned_to_date for c in counted) + items_total,
-        delivered_to_date=_total(c.delivered_to_date for c in counted) + items_total,
+        pots=tuple(pots),
     )
     return FundingReport(child, year, plan, lines, funding, source, record, items)
 
@@ -514,10 +612,11 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
         .annotate(
             role=_version_in_force("delivered_by"),
             group=_version_in_force("group_size"),
+            adults=_version_in_force("adults"),
             paid_by=_version_in_force("funder"),
         )
         .filter(paid_by__in=EDUCATION_FUNDERS)
-        .values("child__school_id", "role", "group")
+        .values("child__school_id", "role", "group", "adults")
         .order_by()
         .annotate(minutes=Sum("delivered_minutes"))
     )
@@ -529,7 +628,7 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
         except RateError as error:
             problems[school_id].add(str(error))
             continue
-        exact_cost[school_id] += Decimal(minutes) * rate / 60 / row["group"]
+        exact_cost[school_id] += Decimal(minutes) * row["adults"] * rate / 60 / row["group"]
     # Planned: the months the rules laid for each live line of a plan in force (plans.ExpectedMonth), costed by the
     # version in force on the first of the month. A line amended mid-month is costed at its earlier terms for the
     # rest of that month, so the total can differ slightly from the provision map, which splits at the day.
@@ -546,10 +645,11 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
         .annotate(
             role=_version_in_force("delivered_by", "month"),
             group=_version_in_force("group_size", "month"),
+            adults=_version_in_force("adults", "month"),
             paid_by=_version_in_force("funder", "month"),
         )
         .filter(paid_by__in=EDUCATION_FUNDERS)
-        .values("line__plan__child__school_id", "role", "group")
+        .values("line__plan__child__school_id", "role", "group", "adults")
         .order_by()
         .annotate(minutes=Sum("minutes"))
     )
@@ -561,7 +661,7 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
         except RateError as error:
             problems[school_id].add(str(error))
             continue
-        planned_exact[school_id] += minutes * rate / 60 / planned_row["group"]
+        planned_exact[school_id] += minutes * planned_row["adults"] * rate / 60 / planned_row["group"]
     funding = {
         row["child__school_id"]: row
         for row in ChildFunding.objects.filter(child__school__in=schools, financial_year=year)

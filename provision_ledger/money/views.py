@@ -38,7 +38,8 @@ from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Category, DeliveredBy
 from provision_ledger.plans.views import _apply
 from provision_ledger.rules.costing import (
-    PAID_WEEKS_SOURCE,
+    CONTACT_WEEKS,
+    Rate,
     RateError,
     financial_year,
     financial_year_bounds,
@@ -46,6 +47,7 @@ from provision_ledger.rules.costing import (
     hours_for,
     pounds_for,
 )
+from provision_ledger.rules.money import DEFAULT_YEAR
 from provision_ledger.rules.support_time import ACTIVITY_LABELS, Activity, Block
 
 
@@ -66,8 +68,9 @@ def _card_initial(card: RateCard | None) -> dict[str, object]:
         return {}
     initial: dict[str, object] = {"threshold": card.element_2_threshold}
     for rate in card.staff_rates.all():
-        initial[f"rate_{rate.role}"] = rate.pounds_per_hour
+        initial[f"rate_{rate.role}"] = rate.rate.annual.quantize(Decimal("0.01"))
         initial[f"source_{rate.role}"] = rate.source
+        initial["contact_weeks"] = rate.contact_weeks
     return initial
 
 
@@ -92,7 +95,12 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     form = RateCardForm(posted, initial=_card_initial(card), year=year, with_threshold=False)
     item_form = ItemPriceForm(item_posted)
     if form.is_bound and form.is_valid():
-        actions.save_rate_card(year=year, rates=form.rates(), school=school)
+        actions.save_rate_card(
+            year=year,
+            rates=form.rates(),
+            school=school,
+            contact_weeks=form.cleaned_data["contact_weeks"] or CONTACT_WEEKS,
+        )
         messages.success(request, f"Rates for {financial_year_label(year)} saved.")
         return redirect(f"{request.path}?year={year}")
     if item_form.is_bound and item_form.is_valid():
@@ -130,7 +138,11 @@ def la_rates(request: HttpRequest) -> HttpResponse:
     item_form = ItemPriceForm(item_posted)
     if form.is_bound and form.is_valid():
         actions.save_rate_card(
-            year=year, rates=form.rates(), local_authority=la, threshold=form.cleaned_data.get("threshold")
+            year=year,
+            rates=form.rates(),
+            local_authority=la,
+            threshold=form.cleaned_data.get("threshold"),
+            contact_weeks=form.cleaned_data["contact_weeks"] or CONTACT_WEEKS,
         )
         messages.success(request, f"Default rates for {financial_year_label(year)} saved.")
         return redirect(f"{request.path}?year={year}")
@@ -180,14 +192,14 @@ def authority_spend(request: HttpRequest) -> HttpResponse:
 # A child's funding -----------------------------------------------------------------------------------------------
 
 
-def _conversion(request: HttpRequest, rates: dict[str, tuple[Decimal, str]]) -> tuple[ConversionForm, object, str]:
+def _conversion(request: HttpRequest, rates: dict[str, tuple[Rate, str]]) -> tuple[ConversionForm, object, str]:
     data = request.GET if ("pounds" in request.GET or "hours" in request.GET) else None
     form = ConversionForm(data, initial={"pounds": 6000, "role": DeliveredBy.TA})
     if form.is_bound and form.is_valid():
         role = form.cleaned_data["role"]
         name = dict(DeliveredBy.choices)[role]
         if role not in rates:
-            return form, None, f"There is no hourly rate for {name} this year, so no conversion can be made."
+            return form, None, f"There is no rate for {name} this year, so no conversion can be made."
         rate = rates[role][0]
         try:
             if form.cleaned_data["pounds"] is not None:
@@ -208,7 +220,7 @@ def child_funding(request: HttpRequest, child_id: int) -> HttpResponse:
     child = access.get_child(user, child_id, Need.FUNDING, reading="the funding page")
     year = _year(request)
     report = queries.funding_report(child, year, timezone.localdate())
-    rates = queries.hourly_rates(child, financial_year_bounds(year)[0])
+    rates = queries.rates_in_force(child, financial_year_bounds(year)[0])
     form, conversion, conversion_problem = _conversion(request, rates)
     return render(
         request,
@@ -221,7 +233,8 @@ def child_funding(request: HttpRequest, child_id: int) -> HttpResponse:
             "conversion_form": form,
             "conversion": conversion,
             "conversion_problem": conversion_problem,
-            "paid_weeks_source": PAID_WEEKS_SOURCE,
+            "no_rate_year": not rates,
+            "default_year_label": financial_year_label(DEFAULT_YEAR),
             "can_manage": access.allows(user, child, Need.MANAGE),
         },
     )

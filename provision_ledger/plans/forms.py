@@ -100,6 +100,9 @@ class LineForm(GovukFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # Left blank: one adult, and no non-contact time.
+        data["adults"] = data.get("adults") or 1
+        data["non_contact_minutes"] = data.get("non_contact_minutes") or 0
         hours = data.pop("weekly_hours", None)
         data["weekly_minutes"] = round(hours * 60) if hours else None
         if hours:

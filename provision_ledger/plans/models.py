@@ -120,6 +120,8 @@ class Funder(models.TextChoices):
     SCHOOL = "school", "School (notional SEN budget)"
     LA = "la", "Local authority (top-up)"
     HEALTH = "health", "Health service"
+    SOCIAL_CARE = "social_care", "Social care"
+    PERSONAL_BUDGET = "personal_budget", "Personal budget"
     OTHER = "other", "Other"
 
 
@@ -144,6 +146,8 @@ LINE_TERM_FIELDS = (
     "end_date",
     "outcome",
     "funder",
+    "adults",
+    "non_contact_minutes",
 )
 
 
@@ -172,7 +176,21 @@ class LineVersion(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=300, blank=True, help_text="The outcome this provision serves")
-    funder = models.CharField(max_length=10, choices=Funder.choices, default=Funder.SCHOOL)
+    funder = models.CharField(max_length=20, choices=Funder.choices, default=Funder.SCHOOL)
+    adults = models.PositiveSmallIntegerField(
+        "Adults working with the group",
+        default=1,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Two for a session that needs two adults. Leave blank for one.",
+    )
+    non_contact_minutes = models.PositiveSmallIntegerField(
+        "Non-contact minutes a week",
+        default=0,
+        blank=True,
+        validators=[MaxValueValidator(1500)],
+        help_text="Time built in for planning, record keeping and liaison, away from the child",
+    )
     change_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

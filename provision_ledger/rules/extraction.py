@@ -21,10 +21,15 @@ How the wording is read:
   The ledger spreads a yearly count evenly over the school's own calendar. Monthly has no exact
   form in school time, so it is left for the SENCO to enter.
 - How long: "30 minutes", "30-minute", "30 mins", "an hour", "half an hour", "45 minute".
-- Time given only as a weekly total of several hours ("15 hours per week of 1:1 support") is
+- Time given only as a weekly total of several hours ("15 hours per week of 1:1 support", "12 hours support
+  per week") is
   in-class support, recorded as minutes a week (weekly_minutes) with no session count. A single
   hour or less a week ("one hour a week", "60 minutes per week") reads as one session, the way
   therapy is written.
+- Hours with no period ("27.5 hours of 1:1 support"), more than a session could last, are not a session's
+  length: nothing is proposed for them and a note asks for the hours a week.
+- A range ("4-6 fortnightly 45-minute sessions", "20-30 minutes") promises only its least. Extraction never
+  proposes its upper bound: it proposes nothing for that term (the count, or the minutes) and says why.
 - Whole-timetable cover ("in all lessons", "throughout the school day", "every break and
   lunchtime") says how often and how long by the timetable, but gives no number to propose: a note
   asks for the weekly minutes from the school's timetable.
@@ -94,11 +99,13 @@ class Frequency:
 
 @dataclass(frozen=True)
 class Duration:
-    """How long, in minutes. weekly_total: several hours given as a total for the week."""
+    """How long, in minutes. weekly_total: several hours given as a total for the week; no_period: several hours
+    given with no period, which cannot be a session's length."""
 
     span: Span
     minutes: int
     weekly_total: bool = False
+    no_period: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,7 +234,55 @@ _MINUTES = re.compile(rf"\b(?P<n>{NUM})\s*(?:-\s*)?(?:minutes?|mins?)\b\.?", _FL
 _HOURS = re.compile(rf"\b(?P<n>{NUM}|an|a\s+single)\s*(?:-\s*)?(?P<unit>hours?|hrs?)\b\.?", _FLAGS)
 _HOUR_LONG = re.compile(r"\bhour[- ]long\b", _FLAGS)
 # Matched at the end of an amount of hours (pattern.match(text, pos)), never by copying the rest of the text.
-_PER_WEEK = re.compile(r"\s*(?:(?:of|in|for)\s+[^,.;]{0,60}?\s+)?(?:per|a|each|every)\s+week\b|\s*weekly\b", _FLAGS)
+# "15 hours per week", "12 hours support per week", "20 hours of 1:1 support a week", "10 hours weekly".
+_PER_WEEK = re.compile(
+    r"\s*(?:[^,.;]{0,60}?\s+)?(?:per|a|each|every)\s+week\b|\s*(?:[^,.;]{0,60}?\s+)?weekly\b", _FLAGS
+)
+# Several hours with no period at all ("27.5 hours of 1:1 support"): a total of something, not a session's length.
+LONGEST_SESSION_MINUTES = 120
+
+
+# A range: two amounts ("20-45 minutes", "2 or 3 times", "4-6 fortnightly 45-minute sessions"), the unit
+# up to three words later. The least it promises is the lower amount.
+_RANGE_UNIT = (
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|sessions?|times?|days?|weeks?|lessons?|pupils|children|learners|students)\b"
+)
+_RANGE = re.compile(
+    rf"\b(?P<a>{NUM})(?:(?<=[0-9])\s*-|\s*(?:–|—|\bto\b|\bor\b))\s*(?P<b>{NUM})\s*(?:x\s+)?(?:[\w-]+\s+){{0,3}}?{_RANGE_UNIT}"
+    rf"|\bbetween\s+(?P<c>{NUM})\s+and\s+(?P<d>{NUM})\s*(?:[\w-]+\s+){{0,3}}?(?P<unit2>minutes?|mins?|hours?|hrs?|"
+    r"sessions?|times?|days?|weeks?|lessons?|pupils|children|learners|students)?",
+    _FLAGS,
+)
+
+
+@dataclass(frozen=True)
+class Range:
+    """Two amounts where one is needed: span is the whole match, numbers the "4-6" part."""
+
+    span: Span
+    numbers: Span
+    low: float
+    high: float
+    unit: str
+
+    @property
+    def of_time(self) -> bool:
+        return self.unit.casefold().startswith(("min", "hour", "hr"))
+
+
+def ranges(text: str) -> list[Range]:
+    """Every range of amounts, in order ("1-1" is one-to-one, not a range)."""
+    found = []
+    for m in _RANGE.finditer(text):
+        first, second = ("a", "b") if m.group("a") is not None else ("c", "d")
+        low, high = number(m.group(first)), number(m.group(second))
+        if low == high:
+            continue
+        numbers = Span(m.start(first), m.end(second), text[m.start(first) : m.end(second)])
+        found.append(
+            Range(_span(m), numbers, min(low, high), max(low, high), m.group("unit") or m.group("unit2") or "")
+        )
+    return found
 
 
 def durations(text: str) -> list[Duration]:
@@ -235,11 +290,11 @@ def durations(text: str) -> list[Duration]:
     found: list[Duration] = []
     taken: list[Span] = []
 
-    def add(span: Span, minutes: float, weekly_total: bool = False) -> None:
+    def add(span: Span, minutes: float, weekly_total: bool = False, no_period: bool = False) -> None:
         whole = _whole(minutes)
         if whole is not None and not _overlaps(span, taken):
             taken.append(span)
-            found.append(Duration(span, whole, weekly_total))
+            found.append(Duration(span, whole, weekly_total, no_period))
 
     for m in _HOUR_AND_HALF.finditer(text):
         n = m.group("n") or m.group("m")
@@ -256,7 +311,8 @@ def durations(text: str) -> list[Duration]:
         plural = m.group("unit").casefold() in ("hours", "hrs") and count > 1
         # "15 hours per week" is a weekly total of support, not one 15-hour session.
         weekly = plural and bool(_PER_WEEK.match(text, m.end(), m.end() + 100))
-        add(_span(m), count * 60, weekly)
+        no_period = plural and not weekly and count * 60 > LONGEST_SESSION_MINUTES
+        add(_span(m), count * 60, weekly, no_period)
     for m in _HOUR_LONG.finditer(text):
         add(_span(m), 60)
     return sorted(found, key=lambda d: d.span.start)
@@ -409,14 +465,15 @@ def coverage(text: str) -> list[Span]:
 
 # (pattern, role); case-sensitive acronyms are marked (?-i:...). Longer names first.
 _ROLE_PATTERNS: tuple[tuple[str, Role], ...] = (
-    (r"higher[- ]level\s+teaching\s+assistants?|(?-i:HLTAs?)", Role.HLTA),
+    # Acronyms in any case ("with a ta", "an hlta"), as people write them.
+    (r"higher[- ]level\s+teaching\s+assistants?|HLTAs?\b", Role.HLTA),
     (
         r"(?:qualified\s+)?teachers?\s+of\s+(?:the\s+)?(?:deaf|visually\s+impaired|vision\s+impaired)|"
         r"(?-i:Q?ToDs?|QTVIs?|QTMSIs?)|specialist\s+(?:\w+\s+){0,2}?teachers?|advisory\s+teachers?|"
         r"(?:dyslexia|SpLD)\s+(?:specialist\s+)?teachers?|specialist\s+teaching\s+service",
         Role.SPECIALIST_TEACHER,
     ),
-    (r"(?-i:SENCOs?|SENDCOs?|SENCos?|SENDCos?|SENco)|special\s+educational\s+needs\s+co-?ordinators?", Role.SENCO),
+    (r"SENC?D?Os?\b|special\s+educational\s+needs\s+co-?ordinators?", Role.SENCO),
     (
         r"speech\s+(?:and|&)\s+language\s+therapists?|speech\s+therapists?|"
         r"(?-i:S[Aa]LTs?|SLTs?)(?!\s*[- ]?(?:A\b|assistant))",
@@ -431,7 +488,8 @@ _ROLE_PATTERNS: tuple[tuple[str, Role], ...] = (
     (
         r"teaching\s+assistants?|learning\s+support\s+(?:assistants?|team|staff|practitioners?)|classroom\s+assistants?|"
         r"(?:1:1\s+|one[- ]to[- ]one\s+)?support\s+assistants?|emotional\s+literacy\s+support\s+assistants?|"
-        r"(?-i:TAs?|LSAs?|ELSAs?)\b(?![- ]trained)",
+        # "an ELSA-trained TA": the ELSA is the training, the TA the role; "a TA trained to deliver" is a TA.
+        r"(?:TAs?|LSAs?|ELSAs?)\b(?!-trained)",
         Role.TA,
     ),
     (r"(?:class|subject|form|English|maths|qualified)\s+teachers?|\bteachers?\b", Role.TEACHER),
@@ -439,7 +497,9 @@ _ROLE_PATTERNS: tuple[tuple[str, Role], ...] = (
         r"speech\s+(?:and|&)\s+language\s+therapy\s+assistants?|(?-i:SLTAs?)|counsellors?|"
         r"(?:play|music|art|drama)\s+therapists?|learning\s+mentors?|mentors?|rehabilitation\s+workers?|"
         r"habilitation\s+specialists?|nurses?|tutors?|key\s?workers?|communication\s+support\s+workers?|"
-        r"(?:early\s+years\s+)?practitioners?",
+        r"(?:early\s+years\s+)?practitioners?|"
+        # An adult is who delivers only with the training named: "an adult trained in Lego-based therapy".
+        r"adults?(?=\s*,?\s+(?:trained|qualified|accredited|who\s+(?:is|has\s+been|has)\s+(?:fully\s+)?trained))",
         Role.OTHER,
     ),
 )
@@ -457,7 +517,7 @@ _IMPLIED = (
 )
 _QUALIFIER = (
     r"(?:(?:suitably|appropriately|fully|specifically|specially)\s+)?"
-    r"(?:(?-i:[A-Z]{2,6})[- ]|[A-Za-z]{2,6}-)?"
+    r"(?:(?-i:[A-Z]{2,6})[- ]|[A-Za-z]{2,14}-)?"
     r"(?:qualified|trained|experienced|registered|accredited|specialist|senior|skilled|named|dedicated)"
 )
 _BEFORE = re.compile(rf"(?:\b{_QUALIFIER}(?:\s*(?:,|and)\s*{_QUALIFIER})*\s+)$", _FLAGS)
@@ -617,6 +677,23 @@ def extract(text: str) -> ProposedLine | None:
     if not found_frequencies and not found_durations and not cover:
         return None
     notes: list[str] = []
+    # Never the upper bound of a range: a term given as a range is left for the SENCO, with the reason.
+    found_ranges = ranges(text)
+    time_ranges = [r for r in found_ranges if r.of_time]
+    count_ranges = [r for r in found_ranges if not r.of_time]
+    for r in found_ranges:
+        notes.append(
+            f"“{r.span.words}” is a range: nothing is proposed for it, because a range promises only its least "
+            f"({r.low:g}). Ask for one amount."
+        )
+    if time_ranges:
+        found_durations = [d for d in found_durations if not any(_overlaps(d.span, [r.span]) for r in time_ranges)]
+    if count_ranges:
+        found_frequencies = [f for f in found_frequencies if not _overlaps(f.span, [r.numbers for r in count_ranges])]
+    untimed = [d for d in found_durations if d.no_period]
+    for d in untimed:
+        notes.append(f"“{d.span.words}” has no period: enter the hours a week it comes to.")
+    found_durations = [d for d in found_durations if not d.no_period]
     weekly = [d for d in found_durations if d.weekly_total]
     session_lengths = [d for d in found_durations if not d.weekly_total]
     sessions: int | None = None
@@ -644,6 +721,10 @@ def extract(text: str) -> ProposedLine | None:
                 notes.append("More than one length of session is stated; the first is proposed.")
         elif weekly:
             minutes = weekly[0].minutes
+    if count_ranges:
+        sessions = None
+    if time_ranges and weekly_minutes is None:
+        minutes = None
     if cover and weekly_minutes is None and minutes is None:
         notes.append(f"“{cover[0].words}”: set the weekly minutes from the school's timetable.")
     who = delivering_role(text)

@@ -24,6 +24,14 @@ A statement is **specific** when it has none of these findings, and **vague** wh
 - group without size: a group with no number of pupils and no staff:pupil ratio [P7]
   (SB v Herefordshire CC [2018] UKUT 141: specify size or ratio where the evidence shows it
   matters; the checker asks for it every time, so the SENCO can decide).
+- expertise left open: two roles offered as alternatives ("by a TA or an HLTA"): the level of expertise is
+  part of what Code 9.69 asks a plan to state, and an alternative lets the less qualified one deliver it.
+- no content: a statement whose only content is a generic noun ("support", "help", "input", "intervention"),
+  with no programme, approach or activity, says how much and from whom but not what is provided (LB Redbridge
+  v HO [2020] UKUT 323). In-class support given as hours a week, or across the timetable, is itself the
+  provision, so it is not asked this.
+- too long: a "statement" of more than 2,000 characters runs several together; it is named and not read, which
+  also bounds the work of reading any text.
 - missing frequency, missing duration, missing who: the statement does not say how often, how
   long, or who delivers it; where such detail can reasonably be given it must be (LB Redbridge v
   HO [2020] UKUT 323). Whole-timetable cover ("in all lessons", "throughout the school day")
@@ -41,6 +49,7 @@ down, so 100 means every statement is specific; a plan with no statements scores
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,6 +70,8 @@ class FindingKind(StrEnum):
     DELEGATION = "delegation"
     MONEY = "money"
     TOO_LONG = "too_long"
+    EXPERTISE_OPEN = "expertise_open"
+    NO_CONTENT = "no_content"
 
     @property
     def label(self) -> str:
@@ -82,6 +93,8 @@ _KIND_LABELS: dict[FindingKind, str] = {
     FindingKind.DELEGATION: "Left to the school to decide",
     FindingKind.MONEY: "Money instead of provision",
     FindingKind.TOO_LONG: "Too long to be one statement",
+    FindingKind.EXPERTISE_OPEN: "Leaves the level of expertise open",
+    FindingKind.NO_CONTENT: "Does not say what is provided",
 }
 
 
@@ -96,6 +109,8 @@ _KIND_ORDER = (
     FindingKind.DELEGATION,
     FindingKind.MONEY,
     FindingKind.TOO_LONG,
+    FindingKind.EXPERTISE_OPEN,
+    FindingKind.NO_CONTENT,
 )
 
 
@@ -294,7 +309,8 @@ _HEDGES: tuple[_Rule, ...] = (
     _Rule(
         FindingKind.HEDGE,
         re.compile(
-            r"\b(?:key|familiar|trusted|named|identified|consistent)\s+adults?\b|\b(?:an|the)\s+adult\b(?!\s*:)|"
+            r"\b(?:key|familiar|trusted|named|identified|consistent)\s+adults?\b|"
+            r"\b(?:an|the)\s+adult\b(?!\s*:|\s*,?\s+(?:trained|qualified|accredited|who\s+(?:is|has)))|"
             r"\bmembers?\s+of\s+staff\b|\b(?:school|setting|class)\s+staff\b|\bthe\s+setting\s+will\b",
             _I,
         ),
@@ -368,8 +384,10 @@ _UNIT = r"(?:minutes?|mins?|hours?|hrs?|sessions?|times?|days?|weeks?|lessons?|p
 _RANGES: tuple[_Rule, ...] = (
     _Rule(
         FindingKind.RANGE,
+        # The same ranges extraction refuses to propose from (rules/extraction.py), the unit anywhere up to three
+        # words after the amounts: "4-6 fortnightly 45-minute sessions".
         re.compile(
-            rf"\b(?P<a>{NUM})(?:(?<=[0-9])\s*-|\s*(?:–|—|\bto\b|\bor\b))\s*(?P<b>{NUM})\s*(?:x\s+)?(?:[\w-]+\s+)?{_UNIT}"
+            rf"\b(?P<a>{NUM})(?:(?<=[0-9])\s*-|\s*(?:–|—|\bto\b|\bor\b))\s*(?P<b>{NUM})\s*(?:x\s+)?(?:[\w-]+\s+){{0,3}}?{_UNIT}"
             rf"|\bbetween\s+{NUM}\s+and\s+{NUM}\b",
             _I,
         ),
@@ -530,8 +548,77 @@ def check_statement(text: str, fields: ProvisionFields | None = None) -> Stateme
                 "language therapist”).",
             )
         )
+    findings.extend(_expertise_open(text))
+    if fields.delivered_by is None:
+        findings.extend(_no_content(text))
     findings.sort(key=lambda f: (f.start, f.end, _KIND_ORDER.index(f.kind)))
     return StatementCheck(text, tuple(findings))
+
+
+# Two roles offered as alternatives: "by a TA or an HLTA", "a teacher/teaching assistant".
+_ALTERNATIVE = re.compile(r"^\s*(?:or|/|and/or)\s*(?:an?\s+|the\s+)?$", re.IGNORECASE)
+
+
+def _expertise_open(text: str) -> list[Finding]:
+    """Roles joined by "or": the plan leaves the level of expertise to whoever delivers it (Code 9.69 asks for it)."""
+    found = []
+    mentions = [r for r in extraction.roles(text) if not r.implied]
+    for first, second in itertools.pairwise(mentions):
+        between = text[first.span.end : second.span.start]
+        if first.role != second.role and _ALTERNATIVE.match(between):
+            found.append(
+                Finding(
+                    FindingKind.EXPERTISE_OPEN,
+                    first.span.start,
+                    second.span.end,
+                    text[first.span.start : second.span.end],
+                    "Offering two roles leaves the level of expertise open: the less qualified one would do.",
+                    _cite(CODE_9_69),
+                    "Name the one role that delivers it and its training or qualification.",
+                )
+            )
+    return found
+
+
+# A statement whose only content is a generic noun: an hour of "support" from a kind of professional says how much
+# and who, not what is provided (LB Redbridge v HO [2020] UKUT 323).
+_GENERIC = re.compile(r"\b(?:support|help|input|intervention|assistance)\b", re.IGNORECASE)
+_WHAT = re.compile(
+    r"\b(?:therap(?:y|ies)|programmes?|teaching|taught|tuition|training|coaching|practi[cs]e|skills?|"
+    r"counselling|mentoring|literacy|numeracy|phonics|reading|writing|spelling|handwriting|maths|mathematics|"
+    r"language|vocabulary|communication|social|emotional|regulation|sensory|motor|mobility|typing|listening|"
+    r"attention|behaviour|self[- ]care|toileting|feeding|dressing|transitions?|in[- ]class|in\s+(?:class|lessons)|"
+    r"1:1|one[- ]to[- ]one|personal\s+care|supervision|scribe|reader|prompt\w*|model\w*|pre[- ]teach\w*|"
+    r"over[- ]learning|precision|makaton|signing|BSL|braille|ELSA|lego|nurture|zones|talk\s+boost|"
+    r"to\s+(?:teach|deliver|work\s+on|practise|develop|complete|follow|access\s+the\s+curriculum))\b",
+    re.IGNORECASE,
+)
+
+
+def _no_content(text: str) -> list[Finding]:
+    generic = _GENERIC.search(text)
+    # In-class support in hours a week, or across the timetable, is itself what is provided: its kind asks only
+    # for the hours and who. Sessions of "support" from a professional must say what is done in them.
+    if generic is None or extraction.coverage(text) or any(d.weekly_total for d in extraction.durations(text)):
+        return []
+    # The roles' own names ("teaching assistant", "speech and language therapist") do not say what is done.
+    words = text
+    for role in extraction.roles(text):
+        if not role.implied:
+            start, end = role.span.start, role.span.end
+            words = words[:start] + " " * (end - start) + words[end:]
+    if _WHAT.search(words) or extraction.description(words) not in (None, generic.group(0)):
+        return []
+    return [
+        _missing(
+            FindingKind.NO_CONTENT,
+            text,
+            f"“{generic.group(0)}” is all it says is provided: not the programme, approach or activity.",
+            REDBRIDGE,
+            "Say what is done in the time: the programme, approach or activity (for example “a precision "
+            "teaching programme for reading”).",
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -590,6 +677,10 @@ def parent_hint(finding: Finding) -> str:
         FindingKind.MONEY: f"“{words}” is money, not help. Ask the school to write the help it pays for.",
         FindingKind.TOO_LONG: "This part of the plan runs several things together. "
         "Ask the school to write each piece of help on its own line.",
+        FindingKind.EXPERTISE_OPEN: f"“{words}” lets the school choose who gives the help. "
+        "Ask the school to write one role and its training.",
+        FindingKind.NO_CONTENT: "This line gives time but not what is done in it. "
+        "Ask the school to write the programme or activity.",
     }
     return hints[finding.kind]
 

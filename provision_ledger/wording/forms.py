@@ -72,7 +72,13 @@ PROPOSED_FIELDS = [
     "end_date",
     "funder",
 ]
-DEFAULTS: dict[str, Any] = {"weekdays": [], "time_of_day": None, "outcome": ""}
+DEFAULTS: dict[str, Any] = {
+    "weekdays": [],
+    "time_of_day": None,
+    "outcome": "",
+    "adults": 1,
+    "non_contact_minutes": 0,
+}
 
 
 class ProposedLineForm(LineForm):

@@ -43,7 +43,7 @@ def test_senco_filters_the_provision_map_and_a_parent_reads_the_funding_page(pag
     page.get_by_label("Or hours a week").fill("12")
     page.get_by_role("button", name="Work it out").click()
     expect(page.get_by_test_id("conversion")).to_contain_text(
-        "12 hours a week of a teaching assistant for a year costs £9,001.80"
+        "12 hours a week of a teaching assistant for a year costs £9,000.00"  # 12 × £750
     )
     found["funding"] = axe_violations(page)
     page.get_by_role("link", name="Where allocated support time went").click()

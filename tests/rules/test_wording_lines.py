@@ -46,7 +46,12 @@ def test_parent_hints_say_what_to_ask_for_in_plain_words() -> None:
 
 def test_every_kind_of_finding_has_a_parent_hint() -> None:
     statement = "Up to 2 or 3 sessions of regular small group work, funding band C, determined by the school."
-    findings = [*check_statement(statement).findings, *check_statement("Daily phonics. " * 200).findings]
+    findings = [
+        *check_statement(statement).findings,
+        *check_statement("Daily phonics. " * 200).findings,
+        *check_statement("Precision teaching for 10 minutes daily by a TA or an HLTA.").findings,
+        *check_statement("Help from a teaching assistant for 30 minutes each day.").findings,
+    ]
     assert {f.kind for f in findings} == set(FindingKind)
     assert all(parent_hint(f).startswith(("This line", "This part", "The words", "“")) for f in findings)
 
