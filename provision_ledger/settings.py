@@ -47,6 +47,12 @@ LEDGER_CHAIN_KEY = env("LEDGER_CHAIN_KEY")
 LEDGER_CHAIN_KEY_FILE = env("LEDGER_CHAIN_KEY_FILE")
 if PRODUCTION and not (LEDGER_CHAIN_KEY or LEDGER_CHAIN_KEY_FILE):
     raise ImproperlyConfigured("LEDGER_CHAIN_KEY or LEDGER_CHAIN_KEY_FILE must be set when PRODUCTION=True")
+# Signed checkpoints (audit/checkpoints.py): the Ed25519 signing key's file, and the fingerprints of the public keys
+# whose checkpoints `verify --checkpoints` believes (comma-separated; empty believes any validly signed checkpoint).
+LEDGER_CHECKPOINT_KEY_FILE = env("LEDGER_CHECKPOINT_KEY_FILE")
+LEDGER_CHECKPOINT_TRUSTED = [f for f in env("LEDGER_CHECKPOINT_TRUSTED").split(",") if f]
+# A parent's private calendar link stops working this many days after it was made or last renewed.
+CALENDAR_LINK_DAYS = envint("CALENDAR_LINK_DAYS", 90)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [

@@ -222,8 +222,8 @@ def test_review_pack_carries_views_amendment_checks_step_dates_and_the_ledger_se
         assert "Invitations sent: Wednesday 17 September 2025, on time (due by Wednesday 17 September 2025)." in text
         assert "Advice circulated: Friday 19 September 2025, late (due by Wednesday 17 September 2025)." in text
         assert "Review report sent: due by Wednesday 15 October 2025; not yet recorded." in text
-    assert f"at event {seq}, whose hash is {digest}" in docx
-    assert f"at event {seq}, whose hash is {digest[:20]}" in pdf
+    assert f"Record reference {seq}-{digest}: the record as it stood when this was made." in docx
+    assert f"Record reference {seq}-{digest[:20]}" in pdf
 
 
 def test_a_review_decision_cannot_be_recorded_without_what_was_decided(reviewed, senco):

@@ -184,6 +184,7 @@ def test_json_record_holds_plan_lines_sessions_concerns_and_history(client, senc
         "ledger_seal",
         "outcomes",
         "plans",
+        "record_reference",
         "reviews",
         "sessions",
     ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from provision_ledger.audit.models import RecordView
+from provision_ledger.audit.models import AuditEvent, RecordView
 from provision_ledger.people.models import Child, Membership
 
 
@@ -18,3 +18,14 @@ def views_of(child: Child) -> QuerySet[RecordView]:
             )
         )
     )
+
+
+# Events about the family's own letters and replies stay in the chain, but only the family is shown them: the
+# school and the authority do not learn from the trail that a family wrote, to whom, or what the reply was.
+FAMILY_ONLY = ("letter",)
+
+
+def history_of(child: Child, *, family: bool) -> QuerySet[AuditEvent]:
+    """The child's history of changes, oldest first, as the person reading it may see it."""
+    events = AuditEvent.objects.filter(child=child).select_related("actor").order_by("at", "id")
+    return events if family else events.exclude(object_type__in=FAMILY_ONLY)

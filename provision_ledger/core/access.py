@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 from typing import TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from provision_ledger.api.models import ApiToken
 from provision_ledger.audit.actions import record_view
+from provision_ledger.audit.models import RecordView
 from provision_ledger.census.models import CtfUpload
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import Allocation, ChildItem
@@ -163,6 +166,31 @@ def note_reading(user: Principal, child: Child, what: str) -> None:
     """
     if what and isinstance(user, User) and child.pk not in scope_for(user).own_child_ids:
         record_view(viewer=user, child=child, what=what)
+
+
+def is_family(user: Principal, child: Child) -> bool:
+    """Whether the person is one of the child's own parents or carers: what is the family's is shown to them only."""
+    return isinstance(user, User) and child.pk in scope_for(user).own_child_ids
+
+
+FEED_READING = "the calendar (private link)"
+
+
+def calendar_children(user: User) -> list[Child]:
+    """What a private calendar link reaches: the owner's own children, never the rest of their reach as staff.
+
+    The link works without signing in, so whoever holds it reads those children's dates: each fetch is logged for
+    the family (at most once an hour for each child, as calendar apps fetch every few minutes)."""
+    children = list(Child.objects.filter(guardians__user=user).select_related("school").order_by("first_name", "pk"))
+    recent = set(
+        RecordView.objects.filter(
+            viewer=user, what=FEED_READING, at__gte=timezone.now() - timedelta(hours=1), child__in=children
+        ).values_list("child_id", flat=True)
+    )
+    for child in children:
+        if child.pk not in recent:
+            record_view(viewer=user, child=child, what=FEED_READING)
+    return children
 
 
 def get_child(user: Principal, child_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Child:

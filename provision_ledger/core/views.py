@@ -5,8 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from provision_ledger.audit.models import AuditEvent
-from provision_ledger.audit.queries import views_of
+from provision_ledger.audit.queries import history_of, views_of
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement, school_overview
@@ -118,8 +117,9 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def child_history(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.get_child(_user(request), child_id, reading="the history of changes")
-    events = AuditEvent.objects.filter(child=child).select_related("actor").order_by("-at", "-id")
+    user = _user(request)
+    child = access.get_child(user, child_id, reading="the history of changes")
+    events = history_of(child, family=access.is_family(user, child)).reverse()
     return render(request, "core/child_history.html", {"child": child, "events": events})
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from provision_ledger.audit.chain import seal
-from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.queries import history_of
+from provision_ledger.core.spreadsheets import csv_of_dicts
 from provision_ledger.delivery.models import Session
 from provision_ledger.outcomes.models import Outcome, Review
 from provision_ledger.parents.models import Concern
@@ -73,14 +72,10 @@ def session_rows(child: Child) -> list[dict[str, Any]]:
 
 
 def sessions_csv(child: Child) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS)
-    writer.writeheader()
-    writer.writerows(session_rows(child))
-    return out.getvalue()
+    return csv_of_dicts(session_rows(child), SESSION_COLUMNS)
 
 
-def whole_record(child: Child, requested_by: User) -> dict[str, Any]:
+def whole_record(child: Child, requested_by: User, *, family: bool) -> dict[str, Any]:
     """The child, every plan with every version of every line, sessions, concerns and the history of changes."""
     plans = []
     for plan in Plan.objects.filter(child=child).prefetch_related("lines__versions").order_by("start_date", "id"):
@@ -135,7 +130,7 @@ def whole_record(child: Child, requested_by: User) -> dict[str, Any]:
             "after": e.after,
             "reason": e.reason,
         }
-        for e in AuditEvent.objects.filter(child=child).select_related("actor").order_by("at", "id")
+        for e in history_of(child, family=family)
     ]
     outcomes = [
         {
@@ -160,6 +155,7 @@ def whole_record(child: Child, requested_by: User) -> dict[str, Any]:
     seq, digest = seal(child.local_authority_id)
     return {
         "ledger_seal": {"event": seq, "hash": digest},
+        "record_reference": f"{seq}-{digest}",
         "generated_at": timezone.now(),
         "generated_for": _name(requested_by),
         "child": {

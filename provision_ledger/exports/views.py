@@ -10,6 +10,7 @@ from django.utils import timezone
 from provision_ledger.audit.chain import seal
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
+from provision_ledger.core.spreadsheets import download
 from provision_ledger.core.statements import child_statement
 from provision_ledger.core.views import _user
 from provision_ledger.exports.record import sessions_csv, whole_record
@@ -21,10 +22,7 @@ def _filename(child: Child, extension: str) -> str:
 
 
 def _download(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"  # special category data: no copies in shared caches
-    return response
+    return download(body, content_type, filename)
 
 
 def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -53,5 +51,5 @@ def record_csv(request: HttpRequest, child_id: int) -> HttpResponse:
 def record_json(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = access.get_child(user, child_id, Need.RECORD, reading="everything held (JSON)")
-    body = json.dumps(whole_record(child, user), cls=DjangoJSONEncoder, indent=2)
+    body = json.dumps(whole_record(child, user, family=access.is_family(user, child)), cls=DjangoJSONEncoder, indent=2)
     return _download(body, "application/json", _filename(child, "json"))

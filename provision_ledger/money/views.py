@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.params import recent_day
+from provision_ledger.core.spreadsheets import csv_text, xlsx_bytes
 from provision_ledger.core.views import _user
 from provision_ledger.exports.views import _download
 from provision_ledger.money import actions, queries
@@ -499,29 +498,17 @@ def _map_filename(school: School, year: int, extension: str) -> str:
 
 def provision_map_csv(request: HttpRequest, urn: str) -> HttpResponse:
     school, the_map, _ = _map(request, urn)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(queries.MAP_COLUMNS)
-    writer.writerows(queries.map_table(the_map))
-    return _download(out.getvalue(), "text/csv; charset=utf-8", _map_filename(school, the_map.year, "csv"))
+    body = csv_text(queries.map_table(the_map), queries.MAP_COLUMNS)
+    return _download(body, "text/csv; charset=utf-8", _map_filename(school, the_map.year, "csv"))
 
 
 def provision_map_xlsx(request: HttpRequest, urn: str) -> HttpResponse:
-    from openpyxl import Workbook  # needed only here
-
     school, the_map, _ = _map(request, urn)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"Provision {financial_year_label(the_map.year)}"
-    sheet.append(queries.MAP_COLUMNS)
-    for row in queries.map_table(the_map):
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
+    body = xlsx_bytes(
+        queries.map_table(the_map), queries.MAP_COLUMNS, f"Provision {financial_year_label(the_map.year)}"
+    )
     return _download(
-        out.getvalue(),
+        body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _map_filename(school, the_map.year, "xlsx"),
     )

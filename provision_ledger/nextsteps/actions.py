@@ -17,6 +17,9 @@ from provision_ledger.people.models import Child, User
 from provision_ledger.rules.advisor import Step
 from provision_ledger.rules.clocks import long_date
 
+PRIVATE_LETTER = "A letter of the family's was kept in their record"
+PRIVATE_REPLY = "The family recorded the reply to one of their letters"
+
 
 def _refuse_unhappened(day: date, field: str, what: str) -> None:
     """Dates here start legal clocks, so one that has not happened yet would start them wrongly."""
@@ -53,8 +56,9 @@ def save_letter(
         child=child,
         action=AuditEvent.Action.CREATE,
         obj=letter,
-        summary=f"Letter sent: {subject}",
-        after=snapshot(letter, exclude=("evidence", "body")),
+        # The family's letters are theirs: the trail, which staff read, carries the letter's id and its seal only.
+        summary=PRIVATE_LETTER,
+        after={"id": letter.pk},
     )
     return letter
 
@@ -66,7 +70,6 @@ def record_reply(*, letter: Letter, by: User, replied_on: date, note: str) -> Le
         raise ValidationError(
             {"replied_on": f"The reply cannot come before the letter was sent ({letter.sent_on:%-d %B %Y})."}
         )
-    before = snapshot(letter, exclude=("evidence", "body"))
     letter.replied_on, letter.reply_note = replied_on, note
     letter.save(update_fields=["replied_on", "reply_note"])
     record_event(
@@ -74,9 +77,8 @@ def record_reply(*, letter: Letter, by: User, replied_on: date, note: str) -> Le
         child=letter.child,
         action=AuditEvent.Action.CHANGE,
         obj=letter,
-        summary=f"Reply recorded: {letter.subject}",
-        before=before,
-        after=snapshot(letter, exclude=("evidence", "body")),
+        summary=PRIVATE_REPLY,
+        after={"id": letter.pk},
     )
     return letter
 

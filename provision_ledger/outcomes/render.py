@@ -131,8 +131,8 @@ def pack_docx(pack: ReviewPack) -> bytes:
     for step in pack.steps:
         doc.add_paragraph(step.plain, style="List Bullet")
     doc.add_paragraph(
-        f"Built from the record as it stood at event {pack.seal[0]}, whose hash is {pack.seal[1]}. "
-        "Anyone holding the record can check that it has not been altered since."
+        f"Record reference {pack.seal[0]}-{pack.seal[1]}: the record as it stood when this was made. Keep it: "
+        "checked against the record later, it shows whether anything recorded before it has since been changed."
     )
     out = io.BytesIO()
     doc.save(out)

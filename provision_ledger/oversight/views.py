@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 
@@ -12,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from provision_ledger.core import access
+from provision_ledger.core.spreadsheets import csv_text, download
 from provision_ledger.oversight import opendata, queries
 from provision_ledger.people.models import School, User
 
@@ -63,11 +63,7 @@ def authority_trend(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(rows: list[list[object]], filename: str) -> HttpResponse:
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(csv_text(rows), "text/csv; charset=utf-8", filename)
 
 
 def authority_delivery_csv(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -15,7 +15,14 @@ from django.utils import timezone
 from provision_ledger.audit.actions import record_event
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
-from provision_ledger.parents.models import Concern, ConcernMessage, Invitation, hash_token, new_token
+from provision_ledger.parents.models import (
+    CalendarFeed,
+    Concern,
+    ConcernMessage,
+    Invitation,
+    hash_token,
+    new_token,
+)
 from provision_ledger.people.models import Child, Guardianship, User
 from provision_ledger.plans.models import ProvisionLine
 
@@ -141,3 +148,39 @@ def add_message(*, concern: Concern, by: User, from_school: bool, body: str) -> 
         seals=[message],
     )
     return message
+
+
+@transaction.atomic
+def make_calendar_link(*, user: User) -> str:
+    """A new private calendar link for a parent's own children; any earlier link stops working. Returns the token,
+    shown once. Staff have none: a link works without signing in, so a member of staff's would hand every child they
+    can see to anyone who had it."""
+    if not Guardianship.objects.filter(user=user).exists():
+        raise ValidationError("Calendar links are for parents and carers, for their own children.")
+    stop_calendar_links(user=user)
+    token, token_hash = new_token()
+    now = timezone.now()
+    CalendarFeed.objects.create(user=user, token_hash=token_hash, created_at=now, expires_at=_link_expiry(now))
+    return token
+
+
+@transaction.atomic
+def renew_calendar_link(*, user: User) -> CalendarFeed | None:
+    """Keep the parent's link working for another period from today; None if they have no working link."""
+    feed = working_calendar_link(user)
+    if feed is not None:
+        feed.expires_at = _link_expiry(timezone.now())
+        feed.save(update_fields=["expires_at"])
+    return feed
+
+
+def stop_calendar_links(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def working_calendar_link(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).first()
+
+
+def _link_expiry(now: datetime) -> datetime:
+    return now + timedelta(days=settings.CALENDAR_LINK_DAYS)

@@ -19,6 +19,8 @@ WEEKS_AHEAD = 8
 
 
 def feed_for(children: list[Child], today: date) -> bytes:
+    """The feed of a parent's own children (`core.access.calendar_children`): every event a feed carries is built
+    here, so a new kind of date is added in this one function and reaches every family's feed."""
     calendar = Calendar()
     calendar.add("prodid", "-//Provision Ledger//provision-ledger//EN")
     calendar.add("version", "2.0")

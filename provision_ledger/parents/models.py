@@ -139,12 +139,17 @@ class DigestSent(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A parent's private iCalendar feed. The token is in the URL; only its hash is stored."""
+    """A parent's private iCalendar feed of their own children. The token is in the URL; only its hash is stored.
+
+    A link works without signing in, so it expires (the parent renews it) and every fetch is logged for the family.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Links made before links expired have none, and no longer work.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"

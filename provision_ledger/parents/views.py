@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -29,7 +30,6 @@ from provision_ledger.parents.models import (
     CalendarFeed,
     ConcernMessage,
     hash_token,
-    new_token,
 )
 from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.plans.views import _apply
@@ -175,35 +175,51 @@ def alert_preferences(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    """Create or revoke the private calendar link. The link is shown once: only its hash is kept."""
+    """Make, renew or stop the private calendar link of a parent's own children. The link is shown once: only its
+    hash is kept. Staff have none (see `make_calendar_link`), and are told why."""
     user = _user(request)
+    if not access.scope_for(user).own_child_ids:
+        return render(request, "parents/calendar_staff.html", status=403)
     new_link = None
     if request.method == "POST":
-        CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        if request.POST.get("action") == "create":
-            token, token_hash = new_token()
-            CalendarFeed.objects.create(user=user, token_hash=token_hash)
+        action = request.POST.get("action")
+        if action == "create":
+            token = actions.make_calendar_link(user=user)
             new_link = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": token}))
+        elif action == "renew" and actions.renew_calendar_link(user=user):
+            messages.success(
+                request, f"Your calendar link will keep working for {settings.CALENDAR_LINK_DAYS} days from today."
+            )
         else:
+            actions.stop_calendar_links(user=user)
             messages.success(request, "Your calendar link no longer works.")
-    active = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+    active = actions.working_calendar_link(user)
     # webcal: asks the device's calendar app to subscribe, rather than the browser to download the file once.
     subscribe_link = "webcal:" + new_link.split(":", 1)[1] if new_link else None
     return render(
-        request, "parents/calendar.html", {"active": active, "new_link": new_link, "subscribe_link": subscribe_link}
+        request,
+        "parents/calendar.html",
+        {
+            "active": active,
+            "new_link": new_link,
+            "subscribe_link": subscribe_link,
+            "link_days": settings.CALENDAR_LINK_DAYS,
+        },
     )
 
 
 @login_not_required
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = (
-        CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        CalendarFeed.objects.filter(
+            token_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .select_related("user")
         .first()
     )
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar")
-    children = list(access.children_for(feed.user))
+    children = access.calendar_children(feed.user)
     response = HttpResponse(feed_for(children, timezone.localdate()), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

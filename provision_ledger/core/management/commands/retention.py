@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from provision_ledger.core.spreadsheets import csv_text
 from provision_ledger.people.models import Child
 from provision_ledger.rules.retention import RETENTION_SOURCE, born_on_or_before, retention_ends
 
@@ -53,9 +53,7 @@ class Command(BaseCommand):
             for c in due
         ]
         if options["format"] == "csv":
-            writer = csv.writer(self.stdout)
-            writer.writerow(columns)
-            writer.writerows(rows)
+            self.stdout.write(csv_text(rows, columns), ending="")
             return
         rule = RETENTION_SOURCE if years == 31 else f"date of birth + {years} years (RETENTION_YEARS_AFTER_BIRTH)"
         self.stdout.write(f"Records due for review on {today:%-d %B %Y}: {len(rows)}. Rule: {rule}.")
