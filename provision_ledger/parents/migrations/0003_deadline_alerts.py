@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parents', '0001_initial'),
+        ('parents', '0002_calendar_links_expire'),
     ]
 
     operations = [
