@@ -8,7 +8,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -447,3 +449,26 @@ def test_a_key_written_by_a_concurrent_request_in_the_meantime_returns_that_sess
     assert response.status_code == 200
     assert response.json()["id"] == raced[0].session_id
     assert Session.objects.filter(line=line).count() == 2
+
+
+def _batch_of(world, children: int, days: int) -> list[dict]:
+    school, senco = world["school_a"], world["senco_a"]
+    school_days = school.calendar().school_days(date(2025, 9, 1), TODAY)[:days]
+    lines = [make_line(make_plan(make_child(school, first_name=f"C{n}"), senco), senco) for n in range(children)]
+    return [_row(line, key=f"k{line.pk}-{day}", day=day.isoformat()) for line in lines for day in school_days]
+
+
+def test_a_batch_of_500_rows_costs_about_the_queries_of_a_batch_of_two(world):
+    small, large = _batch_of(world, 1, 2), _batch_of(world, 36, 15)[:500]
+    with CaptureQueriesContext(connection) as small_batch:
+        assert _post(world["school_token"], "/sessions/batch", {"sessions": small}).status_code == 200
+    with CaptureQueriesContext(connection) as large_batch:
+        response = _post(world["school_token"], "/sessions/batch", {"sessions": large})
+    assert response.status_code == 200
+    # The same reads and writes as two rows; only SQLite's limit on values per statement splits the inserts.
+    assert len(large_batch.captured_queries) <= 2 * len(small_batch.captured_queries)
+    assert len(response.json()["sessions"]) == 500
+    assert Session.objects.filter(line__plan__child__first_name__startswith="C").count() == 502
+    assert (
+        AuditEvent.objects.filter(object_type="session", summary__startswith="Session recorded via API").count() == 502
+    )

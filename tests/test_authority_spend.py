@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 
 from provision_ledger.delivery.actions import void_session
@@ -13,7 +14,7 @@ from provision_ledger.money import actions
 from provision_ledger.money.models import RateCard, StaffRate
 from provision_ledger.money.queries import authority_spend, line_costs
 from provision_ledger.plans.actions import amend_line
-from provision_ledger.plans.models import LINE_TERM_FIELDS
+from provision_ledger.plans.models import LINE_TERM_FIELDS, ExpectedMonth
 from tests.factories import (
     make_child,
     make_la,
@@ -200,3 +201,19 @@ def test_the_planned_cost_for_the_year_agrees_with_the_lines_costed_one_by_one(a
     assert hillside_spend.planned_minutes == sum(c.planned_year.minutes for c in one_by_one)
     assert hillside_spend.planned_cost > 0
     assert (riverside_spend.planned_minutes, riverside_spend.planned_cost) == (Decimal(0), Decimal("0.00"))
+
+
+def test_a_plan_replaced_during_the_year_counts_its_lines_up_to_its_end(authority):
+    _, hillside, riverside, _ = authority
+    senco = make_senco(hillside)
+    child = make_child(hillside)
+    old = make_plan(child, senco, start=date(2025, 9, 1))
+    line = make_line(old, senco)
+    make_plan(child, senco, start=date(2026, 2, 2))
+    old.refresh_from_db()
+    assert old.end_date == date(2026, 2, 1)
+    hillside_spend, _ = authority_spend([hillside, riverside], 2025, TODAY)
+    laid = ExpectedMonth.objects.filter(line=line).aggregate(minutes=Sum("minutes"))["minutes"]
+    assert laid > 0
+    assert ExpectedMonth.objects.filter(line=line).order_by("month").last().month == date(2026, 1, 1)
+    assert hillside_spend.planned_minutes == laid

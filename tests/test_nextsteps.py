@@ -103,7 +103,7 @@ def test_letter_to_the_la_cites_s42_and_lists_the_ta_hours_not_delivered(client,
     letter = _send(client, child, "write_to_la_s42")
     body = letter.body
     assert "Section 42(2), Children and Families Act 2014" in body
-    assert "no best-endeavours defence (R (BA) v Nottinghamshire CC, 2021)" in body
+    assert "no best-endeavours defence (R (BA) v Nottinghamshire County Council, 2021)" in body
     # 20 hours a week over 34 school days: 136 hours promised; 4 hours delivered; 132 hours owed.
     assert (
         "1:1 teaching assistant support: promised 20 hours a week, one-to-one, with a teaching assistant; "
@@ -123,7 +123,7 @@ def test_request_for_assessment_sets_out_both_limbs_and_starts_the_six_week_cloc
     client.force_login(make_parent(child))
     letter = _send(client, child, "request_ehc_needs_assessment")
     assert "section 36(1) of the Children and Families Act 2014" in letter.body
-    assert "s36(8)" in letter.body
+    assert "section 36(8)" in letter.body
     page = client.get(reverse("statutory-events", kwargs={"child_id": child.pk}))
     # 6 weeks from Friday 17 October 2025 is Friday 28 November 2025 (reg 5).
     decision = page.context["clocks"][0]
@@ -250,7 +250,7 @@ def test_pre_action_letter_opens_when_the_la_has_not_replied_in_five_working_day
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 10, 27))  # reply was due on 24 October
     letter = _send(client, child, "pre_action_protocol_letter")
     assert "letter before claim under the pre-action protocol for judicial review" in letter.body
-    assert "The duty: Section 42(2), Children and Families Act 2014: where an EHC plan is maintained" in letter.body
+    assert "Section 42(2), Children and Families Act 2014: where an EHC plan is maintained" in letter.body
     assert letter.reply_due == date(2025, 11, 10)  # 14 days from Monday 27 October, as the sheet gives it
 
 

@@ -270,7 +270,7 @@ def test_calendar_feed_carries_statutory_deadlines(client, senco, child, monkeyp
     client.logout()
     body = client.get(link).content.decode()
     assert "SUMMARY:Oliver: Annual review of the EHC plan due" in body
-    assert "DTSTART;VALUE=DATE:20260901" in body
+    assert "DTSTART;VALUE=DATE:20260831" in body  # 12 months starting with 1 September 2025 (s44(1))
 
 
 @pytest.mark.parametrize("typed", ["abc", "-1", "1e3", "٣", "9" * 40, ""])

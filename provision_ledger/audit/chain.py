@@ -110,7 +110,6 @@ def link(events: list[AuditEvent], local_authority_id: int) -> None:
     head.save(update_fields=["seq", "hash"])
 
 
-# (child, actor, at, object type, object id, summary, after): after as a dict, or as its JSON text already
 # child, actor, at, object type, object id, summary, after (a dict, or its JSON text), seals as JSON text
 CreatedEvent = tuple[int, int, datetime, str, int, str, "dict[str, Any] | str", str]
 

@@ -9,7 +9,12 @@ from provision_ledger.audit.queries import history_of, views_of
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.statements import child_statement, school_overview
-from provision_ledger.nextsteps.advice import next_steps_for, overdue_reviews_by_school
+from provision_ledger.nextsteps.advice import (
+    deadlines_for,
+    next_steps_for,
+    overdue_reviews_by_school,
+    parents_deadlines,
+)
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
@@ -88,6 +93,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     statement = child_statement(child, timezone.localdate())
     is_parent = access.allows(user, child, Need.RAISE)
     wording = plan_wording(r.line for r in statement.reports) if statement.plan else None
+    deadlines = deadlines_for(child, timezone.localdate(), statement.plan)
     return render(
         request,
         "core/child_detail.html",
@@ -103,6 +109,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "open_concerns": child.concerns.filter(status=Concern.Status.AWAITING_SCHOOL).count(),
             # The escalation route is the parent's: shown to them, with the letters they have sent.
             "next_steps": next_steps_for(child, timezone.localdate()) if is_parent else None,
+            "deadlines": deadlines,
+            "parents_deadlines": parents_deadlines(deadlines),
             "letters": access.letters_for(user).filter(child=child) if is_parent else [],
         },
     )

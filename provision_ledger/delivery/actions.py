@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_event, snapshot, void_entry
+from provision_ledger.audit.actions import record_created, record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import Session
@@ -196,7 +196,8 @@ def record_sessions(
         sessions.append(session)
     with transaction.atomic():
         recorded = f"Session recorded via {via}" if via else "Session recorded"
-        saved = [_save(s, by, f"{recorded}: {s}") for s in sessions]
+        saved = Session.objects.bulk_create(sessions)  # with their ids, on SQLite and PostgreSQL alike
+        record_created(actor=by, created=[(s.child, s, f"{recorded}: {s}", snapshot(s)) for s in saved])
         totals.count(saved)
         return saved
 

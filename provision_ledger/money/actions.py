@@ -180,6 +180,7 @@ def add_allocation(
     return allocation
 
 
+@transaction.atomic
 def end_allocation(*, allocation: Allocation, end_date: date, reason: str, by: User) -> Allocation:
     """Stop an allocation from a day on; the time logged before stays, and nothing can be logged after."""
     errors = {}

@@ -24,7 +24,7 @@ from provision_ledger.money.models import (
 )
 from provision_ledger.people.models import Child, School
 from provision_ledger.plans.models import DeliveredBy, ExpectedMonth, Funder, LineVersion, Plan, ProvisionLine
-from provision_ledger.plans.queries import current_plan, live_lines
+from provision_ledger.plans.queries import current_plan, live_lines, with_delivery
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.costing import (
     ELEMENT_2_SOURCE,
@@ -636,8 +636,8 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
     planned_exact: dict[int, Decimal] = defaultdict(Decimal)
     planned = (
         ExpectedMonth.objects.filter(
+            with_delivery("line__plan__"),  # a plan replaced in the year counts up to its end, as the dashboard's
             line__plan__child__school__in=schools,
-            line__plan__status=Plan.Status.ACTIVE,
             line__voided_at__isnull=True,
             month__gte=start,
             month__lte=end,

@@ -15,6 +15,7 @@ from provision_ledger.nextsteps.evidence import Evidence
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child, User
 from provision_ledger.rules.advisor import Step
+from provision_ledger.rules.clocks import long_date
 
 PRIVATE_LETTER = "A letter of the family's was kept in their record"
 PRIVATE_REPLY = "The family recorded the reply to one of their letters"
@@ -82,14 +83,102 @@ def record_reply(*, letter: Letter, by: User, replied_on: date, note: str) -> Le
     return letter
 
 
+_K = StatutoryEvent.Kind
+# These cannot come before the request for an assessment; the decisions themselves are checked by the clocks
+# (rules/clocks.py refuses a decision, notice or final plan dated before the request it answers).
+_AFTER_REQUEST = frozenset({_K.REQUEST_RECEIVED, _K.DRAFT_PLAN_SERVED})
+_AFTER_MEETING = frozenset({_K.REVIEW_REPORT_SENT, _K.REVIEW_DECISION})
+
+
+def _refuse(field: str, message: str) -> None:
+    raise ValidationError({field: message})
+
+
+def _check_event(child: Child, kind: str, day: date, fields: dict[str, object]) -> None:
+    """The checks a kind of event needs, each naming the field that is wrong."""
+    from provision_ledger.nextsteps.advice import appealable  # advice reads these models; imported late
+
+    earlier = list(StatutoryEvent.objects.filter(child=child, date__lte=day).order_by("date", "id"))
+    requests = [e.date for e in earlier if e.kind == _K.ASSESSMENT_REQUESTED] + list(
+        Letter.objects.filter(child=child, kind="request_ehc_needs_assessment").values_list("sent_on", flat=True)
+    )
+    all_requests = requests + list(
+        StatutoryEvent.objects.filter(child=child, kind=_K.ASSESSMENT_REQUESTED, date__gt=day).values_list(
+            "date", flat=True
+        )
+    )
+    label = StatutoryEvent.Kind(kind).label
+    if kind in _AFTER_REQUEST and all_requests and not [d for d in all_requests if d <= day]:
+        _refuse(
+            "date",
+            f"The date ({long_date(day)}) is before the request for an assessment ({long_date(min(all_requests))}): "
+            f"“{label}” cannot come before the request.",
+        )
+    if kind in _AFTER_MEETING and not any(e.kind == _K.REVIEW_MEETING for e in earlier):
+        meetings = StatutoryEvent.objects.filter(child=child, kind=_K.REVIEW_MEETING)
+        if meetings.exists():
+            _refuse("date", f"{label} on {day:%-d %B %Y} is before the review meeting it follows.")
+    if kind == _K.REVIEW_DECISION and not fields.get("outcome"):
+        _refuse("outcome", "Say what the local authority decided: keep the plan as it is, amend it or stop it.")
+    if kind == _K.MEDIATION_CONTACTED and not any(appealable(e) for e in earlier):
+        _refuse(
+            "date",
+            "Record the decision you may appeal first: mediation comes after a decision such as a refusal to assess.",
+        )
+    if kind == _K.MEDIATION_CERTIFICATE:
+        contacts = [e.date for e in earlier if e.kind == _K.MEDIATION_CONTACTED]
+        if not contacts:
+            later = StatutoryEvent.objects.filter(child=child, kind=_K.MEDIATION_CONTACTED).order_by("date").first()
+            _refuse(
+                "date",
+                f"The mediation certificate ({day:%-d %B %Y}) is before you contacted the mediation adviser "
+                f"({later.date:%-d %B %Y}): a certificate follows the contact."
+                if later
+                else "Record the date you contacted the mediation adviser first: the certificate follows it.",
+            )
+    if kind == _K.EXCEPTION:
+        if not fields.get("ground"):
+            _refuse("ground", "Say which exception the local authority relies on.")
+        if not str(fields.get("evidence") or "").strip():
+            _refuse("evidence", "Say what shows the exception applies, for example the council's letter and its date.")
+        ends_on = fields.get("ends_on")
+        if isinstance(ends_on, date) and ends_on < day:
+            _refuse("ends_on", f"The exception cannot end ({ends_on:%-d %B %Y}) before it began ({day:%-d %B %Y}).")
+    if kind == _K.PHASE_TRANSFER and not fields.get("transfer"):
+        _refuse("transfer", "Say which kind of move this is.")
+
+
+_FIELDS_FOR = {
+    _K.REVIEW_DECISION: ("outcome",),
+    _K.EXCEPTION: ("ground", "ends_on", "evidence"),
+    _K.PHASE_TRANSFER: ("transfer",),
+}
+
+
 @transaction.atomic
-def record_statutory_event(*, child: Child, by: User, kind: str, day: date, note: str = "") -> StatutoryEvent:
-    """Record a dated event; refused, and nothing kept, if it contradicts the dates already recorded."""
-    _refuse_unhappened(day, "date", "An event")
+def record_statutory_event(
+    *, child: Child, by: User, kind: str, day: date, note: str = "", **fields: object
+) -> StatutoryEvent:
+    """Record a dated event; refused, and nothing kept, if it contradicts the dates already recorded.
+
+    fields: outcome (a review decision), ground, ends_on and evidence (an exception), transfer (a phase transfer);
+    any other kind keeps none of them.
+    """
     from provision_ledger.nextsteps.advice import clocks_for  # advice reads these models; imported late
 
+    if kind != _K.PHASE_TRANSFER:  # a move to a new phase is recorded ahead: its deadline falls before it
+        _refuse_unhappened(day, "date", "An event")
+
+    _check_event(child, kind, day, fields)
+    kept = {name: fields[name] for name in _FIELDS_FOR.get(StatutoryEvent.Kind(kind), ()) if fields.get(name)}
     event = StatutoryEvent.objects.create(
-        local_authority_id=child.local_authority_id, child=child, kind=kind, date=day, note=note, recorded_by=by
+        local_authority_id=child.local_authority_id,
+        child=child,
+        kind=kind,
+        date=day,
+        note=note,
+        recorded_by=by,
+        **kept,
     )
     letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
@@ -97,7 +186,8 @@ def record_statutory_event(*, child: Child, by: User, kind: str, day: date, note
     try:
         clocks_for(child, plan, letters, events)
     except ValueError as error:
-        raise ValidationError({"date": str(error)}) from error
+        field = "ends_on" if kind == _K.EXCEPTION and fields.get("ends_on") else "date"
+        raise ValidationError({field: str(error)}) from error
     record_event(
         actor=by,
         child=child,

@@ -16,12 +16,22 @@ from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules import clocks as rules_clocks
 from provision_ledger.rules.advisor import Advice, LineBehind, Situation, StepKind, StepTaken, advise
-from provision_ledger.rules.clocks import Clock, ClockStatus, clock_status
+from provision_ledger.rules.clocks import (
+    AppealableDecision,
+    Clock,
+    ClockStatus,
+    ExceptionKind,
+    Party,
+    RecordedException,
+    ReviewOutcome,
+    TransferKind,
+    clock_status,
+)
 from provision_ledger.rules.compliance import MissReason, SessionStatus
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.reporting import whole
 
-TRANSFER_OF_STATEMENTS = date(2018, 4, 1)  # statements were transferred to EHC plans by 1 April 2018 [T16]
+TRANSFER_OF_STATEMENTS = date(2018, 4, 1)  # statements were transferred to EHC plans by 1 April 2018
 SOURCE_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d+[a-z]?\]")
 
 
@@ -34,6 +44,12 @@ def untagged(text: str) -> str:
 class ClockView:
     clock: Clock
     status: ClockStatus
+    days_left: int = 0  # from today to the limit; negative once it has passed
+
+    @property
+    def left(self) -> str:
+        """E.g. "2 weeks left", for a date still to come."""
+        return rules_clocks.time_left(self.days_left) if self.days_left >= 0 else ""
 
 
 @dataclass(frozen=True)
@@ -81,38 +97,181 @@ def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today
     )
 
 
+def _on_or_after(events: list[StatutoryEvent], kind: str, day: date) -> list[StatutoryEvent]:
+    return [e for e in events if e.kind == kind and e.date >= day]
+
+
+# Which recorded events are decisions a parent can appeal (section 51(2) CFA 2014).
+_APPEALABLE: dict[str, AppealableDecision] = {
+    StatutoryEvent.Kind.DECIDED_NOT_TO_ASSESS: AppealableDecision.REFUSAL_TO_ASSESS,
+    StatutoryEvent.Kind.NOTICE_NOT_TO_ISSUE: AppealableDecision.REFUSAL_TO_ISSUE,
+    StatutoryEvent.Kind.FINAL_PLAN_ISSUED: AppealableDecision.FINAL_PLAN,
+    StatutoryEvent.Kind.FINAL_AMENDED_PLAN: AppealableDecision.FINAL_AMENDED_PLAN,
+    StatutoryEvent.Kind.CEASE_DECISION: AppealableDecision.CEASE,
+}
+_REVIEW_APPEALS = {
+    ReviewOutcome.MAINTAIN: AppealableDecision.NOT_TO_AMEND,
+    ReviewOutcome.CEASE: AppealableDecision.CEASE,
+}
+
+
+def appealable(event: StatutoryEvent) -> AppealableDecision | None:
+    """The appealable decision an event records, if it is one: a decision after a review to keep the plan as it is
+    (not to amend it) or to cease it is appealable; a decision to amend is appealed once the amended plan is final."""
+    if event.kind == StatutoryEvent.Kind.REVIEW_DECISION and event.outcome:
+        return _REVIEW_APPEALS.get(ReviewOutcome(event.outcome))
+    return _APPEALABLE.get(event.kind)
+
+
+def _review_clocks(events: list[StatutoryEvent], meeting: date) -> list[Clock]:
+    """The clocks after the latest review meeting; the outcome decided ends the amendment clocks unless it is amend."""
+    kind = StatutoryEvent.Kind
+    after = {k: _on_or_after(events, k, meeting) for k in kind.values}
+    decision = after[kind.REVIEW_DECISION][-1] if after[kind.REVIEW_DECISION] else None
+    cease = after[kind.CEASE_DECISION][-1] if after[kind.CEASE_DECISION] else None
+    outcome = ReviewOutcome(decision.outcome) if decision is not None and decision.outcome else None
+    decided_on = decision.date if decision is not None else None
+    if cease is not None and outcome is None:
+        outcome, decided_on = ReviewOutcome.CEASE, cease.date
+    amends = outcome in (None, ReviewOutcome.AMEND)
+    sent, issued = after[kind.AMENDMENT_PROPOSALS_SENT], after[kind.FINAL_AMENDED_PLAN]
+    proposals = sent[-1].date if amends and sent else None
+    final = issued[-1].date if amends and issued else None
+    clocks = list(
+        rules_clocks.after_review_meeting(
+            meeting,
+            report_sent=after[kind.REVIEW_REPORT_SENT][-1].date if after[kind.REVIEW_REPORT_SENT] else None,
+            decision_date=decided_on,
+            outcome=outcome,
+            proposals_sent=proposals,
+            final_amended_plan=final,
+        )
+    )
+    if proposals is not None and final is None:
+        clocks.append(rules_clocks.amendment_comments(proposals))
+    return clocks
+
+
+def _appeal_clocks(events: list[StatutoryEvent]) -> list[Clock]:
+    """One appeal deadline per appealable decision, moved to 1 month from a later mediation certificate."""
+    kind = StatutoryEvent.Kind
+    decisions = [(e, d) for e in events if (d := appealable(e)) is not None]
+    clocks = []
+    for i, (event, decision) in enumerate(decisions):
+        # Mediation and an appeal belong to the latest decision made on or before them.
+        until = decisions[i + 1][0].date if i + 1 < len(decisions) else None
+        mine = [e for e in events if e.date >= event.date and (until is None or e.date < until)]
+        contacts = [e.date for e in mine if e.kind == kind.MEDIATION_CONTACTED]
+        certificates = [e.date for e in mine if e.kind == kind.MEDIATION_CERTIFICATE]
+        appeals = [e.date for e in mine if e.kind == kind.APPEAL_LODGED]
+        clocks.append(
+            rules_clocks.appeal_clock(
+                decision,
+                event.date,
+                mediation_contacted_on=contacts[0] if contacts else None,
+                certificate_on=certificates[-1] if certificates else None,
+                appealed_on=appeals[0] if appeals else None,
+            )
+        )
+        if contacts:
+            clocks.append(
+                rules_clocks.mediation_certificate_clock(
+                    contacts[0], issued_on=next((c for c in certificates if c >= contacts[0]), None)
+                )
+            )
+    return clocks
+
+
+def _phase_transfer_clocks(events: list[StatutoryEvent]) -> list[Clock]:
+    kind = StatutoryEvent.Kind
+    clocks = []
+    for move in (e for e in events if e.kind == kind.PHASE_TRANSFER and e.transfer):
+        # The amended plan that meets it is the one finalised in the year before the move.
+        amended = [
+            e.date
+            for e in events
+            if e.kind == kind.FINAL_AMENDED_PLAN and rules_clocks.add_months(move.date, -12) < e.date <= move.date
+        ]
+        clocks.append(
+            rules_clocks.phase_transfer_deadline(
+                move.date.year,
+                TransferKind(move.transfer),
+                transfer_date=move.date,
+                amended_on=amended[0] if amended else None,
+            )
+        )
+    return clocks
+
+
+def recorded_exceptions(events: list[StatutoryEvent]) -> tuple[RecordedException, ...]:
+    return tuple(
+        RecordedException(ExceptionKind(e.ground), e.date, e.ends_on, e.evidence)
+        for e in events
+        if e.kind == StatutoryEvent.Kind.EXCEPTION and e.ground
+    )
+
+
 def clocks_for(child: Child, plan: Plan | None, letters: list[Letter], events: list[StatutoryEvent]) -> list[Clock]:
-    """The statutory clocks this child's record starts: from the plan, letters sent and events recorded."""
+    """The statutory clocks this child's record starts: from the plan, letters sent and events recorded.
+
+    Events are in date order. The assessment clocks run from the local authority's receipt of the request where it
+    is recorded (reg 5(1) SEND Regulations 2014), otherwise from the request.
+    """
+    kind = StatutoryEvent.Kind
     found: list[Clock] = []
     latest = {e.kind: e.date for e in events}  # events are in date order, so the latest of each kind wins
     if plan is not None and plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT):
-        last_review = latest.get(StatutoryEvent.Kind.REVIEW_MEETING, plan.start_date)
+        last_review = latest.get(kind.REVIEW_MEETING, plan.start_date)
         found += rules_clocks.annual_review_due(max(last_review, plan.start_date), child.date_of_birth)
-        if StatutoryEvent.Kind.REVIEW_MEETING in latest:
-            found += rules_clocks.after_review_meeting(
-                latest[StatutoryEvent.Kind.REVIEW_MEETING],
-                report_sent=latest.get(StatutoryEvent.Kind.REVIEW_REPORT_SENT),
-                decision_date=latest.get(StatutoryEvent.Kind.REVIEW_DECISION),
-                proposals_sent=latest.get(StatutoryEvent.Kind.AMENDMENT_PROPOSALS_SENT),
-                final_amended_plan=latest.get(StatutoryEvent.Kind.FINAL_AMENDED_PLAN),
-            )
-    request = latest.get(StatutoryEvent.Kind.ASSESSMENT_REQUESTED)
+        if kind.REVIEW_MEETING in latest:
+            found += _review_clocks(events, latest[kind.REVIEW_MEETING])
+    request = latest.get(kind.ASSESSMENT_REQUESTED)
     requests = [x.sent_on for x in letters if x.kind == StepKind.REQUEST_EHC_NEEDS_ASSESSMENT]
     if requests:
         request = max([*requests, *([request] if request else [])])
     if request is not None:
+        received = latest.get(kind.REQUEST_RECEIVED)
+        start = received if received is not None and received >= request else request
         found += rules_clocks.ehc_assessment_clocks(
-            request,
-            decision_date=latest.get(StatutoryEvent.Kind.ASSESSMENT_DECISION)
-            or latest.get(StatutoryEvent.Kind.DECIDED_NOT_TO_ASSESS),
-            decided_to_assess=StatutoryEvent.Kind.DECIDED_NOT_TO_ASSESS not in latest,
-            notice_not_to_issue_date=latest.get(StatutoryEvent.Kind.NOTICE_NOT_TO_ISSUE),
-            final_plan_date=latest.get(StatutoryEvent.Kind.FINAL_PLAN_ISSUED),
+            start,
+            exceptions=recorded_exceptions(events),
+            decision_date=latest.get(kind.ASSESSMENT_DECISION) or latest.get(kind.DECIDED_NOT_TO_ASSESS),
+            decided_to_assess=kind.DECIDED_NOT_TO_ASSESS not in latest,
+            notice_not_to_issue_date=latest.get(kind.NOTICE_NOT_TO_ISSUE),
+            final_plan_date=latest.get(kind.FINAL_PLAN_ISSUED),
         )
+    served = latest.get(kind.DRAFT_PLAN_SERVED)
+    final = latest.get(kind.FINAL_PLAN_ISSUED)
+    if served is not None and (final is None or final < served):
+        found.append(rules_clocks.draft_plan_comments(served))
+    found += _appeal_clocks(events)
+    found += _phase_transfer_clocks(events)
     for letter in letters:
         if letter.kind == StepKind.WRITE_TO_LA_S42:
             found.append(rules_clocks.la_reply_clock(letter.sent_on, replied_on=letter.replied_on))
     return found
+
+
+def _views(clocks: list[Clock], today: date) -> list[ClockView]:
+    """The law's deadlines first, then the replies asked for; each group in date order."""
+    ordered = sorted(clocks, key=lambda c: (not c.statutory, c.limit))
+    return [ClockView(c, clock_status(c, today), (c.limit - today).days) for c in ordered]
+
+
+def deadlines_for(child: Child, today: date, plan: Plan | None) -> list[ClockView]:
+    """Every clock the child's record starts, with where it stands today, from the plan in force (or none), in two
+    queries."""
+    letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
+    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
+    return _views(clocks_for(child, plan, letters, events), today)
+
+
+_OPEN = (ClockStatus.RUNNING, ClockStatus.DUE_SOON)
+
+
+def parents_deadlines(views: list[ClockView]) -> list[ClockView]:
+    """What the parent must do by a date (appeal, comment on a draft): still open, soonest first."""
+    return [v for v in views if v.clock.party is Party.PARENT and v.status in _OPEN]
 
 
 def next_steps_for(child: Child, today: date) -> NextSteps | None:
@@ -123,7 +282,7 @@ def next_steps_for(child: Child, today: date) -> NextSteps | None:
     if situation is None:
         return None
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
-    clocks = [ClockView(c, clock_status(c, today)) for c in clocks_for(child, evidence.plan, letters, events)]
+    clocks = _views(clocks_for(child, evidence.plan, letters, events), today)
     return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks)
 
 
@@ -147,8 +306,9 @@ def overdue_clocks(children: list[Child], plans: dict[int, Plan], today: date) -
 def overdue_reviews_by_school(school_ids: list[int], today: date) -> dict[int, int]:
     """Plans in force whose annual review is overdue, counted per school in one query.
 
-    Due 12 months after the plan started or its last review meeting (Code 9.178 [T7][T8]), so overdue when the
-    later of those two is more than 12 months before today.
+    Due within the 12 months starting with the day the plan started or its last review meeting (s44(1) Children and
+    Families Act 2014), so on the day before the anniversary: overdue when the later of those two is 12 months or
+    more before today.
     """
     cutoff = rules_clocks.add_months(today, -12)
     last_review = Max(
@@ -159,10 +319,10 @@ def overdue_reviews_by_school(school_ids: list[int], today: date) -> dict[int, i
             status=Plan.Status.ACTIVE,
             kind__in=[PlanKind.EHC_PLAN, PlanKind.STATEMENT],
             child__school_id__in=school_ids,
-            start_date__lt=cutoff,
+            start_date__lte=cutoff,
         )
         .annotate(last_review=last_review)
-        .filter(Q(last_review__isnull=True) | Q(last_review__lt=cutoff))
+        .filter(Q(last_review__isnull=True) | Q(last_review__lte=cutoff))
         .values("child__school_id")
         .annotate(n=Count("id"))
     )

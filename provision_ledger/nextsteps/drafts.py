@@ -8,7 +8,7 @@ from datetime import date
 from provision_ledger.nextsteps.advice import untagged
 from provision_ledger.nextsteps.evidence import Evidence
 from provision_ledger.people.models import Child, User
-from provision_ledger.rules.advisor import DISCLAIMER, S42, Step, StepKind
+from provision_ledger.rules.advisor import DISCLAIMER, Step, StepKind
 from provision_ledger.rules.clocks import long_date
 from provision_ledger.rules.reporting import whole
 
@@ -54,7 +54,7 @@ def _reply_line(step: Step, sent_on: date) -> str:
     if step.reply_period is None:
         return ""
     due = step.reply_period.period.after(sent_on)
-    return f"Please reply by {long_date(due)} ({untagged(step.reply_period.basis)})."
+    return f"Please reply by {long_date(due)}."
 
 
 def draft_letter(step: Step, child: Child, evidence: Evidence, parent: User, sent_on: date, school_name: str) -> Draft:
@@ -71,8 +71,6 @@ def draft_letter(step: Step, child: Child, evidence: Evidence, parent: User, sen
         "The school's own records, set out in the attached evidence schedule, show:\n" + "\n".join(summary),
         *limbs,
         f"The law: {untagged(step.law)}",
-        # A letter before claim names the duty it says was broken, not only the protocol it follows.
-        f"The duty: {untagged(S42)}." if step.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER else "",
         _reply_line(step, sent_on),
         "Yours faithfully,\n\n" + (parent.get_full_name() or parent.email),
         NOT_LEGAL_ADVICE,

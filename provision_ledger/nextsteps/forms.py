@@ -33,8 +33,23 @@ class ReplyForm(GovukFormMixin, forms.Form):
 
 
 class EventForm(GovukFormMixin, forms.ModelForm):
+    """One dated event. The action checks which of the optional fields the kind of event needs."""
+
     class Meta:
         model = StatutoryEvent
-        fields = ["kind", "date", "note"]
-        widgets = {"date": DATE}
-        labels = {"kind": "What happened", "note": "Note (optional)"}
+        fields = ["kind", "date", "outcome", "ground", "ends_on", "evidence", "transfer", "note"]
+        widgets = {"date": DATE, "ends_on": DATE, "evidence": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "kind": "What happened",
+            "date": "Date (the date on the letter, or the day it happened)",
+            "outcome": "What the local authority decided (after a review)",
+            "ground": "The exception the local authority relies on",
+            "ends_on": "When the exception ended (if it has)",
+            "evidence": "What shows the exception applies (for an exception)",
+            "transfer": "The kind of move (for a move to a new phase)",
+            "note": "Note (optional)",
+        }
+        help_texts = {
+            "kind": "A decision you can appeal shows its appeal deadline as soon as you save it.",
+            "date": "For a move to a new phase, the date your child starts at the new school or college.",
+        }

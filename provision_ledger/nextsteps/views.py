@@ -101,12 +101,14 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
             access.get_child(user, child_id, Need.MANAGE)  # 403
         if form.is_valid():
             try:
+                data = form.cleaned_data
                 actions.record_statutory_event(
                     child=child,
                     by=user,
-                    kind=form.cleaned_data["kind"],
-                    day=form.cleaned_data["date"],
-                    note=form.cleaned_data["note"],
+                    kind=data["kind"],
+                    day=data["date"],
+                    note=data["note"],
+                    **{name: data[name] for name in ("outcome", "ground", "ends_on", "evidence", "transfer")},
                 )
             except ValidationError as error:
                 _apply(form, error)

@@ -327,7 +327,15 @@ def _start_statutory_clocks(review: Review, by: User, newly: dict[str, object], 
     ]
     for kind, day, due in steps:
         if due and day is not None:
-            record_statutory_event(child=review.child, by=by, kind=kind, day=day, note="From the annual review record")
+            # The decision carries its outcome, so a decision to maintain or cease ends the amendment clocks.
+            record_statutory_event(
+                child=review.child,
+                by=by,
+                kind=kind,
+                day=day,
+                note="From the annual review record",
+                outcome=review.outcome if kind == Kind.REVIEW_DECISION else "",
+            )
 
 
 @transaction.atomic

@@ -20,10 +20,13 @@ from provision_ledger.core.statements import school_overview
 from provision_ledger.core.templatetags.ledger import duration, whole
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
+from provision_ledger.nextsteps.advice import clocks_for
+from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.parents.models import Alert, AlertChoice, AlertPreference, Concern, DigestSent
 from provision_ledger.people.models import Child, Guardianship, Membership, Role, School, User
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import live_lines
+from provision_ledger.rules.clocks import ClockKind, Party, long_date, time_left
 from provision_ledger.rules.compliance import SessionStatus, Status
 from provision_ledger.rules.reporting import reporting_windows
 
@@ -56,6 +59,7 @@ def find_alerts(today: date) -> int:
         school_children = [c for c in children if c.school_id == school.pk]
         alerts += _missed_session_alerts(school, school_children, guardians, today)
         alerts += _behind_alerts(school, school_children, guardians, today)
+    alerts += _deadline_alerts(list(children), guardians, today)
     before = Alert.objects.count()
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)  # a key seen before is not news
     return Alert.objects.count() - before
@@ -110,6 +114,43 @@ def _behind_alerts(school: School, children: list[Child], guardians: dict[int, l
             Alert(user_id=u, child=child, kind=Alert.Kind.BELOW_THRESHOLD, key=key, message=message)
             for u in guardians[child.pk]
         ]
+    return alerts
+
+
+# A parent hears of a date to act by (an appeal, comments on a draft plan) 2 weeks and 1 week before it.
+DEADLINE_WARNINGS = (14, 7)
+
+
+def _deadline_alerts(children: list[Child], guardians: dict[int, list[int]], today: date) -> list[Alert]:
+    """ "2 weeks left to appeal": the parent's own dates, once at each warning, in three queries for all children."""
+    plans = {p.child_id: p for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)}
+    letters: dict[int, list[Letter]] = defaultdict(list)
+    events: dict[int, list[StatutoryEvent]] = defaultdict(list)
+    for letter in Letter.objects.filter(child__in=children).order_by("sent_on", "id"):
+        letters[letter.child_id].append(letter)
+    for event in StatutoryEvent.objects.filter(child__in=children).order_by("date", "id"):
+        events[event.child_id].append(event)
+    alerts = []
+    for child in children:
+        if child.pk not in events:
+            continue  # only recorded decisions start a parent's clock
+        for clock in clocks_for(child, plans.get(child.pk), letters[child.pk], events[child.pk]):
+            if clock.party is not Party.PARENT or clock.met_on is not None or clock.due is None:
+                continue
+            left = (clock.due - today).days
+            warning = next((w for w in sorted(DEADLINE_WARNINGS) if 0 <= left <= w), None)
+            if warning is None:
+                continue
+            what = "to appeal" if clock.kind is ClockKind.TRIBUNAL_APPEAL else "to act"
+            message = (
+                f"{time_left(left)} {what} for {child.first_name}: {clock.name}, by {long_date(clock.due)}. "
+                f"{clock.measures} Free, independent help: your local SENDIASS or IPSEA."
+            )
+            key = f"deadline:{child.pk}:{clock.kind}:{clock.due.isoformat()}:{warning}"
+            alerts += [
+                Alert(user_id=u, child=child, kind=Alert.Kind.DEADLINE, key=key, message=message)
+                for u in guardians[child.pk]
+            ]
     return alerts
 
 

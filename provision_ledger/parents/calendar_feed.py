@@ -12,6 +12,7 @@ from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import live_lines
+from provision_ledger.rules.clocks import Clock, Party
 from provision_ledger.rules.delivery import terms_in_force
 
 WEEKS_AHEAD = 8
@@ -60,6 +61,14 @@ def feed_for(children: list[Child], today: date) -> bytes:
     return calendar.to_ical()
 
 
+def _summary(clock: Clock) -> str:
+    """The parent's own dates (an appeal, comments on a draft) by name; the authority's as "... due"; a reply the
+    parent asked for as what it is, never as a deadline."""
+    if not clock.statutory:
+        return "the reply you asked the local authority for"
+    return clock.name if clock.party is Party.PARENT else f"{clock.name} due"
+
+
 def _add_clocks(calendar: Calendar, children: list[Child], stamp: datetime) -> None:
     """Each statutory deadline still to be met, as an all-day event citing its source."""
     plans = {p.child_id: p for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)}
@@ -74,7 +83,7 @@ def _add_clocks(calendar: Calendar, children: list[Child], stamp: datetime) -> N
             event = Event()
             event.add("uid", f"clock-{child.pk}-{clock.kind}-{clock.limit.isoformat()}@provision-ledger")
             event.add("dtstamp", stamp)
-            event.add("summary", f"{child.first_name}: {clock.name} due")
+            event.add("summary", f"{child.first_name}: {_summary(clock)}")
             event.add("dtstart", clock.due)
-            event.add("description", untagged(clock.source))
+            event.add("description", f"{clock.measures} Source: {untagged(clock.source)}.")
             calendar.add_component(event)

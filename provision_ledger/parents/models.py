@@ -105,6 +105,7 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         MISSED = "missed", "A session was missed"
         BELOW_THRESHOLD = "below_threshold", "A line fell behind"
+        DEADLINE = "deadline", "A date for the parent to act by is near"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")

@@ -1,20 +1,22 @@
 """Next steps: what a parent can do when the provision in a child's plan is not being delivered.
 
-The rule (domain sheet §1 and §5; tags such as [I5] are the sheet's sources):
+The rule (each source is named in the wording it supports; what reaches a parent is a readable citation):
 
 - Nothing behind (no line with owed time): no escalation steps.
-- IEP (School Action or School Action Plus) or SEN Support: the plan cannot be enforced as a
-  right; the school's governing body must use its best endeavours (s66 CFA 2014) [L2][I7]. Steps:
-  ask the SENCO or head to reinstate the provision; then a formal complaint to the governors
-  [E14] (the Ombudsman cannot investigate most complaints about what happens inside schools
-  [E8]); alongside, a request to the local authority for an EHC needs assessment (s36(1)) with
-  evidence for each limb of the s36(8) test [E13]; and what the SEND Tribunal can decide.
+- SEN Support: the plan cannot be enforced as a right; the school's governing body or proprietor
+  must use its best endeavours (s66 CFA 2014). An IEP at School Action or School Action Plus
+  (before 1 September 2014) rested on the same kind of duty in s317(1)(a) Education Act 1996.
+  Steps: ask the SENCO or head to reinstate the provision; then a formal complaint to the
+  governors under the school's complaints procedure (the Ombudsman cannot investigate most
+  complaints about what happens inside schools); alongside, a request to the local authority for
+  an EHC needs assessment (s36(1)) with evidence for each limb of the s36(8) test; and what the
+  SEND Tribunal can decide.
 - EHC plan: ask the school; write to the local authority citing its absolute s42(2) duty
-  (IPSEA template letter 6) [L1][K4][K5][I5]; after that, a pre-action protocol letter before
-  judicial review [P18][E12] and a complaint to the Ombudsman, once the council has had its
-  chance [E17][E1]; and what the SEND Tribunal can and cannot decide [T12][T13].
+  (IPSEA model letter 6); after that, a pre-action letter before judicial review and a
+  complaint to the Ombudsman, once the council's own complaints procedure has had its chance
+  (Local Government Act 1974 s26(5)); and what the SEND Tribunal can and cannot decide.
 - Statement of SEN: as an EHC plan for current records; for records from before the transfer to
-  EHC plans by 1 April 2018, the duty is s324(5)(a) Education Act 1996 [L7][T22][T16].
+  EHC plans by 1 April 2018, the duty is s324(5)(a) Education Act 1996.
 
 Progress. A step whose letter was sent waits for its reply until the reply period ends; when it
 ends without a recorded reply the step is "reply overdue" and the steps that follow it open. A
@@ -145,7 +147,7 @@ _GOVERNORS_WAIT = Period(20, Unit.WORKING_DAYS)
 
 @dataclass(frozen=True)
 class AdvisorSettings:
-    """How long to wait for a reply where no law sets a time limit (the domain sheet gives none)."""
+    """How long to wait for a reply where no law sets a time limit: our suggestion, said to be one."""
 
     school_reply: Period = _SCHOOL_WAIT
     governors_reply: Period = _GOVERNORS_WAIT
@@ -219,7 +221,7 @@ class Advice:
         return tuple(s for s in self.steps if s.status is StepStatus.AWAITING_REPLY)
 
 
-# --- Wording and citations (exactly as the domain sheet gives them) -------------------------------
+# --- Wording and citations: each cites the statute; the comment above it says where it comes from ----
 
 _TITLES: dict[StepKind, str] = {
     StepKind.ASK_SCHOOL_TO_REINSTATE: "Ask the school to reinstate the provision",
@@ -231,65 +233,86 @@ _TITLES: dict[StepKind, str] = {
     StepKind.SEND_TRIBUNAL_INFO: "What the SEND Tribunal can and cannot decide",
 }
 
+# Section 66 CFA 2014 binds the "appropriate authority" of a mainstream school, maintained nursery, 16-19 academy,
+# FE institution or pupil referral unit; not a special or independent school.
 S66 = (
     "Section 66, Children and Families Act 2014: the school's governing body (or academy proprietor) must "
-    "use its best endeavours to secure the special educational provision the pupil's SEN calls for; it "
-    "does not apply to special or independent schools [L2][I7]"
+    "use its best endeavours to secure the special educational provision the pupil's special educational needs "
+    "call for; it does not apply to special or independent schools"
 )
+# s42(2) CFA 2014; absolute: R (BA) v Nottinghamshire CC [2021] EWHC 1579 (Admin), R (L) v Hampshire CC (2024);
+# resources are no answer to the duty to arrange provision in a statement: R v Harrow LBC ex p M [1997] ELR 62.
 S42 = (
     "Section 42(2), Children and Families Act 2014: where an EHC plan is maintained the local authority "
-    "must secure the special educational provision specified in it [L1]. The duty is absolute: no "
-    "best-endeavours defence (R (BA) v Nottinghamshire CC, 2021) [K4]; budget constraints are not a "
-    "defence (R v East Sussex CC ex p Tandy, 1998, as cited) [K5]"
+    "must secure the special educational provision specified in it. The duty is absolute: there is no "
+    "best-endeavours defence (R (BA) v Nottinghamshire County Council, 2021), and a lack of resources is no "
+    "answer to it (R v Harrow London Borough Council ex p M, 1997)"
 )
 S324 = (
     'Section 324(5)(a), Education Act 1996: the local authority "shall arrange" the special educational '
-    "provision specified in the statement [L7][T22]; statements were transferred to EHC plans by "
-    "1 April 2018 [T16][T15]"
+    "provision specified in the statement; statements were transferred to EHC plans by 1 April 2018"
 )
+# School Action and School Action Plus (SEN Code of Practice 2001) ended with Part 3 CFA 2014 on 1 September 2014;
+# the governing body's duty then was s317(1)(a) Education Act 1996, not s66 CFA 2014.
+S317 = (
+    "Section 317(1)(a), Education Act 1996: the governing body had to use its best endeavours to secure the "
+    "special educational provision a pupil's needs called for (the duty behind School Action and School Action "
+    "Plus until 1 September 2014); since then the duty is section 66, Children and Families Act 2014"
+)
+# s36(1) and (8) CFA 2014; the decision within 6 weeks of the LA receiving the request (reg 5(1) SEND Regs 2014).
 S36 = (
     "Section 36(1), Children and Families Act 2014: a parent may request an EHC needs assessment; "
-    "s36(8): the local authority must assess if the child has or may have SEN and it may be necessary "
-    "for special educational provision to be made through an EHC plan; higher local thresholds are "
-    "unlawful [E13]. Decision within 6 weeks of the request (reg 5) [T4][T1]"
+    "section 36(8): the local authority must assess if the child has or may have special educational needs and "
+    "it may be necessary for special educational provision to be made through an EHC plan; a local threshold "
+    "higher than that is unlawful. The decision is due within 6 weeks of the local authority receiving the "
+    "request (regulation 5(1), Special Educational Needs and Disability Regulations 2014)"
 )
 _GOVERNORS_LAW = (
-    "Formal complaint to the governors under the school complaints policy [E14]; the best-endeavours duty "
-    "sits with the governing body or proprietor, which manages the SENCO and head [I7]. " + S66
-)
+    "A formal complaint to the governors under the school's complaints procedure: the best-endeavours duty "
+    "sits with the governing body or proprietor, which manages the SENCO and head. "
+)  # the duty itself (S66 or S317) is added for the plan kind
+# The claim in a letter before claim is stated in the letter itself (see drafts.py); this is the route.
 _PAP_LAW = (
-    "A pre-action protocol letter sets out precisely what the public body did unlawfully and what it "
-    "must do to put it right, and is required before a claim for judicial review [P18][E12]"
+    "Pre-Action Protocol for Judicial Review: before a claim, a letter before claim states the decision or "
+    "failure challenged, the legal duty breached and what the public body must do to put it right. " + S42
 )
+# Local Government Act 1974 s26(5) (the council's own procedure first), s26B (12 months), s26(6) (no
+# investigation where there is a right of appeal to a tribunal).
 _LGSCO_LAW = (
-    "The Local Government and Social Care Ombudsman investigates failure to ensure a child receives the "
-    "provision in the plan [E1]; the council must first have a chance to respond [E17]; the Ombudsman "
-    "cannot investigate matters with a Tribunal appeal right [E1]"
+    "Local Government Act 1974: the Ombudsman normally investigates only after the council has had the chance "
+    "to deal with the complaint through its own complaints procedure (section 26(5)); complain within 12 months "
+    "of first knowing of the problem (section 26B); it cannot normally investigate something you could appeal "
+    "to the SEND Tribunal (section 26(6))"
 )
+# Appealable decisions: s51 CFA 2014; time limit: rule 20 Tribunal Procedure (HESC) Rules 2008; mediation
+# advice first except for an appeal only about the school or other institution named: s55 CFA 2014.
 _TRIBUNAL_LAW = (
-    "The SEND Tribunal hears appeals on refusal to assess or re-assess, refusal to issue, refusal to "
-    "amend after review, ceasing, and the contents of Sections B, F and I [T12]. It cannot rule on how "
-    "the local authority or school arranges delivery, on Section E outcomes, on the wording of Sections "
-    "A, J or K, or on delays [T13]. Appeal within 2 months of the decision letter or 1 month of the "
-    "mediation certificate, whichever is later [T10]; mediation advice first, except for Section I-only "
-    "appeals [T11]"
+    "Section 51, Children and Families Act 2014: you can appeal a refusal to assess or re-assess, a refusal to "
+    "issue a plan, a decision not to amend after a review, a decision to cease the plan, and what the plan "
+    "says in Sections B, F and I. The Tribunal cannot rule on how provision is delivered or on delays. Appeal "
+    "within 2 months of the decision letter, or 1 month of the mediation certificate if that is later "
+    "(rule 20 of the Tribunal's procedure rules); you must contact a mediation adviser first unless the "
+    "appeal is only about the school named (section 55)"
 )
 
-_SUGGESTED = (
-    "Our suggested wait, not a legal time limit: the domain sheet gives no time limit for this reply; "
-    "check the school's own policy"
-)
-# Why 14 days: the sheet lists the 14-day response period to a pre-action letter as standard but
-# not re-verified (§9), so we say so wherever it is used.
+_SUGGESTED = "Our suggested wait: no law sets a time for this reply, so check the school's own complaints policy"
+# 14 days is the reply period the Pre-Action Protocol for Judicial Review normally gives; the protocol is not a
+# statute, so this is a requested date.
 _PAP_REPLY = ReplyPeriod(
     Period(14, Unit.DAYS),
-    "14 days: the standard pre-action response period, not re-verified by our sources",
+    "14 days, the reply period the Pre-Action Protocol for Judicial Review normally gives",
     statutory=False,
 )
+# IPSEA model letter 6 asks for a reply within 5 working days: a request, not a statutory deadline.
 _LA_REPLY = ReplyPeriod(
-    LA_REPLY_PERIOD, "5 working days, as asked in IPSEA template letter 6 [I5][E13b]", statutory=True
+    LA_REPLY_PERIOD, "5 working days, the reply date your letter asks for (not a time limit in law)", statutory=False
 )
-_ASSESSMENT_REPLY = ReplyPeriod(Period(6, Unit.WEEKS), "6 weeks from the request (reg 5) [T4][T1]", statutory=True)
+_ASSESSMENT_REPLY = ReplyPeriod(
+    Period(6, Unit.WEEKS),
+    "6 weeks from the local authority receiving the request (regulation 5(1), Special Educational Needs and "
+    "Disability Regulations 2014)",
+    statutory=True,
+)
 
 
 def _duration(minutes: int) -> str:
@@ -369,9 +392,15 @@ def _staff_reasons(lines: Sequence[LineBehind]) -> bool:
 def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s: AdvisorSettings) -> list[_Template]:
     evidence = tuple(line_evidence(line) for line in behind)
     label = plan_kind.label
+    duty = S66 if plan_kind is PlanKind.SEN_SUPPORT else S317
+    duty_short = (
+        "section 66, Children and Families Act 2014"
+        if plan_kind is PlanKind.SEN_SUPPORT
+        else "section 317(1)(a), Education Act 1996, now section 66, Children and Families Act 2014"
+    )
     limbs = (
         Limb(
-            test="Your child has or may have special educational needs (s36(8)) [E13].",
+            test="The child has or may have special educational needs (section 36(8)).",
             evidence=(
                 f"The school has already identified special educational needs and recorded provision for "
                 f"them in an {label}."
@@ -382,13 +411,13 @@ def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s
         ),
         Limb(
             test=(
-                "It may be necessary for special educational provision to be made through an EHC plan (s36(8)) [E13]."
+                "It may be necessary for special educational provision to be made through an EHC plan (section 36(8))."
             ),
             evidence=(
                 "The provision the school itself identified is not being delivered:",
                 *evidence,
                 "Without an EHC plan nobody can be made to deliver it: the school's duty is only to use its "
-                "best endeavours (s66) [L2][I7].",
+                f"best endeavours ({duty_short}).",
             ),
         ),
     )
@@ -398,10 +427,10 @@ def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s
             why=(
                 *evidence,
                 _total_line(behind),
-                "Start with the class teacher, the SENCO or the head [E14]: the school must use its best "
-                "endeavours to secure the provision your child needs (s66) [L2][I7].",
+                "Start with the class teacher, the SENCO or the head: the school must use its best "
+                f"endeavours to secure the provision your child needs ({duty_short}).",
             ),
-            law=S66,
+            law=duty,
             addressee="The SENCO or the head teacher",
             reply=ReplyPeriod(s.school_reply, _SUGGESTED, statutory=False),
         ),
@@ -409,11 +438,11 @@ def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s
             kind=StepKind.COMPLAIN_TO_GOVERNORS,
             why=(
                 *evidence,
-                "The best-endeavours duty is the governing body's, and it manages the SENCO and head [I7].",
-                "The Ombudsman cannot investigate most complaints about what happens inside schools [E8], "
+                "The best-endeavours duty is the governing body's, and it manages the SENCO and head.",
+                "The Ombudsman cannot investigate most complaints about what happens inside schools, "
                 "so the governors are the last step within the school.",
             ),
-            law=_GOVERNORS_LAW,
+            law=_GOVERNORS_LAW + duty,
             addressee="The governing body, under the school's complaints policy",
             reply=ReplyPeriod(s.governors_reply, _SUGGESTED, statutory=False),
             after=StepKind.ASK_SCHOOL_TO_REINSTATE,
@@ -422,9 +451,9 @@ def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s
         _Template(
             kind=StepKind.REQUEST_EHC_NEEDS_ASSESSMENT,
             why=(
-                "An EHC plan would make the provision a duty the local authority must secure (s42(2)) [L1].",
+                "An EHC plan would make the provision a duty the local authority must secure (section 42(2))."
                 'Code 9.14 asks whether, despite "relevant and purposeful action", the child has not made '
-                "expected progress, but the legal test is only s36(8) [T21][E13].",
+                "expected progress, but the legal test is only section 36(8).",
                 "You can ask at the same time as you take the steps with the school.",
             ),
             law=S36,
@@ -436,7 +465,8 @@ def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s
             kind=StepKind.SEND_TRIBUNAL_INFO,
             why=(
                 "If the local authority refuses to carry out an EHC needs assessment, you can appeal that "
-                "refusal to the SEND Tribunal [T12]; it is free to families [T13].",
+                "refusal to the SEND Tribunal (section 51, Children and Families Act 2014); it costs you nothing "
+                "to appeal.",
             ),
             law=_TRIBUNAL_LAW,
             addressee=None,
@@ -453,25 +483,31 @@ def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: Advis
         *evidence,
         _total_line(behind),
         "The local authority must secure the provision in Section F from the date of the plan, and step "
-        "in if the school lacks the resources or expertise [I5].",
+        "in if the school lacks the resources or expertise.",
     ]
     if _staff_reasons(behind):
         la_why.append(
-            "Staff absence or redeployment is no answer: the duty is absolute (R (BA) v Nottinghamshire CC, "
-            "2021) [K4] and budget constraints are not a defence (R v East Sussex CC ex p Tandy, 1998, as "
-            "cited) [K5]."
+            "Staff absence or redeployment is no answer: the duty is absolute (R (BA) v Nottinghamshire County "
+            "Council, 2021) and a lack of resources is no answer to it (R v Harrow London Borough Council ex p M, "
+            "1997)."
         )
-    la_why.append("Only you (the parent) or the young person can take legal action to enforce it [I5].")
+    # A judicial review about a child's provision is normally brought in the child's name with the parent as
+    # litigation friend, and civil legal aid is then usually assessed on the child's means.
+    la_why.append(
+        "If it comes to court, a claim for judicial review is normally brought in your child's name, with you "
+        "acting for them; legal aid is then usually assessed on your child's means, not yours. A head teacher "
+        "cannot bring the claim."
+    )
     if situation.plan_kind is PlanKind.STATEMENT:
         la_why.append(
-            "A statement stayed in force until its transfer review finished [T15]; for provision since the "
+            "A statement stayed in force until its transfer review finished; for provision since the "
             "transfer to an EHC plan, the duty is section 42."
         )
     if situation.legacy_statement_records:
         la_law = f"{S42}. For records from before the transfer: {S324}"
         la_why.append(
             "For provision missed under the statement before its transfer (by 1 April 2018), the local "
-            "authority's duty was to arrange it under s324(5)(a) Education Act 1996 [L7][T22]."
+            "authority's duty was to arrange it under section 324(5)(a), Education Act 1996."
         )
     after_la = "write to the local authority first and give it time to reply."
     return [
@@ -479,10 +515,11 @@ def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: Advis
             kind=StepKind.ASK_SCHOOL_TO_REINSTATE,
             why=(
                 *evidence,
-                "Talk to the class teacher, the SENCO and the head as well as the local authority [I5].",
+                "Talk to the class teacher, the SENCO and the head as well as the local authority.",
             ),
-            law="The local authority must secure the provision (s42(2), Children and Families Act 2014) [L1]; "
-            "also talk to the teacher, SENCO and head [I5]",
+            law="The local authority must secure the provision (section 42(2), Children and Families Act 2014); "
+            "the school must also use its best endeavours for every pupil with special educational needs, "
+            "including one with an EHC plan (section 66)",
             addressee="The SENCO or the head teacher",
             reply=ReplyPeriod(s.school_reply, _SUGGESTED, statutory=False),
         ),
@@ -490,17 +527,18 @@ def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: Advis
             kind=StepKind.WRITE_TO_LA_S42,
             why=(*la_why, "You need not wait for the school: the duty is the local authority's."),
             law=la_law,
-            addressee="The Director of Children's Services, at the local authority [I5]",
+            addressee="The Director of Children's Services, at the local authority",
             reply=_LA_REPLY,
         ),
         _Template(
             kind=StepKind.PRE_ACTION_PROTOCOL_LETTER,
             why=(
                 "The local authority has not put the failure right, and provision not delivered is a "
-                "typical reason for a pre-action letter [P18][E12].",
+                "typical reason for a letter before claim.",
                 *evidence,
-                "A claim for judicial review has a short time limit (promptly, and within 3 months: standard, "
-                "not re-verified by our sources); take advice before you rely on it.",
+                "A claim for judicial review must be brought promptly and in any case within 3 months (Civil "
+                "Procedure Rules, rule 54.5); take advice from IPSEA, your SENDIASS or a solicitor before you rely "
+                "on it.",
             ),
             law=_PAP_LAW,
             addressee="The local authority",
@@ -511,24 +549,31 @@ def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: Advis
         _Template(
             kind=StepKind.COMPLAIN_TO_LGSCO,
             why=(
-                "The Ombudsman investigates failure to ensure a child receives the provision in the plan "
-                "[E1], once the council has had its chance to respond [E17].",
+                "The Ombudsman investigates a council's failure to ensure a child receives the provision in the "
+                "plan, once the council has had the chance to deal with it through its own complaints procedure "
+                "(section 26(5), Local Government Act 1974).",
+                "Complain to the council first, in writing, under its complaints procedure. Complain to the "
+                "Ombudsman within 12 months of first knowing of the problem (section 26B). It is free.",
                 *evidence,
-                "It cannot investigate matters you could appeal to the SEND Tribunal [E1].",
+                "It cannot normally investigate something you could appeal to the SEND Tribunal (section 26(6)).",
             ),
             law=_LGSCO_LAW,
             addressee="The Local Government and Social Care Ombudsman",
             reply=None,
             after=StepKind.WRITE_TO_LA_S42,
-            after_because="the council must first have had a chance to respond [E17]: write to it first.",
+            after_because=(
+                "the council must first have had the chance to put it right: write to it first, then use its "
+                "complaints procedure."
+            ),
             is_letter=False,
         ),
         _Template(
             kind=StepKind.SEND_TRIBUNAL_INFO,
             why=(
                 "The Tribunal cannot rule on how the local authority or school arranges delivery, or on "
-                "delays [T13], so it is not the route for provision that is not delivered.",
-                "If the plan's Sections B, F or I are wrong, you can appeal them [T12]; it is free to families [T13].",
+                "delays, so it is not the route for provision that is not delivered.",
+                "If the plan's Sections B, F or I are wrong, you can appeal them when the plan is issued or amended "
+                "(section 51, Children and Families Act 2014); it costs you nothing to appeal.",
             ),
             law=_TRIBUNAL_LAW,
             addressee=None,
@@ -615,21 +660,27 @@ def advise(situation: Situation, settings: AdvisorSettings | None = None) -> Adv
         name = "A SEN Support plan" if kind is PlanKind.SEN_SUPPORT else f"An {kind.label}"
         legal_position = (
             f"{name} cannot be enforced as a right: the school must only use its best endeavours to "
-            "secure the provision your child needs (section 66, Children and Families Act 2014) [L2][I7]. "
-            "An EHC plan would give your child provision the local authority must secure."
+            "secure the provision your child needs ("
+            + (
+                "section 66, Children and Families Act 2014"
+                if kind is PlanKind.SEN_SUPPORT
+                else "section 317(1)(a), Education Act 1996, and since 1 September 2014 section 66, Children and "
+                "Families Act 2014"
+            )
+            + "). An EHC plan would give your child provision the local authority must secure."
         )
     elif kind is PlanKind.STATEMENT:
         legal_position = (
             "A statement of SEN bound the local authority to arrange its provision (section 324(5)(a), "
-            "Education Act 1996) [L7]; statements were transferred to EHC plans by 1 April 2018 [T16], and "
+            "Education Act 1996); statements were transferred to EHC plans by 1 April 2018, and "
             "the local authority must secure the provision in an EHC plan (section 42(2), Children and "
-            "Families Act 2014) [L1]."
+            "Families Act 2014)."
         )
     else:
         legal_position = (
             "The local authority must secure every part of the special educational provision in the EHC "
-            "plan (section 42(2), Children and Families Act 2014) [L1]; the duty is absolute, whatever its "
-            "budget [K4][K5]."
+            "plan (section 42(2), Children and Families Act 2014); the duty is absolute, whatever its "
+            "budget."
         )
 
     behind = [line for line in situation.lines if line.behind]

@@ -1,8 +1,8 @@
 """Statutory clocks: the time limits that run from events in a child's EHC needs assessment and plan.
 
-Each clock says what it measures, the event it runs from, the date the limit falls and its source
-(tags such as [L3] are those of the project's domain sheet, docs/domain-england.md §2; nothing here
-goes beyond it).
+Each clock says what it measures, the event it runs from, the date the limit falls and its source:
+a readable citation of the statute or regulation, shown to parents as it is. The comment next to each
+rule names the provision it follows.
 
 How time is counted (our rule, written down so every date can be checked by hand):
 
@@ -17,25 +17,27 @@ How time is counted (our rule, written down so every date can be checked by hand
   Monday 4 May is the Early May bank holiday.
 - A clock that ends on a fixed date (a phase transfer by 15 February) has no start event.
 
-Exceptions. Regulation 10(4)(a)–(d) of the SEND Regulations 2014 (applied to the 20-week limit by
-reg 13(3)) lists circumstances in which the local authority need not keep to the time limit. The
-regulations disapply the limit; they do not extend it by any length of time. So a clock with an
-exception recorded is "suspended": it keeps the date the limit would have fallen, for reference,
-but has no due date and is never overdue. We never invent an extended date.
+Exceptions. Regulation 5(4) (the 6-week decision) and regulation 10(4) (the 16 weeks, applied to
+the 20-week limit by reg 13(3)) of the SEND Regulations 2014 list circumstances in which the local
+authority need not keep to the time limit. The regulations disapply the limit; they do not extend
+it by any length of time. So a clock with an exception recorded is "suspended": it keeps the date
+the limit would have fallen, for reference, but has no due date and is never overdue. We never
+invent an extended date; the local authority must still act as soon as practicable.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
 from provision_ledger.rules.calendar import bank_holidays
 
 _ONE_DAY = timedelta(days=1)
-# A "period of not less than 4 weeks" (reg 10(4) [L4]), counting the first and last day.
+# A "continuous period of not less than 4 weeks" (regs 5(4) and 10(4), SEND Regulations 2014), counting the first
+# and last day.
 _FOUR_WEEKS = 28
 
 
@@ -137,6 +139,8 @@ class ClockKind(StrEnum):
     TRIBUNAL_APPEAL = "tribunal_appeal"
     MEDIATION_CERTIFICATE = "mediation_certificate"
     LA_REPLY_REQUESTED = "la_reply_requested"
+    DRAFT_PLAN_COMMENTS = "draft_plan_comments"
+    AMENDMENT_COMMENTS = "amendment_comments"
 
 
 class Party(StrEnum):
@@ -161,9 +165,12 @@ _PARTY_LABELS: dict[Party, str] = {
 
 
 class ExceptionKind(StrEnum):
-    """The circumstances of reg 10(4)(a)–(d) SEND Regulations 2014 [L4], as the domain sheet gives them.
+    """The circumstances in which the local authority need not keep to an assessment time limit.
 
-    The sheet does not say which sub-paragraph is which, so none is given one letter of its own.
+    Reg 5(4) SEND Regulations 2014 (the 6-week decision) and reg 10(4) (the 16 weeks; by reg 13(3)
+    also the 20 weeks): a school or other setting asked for advice around its closure of 4 weeks or
+    more; exceptional personal circumstances of the child or parent; the child or parent away from
+    the area for 4 weeks or more.
     """
 
     SETTING_CLOSURE = "setting_closure"
@@ -184,12 +191,10 @@ _EXCEPTION_LABELS: dict[ExceptionKind, str] = {
         "The child or parent was away from the local authority's area for at least 4 weeks"
     ),
 }
-# The two exceptions the sheet qualifies with "≥4 weeks".
+# The two exceptions the regulations qualify with "a continuous period of not less than 4 weeks".
 _FOUR_WEEK_EXCEPTIONS = frozenset({ExceptionKind.SETTING_CLOSURE, ExceptionKind.ABSENCE_FROM_AREA})
 
-EXCEPTION_SOURCE = (
-    "reg 10(4)(a)–(d), SEND Regulations 2014 (SI 2014/1530), applied to the 20-week limit by reg 13(3) [L3][L4][T2][T4]"
-)
+EXCEPTION_SOURCE = "regulations 5(4), 10(4) and 13(3), Special Educational Needs and Disability Regulations 2014"
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,7 @@ class RecordedException:
             if self.kind in _FOUR_WEEK_EXCEPTIONS and days < _FOUR_WEEKS:
                 raise ValueError(
                     f"{self.kind.label}: {long_date(self.start)} to {long_date(self.end)} is {days} days, "
-                    "shorter than the 4 weeks reg 10(4) requires."
+                    "shorter than the 4 weeks the regulations require."
                 )
 
     def overlaps(self, first: date, last: date) -> bool:
@@ -227,6 +232,8 @@ class Clock:
     due: the limit, or None while a recorded exception disapplies it.
     start: the date of the event the clock runs from; None for a fixed calendar date.
     met_on: when the duty was done, if it has been.
+    statutory: False for a date the parent asked for (a reply to a letter), which no law sets: it is shown
+    as "you asked for a reply by" and never counted as a breach.
     """
 
     kind: ClockKind
@@ -240,6 +247,7 @@ class Clock:
     window_opens: date | None = None
     met_on: date | None = None
     suspended_by: tuple[RecordedException, ...] = ()
+    statutory: bool = True
 
     @property
     def suspended(self) -> bool:
@@ -268,6 +276,10 @@ class ClockStatus(StrEnum):
     MET = "met"
     MET_LATE = "met_late"
     SUSPENDED = "suspended"
+    # A requested reply date that passed: not a breach of any law, so never "overdue".
+    ASKED_DATE_PASSED = "asked_date_passed"
+    # A date by which the parent could act (an appeal, comments on a draft) that has gone by: nobody's breach.
+    PASSED = "passed"
 
     @property
     def label(self) -> str:
@@ -281,6 +293,8 @@ _CLOCK_STATUS_LABELS: dict[ClockStatus, str] = {
     ClockStatus.MET: "Done in time",
     ClockStatus.MET_LATE: "Done late",
     ClockStatus.SUSPENDED: "Suspended: exception applies",
+    ClockStatus.ASKED_DATE_PASSED: "No reply by the date you asked",
+    ClockStatus.PASSED: "The date has passed",
 }
 
 DEFAULT_SOON_DAYS = 14
@@ -294,7 +308,9 @@ def clock_status(clock: Clock, today: date, *, soon_days: int = DEFAULT_SOON_DAY
     if clock.suspended:
         return ClockStatus.SUSPENDED
     if today > clock.limit:
-        return ClockStatus.OVERDUE
+        if not clock.statutory:
+            return ClockStatus.ASKED_DATE_PASSED
+        return ClockStatus.PASSED if clock.party is Party.PARENT else ClockStatus.OVERDUE
     if (clock.limit - today).days <= soon_days:
         return ClockStatus.DUE_SOON
     return ClockStatus.RUNNING
@@ -310,9 +326,14 @@ class ClockCheck:
 def clocks_needing_attention(
     clocks: Iterable[Clock], today: date, *, soon_days: int = DEFAULT_SOON_DAYS
 ) -> tuple[ClockCheck, ...]:
-    """The overdue clocks (most overdue first), then those due within `soon_days` (soonest first)."""
+    """The overdue clocks (most overdue first), then those due within `soon_days` (soonest first).
+
+    Only the law's time limits: a reply date the parent asked for is never a breach.
+    """
     found = []
     for clock in clocks:
+        if not clock.statutory:
+            continue
         status = clock_status(clock, today, soon_days=soon_days)
         if status in (ClockStatus.OVERDUE, ClockStatus.DUE_SOON):
             found.append(ClockCheck(clock, status, (clock.limit - today).days))
@@ -329,13 +350,14 @@ def _refuse_if_before(later: date | None, later_name: str, earlier: date | None,
 
 # --- EHC needs assessment: 6, 16 and 20 weeks -----------------------------------------------------
 
-# Why these numbers: domain sheet §2 — decide whether to assess within 6 weeks of the request (reg 5)
-# [T4][T1]; notice of a decision not to issue a plan within 16 weeks (reg 10(1)) [L4]; final plan
-# within 20 weeks (reg 13(2)) [L3].
-_SIX_WEEKS_SOURCE = "reg 5, SEND Regulations 2014 (SI 2014/1530): 6 weeks from the request [T4][T1]"
-_SIXTEEN_WEEKS_SOURCE = "reg 10(1), SEND Regulations 2014 (SI 2014/1530): 16 weeks from the request [L4]"
-_TWENTY_WEEKS_SOURCE = "reg 13(2), SEND Regulations 2014 (SI 2014/1530): 20 weeks from the request [L3]"
-_FROM_REQUEST = "the request for an EHC needs assessment (s36(1), Children and Families Act 2014)"
+# Decide whether to assess within 6 weeks of receiving the request (reg 5(1)); notice of a decision not
+# to issue a plan within 16 weeks (reg 10(1)); final plan within 20 weeks (reg 13(2)). All run from the
+# local authority's receipt of the request (reg 5(1)), so a recorded receipt date is used when there is one.
+_SIXTEEN = "Special Educational Needs and Disability Regulations 2014"
+_SIX_WEEKS_SOURCE = f"Regulation 5(1), {_SIXTEEN}: 6 weeks from the request"
+_SIXTEEN_WEEKS_SOURCE = f"Regulation 10(1), {_SIXTEEN}: 16 weeks from the request"
+_TWENTY_WEEKS_SOURCE = f"Regulation 13(2), {_SIXTEEN}: 20 weeks from the request"
+_FROM_REQUEST = "the local authority receiving the request for an EHC needs assessment"
 
 
 def ehc_assessment_clocks(
@@ -353,10 +375,9 @@ def ehc_assessment_clocks(
     notice (dropped once a final plan is issued) and the 20-week final plan (dropped once a notice
     not to issue is sent).
 
-    Exceptions suspend the 16- and 20-week clocks only: the sheet gives them for reg 10 (which
-    holds the 16-week limit) and, by reg 13(3), for the 20 weeks, and none for the 6-week decision.
-    An exception counts for a clock only if its dates touch the time from the request to the
-    limit: one that begins after the limit has passed cannot have made the limit impractical.
+    Exceptions suspend all three: reg 5(4) for the 6-week decision, reg 10(4) for the 16 weeks and,
+    by reg 13(3), for the 20 weeks. An exception counts for a clock only if its dates touch the time from the request
+    to the limit: one that begins after the limit has passed cannot have made the limit impractical.
     """
     _refuse_if_before(decision_date, "decision whether to assess", request_date, "request")
     _refuse_if_before(notice_not_to_issue_date, "notice not to issue a plan", request_date, "request")
@@ -382,6 +403,9 @@ def ehc_assessment_clocks(
             "this assessment."
         )
 
+    def counted(limit: date) -> tuple[RecordedException, ...]:
+        return tuple(e for e in exceptions if e.overlaps(request_date, limit))
+
     clocks = [
         Clock(
             kind=ClockKind.DECISION_TO_ASSESS,
@@ -393,13 +417,11 @@ def ehc_assessment_clocks(
             source=_SIX_WEEKS_SOURCE,
             party=Party.LOCAL_AUTHORITY,
             met_on=decision_date,
+            suspended_by=counted(add_weeks(request_date, 6)),
         )
     ]
     if not decided_to_assess:
         return tuple(clocks)
-
-    def counted(limit: date) -> tuple[RecordedException, ...]:
-        return tuple(e for e in exceptions if e.overlaps(request_date, limit))
 
     if final_plan_date is None:
         limit = add_weeks(request_date, 16)
@@ -445,9 +467,12 @@ def ehc_assessment_clocks(
 def annual_review_due(last_review_or_plan_date: date, child_dob: date) -> tuple[Clock, ...]:
     """The next annual review, and for an under-five the 3–6 month review consideration.
 
-    At least every 12 months; Code 9.178: under-5s should be considered for review every 3–6
-    months [T7][T8]. Our rule for "under-five": the child is not yet five on the day the 3-month
-    window opens (a child who is already five by then has no such consideration due).
+    s44(1) CFA 2014: a review "in the period of 12 months starting with the date on which the plan was
+    first made", then 12 months starting with the date of the last review. A period starting with
+    15 January 2026 ends on 14 January 2027, so the review is due the day before the anniversary.
+    SEND Code of Practice 9.178: under-5s should be considered for review every 3–6 months. Our rule for
+    "under-five": the child is not yet five on the day the 3-month window opens (a child who is already
+    five by then has no such consideration due).
     """
     _refuse_if_before(last_review_or_plan_date, "last review or plan", child_dob, "child's date of birth")
     clocks = [
@@ -457,8 +482,10 @@ def annual_review_due(last_review_or_plan_date: date, child_dob: date) -> tuple[
             measures="The EHC plan must be reviewed at least every 12 months.",
             runs_from="the plan being made or its last review",
             start=last_review_or_plan_date,
-            limit=add_months(last_review_or_plan_date, 12),
-            source="Annual review at least every 12 months [T7][T8]",
+            limit=add_months(last_review_or_plan_date, 12) - _ONE_DAY,
+            source=(
+                "Section 44(1), Children and Families Act 2014: within 12 months starting with the plan or last review"
+            ),
             party=Party.LOCAL_AUTHORITY,
         )
     ]
@@ -472,7 +499,7 @@ def annual_review_due(last_review_or_plan_date: date, child_dob: date) -> tuple[
                 runs_from="the plan being made or its last review",
                 start=last_review_or_plan_date,
                 limit=add_months(last_review_or_plan_date, 6),
-                source="SEND Code of Practice 9.178: under-5s considered for review every 3–6 months [T7][T8]",
+                source="SEND Code of Practice (2015), paragraph 9.178: every 3 to 6 months for a child under five",
                 party=Party.LOCAL_AUTHORITY,
                 window_opens=opens,
             )
@@ -500,11 +527,11 @@ def after_review_meeting(
 ) -> tuple[Clock, ...]:
     """The clocks that run from an annual review meeting.
 
-    Report within 2 weeks [T6]; the local authority's decision within 4 weeks [T6]; when it amends,
-    the final amended plan within 8 weeks of sending the proposals (reg 22(2)–(3)) [L5] and, since
-    the amendment notice must issue with the 4-week decision, within 12 weeks of the meeting
-    (L, M & P v Devon CC [2022] EWHC 493) [K6]. Sending proposals is the decision to amend, so it
-    meets the 4-week clock when no separate decision date is recorded. The amendment clocks are
+    Report within 2 weeks and the local authority's decision within 4 weeks of the meeting (reg 20
+    SEND Regulations 2014); when it amends, the final amended plan within 8 weeks of sending the
+    proposals (reg 22(2)–(3)) and, since the amendment notice must issue with the 4-week decision,
+    within 12 weeks of the meeting (L, M & P v Devon CC [2022] EWHC 493 (Admin)). Sending proposals is the decision to
+    amend, so it meets the 4-week clock when no separate decision date is recorded. The amendment clocks are
     left out once the local authority has decided to maintain or cease the plan.
     """
     _refuse_if_before(report_sent, "review report", meeting_date, "review meeting")
@@ -531,7 +558,7 @@ def after_review_meeting(
             runs_from=from_meeting,
             start=meeting_date,
             limit=add_weeks(meeting_date, 2),
-            source="Review report sent within 2 weeks after the meeting [T6]",
+            source=f"Regulation 20, {_SIXTEEN}: within 2 weeks of the meeting",
             party=Party.MEETING_HOST,
             met_on=report_sent,
         ),
@@ -542,7 +569,7 @@ def after_review_meeting(
             runs_from=from_meeting,
             start=meeting_date,
             limit=add_weeks(meeting_date, 4),
-            source="Local authority decision within 4 weeks of the meeting [T6]",
+            source=f"Regulation 20, {_SIXTEEN}: within 4 weeks of the meeting",
             party=Party.LOCAL_AUTHORITY,
             met_on=decision_date or proposals_sent,
         ),
@@ -558,10 +585,7 @@ def after_review_meeting(
                 runs_from="the local authority sending its proposed amendments",
                 start=proposals_sent,
                 limit=add_weeks(proposals_sent, 8),
-                source=(
-                    "reg 22(2)–(3), SEND Regulations 2014 (SI 2014/1530): within 8 weeks of sending "
-                    "the proposed amendments [L5]"
-                ),
+                source=f"Regulation 22(3), {_SIXTEEN}: within 8 weeks of sending the proposed amendments",
                 party=Party.LOCAL_AUTHORITY,
                 met_on=final_amended_plan,
             )
@@ -574,7 +598,7 @@ def after_review_meeting(
             runs_from=from_meeting,
             start=meeting_date,
             limit=add_weeks(meeting_date, 12),
-            source="L, M & P v Devon CC [2022] EWHC 493: final amended plan within 12 weeks of the meeting [K6]",
+            source="L, M and P v Devon County Council [2022] EWHC 493 (Admin): within 12 weeks of the meeting",
             party=Party.LOCAL_AUTHORITY,
             met_on=final_amended_plan,
         )
@@ -600,7 +624,7 @@ _TRANSFER_LABELS: dict[TransferKind, str] = {
     TransferKind.SECONDARY_TO_POST16: "From secondary school to post-16 education",
     TransferKind.POST16_TO_POST16: "From one post-16 institution to another",
 }
-_PHASE_SOURCE = "reg 18, SEND Regulations 2014 (SI 2014/1530) [I8][T9]"
+_PHASE_SOURCE = f"Regulation 18, {_SIXTEEN}"
 
 
 def phase_transfer_deadline(
@@ -614,7 +638,7 @@ def phase_transfer_deadline(
 
     15 February (most transfers) or 31 March (secondary to post-16) in the calendar year of the
     transfer; between post-16 institutions, at least 5 months before the transfer date, which must
-    then be given (reg 18) [I8][T9].
+    then be given (reg 18 SEND Regulations 2014).
     """
     if transfer_date is not None and transfer_date.year != transfer_year:
         raise ValueError(
@@ -649,7 +673,8 @@ def phase_transfer_deadline(
 
 def tribunal_appeal_deadline(decision_letter_date: date, *, mediation_certificate_date: date | None = None) -> Clock:
     """The last day to appeal to the SEND Tribunal: 2 months from the decision letter or 1 month from
-    the mediation certificate, whichever is later [T10]."""
+    the mediation certificate, whichever is later (rule 20, Tribunal Procedure (First-tier Tribunal)
+    (Health, Education and Social Care Chamber) Rules 2008)."""
     _refuse_if_before(mediation_certificate_date, "mediation certificate", decision_letter_date, "decision letter")
     from_letter = add_months(decision_letter_date, 2)
     limit, start, runs_from = from_letter, decision_letter_date, "the local authority's decision letter"
@@ -665,14 +690,16 @@ def tribunal_appeal_deadline(decision_letter_date: date, *, mediation_certificat
         start=start,
         limit=limit,
         source=(
-            "2 months from the decision letter or 1 month from the mediation certificate, whichever is later [T10]"
+            "Rule 20, Tribunal Procedure (First-tier Tribunal) (Health, Education and Social Care Chamber) Rules "
+            "2008: 2 months from the decision letter, or 1 month from the mediation certificate if that is later"
         ),
         party=Party.PARENT,
     )
 
 
 def mediation_certificate_clock(declined_on: date, *, issued_on: date | None = None) -> Clock:
-    """The mediation certificate, due within 3 working days once you decline mediation [T11][S1]."""
+    """The mediation certificate, due within 3 working days once you decline mediation (s55 CFA 2014 and
+    Part 6 of the SEND Regulations 2014)."""
     _refuse_if_before(issued_on, "mediation certificate", declined_on, "day you declined mediation")
     return Clock(
         kind=ClockKind.MEDIATION_CERTIFICATE,
@@ -681,7 +708,7 @@ def mediation_certificate_clock(declined_on: date, *, issued_on: date | None = N
         runs_from="you telling the mediation adviser you do not want mediation",
         start=declined_on,
         limit=add_working_days(declined_on, 3),
-        source="Certificate within 3 working days if mediation is declined [T11][S1]",
+        source=f"Section 55, Children and Families Act 2014, and Part 6, {_SIXTEEN}: within 3 working days",
         party=Party.MEDIATION_ADVISER,
         met_on=issued_on,
     )
@@ -698,12 +725,145 @@ def la_reply_clock(letter_sent_on: date, *, replied_on: date | None = None) -> C
     _refuse_if_before(replied_on, "local authority's reply", letter_sent_on, "letter")
     return Clock(
         kind=ClockKind.LA_REPLY_REQUESTED,
-        name="Reply requested from the local authority",
+        name="Reply you asked the local authority for",
         measures=("Your letter asks the local authority to confirm the steps it will take to secure the provision."),
         runs_from="your letter to the local authority",
         start=letter_sent_on,
         limit=LA_REPLY_PERIOD.after(letter_sent_on),
-        source="Reply requested within 5 working days (IPSEA template letter 6) [I5][E13b]",
+        source="The reply date your letter asked for (5 working days): a request, not a time limit in law",
         party=Party.LOCAL_AUTHORITY,
         met_on=replied_on,
+        statutory=False,
     )
+
+
+# --- Decisions a parent can answer: comments on a draft or on amendments, and appeals -----------------
+
+
+def _fifteen_days_beginning_with(d: date) -> date:
+    """The last of "not less than 15 days beginning with" d: d is day 1, so the 15th day is 14 days later."""
+    return d + timedelta(days=14)
+
+
+def draft_plan_comments(served_on: date, *, commented_on: date | None = None) -> Clock:
+    """Your time to comment on a draft EHC plan and to ask for a school to be named.
+
+    Reg 13(1) SEND Regulations 2014: at least 15 days, beginning with the day the draft is served, to make
+    representations and to ask for a particular school or other institution to be named (ss38(2)(b) and 39
+    CFA 2014). "Beginning with" counts the day served: served Monday 7 December 2026, the 15th day is
+    Monday 21 December 2026.
+    """
+    _refuse_if_before(commented_on, "date you commented", served_on, "draft plan")
+    return Clock(
+        kind=ClockKind.DRAFT_PLAN_COMMENTS,
+        name="Comment on the draft plan and ask for a school",
+        measures=(
+            "You have at least 15 days, beginning with the day the draft plan was served, to send your comments, "
+            "ask for a meeting and ask for a particular school or college to be named."
+        ),
+        runs_from="the local authority serving the draft EHC plan",
+        start=served_on,
+        limit=_fifteen_days_beginning_with(served_on),
+        source=(
+            f"Regulation 13(1), {_SIXTEEN}, and sections 38(2)(b) and 39, Children and Families Act 2014: at least "
+            "15 days beginning with the day the draft is served"
+        ),
+        party=Party.PARENT,
+        met_on=commented_on,
+    )
+
+
+def amendment_comments(proposals_sent: date, *, commented_on: date | None = None) -> Clock:
+    """Your time to comment on proposed amendments after a review.
+
+    Reg 22(2)(c) SEND Regulations 2014: not less than 15 days to make representations. Counted, as for a draft
+    plan, from the day the proposals are sent as day 1: the earlier reading, so the date shown is never later than
+    the law allows.
+    """
+    _refuse_if_before(commented_on, "date you commented", proposals_sent, "proposed amendments")
+    return Clock(
+        kind=ClockKind.AMENDMENT_COMMENTS,
+        name="Comment on the proposed amendments",
+        measures=(
+            "You have at least 15 days to comment on the proposed amendments, ask for a meeting and ask for a "
+            "particular school or college to be named."
+        ),
+        runs_from="the local authority sending its proposed amendments",
+        start=proposals_sent,
+        limit=_fifteen_days_beginning_with(proposals_sent),
+        source=f"Regulation 22(2)(c), {_SIXTEEN}: at least 15 days to comment",
+        party=Party.PARENT,
+        met_on=commented_on,
+    )
+
+
+class AppealableDecision(StrEnum):
+    """The decisions section 51(2) CFA 2014 lets a parent appeal to the First-tier Tribunal (SEND)."""
+
+    REFUSAL_TO_ASSESS = "refusal_to_assess"
+    REFUSAL_TO_ISSUE = "refusal_to_issue"
+    FINAL_PLAN = "final_plan"
+    FINAL_AMENDED_PLAN = "final_amended_plan"
+    NOT_TO_AMEND = "not_to_amend"
+    CEASE = "cease"
+
+    @property
+    def label(self) -> str:
+        return _APPEALABLE_LABELS[self]
+
+
+_APPEALABLE_LABELS: dict[AppealableDecision, str] = {
+    AppealableDecision.REFUSAL_TO_ASSESS: "the decision not to carry out an EHC needs assessment",
+    AppealableDecision.REFUSAL_TO_ISSUE: "the decision not to issue an EHC plan",
+    AppealableDecision.FINAL_PLAN: "what the final EHC plan says (Sections B, F and I)",
+    AppealableDecision.FINAL_AMENDED_PLAN: "what the amended EHC plan says (Sections B, F and I)",
+    AppealableDecision.NOT_TO_AMEND: "the decision after the review not to amend the plan",
+    AppealableDecision.CEASE: "the decision to stop maintaining the EHC plan",
+}
+
+# Section 55 CFA 2014: before appealing, a parent must contact a mediation adviser and obtain a certificate,
+# unless the appeal is only about the school or other institution named in the plan; going to mediation itself
+# is the parent's choice. The 1 month from the certificate is rule 20 of the Tribunal's procedure rules.
+MEDIATION_STEP = (
+    "Before you appeal you must contact a mediation adviser (the decision letter gives their details) and get a "
+    "certificate from them, unless your appeal is only about the school or college named in the plan (section 55, "
+    "Children and Families Act 2014). You do not have to go to mediation. If the certificate reaches you late, you "
+    "have 1 month from the date on it."
+)
+
+
+def appeal_clock(
+    decision: AppealableDecision,
+    decision_letter_date: date,
+    *,
+    mediation_contacted_on: date | None = None,
+    certificate_on: date | None = None,
+    appealed_on: date | None = None,
+) -> Clock:
+    """The last day to appeal one decision, counted from the mediation certificate where that is later (rule 20).
+
+    Refused: a certificate before the mediation adviser was contacted, or mediation before the decision.
+    """
+    contact = "contact with the mediation adviser"
+    _refuse_if_before(mediation_contacted_on, contact, decision_letter_date, "decision")
+    _refuse_if_before(certificate_on, "mediation certificate", mediation_contacted_on, contact)
+    _refuse_if_before(appealed_on, "appeal", decision_letter_date, "decision")
+    clock = tribunal_appeal_deadline(decision_letter_date, mediation_certificate_date=certificate_on)
+    return replace(
+        clock,
+        name=f"Last day to appeal {decision.label}",
+        measures=f"Your appeal to the SEND Tribunal must reach it by this date. {MEDIATION_STEP}",
+        met_on=appealed_on,
+    )
+
+
+def time_left(days: int) -> str:
+    """How long is left, as an alert says it: "2 weeks left", "5 days left", "Last day today"."""
+    if days < 0:
+        raise ValueError("The date has passed.")
+    if days == 0:
+        return "Last day today"
+    if days % 7 == 0:
+        weeks = days // 7
+        return f"{weeks} week{'s' if weeks != 1 else ''} left"
+    return f"{days} day{'s' if days != 1 else ''} left"

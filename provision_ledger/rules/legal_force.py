@@ -99,15 +99,22 @@ _SEN_SUPPORT = LegalForce(
     ),
 )
 
+# An IEP at School Action or School Action Plus (SEN Code of Practice 2001) rested on the governing body's
+# best-endeavours duty in s317(1)(a) Education Act 1996; s66 CFA 2014 replaced it from 1 September 2014.
 _IEP = LegalForce(
     enforceable=False,
     duty_holder=_SCHOOL_DUTY_HOLDER,
     duty=_SCHOOL_DUTY,
-    citation=_SCHOOL_CITATION + _LEGACY_NOTE,
+    citation=(
+        "Section 317(1)(a), Education Act 1996, until 1 September 2014; since then section 66, Children and "
+        "Families Act 2014. The plan itself is not legally binding and a parent cannot enforce it; a parent can "
+        "ask the school to reinstate provision, complain to the governors, and ask the local authority for an EHC "
+        "needs assessment (section 36, Children and Families Act 2014)." + _LEGACY_NOTE
+    ),
     summary=(
-        "This IEP is not legally binding, but the school must do its best to give your child the help "
-        "they need (section 66, Children and Families Act 2014), and you can ask the local authority for "
-        "an EHC needs assessment."
+        "This IEP is not legally binding, but the school had to do its best to give your child the help "
+        "they needed (section 317, Education Act 1996; since 1 September 2014 section 66, Children and "
+        "Families Act 2014), and you can ask the local authority for an EHC needs assessment."
     ),
 )
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 RETENTION_YEARS_AFTER_BIRTH = 31
-RETENTION_SOURCE = (
-    "SEN files are kept to the date of birth + 31 years by the last school (IRMS schools toolkit), domain sheet §7 [G4]"
-)
+RETENTION_SOURCE = "SEN files are kept to the date of birth + 31 years by the last school (IRMS schools toolkit)"
 
 
 def years_after(day: date, years: int) -> date:

@@ -1,9 +1,10 @@
 """The steps of an annual review around its meeting, and when each is due.
 
-Sources (domain sheet §2): invitations at least 2 weeks before the meeting and all advice circulated at least
-2 weeks before it (reg 20(4); Code 9.176) [T5][T6]; the report sent within 2 weeks after the meeting [T6]; the local
-authority's decision within 4 weeks of the meeting [T6]. The clocks after the meeting, including amendments, are
-in rules/clocks.py (`after_review_meeting`); this module adds the steps before it and checks recorded dates.
+Sources: invitations at least 2 weeks before the meeting and all advice circulated at least 2 weeks before it
+(reg 20(4) SEND Regulations 2014; SEND Code of Practice 9.176); the report sent within 2 weeks after the meeting
+and the local authority's decision within 4 weeks of the meeting (reg 20, as the Code 9.176 onwards describes).
+The clocks after the meeting, including amendments, are in rules/clocks.py (`after_review_meeting`); this module
+adds the steps before it and checks recorded dates.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ STEP_LABELS = {
     Step.DECISION: "Local authority's decision",
 }
 STEP_SOURCES = {
-    Step.INVITATIONS: "At least 2 weeks before the meeting (reg 20(4); Code 9.176) [T5][T6]",
-    Step.ADVICE: "At least 2 weeks before the meeting (reg 20(4); Code 9.176) [T5][T6]",
+    Step.INVITATIONS: "At least 2 weeks before the meeting (regulation 20(4), SEND Regulations 2014)",
+    Step.ADVICE: "At least 2 weeks before the meeting (regulation 20(4), SEND Regulations 2014)",
     Step.MEETING: "",
-    Step.REPORT: "Within 2 weeks after the meeting [T6]",
-    Step.DECISION: "Within 4 weeks of the meeting [T6]",
+    Step.REPORT: "Within 2 weeks after the meeting (regulation 20, SEND Regulations 2014)",
+    Step.DECISION: "Within 4 weeks of the meeting (regulation 20, SEND Regulations 2014)",
 }
 
 

@@ -192,8 +192,8 @@ ADVISERS = {
 
 
 def _cite(*sources: str) -> str:
-    """Cases and the Code by name; adviser tags as "[P7] Mumsnet, …"."""
-    return "; ".join(f"[{s}] {ADVISERS[s]}" if s in ADVISERS else s for s in sources)
+    """Cases and the Code by name, and advisers by name: a page shows whom it relies on, never a reference code."""
+    return "; ".join(ADVISERS.get(s, s) for s in sources)
 
 
 @dataclass(frozen=True)

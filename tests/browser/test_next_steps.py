@@ -53,7 +53,7 @@ def test_sen_support_parent_gets_the_school_letter_and_the_assessment_request(pa
 
     request = _write_and_download(page, "Ask the local authority for an EHC needs assessment")
     assert "section 36(1) of the Children and Families Act 2014" in request
-    assert "s36(8)" in request
+    assert "section 36(8)" in request
     assert "not legal advice" in request
 
 

@@ -111,7 +111,8 @@ def test_the_year_1_iep_asks_the_school_first_with_the_evidence() -> None:
     assert first.reply_period is not None
     assert first.reply_period.period == Period(10, Unit.WORKING_DAYS)
     assert not first.reply_period.statutory
-    assert first.law.startswith("Section 66, Children and Families Act 2014")
+    # School Action rested on the governing body's duty in s317(1)(a) EA 1996, not s66 CFA 2014 (from 1 Sept 2014).
+    assert first.law.startswith("Section 317(1)(a), Education Act 1996")
     assert advice.summary == (
         "1 provision line is behind, with 23 hours 30 minutes owed. Recommended next: ask the school to "
         "reinstate the provision."
@@ -122,17 +123,17 @@ def test_the_governors_complaint_says_the_ombudsman_cannot_look_inside_schools()
     governors = advise(situation(PlanKind.SEN_SUPPORT)).steps[1]
     assert governors.kind is StepKind.COMPLAIN_TO_GOVERNORS
     assert governors.not_yet_because == "ask the school to reinstate the provision first and give it time to reply."
-    assert any("cannot investigate most complaints about what happens inside schools [E8]" in w for w in governors.why)
-    assert "[E14]" in governors.law
+    assert any("cannot investigate most complaints about what happens inside schools," in w for w in governors.why)
+    assert "under the school's complaints procedure" in governors.law
 
 
 def test_the_assessment_request_gives_evidence_for_both_limbs_of_s36_8() -> None:
     request = advise(situation(PlanKind.SEN_SUPPORT)).steps[2]
     assert request.kind is StepKind.REQUEST_EHC_NEEDS_ASSESSMENT
-    assert "s36(8)" in request.law
-    assert "higher local thresholds are unlawful [E13]" in request.law
+    assert "section 36(8)" in request.law
+    assert "a local threshold higher than that is unlawful" in request.law
     has_sen, may_need_plan = request.limbs
-    assert has_sen.test == "Your child has or may have special educational needs (s36(8)) [E13]."
+    assert has_sen.test == "The child has or may have special educational needs (section 36(8))."
     assert has_sen.evidence == (
         "The school has already identified special educational needs and recorded provision for them in a "
         "SEN Support plan.",
@@ -141,7 +142,10 @@ def test_the_assessment_request_gives_evidence_for_both_limbs_of_s36_8() -> None
     assert MOTOR_EVIDENCE in may_need_plan.evidence
     assert request.reply_period is not None
     assert request.reply_period.period == Period(6, Unit.WEEKS)
-    assert request.reply_period.basis == "6 weeks from the request (reg 5) [T4][T1]"
+    assert request.reply_period.basis == (
+        "6 weeks from the local authority receiving the request (regulation 5(1), Special Educational Needs and "
+        "Disability Regulations 2014)"
+    )
 
 
 def test_a_sent_assessment_request_awaits_its_six_week_decision() -> None:
@@ -201,14 +205,17 @@ def test_the_la_letter_cites_the_absolute_s42_duty_and_asks_for_a_reply_in_five_
     letter = advise(Situation(PlanKind.EHC_PLAN, TODAY, lines=(TA,))).steps[1]
     assert letter.kind is StepKind.WRITE_TO_LA_S42
     assert letter.law.startswith("Section 42(2), Children and Families Act 2014")
-    assert "(R (BA) v Nottinghamshire CC, 2021) [K4]" in letter.law
-    assert "(R v East Sussex CC ex p Tandy, 1998, as cited) [K5]" in letter.law
+    assert "(R (BA) v Nottinghamshire County Council, 2021)" in letter.law
+    # The no-resources answer is cited to an SEN authority on the duty itself, not to Tandy (a sick-children case).
+    assert "(R v Harrow London Borough Council ex p M, 1997)" in letter.law
+    assert "Tandy" not in letter.law
     assert "Section 324(5)(a)" not in letter.law
-    assert letter.addressee == "The Director of Children's Services, at the local authority [I5]"
+    assert letter.addressee == "The Director of Children's Services, at the local authority"
     assert letter.why[0] == "1:1 teaching assistant support: 45 of 60 sessions delivered; 15 hours owed"
     assert letter.reply_period is not None
     assert letter.reply_period.period == Period(5, Unit.WORKING_DAYS)
-    assert letter.reply_period.basis == "5 working days, as asked in IPSEA template letter 6 [I5][E13b]"
+    assert letter.reply_period.basis == "5 working days, the reply date your letter asks for (not a time limit in law)"
+    assert not letter.reply_period.statutory
 
 
 def test_staff_absence_is_answered_as_no_defence_to_the_s42_duty() -> None:
@@ -220,17 +227,22 @@ def test_a_statement_with_records_before_2018_cites_s324_5_a() -> None:
     advice = advise(situation(PlanKind.STATEMENT, legacy_statement_records=True))
     letter = advice.steps[1]
     assert "For records from before the transfer: Section 324(5)(a), Education Act 1996" in letter.law
-    assert "1 April 2018 [T16][T15]" in letter.law
+    assert letter.law.endswith("statements were transferred to EHC plans by 1 April 2018")
     assert "section 324(5)(a)" in advice.legal_position
 
 
 def test_the_ombudsman_and_tribunal_steps_state_their_limits() -> None:
     steps = advise(situation(PlanKind.EHC_PLAN)).steps
     lgsco, tribunal = steps[3], steps[4]
-    assert "cannot investigate matters with a Tribunal appeal right [E1]" in lgsco.law
-    assert lgsco.not_yet_because == "the council must first have had a chance to respond [E17]: write to it first."
-    assert "or on delays [T13]" in tribunal.law
-    assert "Sections B, F and I [T12]" in tribunal.law
+    assert "it cannot normally investigate something you could appeal to the SEND Tribunal (section 26(6))" in lgsco.law
+    assert "its own complaints procedure (section 26(5))" in lgsco.law
+    assert "within 12 months of first knowing of the problem (section 26B)" in lgsco.law
+    assert lgsco.not_yet_because == (
+        "the council must first have had the chance to put it right: write to it first, then use its complaints "
+        "procedure."
+    )
+    assert "or on delays" in tribunal.law
+    assert "Sections B, F and I" in tribunal.law
 
 
 def test_la_reply_overdue_moves_the_recommendation_to_the_pre_action_letter() -> None:

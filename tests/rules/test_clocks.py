@@ -143,10 +143,10 @@ def test_a_request_starts_the_six_sixteen_and_twenty_week_clocks() -> None:
     assert clocks[ClockKind.NOTICE_NOT_TO_ISSUE].due == date(2026, 6, 23)
     assert clocks[ClockKind.FINAL_PLAN].due == date(2026, 7, 21)
     assert clocks[ClockKind.DECISION_TO_ASSESS].source == (
-        "reg 5, SEND Regulations 2014 (SI 2014/1530): 6 weeks from the request [T4][T1]"
+        "Regulation 5(1), Special Educational Needs and Disability Regulations 2014: 6 weeks from the request"
     )
-    assert clocks[ClockKind.NOTICE_NOT_TO_ISSUE].source.startswith("reg 10(1), SEND Regulations 2014")
-    assert clocks[ClockKind.FINAL_PLAN].source.startswith("reg 13(2), SEND Regulations 2014")
+    assert clocks[ClockKind.NOTICE_NOT_TO_ISSUE].source.startswith("Regulation 10(1), Special Educational Needs")
+    assert clocks[ClockKind.FINAL_PLAN].source.startswith("Regulation 13(2), Special Educational Needs")
     assert all(c.party is Party.LOCAL_AUTHORITY for c in clocks.values())
 
 
@@ -165,18 +165,20 @@ def test_an_exception_suspends_the_sixteen_and_twenty_week_clocks_without_extend
     assert clock_status(final, date(2026, 9, 1)) is ClockStatus.SUSPENDED
     assert final.suspension_note == (
         "Suspended: exception applies (The child or parent was away from the local authority's area for "
-        "at least 4 weeks). The time limit is disapplied, not extended (reg 10(4)(a)–(d), SEND Regulations "
-        "2014 (SI 2014/1530), applied to the 20-week limit by reg 13(3) [L3][L4][T2][T4]); without it the "
-        "limit would have been Tuesday 21 July 2026."
+        "at least 4 weeks). The time limit is disapplied, not extended (regulations 5(4), 10(4) and 13(3), "
+        "Special Educational Needs and Disability Regulations 2014); without it the limit would have been "
+        "Tuesday 21 July 2026."
     )
     assert clocks[ClockKind.NOTICE_NOT_TO_ISSUE].suspended
 
 
-def test_an_exception_does_not_suspend_the_six_week_decision() -> None:
+def test_reg_5_4_an_exception_suspends_the_six_week_decision_too() -> None:
+    """Reg 5(4) SEND Regulations 2014 disapplies the 6-week limit in the same circumstances as reg 10(4)."""
     personal = RecordedException(ExceptionKind.PERSONAL_CIRCUMSTANCES)
     decision = by_kind(ehc_assessment_clocks(REQUEST, exceptions=[personal]))[ClockKind.DECISION_TO_ASSESS]
-    assert not decision.suspended
-    assert decision.due == date(2026, 4, 14)
+    assert decision.suspended
+    assert decision.due is None
+    assert decision.limit == date(2026, 4, 14)
 
 
 def test_an_exception_that_begins_after_the_limit_does_not_suspend_it() -> None:
@@ -190,7 +192,7 @@ def test_an_exception_that_begins_after_the_limit_does_not_suspend_it() -> None:
 
 def test_a_four_week_exception_shorter_than_four_weeks_is_refused() -> None:
     # 1 May to 27 May 2026 is 27 days counting both ends.
-    with pytest.raises(ValueError, match="is 27 days, shorter than the 4 weeks reg 10"):
+    with pytest.raises(ValueError, match="is 27 days, shorter than the 4 weeks the regulations require"):
         RecordedException(ExceptionKind.ABSENCE_FROM_AREA, date(2026, 5, 1), date(2026, 5, 27))
 
 
@@ -245,23 +247,32 @@ def test_a_final_plan_on_time_meets_the_twenty_weeks_and_drops_the_sixteen() -> 
 # --- Annual review -------------------------------------------------------------------------------------
 
 
-def test_the_annual_review_is_due_twelve_months_on() -> None:
-    # Plan made 29 February 2024 + 12 months = 28 February 2025 (no 29th in 2025).
+def test_s44_1_the_annual_review_is_due_within_the_twelve_months_starting_with_the_plan() -> None:
+    """s44(1) CFA 2014: "the period of 12 months starting with" the day the plan was made ends the day before the
+    anniversary. Plan made 29 February 2024: the anniversary falls on 28 February 2025 (no 29th), so the period
+    ends on 27 February 2025."""
     (review,) = annual_review_due(date(2024, 2, 29), child_dob=date(2015, 6, 1))
     assert review.kind is ClockKind.ANNUAL_REVIEW
-    assert review.due == date(2025, 2, 28)
-    assert review.source == "Annual review at least every 12 months [T7][T8]"
+    assert review.due == date(2025, 2, 27)
+    assert review.source.startswith("Section 44(1), Children and Families Act 2014")
+
+
+def test_s44_1_a_plan_made_on_15_january_2026_is_reviewed_by_14_january_2027() -> None:
+    """The example worked in the review of the product: 12 months starting with 15 January 2026 end on
+    14 January 2027 (s44(1) CFA 2014)."""
+    (review,) = annual_review_due(date(2026, 1, 15), child_dob=date(2015, 6, 1))
+    assert review.due == date(2027, 1, 14)
 
 
 def test_an_under_five_has_a_review_considered_three_to_six_months_on() -> None:
     # Born 10 June 2022; reviewed 15 January 2026 (aged 3). Window opens 15 April 2026 (still 3),
-    # consideration due by 15 July 2026; annual review 15 January 2027.
+    # consideration due by 15 July 2026; annual review by 14 January 2027 (s44(1): 12 months starting with).
     clocks = by_kind(annual_review_due(date(2026, 1, 15), child_dob=date(2022, 6, 10)))
     early = clocks[ClockKind.UNDER_FIVE_REVIEW]
     assert early.window_opens == date(2026, 4, 15)
     assert early.due == date(2026, 7, 15)
-    assert "Code of Practice 9.178" in early.source
-    assert clocks[ClockKind.ANNUAL_REVIEW].due == date(2027, 1, 15)
+    assert "Code of Practice (2015), paragraph 9.178" in early.source
+    assert clocks[ClockKind.ANNUAL_REVIEW].due == date(2027, 1, 14)
 
 
 def test_a_child_five_by_the_time_the_window_opens_has_no_under_five_consideration() -> None:
@@ -287,7 +298,7 @@ def test_a_review_meeting_starts_the_report_decision_and_twelve_week_clocks() ->
     assert clocks[ClockKind.REVIEW_DECISION].due == date(2026, 4, 2)
     assert clocks[ClockKind.AMENDED_PLAN_AFTER_MEETING].due == date(2026, 5, 28)
     assert clocks[ClockKind.AMENDED_PLAN_AFTER_MEETING].source == (
-        "L, M & P v Devon CC [2022] EWHC 493: final amended plan within 12 weeks of the meeting [K6]"
+        "L, M and P v Devon County Council [2022] EWHC 493 (Admin): within 12 weeks of the meeting"
     )
     assert ClockKind.AMENDED_PLAN_AFTER_PROPOSALS not in clocks
 
@@ -297,7 +308,7 @@ def test_proposals_start_the_eight_week_clock_and_meet_the_decision_clock() -> N
     clocks = by_kind(after_review_meeting(MEETING, proposals_sent=date(2026, 3, 30)))
     eight = clocks[ClockKind.AMENDED_PLAN_AFTER_PROPOSALS]
     assert eight.due == date(2026, 5, 25)
-    assert eight.source.startswith("reg 22(2)–(3), SEND Regulations 2014")
+    assert eight.source.startswith("Regulation 22(3), Special Educational Needs and Disability Regulations 2014")
     assert clocks[ClockKind.REVIEW_DECISION].met_on == date(2026, 3, 30)
     assert clock_status(clocks[ClockKind.REVIEW_DECISION], date(2026, 4, 20)) is ClockStatus.MET
 
@@ -329,7 +340,7 @@ def test_most_phase_transfers_are_due_by_15_february_of_the_year_of_transfer() -
     clock = phase_transfer_deadline(2026, TransferKind.MOST)
     assert clock.due == date(2026, 2, 15)
     assert clock.start is None
-    assert clock.source == "reg 18, SEND Regulations 2014 (SI 2014/1530) [I8][T9]"
+    assert clock.source == "Regulation 18, Special Educational Needs and Disability Regulations 2014"
 
 
 def test_secondary_to_post16_is_due_by_31_march() -> None:
@@ -394,7 +405,8 @@ def test_the_la_reply_is_requested_within_five_working_days_across_early_may() -
     # Sent Thu 30 April 2026: Fri 1 May (1); Mon 4 May bank holiday; Tue 5 (2), Wed 6 (3), Thu 7 (4), Fri 8 (5).
     clock = la_reply_clock(date(2026, 4, 30))
     assert clock.due == date(2026, 5, 8)
-    assert clock.source == "Reply requested within 5 working days (IPSEA template letter 6) [I5][E13b]"
+    assert clock.source == "The reply date your letter asked for (5 working days): a request, not a time limit in law"
+    assert not clock.statutory
 
 
 # --- Which clocks need attention ---------------------------------------------------------------------------------
@@ -403,17 +415,21 @@ def test_the_la_reply_is_requested_within_five_working_days_across_early_may() -
 def test_the_due_date_itself_is_in_time_and_the_day_after_is_overdue() -> None:
     clock = la_reply_clock(date(2026, 4, 30))  # due Fri 8 May 2026
     assert clock_status(clock, date(2026, 5, 8)) is ClockStatus.DUE_SOON
-    assert clock_status(clock, date(2026, 5, 9)) is ClockStatus.OVERDUE
+    assert clock_status(clock, date(2026, 5, 9)) is ClockStatus.ASKED_DATE_PASSED  # asked for, so never "overdue"
     assert clock_status(clock, date(2026, 4, 1), soon_days=3) is ClockStatus.RUNNING
+    # A statutory limit is overdue the day after: the 6-week decision due Tue 14 April 2026.
+    decision = ehc_assessment_clocks(REQUEST)[0]
+    assert clock_status(decision, date(2026, 4, 14)) is ClockStatus.DUE_SOON
+    assert clock_status(decision, date(2026, 4, 15)) is ClockStatus.OVERDUE
 
 
 def test_overdue_clocks_come_first_then_those_due_soon() -> None:
     clocks = (*ehc_assessment_clocks(REQUEST), la_reply_clock(date(2026, 6, 15)))
-    # On Mon 15 June 2026: the decision (14 April) is overdue by 62 days; the LA reply (Mon 22 June)
-    # and the 16-week notice (Tue 23 June) are due within 14 days; the final plan (21 July) is not.
+    # On Mon 15 June 2026: the decision (14 April) is overdue by 62 days; the 16-week notice (Tue 23 June) is
+    # due within 14 days; the final plan (21 July) is not. The reply the letter asked for (Mon 22 June) is no
+    # time limit in law, so it never needs attention as one.
     checks = clocks_needing_attention(clocks, date(2026, 6, 15))
     assert [(c.clock.kind, c.status, c.days_left) for c in checks] == [
         (ClockKind.DECISION_TO_ASSESS, ClockStatus.OVERDUE, -62),
-        (ClockKind.LA_REPLY_REQUESTED, ClockStatus.DUE_SOON, 7),
         (ClockKind.NOTICE_NOT_TO_ISSUE, ClockStatus.DUE_SOON, 8),
     ]

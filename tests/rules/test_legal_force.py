@@ -41,7 +41,7 @@ def test_school_level_plans_carry_only_a_best_endeavours_duty(kind: PlanKind) ->
     assert not force.enforceable
     assert force.duty_holder.startswith("The school’s governing body")
     assert "best endeavours" in force.duty
-    assert "Section 66, Children and Families Act 2014" in force.citation
+    assert "ection 66, Children and Families Act 2014" in force.citation
     assert "section 36, Children and Families Act 2014" in force.citation
     assert "not legally binding" in force.summary
 
@@ -49,6 +49,14 @@ def test_school_level_plans_carry_only_a_best_endeavours_duty(kind: PlanKind) ->
 @pytest.mark.parametrize("kind", [PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS])
 def test_legacy_ieps_say_they_were_replaced_by_sen_support(kind: PlanKind) -> None:
     assert "replaced by SEN Support in 2014" in legal_force(kind).citation
+
+
+@pytest.mark.parametrize("kind", [PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS])
+def test_school_action_ieps_rest_on_s317_of_the_education_act_1996_until_september_2014(kind: PlanKind) -> None:
+    """School Action and School Action Plus: the governing body's duty was s317(1)(a) EA 1996, not s66 CFA 2014."""
+    force = legal_force(kind)
+    assert force.citation.startswith("Section 317(1)(a), Education Act 1996, until 1 September 2014")
+    assert "section 317, Education Act 1996" in force.summary
 
 
 @pytest.mark.parametrize("kind", list(PlanKind))
