@@ -36,11 +36,10 @@ def envbool(name: str, default: str) -> bool:
 
 PRODUCTION = envbool("PRODUCTION", "False")
 DEBUG = envbool("DEBUG", "False" if PRODUCTION else "True")
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION=True")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"
+# Under PRODUCTION=True every setting production needs is checked at once, and each missing one named, by the
+# ops.E001 system check, `provision-ledger serve` and gunicorn's start-up (ops/production.py); an empty SECRET_KEY
+# also makes Django refuse anything that would sign with it.
+SECRET_KEY = env("SECRET_KEY") or ("" if PRODUCTION else "insecure-development-key-never-used-in-production")
 # The key of the record's hash chain (audit/sealing.py), kept outside the database: in the environment, or in a file
 # readable only by the application. Without it someone who can write to the database could recompute the chain.
 LEDGER_CHAIN_KEY = env("LEDGER_CHAIN_KEY")
@@ -53,7 +52,7 @@ LEDGER_CHECKPOINT_KEY_FILE = env("LEDGER_CHECKPOINT_KEY_FILE")
 LEDGER_CHECKPOINT_TRUSTED = [f for f in env("LEDGER_CHECKPOINT_TRUSTED").split(",") if f]
 # A parent's private calendar link stops working this many days after it was made or last renewed.
 CALENDAR_LINK_DAYS = envint("CALENDAR_LINK_DAYS", 90)
-ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -81,9 +80,12 @@ INSTALLED_APPS = [
     "provision_ledger.census",
     "provision_ledger.core",
     "provision_ledger.submissions",
+    "provision_ledger.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so it times the whole request and every later step sees the client's address.
+    "provision_ledger.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,6 +174,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "provision_ledger.accounts.throttle.sign_in_name"
 AXES_RESET_ON_SUCCESS = True
+# The client's address, not the reverse proxy's: see TRUSTED_PROXY_COUNT below.
+AXES_CLIENT_IP_CALLABLE = "provision_ledger.ops.client.client_address"
+
+# Behind reverse proxies: how many sit in front of the application, and the addresses they connect from. Only a
+# request from one of those addresses has its X-Forwarded-For believed, and only for that many hops
+# (ops/client.py). 0, the default, means none: the connecting address is the client's.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_ADDRESSES = [a.strip() for a in env("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Two-factor sign-in (django-otp, TOTP): required for staff, SENCOs and LA officers, optional for parents.
@@ -192,7 +202,8 @@ DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic writes here; a deployment keeps it outside the code (e.g. /var/lib/provision-ledger/static).
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "provision_ledger" / "static",
@@ -227,6 +238,8 @@ if PRODUCTION:
     if envbool("TRUST_X_FORWARDED_PROTO", "False"):
         # Only behind a proxy that sets this header itself: it says the browser's request came over HTTPS.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer or monitor polls these over plain HTTP on the private side of the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 # A strict Content Security Policy (django-csp): scripts, styles, images and fonts from this site only; no inline
@@ -246,7 +259,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console is for a developer's machine only: under PRODUCTION a missing backend refuses to send (and the server
+# refuses to start), so a reset or invitation link never lands in a process log.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "provision_ledger.ops.mail.NoEmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Provision Ledger <no-reply@provision-ledger.invalid>")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
@@ -259,11 +277,23 @@ PROGRESS_FIGURE_MIN_CHILDREN = int(env("PROGRESS_FIGURE_MIN_CHILDREN", str(MIN_C
 if PROGRESS_FIGURE_MIN_CHILDREN < 1:
     raise ImproperlyConfigured("PROGRESS_FIGURE_MIN_CHILDREN must be 1 or more")
 
+# In production one JSON object a line (ops/jsonlog.py), with a line per request from ops/middleware.py; on a
+# developer's machine plain text. SQL is never logged with its parameters (they hold children's details).
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"Unexpected value LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "provision_ledger.ops.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "provision_ledger.requests": {"level": env("REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Records are listed for review by `provision-ledger retention` when this many years have passed since the child's
@@ -272,6 +302,39 @@ RETENTION_YEARS_AFTER_BIRTH = envint("RETENTION_YEARS_AFTER_BIRTH", 31)
 
 # Open statistics: counts under this are suppressed (issue 7: configurable, by default under 5).
 OPEN_STATISTICS_SUPPRESS_UNDER = int(env("OPEN_STATISTICS_SUPPRESS_UNDER", "5"))
+
+# Error reporting (Sentry or a compatible service) only when SENTRY_DSN is set; ops/errors.py says what is sent
+# (the error's type and place, the route, the user's id, the request id) and what never is (messages, values,
+# request bodies, headers, cookies).
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from provision_ledger.ops import errors as _errors
+
+    _errors.init(SENTRY_DSN, env("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"))
+
+# Backups (audit/backups.py, ops/scheduled.py): encrypted with the key in BACKUP_KEY_FILE, a file outside the
+# database and outside BACKUP_DIR; written owner-only to BACKUP_DIR and, if set, copied to BACKUP_COPY_DIR (another
+# disk or a mounted share); kept by the rule: the newest BACKUP_KEEP_DAILY days, BACKUP_KEEP_WEEKLY weeks and
+# BACKUP_KEEP_MONTHLY months, one backup each.
+BACKUP_KEY_FILE = env("BACKUP_KEY_FILE")
+BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_COPY_DIR = Path(env("BACKUP_COPY_DIR")) if env("BACKUP_COPY_DIR") else None
+BACKUP_KEEP_DAILY = envint("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = envint("BACKUP_KEEP_WEEKLY", 5)
+BACKUP_KEEP_MONTHLY = envint("BACKUP_KEEP_MONTHLY", 12)
+# Where `run-scheduled checkpoint` writes the signed checkpoints (copy them away from this server).
+CHECKPOINT_DIR = Path(env("CHECKPOINT_DIR", str(VAR_DIR / "checkpoints")))
+# Reports the scheduled jobs write (the retention listing, the weekly restore test), owner-only.
+REPORT_DIR = Path(env("REPORT_DIR", str(VAR_DIR / "reports")))
+
+# Who runs this deployment, for the privacy notice, the accessibility statement and security.txt. They are the
+# deployer's to fill in; until they are, the pages say plainly what is missing (ops/governance.py).
+SERVICE_OPERATOR = env("SERVICE_OPERATOR")  # e.g. "Demo Borough Council": the data controller
+PRIVACY_CONTACT = env("PRIVACY_CONTACT")  # the data protection officer's email address
+ACCESSIBILITY_CONTACT = env("ACCESSIBILITY_CONTACT")  # where to report an accessibility problem
+SECURITY_CONTACT = env("SECURITY_CONTACT")  # mailto: or https: for security reports (RFC 9116 Contact)
+SECURITY_TXT_EXPIRES = env("SECURITY_TXT_EXPIRES")  # YYYY-MM-DD, under a year ahead: when to review the contact
+
 # Common Transfer File versions read, the current specification's first (it is also the one written), and the DfE's
 # XSD for it when an administrator supplies one (the file is then validated against it).
 CTF_VERSIONS = tuple(v.strip() for v in env("CTF_VERSIONS", "26.0,25.0").split(",") if v.strip())

@@ -10,6 +10,8 @@ from provision_ledger.core import views as core
 from provision_ledger.delivery import views as delivery
 from provision_ledger.exports import views as exports
 from provision_ledger.nextsteps import views as nextsteps
+from provision_ledger.ops import governance
+from provision_ledger.ops import views as ops
 from provision_ledger.oversight import views as oversight
 from provision_ledger.parents import views as parents
 from provision_ledger.plans import views as plans
@@ -17,6 +19,11 @@ from provision_ledger.wording import views as wording
 
 urlpatterns = [
     path("", core.home, name="home"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("privacy/", governance.privacy, name="privacy"),
+    path("accessibility/", governance.accessibility, name="accessibility"),
+    path(".well-known/security.txt", governance.security_txt, name="security-txt"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="core/sign_in.html", redirect_authenticated_user=True),

@@ -231,6 +231,13 @@ TOKENS = {"api-token-revoke"}
 # Routes that take no record: each shows only what the person may see, or is for signing in.
 UNSCOPED = {
     "home",
+    # Health for monitors: open to anyone, reading no record (tests/test_health.py).
+    "healthz",
+    "readyz",
+    # The privacy notice, accessibility statement and security.txt (tests/test_governance.py).
+    "privacy",
+    "accessibility",
+    "security-txt",
     "login",
     "logout",
     "la-overview",

@@ -38,6 +38,10 @@ def test_check_deploy_finds_nothing_to_warn_about_under_production_settings(tmp_
         "SECRET_KEY": "k7#Qm2!vZp9@Lr4$Tx8^Wc3&Ny6*Hb1(Fd5)Gs0_Je-Ua+Io=Ek[Ol]Pw{Rq}St",
         "LEDGER_CHAIN_KEY": "a chain key kept outside the database, 32 characters or more",
         "ALLOWED_HOSTS": "ledger.example.org",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}",
+        "TRUST_X_FORWARDED_PROTO": "True",
+        "TRUSTED_PROXY_COUNT": "1",
     }
 
     result = subprocess.run(

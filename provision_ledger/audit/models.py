@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from provision_ledger.ops.client import current_address
 from provision_ledger.people.models import Child, LocalAuthority
 
 
@@ -31,6 +32,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(blank=True)
+    # Where the change came from: the client's address behind any trusted proxy (ops/client.py), taken from the
+    # request being served; none from a command or an import. Outside the hash, like the row's id.
+    address = models.GenericIPAddressField(null=True, blank=True, default=current_address, editable=False)
     # "type:id" → keyed hash of each row this event wrote, as it then stood (audit/sealing.py).
     seals = models.JSONField(default=dict, blank=True)
     # Tamper evidence: the event's place in its authority's chain, and the hashes that link it (audit/chain.py).
@@ -80,6 +84,8 @@ class RecordView(models.Model):
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, editable=False)
     what = models.CharField(max_length=100)
+    # The reader's address behind any trusted proxy (ops/client.py); shown to administrators, not on the family's page.
+    address = models.GenericIPAddressField(null=True, blank=True, default=current_address, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from provision_ledger.audit.chain import seal
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
+from provision_ledger.core.pdf import accessible_pdf
 from provision_ledger.core.spreadsheets import download
 from provision_ledger.core.statements import child_statement
 from provision_ledger.core.views import _user
@@ -26,8 +27,6 @@ def _download(body: bytes | str, content_type: str, filename: str) -> HttpRespon
 
 
 def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
-    from weasyprint import HTML  # slow to import, and needed only here
-
     child = access.get_child(_user(request), child_id, Need.RECORD, reading="the statement (PDF)")
     statement = child_statement(child, timezone.localdate())
     html = render_to_string(
@@ -40,7 +39,7 @@ def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
         },
         request=request,
     )
-    return _download(HTML(string=html).write_pdf(), "application/pdf", _filename(child, "pdf"))
+    return _download(accessible_pdf(html), "application/pdf", _filename(child, "pdf"))
 
 
 def record_csv(request: HttpRequest, child_id: int) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.params import recent_day
+from provision_ledger.core.pdf import accessible_pdf
 from provision_ledger.core.spreadsheets import csv_text, xlsx_bytes
 from provision_ledger.core.views import _user
 from provision_ledger.exports.views import _download
@@ -298,8 +299,6 @@ def child_item_void(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     """The funding page as a PDF, for the child's annual review."""
-    from weasyprint import HTML  # slow to import, and needed only here
-
     child = access.get_child(_user(request), child_id, Need.FUNDING, reading="the cost statement (PDF)")
     year = _year(request)
     report = queries.funding_report(child, year, timezone.localdate())
@@ -309,7 +308,7 @@ def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
         request=request,
     )
     filename = f"{child.first_name}-{child.last_name}-costs-{financial_year_label(year)}.pdf".lower()
-    return _download(HTML(string=html).write_pdf(), "application/pdf", filename)
+    return _download(accessible_pdf(html), "application/pdf", filename)
 
 
 # Support time ----------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from provision_ledger.core.pdf import accessible_pdf
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.rules.clocks import long_date
 
@@ -36,9 +37,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    from weasyprint import HTML  # slow to import, and needed only here
-
-    return HTML(string=render_to_string("nextsteps/letter_pdf.html", letter_context(letter))).write_pdf()
+    return accessible_pdf(render_to_string("nextsteps/letter_pdf.html", letter_context(letter)))
 
 
 def letter_docx(letter: Letter) -> bytes:

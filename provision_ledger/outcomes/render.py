@@ -7,16 +7,15 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from provision_ledger.core.pdf import accessible_pdf
 from provision_ledger.outcomes.pack import ReviewPack
 from provision_ledger.rules.outcomes import Support
 from provision_ledger.rules.reporting import whole
 
 
 def pack_pdf(pack: ReviewPack) -> bytes:
-    from weasyprint import HTML  # slow to import, and needed only here
-
     html = render_to_string("outcomes/pack_pdf.html", {"pack": pack, "child": pack.review.child})
-    return HTML(string=html).write_pdf()
+    return accessible_pdf(html)
 
 
 def pack_docx(pack: ReviewPack) -> bytes:

@@ -48,6 +48,8 @@ PAGES_BY_ROLE = {
         "/account/two-factor/",
         "/account/close/",
         "/children/{oliver}/funding/",
+        "/privacy/",
+        "/accessibility/",
     ],
     "ta@demo.test": ["/today/", "/today/?date={last_friday}"],
     "la@demo.test": [

@@ -1,4 +1,4 @@
-"""provision-ledger backup PATH: a consistent copy of the database, SQLite or PostgreSQL."""
+"""provision-ledger backup PATH: an encrypted, consistent copy of the database, SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from provision_ledger.audit import backups
 
 
 class Command(BaseCommand):
-    help = "Write a consistent backup of the database to PATH (SQLite or PostgreSQL)."
-    action: Callable[[Path], None] = staticmethod(backups.backup)
+    help = "Write an encrypted, consistent backup of the database to PATH (key: BACKUP_KEY_FILE)."
+    action: Callable[[Path], object] = staticmethod(backups.backup)
     done, failed = "Backed up to", "Backup failed"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,6 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             self.action(options["path"])
+        except backups.BackupError as error:
+            raise CommandError(f"{self.failed}: {error}") from error
         except (OSError, subprocess.CalledProcessError) as error:
             detail = (getattr(error, "stderr", b"") or b"").decode(errors="replace")
             raise CommandError(f"{self.failed}: {error} {detail}".strip()) from error

@@ -1,0 +1,45 @@
+"""gunicorn's configuration for `provision-ledger serve` (and for `gunicorn -c` with this file).
+
+Everything a deployment changes comes from the environment, as the Django settings do.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+wsgi_app = "provision_ledger.wsgi:application"
+# Loopback by default: the reverse proxy in front is the only thing that should reach the workers.
+bind = [os.environ.get("BIND", "127.0.0.1:8000")]
+# Sync workers: each request holds one database connection; two per core and one more, as gunicorn advises.
+workers = int(os.environ.get("WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+# Inside this, a SQLite writer's 20 s wait for the write lock ends first (settings.py).
+timeout = int(os.environ.get("WEB_TIMEOUT_SECONDS", "30"))
+graceful_timeout = 20
+# A worker is replaced after this many requests, so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Only the proxies named here may say, with X-Forwarded-*, that a request came over HTTPS; Django decides the rest.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1")
+# The request log is written by Django's middleware as JSON (one line a request, with no child data); gunicorn's
+# access log would repeat it with the full path and query string, so it stays off. Its error log goes to stderr.
+accesslog = None
+# gunicorn's runtime control socket (in the user's home by default) is not used: systemd signals the master.
+control_socket_disable = True
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+if os.environ.get("TLS_CERTFILE") and os.environ.get("TLS_KEYFILE"):
+    certfile = os.environ["TLS_CERTFILE"]
+    keyfile = os.environ["TLS_KEYFILE"]
+
+
+def on_starting(server: Any) -> None:
+    """Refuse to start, naming each missing setting, whoever starts gunicorn with this file."""
+    from provision_ledger.ops.production import missing_settings
+
+    problems = missing_settings()
+    if problems:
+        for problem in problems:
+            print(f"Not starting: {problem}", file=sys.stderr)
+        sys.exit(2)

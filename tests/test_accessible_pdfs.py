@@ -1,0 +1,92 @@
+"""Every kind of PDF (statement, cost statement, letter, annual review pack) is tagged PDF/UA-1: a structure tree in
+reading order, the language, the title shown in place of the file name, and the PDF/UA identification."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+from django.urls import reverse
+
+from provision_ledger.outcomes.pack import review_pack
+from provision_ledger.outcomes.render import pack_pdf
+from tests.factories import make_parent
+from tests.test_nextsteps import _behind, _send
+from tests.test_outcomes import reviewed  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _structure(pdf: bytes) -> tuple[dict, list[str]]:
+    """The document catalogue, and the structure elements' types in the tree's order (depth first)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    kinds: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                kinds.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(catalog["/StructTreeRoot"])
+    return {"catalog": catalog, "title": reader.metadata.title, "xmp": reader.xmp_metadata}, kinds
+
+
+def _assert_tagged(pdf: bytes, title: str, *in_order: str) -> list[str]:
+    found, kinds = _structure(pdf)
+    catalog = found["catalog"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert str(catalog["/Lang"]) == "en-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert found["title"] == title
+    assert b'pdfuaid:part="1"' in found["xmp"].stream.get_data()
+    # Reading order: the kinds asked for appear in the tree in that order (the HTML's order).
+    positions = [kinds.index(kind) for kind in in_order]
+    assert positions == sorted(positions), kinds
+    return kinds
+
+
+def test_the_childs_statement_is_a_tagged_pdf(client, senco, child):
+    _behind(child, senco)
+    client.force_login(senco)
+
+    pdf = client.get(reverse("record-pdf", kwargs={"child_id": child.pk})).content
+
+    kinds = _assert_tagged(pdf, "Oliver Bennett: provision statement", "/H1", "/Table")
+    assert {"/H2", "/TH", "/TD", "/TR", "/P"} <= set(kinds)
+
+
+def test_the_cost_statement_is_a_tagged_pdf(client, senco, child):
+    _behind(child, senco)
+    client.force_login(senco)
+
+    pdf = client.get(reverse("cost-statement-pdf", kwargs={"child_id": child.pk}), {"year": 2025}).content
+
+    _assert_tagged(pdf, "Oliver Bennett: cost statement 2025-26", "/H1", "/Table")
+
+
+def test_a_letter_is_a_tagged_pdf(client, senco, child):
+    _behind(child, senco)
+    client.force_login(make_parent(child, first_name="Daniel", last_name="Bennett"))
+    letter = _send(client, child, "ask_school_to_reinstate")
+
+    pdf = client.get(reverse("letter-download", kwargs={"letter_id": letter.pk, "extension": "pdf"})).content
+
+    kinds = _assert_tagged(pdf, letter.subject, "/P")
+    assert kinds.count("/P") >= 3
+
+
+def test_the_annual_review_pack_is_a_tagged_pdf(reviewed):  # noqa: F811
+    from datetime import date
+
+    pdf = pack_pdf(review_pack(reviewed, date(2026, 1, 10)))
+
+    kinds = _assert_tagged(pdf, "Maya Okafor: annual review pack", "/H1", "/Table")
+    assert "/H2" in kinds
