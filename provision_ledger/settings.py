@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "provision_ledger.accounts",
     "provision_ledger.oversight",
     "provision_ledger.census",
+    "provision_ledger.family",
     "provision_ledger.core",
     "provision_ledger.submissions",
     "provision_ledger.ops",

@@ -108,6 +108,7 @@ urlpatterns = [
     path("today/record/", delivery.register_record, name="register-record"),
     path("", include("provision_ledger.money.urls")),
     path("", include("provision_ledger.outcomes.urls")),
+    path("", include("provision_ledger.family.urls")),
     # /api-tokens/
     path("api-tokens/", api_tokens.token_list, name="api-tokens"),
     path("api-tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),

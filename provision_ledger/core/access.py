@@ -25,6 +25,7 @@ from provision_ledger.audit.actions import record_view
 from provision_ledger.audit.models import RecordView
 from provision_ledger.census.models import CtfUpload
 from provision_ledger.delivery.models import Session
+from provision_ledger.family.models import EntryShare, FamilyChild, FamilyEntry, RecordsRequest, SchoolLink
 from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
@@ -46,6 +47,7 @@ class Need(Enum):
     RAISE = "raise"  # raise a concern
     RECORD = "record"  # take the whole record: what a subject access request would return
     FUNDING = "funding"  # see what the child's provision costs, how it is funded and where support time went
+    FAMILY_SHARED = "family_shared"  # read the entries a family chose to share from its own record
 
 
 class Reach(Enum):
@@ -65,6 +67,9 @@ GRANTS: dict[Need, frozenset[Reach]] = {
     Need.RAISE: frozenset({Reach.FAMILY}),
     Need.RECORD: frozenset({Reach.SCHOOL, Reach.FAMILY}),
     Need.FUNDING: frozenset({Reach.AUTHORITY, Reach.SCHOOL, Reach.FAMILY}),
+    # The school's SENCO alone, and only for a child whose school record the parent confirmed as theirs: never the
+    # authority, staff or a token (the family's own record is reached by its keeper only: `family_children_for`).
+    Need.FAMILY_SHARED: frozenset({Reach.SCHOOL}),
 }
 
 
@@ -358,3 +363,67 @@ def reviews_for(user: User, need: Need = Need.VIEW) -> QuerySet[Review]:
 
 def get_review(user: User, review_id: int, need: Need = Need.VIEW) -> Review:
     return _reach(reviews_for, user, review_id, need, "review")
+
+
+# The family's own record: its keeper's alone. No other reach (school, staff, authority, token) leads to it; a school
+# reads only what the family shares, through `shared_family_entries`.
+
+
+def family_children_for(user: Principal) -> QuerySet[FamilyChild]:
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return FamilyChild.objects.none()
+    return FamilyChild.objects.filter(keeper=user).select_related("school")
+
+
+def get_family_child(user: Principal, family_child_id: int) -> FamilyChild:
+    family_child = family_children_for(user).filter(pk=family_child_id).first()
+    if family_child is None:
+        raise Http404("No such child")
+    return family_child
+
+
+def get_family_entry(user: Principal, entry_id: int) -> FamilyEntry:
+    entry = (
+        FamilyEntry.objects.filter(family_child__in=family_children_for(user), pk=entry_id)
+        .select_related("family_child__school", "line")
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
+
+
+def get_records_request(user: Principal, request_id: int) -> RecordsRequest:
+    request = (
+        RecordsRequest.objects.filter(family_child__in=family_children_for(user), pk=request_id)
+        .select_related("family_child__school__local_authority")
+        .first()
+    )
+    if request is None:
+        raise Http404("No such letter")
+    return request
+
+
+def get_school_link(user: Principal, family_child: FamilyChild) -> SchoolLink | None:
+    """The school's claim on a family-kept child, for the keeper to see and confirm (the child is fetched already)."""
+    if family_child.keeper_id != getattr(user, "pk", None):
+        raise Http404("No such child")
+    return SchoolLink.objects.filter(family_child=family_child).select_related("child__school", "claimed_by").first()
+
+
+def shared_family_entries(user: Principal, child: Child) -> list[FamilyEntry]:
+    """The family's entries shared with the school, for a child already fetched through `get_child`: open shares
+    only, and only once the parent has confirmed the school's record is of their child."""
+    if not allows(user, child, Need.FAMILY_SHARED):
+        return []
+    shared = EntryShare.objects.filter(revoked_at__isnull=True).values("entry_id")
+    return list(
+        FamilyEntry.objects.filter(
+            pk__in=shared,
+            voided_at__isnull=True,
+            family_child__school_link__child=child,
+            family_child__school_link__confirmed_at__isnull=False,
+        )
+        .select_related("line")
+        .order_by("-happened_on", "-pk")
+    )

@@ -38,9 +38,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.assigned_child_ids:
         return redirect("register")
     children = list(access.children_for(user))
-    if len(children) == 1:
+    kept = access.family_children_for(user).exists()
+    if len(children) == 1 and not kept:
         return redirect("child-detail", child_id=children[0].pk)
-    return render(request, "core/my_children.html", {"children": children, "schools": access.schools_for(user)})
+    if not children and kept:
+        return redirect("family-home")
+    return render(
+        request,
+        "core/my_children.html",
+        {"children": children, "schools": access.schools_for(user), "keeps_own_record": kept},
+    )
 
 
 def la_overview(request: HttpRequest) -> HttpResponse:
@@ -112,6 +119,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "deadlines": deadlines,
             "parents_deadlines": parents_deadlines(deadlines),
             "letters": access.letters_for(user).filter(child=child) if is_parent else [],
+            # What the family chose to show from its own record: the SENCO's, once the parent confirmed the child.
+            "family_entries": access.shared_family_entries(user, child),
         },
     )
 

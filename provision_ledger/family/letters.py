@@ -1,0 +1,107 @@
+"""The family's letter asking the school for its records of delivery, drawn as the product's other letters are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.template.loader import render_to_string
+
+from provision_ledger.core.pdf import accessible_pdf
+from provision_ledger.family.models import RecordsRequest
+from provision_ledger.family.queries import deadlines_for, family_statement
+from provision_ledger.rules.family_record import EDUCATIONAL_RECORD_SCHOOL_DAYS
+from provision_ledger.rules.legal_force import PlanKind
+
+
+def long_date(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+@dataclass(frozen=True)
+class RecordsLetter:
+    dated: str
+    sender: list[str]
+    addressee: list[str]
+    subject: str
+    paragraphs: list[str]
+    schedule: list[tuple[str, str, str]]  # line, what the family has been told, its source
+    reply_by: str
+
+
+def records_letter(request: RecordsRequest, today: date) -> RecordsLetter:
+    child = request.family_child
+    school = child.school_label
+    address = [a for a in child.school_address.splitlines() if a.strip()]
+    deadlines = deadlines_for(request, today)
+    plan = PlanKind(child.plan_kind).label
+    statement = family_statement(child, today)
+    lines = [s.line.description for s in statement.lines]
+    record_para = (
+        f"1. {child.first_name}’s educational record. Under regulation 5 of the Education (Pupil Information) "
+        "(England) Regulations 2005, the governing body of a maintained school must let a parent see their child’s "
+        f"educational record free of charge, and give a copy (for a fee of no more than the cost of supplying it), "
+        f"within {EDUCATIONAL_RECORD_SCHOOL_DAYS} school days of receiving the parent’s written request. I ask for a "
+        "copy."
+    )
+    if deadlines.educational_record is not None:
+        record_para += (
+            f" Counting from {long_date(request.received_on)}, that is by {long_date(deadlines.educational_record)}."
+        )
+    if deadlines.maintained is None:
+        record_para += " If the school is an academy, the regulations do not apply; I ask for it all the same."
+    elif deadlines.maintained is False:
+        record_para = (
+            f"1. {child.first_name}’s educational record. As an academy, the school is not bound by the Education "
+            "(Pupil Information) (England) Regulations 2005, but I ask for a copy of it all the same."
+        )
+    paragraphs = [
+        "Dear Headteacher,",
+        (
+            f"I am the parent of {child.full_name}, born {long_date(child.date_of_birth)}, in "
+            f"{child.get_year_group_display()} at {school}. {child.first_name} has a {plan} from "
+            f"{long_date(child.plan_start)}, which sets out the support the school will give. I am writing to ask "
+            "for the school’s records of that support."
+        ),
+        record_para,
+        (
+            f"2. The personal data the school holds about {child.first_name}. Under Article 15 of the UK General Data "
+            f"Protection Regulation, I ask, on {child.first_name}’s behalf, for a copy of all the personal data the "
+            "school holds about them. Article 12(3) requires an answer without undue delay and at the latest within "
+            f"one month of receipt: by {long_date(deadlines.subject_access)}. This applies to every school, "
+            "academies included."
+        ),
+        (
+            "In particular, please include every record of the support in the plan: for each session planned, the "
+            "date, who delivered it and for how long, and for each session that did not take place, the date and "
+            "the reason." + (f" The plan’s support includes: {'; '.join(lines)}." if lines else "")
+        ),
+        (
+            "Please send the records to me by email or post. If you need anything more from me to deal with this "
+            "request, please tell me as soon as possible."
+        ),
+        "Yours faithfully,",
+        request.parent_name,
+    ]
+    schedule = [
+        (
+            s.line.description,
+            s.sentence if s.count else "The plan does not say how many sessions.",
+            "Emails, reports and diary entries from the school, as the family recorded them",
+        )
+        for s in statement.lines
+    ]
+    return RecordsLetter(
+        dated=long_date(today),
+        sender=[request.parent_name, *[a for a in request.parent_address.splitlines() if a.strip()]],
+        addressee=["The Headteacher", school, *address],
+        subject=f"Request for {child.full_name}’s educational record and personal data",
+        paragraphs=paragraphs,
+        schedule=schedule,
+        reply_by=long_date(deadlines.subject_access),
+    )
+
+
+def records_letter_pdf(request: RecordsRequest, today: date) -> bytes:
+    letter = records_letter(request, today)
+    return accessible_pdf(render_to_string("family/records_request_pdf.html", {"letter": letter}))

@@ -1,0 +1,478 @@
+"""The family's own record: thin views that fetch through core.access, call one action, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from provision_ledger.core import access
+from provision_ledger.core.views import _user
+from provision_ledger.family import actions
+from provision_ledger.family.forms import (
+    AcceptInvitationForm,
+    EntryForm,
+    FamilyChildForm,
+    InviteSchoolForm,
+    RecordsRequestForm,
+    SignUpForm,
+)
+from provision_ledger.family.letters import records_letter_pdf
+from provision_ledger.family.models import FamilyChild
+from provision_ledger.family.queries import deadlines_for, family_record_export, family_statement, maintained_for
+from provision_ledger.ops.client import client_address
+from provision_ledger.people.models import School
+from provision_ledger.plans.views import _apply
+from provision_ledger.rules.extraction import extract
+from provision_ledger.rules.legal_force import PlanKind, legal_force
+from provision_ledger.rules.wording import parent_hint
+from provision_ledger.wording.checks import read_section
+from provision_ledger.wording.forms import MAX_PASTE, ReadPlanForm
+
+SCHOOL_MATCHES_SHOWN = 10
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+# Signing up
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Ask for an email address; the page that follows is the same whether or not it has an account."""
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = actions.request_sign_up(
+            email=form.cleaned_data["email"], address=client_address(request) or None, base_url=_base_url(request)
+        )
+        if not sent:
+            return render(request, "family/sign_up_throttled.html", status=429)
+        return render(request, "family/sign_up_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "family/sign_up.html", {"form": form, "title": "Keep your own record"})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        email = actions.sign_up_email(token)
+    except ValidationError as error:
+        return render(request, "family/link_refused.html", {"reason": error.messages[0]}, status=410)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.complete_sign_up(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account is ready. Add your child to start their record.")
+            return redirect("family-home")
+    return render(
+        request, "family/sign_up_confirm.html", {"form": form, "email": email, "title": "Create your account"}
+    )
+
+
+# The family's children
+
+
+def family_home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(request, "family/home.html", {"children": access.family_children_for(user)})
+
+
+def _school_matches(search: str) -> list[School]:
+    search = search.strip()
+    if not search:
+        return []
+    if search.isdigit():
+        return list(School.objects.filter(urn=search))
+    return list(
+        School.objects.filter(Q(name__icontains=search), closed_on__isnull=True).order_by("name")[:SCHOOL_MATCHES_SHOWN]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_add(request: HttpRequest) -> HttpResponse:
+    """Add a child: the school is found in the register by name or URN, or typed when it is not there."""
+    user = _user(request)
+    data = request.POST or None
+    search = (request.POST.get("school_search") or "").strip()
+    matches = _school_matches(search) if data else []
+    choices = [(s.urn, f"{s.name} (URN {s.urn})") for s in matches] if len(matches) > 1 else None
+    form = FamilyChildForm(data, matches=choices)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        school = None
+        chosen = values.get("school_urn") or (matches[0].urn if len(matches) == 1 else "")
+        if chosen:
+            school = School.objects.filter(urn=chosen).first()
+        if school is None and not values["school_not_listed"]:
+            if not search:
+                form.add_error("school_search", "Enter the school’s name or URN.")
+            elif search.isdigit():
+                form.add_error("school_search", f"No school in the register has the URN {search}.")
+            elif len(matches) > 1:
+                form.add_error("school_urn", "Choose your child’s school from the list.")
+            else:
+                form.add_error(
+                    "school_search",
+                    f"No school in the register matches “{search}”. Check the spelling, or tick "
+                    "“The school is not in the register” to keep the name as you typed it.",
+                )
+        else:
+            try:
+                family_child = actions.add_family_child(
+                    keeper=user,
+                    first_name=values["first_name"],
+                    last_name=values["last_name"],
+                    date_of_birth=values["date_of_birth"],
+                    year_group=values["year_group"],
+                    school=school,
+                    school_name="" if school else search,
+                    school_address=values["school_address"],
+                    plan_kind=values["plan_kind"],
+                    plan_start=values["plan_start"],
+                    plan_end=values["plan_end"],
+                    today=timezone.localdate(),
+                )
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, f"{family_child.first_name} is added. Now enter the plan.")
+                return redirect("family-plan-read", family_child_id=family_child.pk)
+    return render(request, "family/child_add.html", {"form": form, "title": "Add a child"})
+
+
+def child_page(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    """The family's statement: promised against what the family has been told, and how much is unknown."""
+    user = _user(request)
+    family_child = access.get_family_child(user, family_child_id)
+    today = timezone.localdate()
+    statement = family_statement(family_child, today)
+    requests = [(r, deadlines_for(r, today)) for r in family_child.records_requests.all()]
+    return render(
+        request,
+        "family/child.html",
+        {
+            "child": family_child,
+            "statement": statement,
+            "requests": requests,
+            "force": legal_force(PlanKind(family_child.plan_kind)),
+            "plan_kind": PlanKind(family_child.plan_kind).label,
+            "link": access.get_school_link(user, family_child),
+            "invitations": family_child.school_invitations.all(),
+            "today": today,
+            "shared_ids": {e.pk for e in statement.entries if any(s.revoked_at is None for s in e.shares.all())},
+        },
+    )
+
+
+# The plan
+
+
+@require_http_methods(["GET", "POST"])
+def plan_read(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    """Paste or upload the plan; the same reader and checker as the school's show each statement; the parent
+    confirms the lines."""
+    family_child = access.get_family_child(_user(request), family_child_id)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _plan_confirm(request, family_child)
+    form = ReadPlanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["plan_text"]
+        statements = read_section(text)
+        if statements:
+            return _plan_review(request, family_child, text, statements)
+        form.add_error(None, "No provision statements were found in the text.")
+    return render(request, "family/plan_read.html", {"form": form, "child": family_child, "title": "Enter the plan"})
+
+
+def _plan_review(request: HttpRequest, family_child: FamilyChild, text: str, statements: list[Any]) -> HttpResponse:
+    specific = sum(1 for r in statements if r.check.specific)
+    rows = [(r, list(dict.fromkeys(parent_hint(f) for f in r.check.findings))) for r in statements]
+    return render(
+        request,
+        "family/plan_review.html",
+        {"child": family_child, "text": text, "rows": rows, "count": len(statements), "specific": specific},
+    )
+
+
+def _plan_confirm(request: HttpRequest, family_child: FamilyChild) -> HttpResponse:
+    text = request.POST.get("section", "")[:MAX_PASTE]
+    statements = read_section(text)
+    if not statements:
+        messages.error(request, "The page was out of date: paste the plan again.")
+        return redirect("family-plan-read", family_child_id=family_child.pk)
+    chosen = set(request.POST.getlist("include"))
+    lines = []
+    for read in statements:
+        if str(read.number) not in chosen:
+            continue
+        proposal = read.proposal or extract(read.statement.text)
+        counted = proposal is not None and proposal.sessions and proposal.period and proposal.minutes_per_session
+        description = _line_name(read.statement.text, proposal.description if proposal else None)
+        lines.append(
+            actions.ConfirmedFamilyLine(
+                statement=read.statement.text,
+                description=description,
+                sessions=proposal.sessions if counted and proposal else None,
+                period=proposal.period.value if counted and proposal and proposal.period else "",
+                minutes_per_session=proposal.minutes_per_session if counted and proposal else None,
+                specific=read.check.specific,
+            )
+        )
+    try:
+        added = actions.add_family_lines(family_child=family_child, by=_user(request), lines=lines)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return _plan_review(request, family_child, text, statements)
+    messages.success(request, f"{len(added)} line{'s' if len(added) != 1 else ''} of the plan saved.")
+    return redirect("family-child", family_child_id=family_child.pk)
+
+
+def _line_name(text: str, read: str | None) -> str:
+    """A line's name as a parent knows it: the words before a colon ("Motor Skills programme: 3 sessions..."),
+    else the reader's description when it says more than one word, else the statement itself."""
+    head, colon, _ = text.partition(":")
+    head = head.strip(" -•*\t")
+    if colon and 0 < len(head) <= 80:
+        return head
+    return read if read and " " in read else text[:300]
+
+
+# What the family knows
+
+
+@require_http_methods(["GET", "POST"])
+def entry_add(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    user = _user(request)
+    family_child = access.get_family_child(user, family_child_id)
+    corrects = None
+    corrects_id = request.GET.get("corrects") or request.POST.get("corrects")
+    if corrects_id and str(corrects_id).isdigit():
+        corrects = access.get_family_entry(user, int(corrects_id))
+        if corrects.family_child_id != family_child.pk:
+            corrects = None
+    lines = list(family_child.lines.all())
+    initial = {}
+    if corrects is not None:
+        initial = {
+            "source": corrects.source, "line": corrects.line_id, "happened_on": corrects.happened_on,
+            "written_on": corrects.written_on, "sessions": corrects.sessions, "outcome": corrects.outcome,
+            "text": corrects.text,
+        }  # fmt: skip
+    form = EntryForm(request.POST or None, lines=lines, correcting=corrects is not None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        line = next((x for x in lines if x.pk == values["line"]), None)
+        try:
+            actions.record_entry(
+                family_child=family_child,
+                by=user,
+                source=values["source"],
+                line=line,
+                happened_on=values["happened_on"],
+                written_on=values["written_on"],
+                sessions=values["sessions"],
+                outcome=values["outcome"],
+                text=values["text"],
+                today=timezone.localdate(),
+                corrects=corrects,
+                reason=values.get("reason", ""),
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Saved. Entries cannot be changed: to put one right, correct it.")
+            return redirect("family-child", family_child_id=family_child.pk)
+    return render(
+        request,
+        "family/entry_form.html",
+        {
+            "form": form,
+            "child": family_child,
+            "corrects": corrects,
+            "title": "Correct an entry" if corrects else "Record what you know",
+        },
+    )
+
+
+@require_POST
+def entry_share(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Show an entry to the school, or stop showing it."""
+    user = _user(request)
+    entry = access.get_family_entry(user, entry_id)
+    try:
+        if request.POST.get("share") == "yes":
+            actions.share_entry(entry=entry, by=user)
+            messages.success(request, "The school can now see this entry. You can stop sharing it at any time.")
+        else:
+            actions.unshare_entry(entry=entry, by=user)
+            messages.success(request, "The school can no longer see this entry.")
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("family-child", family_child_id=entry.family_child_id)
+
+
+# Next steps
+
+
+@require_http_methods(["GET", "POST"])
+def records_request(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    user = _user(request)
+    family_child = access.get_family_child(user, family_child_id)
+    known = maintained_for(family_child)
+    initial = {
+        "parent_name": user.get_full_name(),
+        "received_on": timezone.localdate(),
+        "maintained": {True: "yes", False: "no", None: ""}[known],
+    }
+    form = RecordsRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            made = actions.create_records_request(
+                family_child=family_child,
+                by=user,
+                received_on=values["received_on"],
+                parent_name=values["parent_name"],
+                parent_address=values["parent_address"],
+                maintained={"yes": True, "no": False}.get(values["maintained"]),
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Your letter is ready to download. The deadlines are shown on this page.")
+            return redirect(f"{family_child_url(family_child)}#records-request-{made.pk}")
+    return render(
+        request,
+        "family/records_request.html",
+        {"form": form, "child": family_child, "known": known, "title": "Ask the school for its records"},
+    )
+
+
+def family_child_url(family_child: FamilyChild) -> str:
+    from django.urls import reverse
+
+    return reverse("family-child", kwargs={"family_child_id": family_child.pk})
+
+
+def records_request_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
+    records = access.get_records_request(_user(request), request_id)
+    response = HttpResponse(records_letter_pdf(records, timezone.localdate()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="records-request-{records.received_on:%Y-%m-%d}.pdf"'
+    return response
+
+
+# Bringing the school in
+
+
+@require_http_methods(["GET", "POST"])
+def school_invite(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    user = _user(request)
+    family_child = access.get_family_child(user, family_child_id)
+    form = InviteSchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.invite_school(
+                family_child=family_child, email=form.cleaned_data["email"], by=user, base_url=_base_url(request)
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("family-child", family_child_id=family_child.pk)
+    return render(
+        request, "family/school_invite.html", {"form": form, "child": family_child, "title": "Invite the school"}
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def school_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = actions.find_school_invitation(token)
+    except ValidationError as error:
+        return render(request, "family/link_refused.html", {"reason": error.messages[0]}, status=410)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.accept_school_invitation(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                "Your account is ready. Set up two-step sign-in, as every school account must. The family will "
+                "confirm the child is theirs before you see anything they share.",
+            )
+            return redirect("home")
+    return render(
+        request,
+        "family/school_accept.html",
+        {"form": form, "invitation": invitation, "title": "Keep the school’s record"},
+    )
+
+
+@require_POST
+def school_confirm(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    user = _user(request)
+    family_child = access.get_family_child(user, family_child_id)
+    link = access.get_school_link(user, family_child)
+    if link is None:
+        messages.error(request, "No school has claimed this child yet.")
+    else:
+        actions.confirm_school_link(link=link, by=user)
+        messages.success(request, f"Confirmed. {link.child.school.name} now sees the entries you choose to share.")
+    return redirect("family-child", family_child_id=family_child.pk)
+
+
+# Privacy: the family's to take and to delete
+
+
+def record_export(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    family_child = access.get_family_child(_user(request), family_child_id)
+    body = json.dumps(family_record_export(family_child, timezone.localdate()), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="family-record-{family_child.pk}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def record_delete(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    user = _user(request)
+    family_child = access.get_family_child(user, family_child_id)
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip().casefold() != family_child.first_name.casefold():
+            messages.error(request, f"Type {family_child.first_name} to confirm.")
+        else:
+            actions.delete_family_record(family_child=family_child, by=user)
+            messages.success(request, "The record is deleted. Nothing of what it held is kept.")
+            return redirect("family-home")
+    return render(request, "family/delete.html", {"child": family_child})

@@ -1,0 +1,146 @@
+"""Who reaches a family-kept record: its keeper alone, until they share; the school then sees only what is shared."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from provision_ledger.api.actions import issue_token
+from provision_ledger.core import access
+from provision_ledger.family import actions
+from provision_ledger.family.models import FamilyChild
+from tests.factories import make_child, make_la_officer, make_parent, make_school, make_senco, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+# Every route of the family's record, with its arguments taken from a record.
+FAMILY_ROUTES = {
+    "family-child": lambda r: {"family_child_id": r["child"].pk},
+    "family-plan-read": lambda r: {"family_child_id": r["child"].pk},
+    "family-entry-add": lambda r: {"family_child_id": r["child"].pk},
+    "family-records-request": lambda r: {"family_child_id": r["child"].pk},
+    "family-school-invite": lambda r: {"family_child_id": r["child"].pk},
+    "family-school-confirm": lambda r: {"family_child_id": r["child"].pk},
+    "family-record-export": lambda r: {"family_child_id": r["child"].pk},
+    "family-record-delete": lambda r: {"family_child_id": r["child"].pk},
+    "family-entry-share": lambda r: {"entry_id": r["entry"].pk},
+    "family-records-pdf": lambda r: {"request_id": r["request"].pk},
+}
+# Routes that take no record: sign-up and the invitation links are open; the family's own list shows only theirs.
+FAMILY_UNSCOPED = {
+    "family-sign-up",
+    "family-sign-up-confirm",
+    "family-home",
+    "family-child-add",
+    "family-school-accept",
+}
+POST_ONLY = {"family-school-confirm", "family-entry-share"}
+
+
+@pytest.fixture
+def kept():
+    """A family-kept child at a school of the register, with an entry and a letter; and everyone around them."""
+    school = make_school()
+    keeper = make_user()
+    family_child = actions.add_family_child(
+        keeper=keeper, first_name="Oliver", last_name="Bennett", date_of_birth=date(2019, 11, 2), year_group="1",
+        school=school, school_name="", school_address="", plan_kind="sen_support",
+        plan_start=TODAY - timedelta(days=30), plan_end=None, today=TODAY,
+    )  # fmt: skip
+    entry = actions.record_entry(
+        family_child=family_child, by=keeper, source="parent", line=None, happened_on=TODAY, written_on=None,
+        sessions=None, outcome="", text="Seen at home", today=TODAY,
+    )  # fmt: skip
+    request = actions.create_records_request(
+        family_child=family_child, by=keeper, received_on=TODAY, parent_name="Tom", parent_address="",
+        maintained=None, today=TODAY,
+    )  # fmt: skip
+    school_child = make_child(school, first_name="Other")
+    senco = make_senco(school)
+    return {
+        "child": family_child,
+        "entry": entry,
+        "request": request,
+        "keeper": keeper,
+        "school": school,
+        "others": {
+            "another parent": make_parent(school_child),
+            "the school's SENCO": senco,
+            "staff": make_staff(school, school_child),
+            "an officer of the authority": make_la_officer(school.local_authority),
+        },
+    }
+
+
+def _url(route, record):
+    return reverse(route, kwargs=FAMILY_ROUTES[route](record))
+
+
+def test_the_keeper_reaches_every_route_of_their_record(client, kept):
+    client.force_login(kept["keeper"])
+    statuses = {route: client.get(_url(route, kept)).status_code for route in FAMILY_ROUTES if route not in POST_ONLY}
+    assert statuses == dict.fromkeys(statuses, 200)
+
+
+@pytest.mark.parametrize("who", ["another parent", "the school's SENCO", "staff", "an officer of the authority"])
+def test_nobody_else_reaches_a_family_kept_record_on_any_route(client, kept, who):
+    client.force_login(kept["others"][who])
+    statuses = {
+        (route, method): getattr(client, method)(_url(route, kept)).status_code
+        for route in FAMILY_ROUTES
+        for method in ("get", "post")
+    }
+    # A POST-only route refuses a GET for any id, so the 405 says nothing of whether the record exists.
+    assert statuses == {key: 405 if key[0] in POST_ONLY and key[1] == "get" else 404 for key in statuses}
+    assert FamilyChild.objects.get().entries.count() == 1
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(kept):
+    client = Client()
+    for route in FAMILY_ROUTES:
+        response = client.get(_url(route, kept))
+        assert (route, response.status_code, response["Location"].split("?")[0]) == (route, 302, reverse("login"))
+
+
+def test_an_api_token_reaches_nothing_of_it(kept):
+    senco = kept["others"]["the school's SENCO"]
+    _, token = issue_token(by=senco, name="MIS", school=kept["school"])
+    assert list(access.family_children_for(token)) == []
+    response = Client().get("/api/v1/children/", headers={"Authorization": f"Bearer {token}"})
+    assert "Oliver" not in response.content.decode()
+
+
+def test_the_authority_and_staff_never_see_shared_entries_and_sharing_is_revocable(kept):
+    keeper, family_child = kept["keeper"], kept["child"]
+    invitation_email = "senco@hillside.test"
+    actions.invite_school(family_child=family_child, email=invitation_email, by=keeper, base_url="")
+    from provision_ledger.family.models import SchoolInvitation, SchoolLink
+    from provision_ledger.parents.models import hash_token
+
+    token = "t"
+    SchoolInvitation.objects.update(token_hash=hash_token(token))
+    senco = actions.accept_school_invitation(
+        token=token, first_name="Jo", last_name="Green", password="a long pass phrase"
+    )
+    link = SchoolLink.objects.get()
+    actions.share_entry(entry=kept["entry"], by=keeper)
+    assert access.shared_family_entries(senco, link.child) == []  # not yet confirmed by the parent
+    actions.confirm_school_link(link=link, by=keeper)
+    assert access.shared_family_entries(senco, link.child) == [kept["entry"]]
+    officer = kept["others"]["an officer of the authority"]
+    staff = make_staff(kept["school"], link.child)
+    assert access.shared_family_entries(officer, link.child) == []
+    assert access.shared_family_entries(staff, link.child) == []
+    other_senco = make_senco(make_school())
+    assert access.shared_family_entries(other_senco, link.child) == []
+    actions.unshare_entry(entry=kept["entry"], by=keeper)
+    assert access.shared_family_entries(senco, link.child) == []
+    # The SENCO still does not reach the family's own pages.
+    client = Client()
+    client.force_login(senco)
+    assert client.get(reverse("family-child", args=[family_child.pk])).status_code in (302, 404)

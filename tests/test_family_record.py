@@ -1,0 +1,383 @@
+"""The family's own record: signing up, the child and plan, entries, the statement, the letter, sharing, deleting."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pypdf
+import pytest
+from django.core import mail, signing
+from django.urls import reverse
+from django.utils import timezone
+
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.family import actions, chain
+from provision_ledger.family.models import (
+    EntryShare,
+    FamilyChild,
+    FamilyEntry,
+    FamilyEvent,
+    FamilyLine,
+    SchoolLink,
+)
+from provision_ledger.people.models import Child, Membership, Role, User
+from tests.factories import make_school, make_user
+
+pytestmark = pytest.mark.django_db
+
+IEP = (
+    "Communication and interaction\n"
+    "- Narrative Therapy: one 30-minute session each week, 1:1 with a teaching assistant trained in Narrative "
+    "Therapy by the speech and language therapist.\n"
+    "Physical and sensory\n"
+    "- Motor Skills programme: 3 sessions a week of 20 minutes, in a group of 4, delivered by a teaching assistant "
+    "trained by the occupational therapist.\n"
+    "- Access to a quiet space as appropriate.\n"
+)
+TODAY = timezone.localdate()
+
+
+def _link(message) -> str:
+    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+
+
+def _kept(keeper: User, school=None, **extra) -> FamilyChild:
+    values = {
+        "keeper": keeper, "first_name": "Oliver", "last_name": "Bennett", "date_of_birth": date(2019, 11, 2),
+        "year_group": "1", "school": school, "school_name": "" if school else "St Anne's Primary", "school_address": "",
+        "plan_kind": "iep_school_action_plus", "plan_start": TODAY - timedelta(days=60), "plan_end": None,
+        "today": TODAY,
+    } | extra  # fmt: skip
+    return actions.add_family_child(**values)
+
+
+def _line(family_child: FamilyChild, **terms) -> FamilyLine:
+    values = {"statement": "Motor Skills programme", "description": "Motor Skills programme", "sessions": 3,
+              "period": "week", "minutes_per_session": 20, "specific": True} | terms  # fmt: skip
+    [line] = actions.add_family_lines(
+        family_child=family_child, by=family_child.keeper, lines=[actions.ConfirmedFamilyLine(**values)]
+    )
+    return line
+
+
+def _entry(family_child: FamilyChild, **values) -> FamilyEntry:
+    defaults = {"source": "school_writing", "line": None, "happened_on": TODAY - timedelta(days=7),
+                "written_on": TODAY - timedelta(days=5), "sessions": None, "outcome": "",
+                "text": "Email from the school"}  # fmt: skip
+    return actions.record_entry(family_child=family_child, by=family_child.keeper, today=TODAY, **(defaults | values))
+
+
+# Signing up
+
+
+def test_sign_up_sends_a_link_and_says_the_same_whether_or_not_the_address_has_an_account(client):
+    make_user("taken@example.test")
+    new = client.post(reverse("family-sign-up"), {"email": "new@example.test"})
+    taken = client.post(reverse("family-sign-up"), {"email": "Taken@example.test"})
+    assert new.status_code == taken.status_code == 200
+    strip = lambda r: r.content.decode().lower().replace("new@example.test", "X").replace("taken@example.test", "X")  # noqa: E731
+    assert re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", strip(new)) == re.sub(
+        r'name="csrfmiddlewaretoken" value="[^"]+"', "", strip(taken)
+    )
+    assert [m.to for m in mail.outbox] == [["new@example.test"], ["taken@example.test"]]
+    assert "/sign-up/" in mail.outbox[0].body
+    assert "already have one" in mail.outbox[1].body
+    assert "/sign-up/" not in mail.outbox[1].body
+
+
+def test_sign_up_link_sets_a_password_under_the_same_rules_and_signs_in(client):
+    client.post(reverse("family-sign-up"), {"email": "dad@example.test"})
+    link = _link(mail.outbox[0])
+    weak = client.post(link, {"first_name": "Tom", "last_name": "Bennett", "password": "123", "password_again": "123"})
+    assert weak.status_code == 200
+    assert not User.objects.filter(email="dad@example.test").exists()
+    done = client.post(
+        link,
+        {
+            "first_name": "Tom",
+            "last_name": "Bennett",
+            "password": "a long pass phrase",
+            "password_again": "a long pass phrase",
+        },
+    )
+    assert done.status_code == 302
+    assert done["Location"] == reverse("family-home")
+    user = User.objects.get(email="dad@example.test")
+    assert not user.memberships.exists()
+    again = client.get(link)
+    assert again.status_code == 410
+    assert "already been used" in again.content.decode()
+
+
+def test_a_tampered_or_expired_sign_up_link_is_refused(client, monkeypatch):
+    assert "not valid" in client.get(reverse("family-sign-up-confirm", args=["nonsense"])).content.decode()
+    token = signing.dumps("late@example.test", salt=actions.SIGN_UP_SALT)
+    monkeypatch.setattr(actions, "SIGN_UP_LINK_DAYS", -1)
+    response = client.get(reverse("family-sign-up-confirm", args=[token]))
+    assert (response.status_code, "has expired" in response.content.decode()) == (410, True)
+    assert not User.objects.filter(email="late@example.test").exists()
+
+
+def test_sign_up_is_throttled_per_address_and_per_email(client):
+    for _ in range(actions.SIGN_UP_PER_EMAIL):
+        assert client.post(reverse("family-sign-up"), {"email": "same@example.test"}).status_code == 200
+    assert client.post(reverse("family-sign-up"), {"email": "same@example.test"}).status_code == 429
+    for n in range(actions.SIGN_UP_PER_ADDRESS - actions.SIGN_UP_PER_EMAIL):
+        client.post(reverse("family-sign-up"), {"email": f"other{n}@example.test"})
+    assert client.post(reverse("family-sign-up"), {"email": "fresh@example.test"}).status_code == 429
+    assert len(mail.outbox) == actions.SIGN_UP_PER_ADDRESS
+
+
+# The child
+
+
+def test_a_child_is_added_at_a_school_found_by_urn(client):
+    school = make_school()
+    parent = make_user()
+    client.force_login(parent)
+    response = client.post(
+        reverse("family-child-add"),
+        {"first_name": "Oliver", "last_name": "Bennett", "date_of_birth": "2019-11-02", "year_group": "1",
+         "school_search": school.urn, "plan_kind": "iep_school_action_plus", "plan_start": "2025-10-01"},
+    )  # fmt: skip
+    family_child = FamilyChild.objects.get()
+    assert response["Location"] == reverse("family-plan-read", args=[family_child.pk])
+    assert (family_child.school, family_child.keeper) == (school, parent)
+    assert not Child.objects.exists()  # the school's record is not touched
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"school_search": "999999"}, "school_search", "No school in the register has the URN 999999."),
+        ({"school_search": "Nowhere Academy"}, "school_search", "No school in the register matches"),
+        ({"date_of_birth": (TODAY + timedelta(days=1)).isoformat()}, "date_of_birth", "cannot be in the future"),
+        ({"date_of_birth": "1950-01-01"}, "date_of_birth", "cannot be before"),
+        ({"plan_start": (TODAY + timedelta(days=3)).isoformat()}, "plan_start", "cannot be in the future"),
+    ],
+)
+def test_bad_details_of_a_child_are_refused_by_field_and_nothing_is_stored(client, changes, field, message):
+    school = make_school()
+    client.force_login(make_user())
+    data = {"first_name": "Oliver", "last_name": "Bennett", "date_of_birth": "2019-11-02", "year_group": "1",
+            "school_search": school.urn, "plan_kind": "sen_support", "plan_start": "2025-10-01"} | changes  # fmt: skip
+    response = client.post(reverse("family-child-add"), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not FamilyChild.objects.exists()
+
+
+def test_a_typed_school_is_kept_when_the_parent_says_it_is_not_in_the_register(client):
+    client.force_login(make_user())
+    client.post(
+        reverse("family-child-add"),
+        {"first_name": "Oliver", "last_name": "Bennett", "date_of_birth": "2019-11-02", "year_group": "1",
+         "school_search": "St Anne's Primary", "school_not_listed": "on", "plan_kind": "sen_support",
+         "plan_start": "2025-10-01"},
+    )  # fmt: skip
+    assert FamilyChild.objects.get().school_label == "St Anne's Primary"
+
+
+def test_the_same_child_added_twice_is_refused_with_a_clear_message():
+    parent = make_user()
+    _kept(parent)
+    with pytest.raises(Exception, match=r"You have already added Oliver Bennett, born 2 November 2019"):
+        _kept(parent, first_name=" oliver", last_name="BENNETT ")
+    assert FamilyChild.objects.count() == 1
+    _kept(make_user())  # another family's child of the same name is theirs
+    assert FamilyChild.objects.count() == 2
+
+
+# The plan
+
+
+def test_the_plan_is_read_by_the_same_checker_and_the_parent_confirms_the_lines(client):
+    parent = make_user()
+    family_child = _kept(parent)
+    client.force_login(parent)
+    review = client.post(reverse("family-plan-read", args=[family_child.pk]), {"text": IEP})
+    page = review.content.decode()
+    assert "2 of 3 statements say" in " ".join(page.split())
+    assert page.count("Not specified and quantified") == 1
+    saved = client.post(
+        reverse("family-plan-read", args=[family_child.pk]),
+        {"confirm": "1", "section": review.context["text"], "include": ["1", "2", "3"]},
+    )
+    assert saved.status_code == 302
+    lines = {line.description: (line.sessions, line.period, line.minutes_per_session, line.specific)
+             for line in family_child.lines.all()}  # fmt: skip
+    assert lines == {
+        "Narrative Therapy": (1, "week", 30, True),
+        "Motor Skills programme": (3, "week", 20, True),
+        "Access to a quiet space as appropriate.": (None, "", None, False),
+    }
+
+
+# Entries
+
+
+def test_an_entry_dated_in_the_future_or_a_report_with_no_date_is_refused_and_nothing_is_stored():
+    family_child = _kept(make_user())
+    with pytest.raises(Exception, match="cannot be in the future"):
+        _entry(family_child, happened_on=TODAY + timedelta(days=1))
+    with pytest.raises(Exception, match="A report with no date is not kept"):
+        _entry(family_child, written_on=None)
+    with pytest.raises(Exception, match="written before the day it is about"):
+        _entry(family_child, written_on=TODAY - timedelta(days=9))
+    assert not FamilyEntry.objects.exists()
+    # The child's own account needs no written date.
+    assert _entry(family_child, source="child", written_on=None).source == "child"
+
+
+def test_a_correction_is_a_new_entry_that_voids_the_old_with_its_reason():
+    family_child = _kept(make_user())
+    line = _line(family_child)
+    first = _entry(family_child, line=line, sessions=2, outcome="took_place")
+    with pytest.raises(Exception, match="Say why"):
+        _entry(family_child, line=line, sessions=1, outcome="took_place", corrects=first)
+    second = _entry(
+        family_child, line=line, sessions=1, outcome="took_place", corrects=first, reason="The email said one"
+    )
+    first.refresh_from_db()
+    assert (first.voided_at is not None, first.void_reason, second.corrects) == (True, "The email said one", first)
+    assert first.text == "Email from the school"  # never edited
+
+
+def test_the_statement_counts_what_the_school_said_against_what_the_plan_promised(client):
+    parent = make_user()
+    family_child = _kept(parent, plan_start=date(2025, 10, 6), today=date(2025, 10, 20))
+    line = _line(family_child, sessions=1)
+    actions.record_entry(
+        family_child=family_child, by=parent, source="school_writing", line=line, happened_on=date(2025, 10, 6),
+        written_on=date(2025, 10, 10), sessions=1, outcome="took_place", text="One Motor Skills session this week.",
+        today=date(2025, 10, 20),
+    )  # fmt: skip
+    from provision_ledger.family.queries import family_statement
+
+    [s] = family_statement(family_child, date(2025, 10, 17)).lines
+    # Typical term: 6-10 and 13-17 October are school weeks: 2 sessions promised, 1 told of.
+    assert s.sentence == (
+        "The school has told you about 1 of the 2 sessions the plan promised since October; "
+        "you have no information about the other 1."
+    )
+    client.force_login(parent)
+    page = client.get(reverse("family-child", args=[family_child.pk])).content.decode()
+    assert "Source: The school, in writing (an email or a report)" in page
+    assert "The council (the local authority) sees nothing of it" in page
+
+
+# The records request
+
+
+def test_the_records_request_letter_is_addressed_dated_and_gives_both_deadlines(client):
+    parent = make_user(first_name="Tom", last_name="Bennett")
+    school = make_school(years=(2025, 2026))
+    school.establishment_type = "Community school"
+    school.save()
+    family_child = _kept(parent, school=school, school_address="1 Mill Lane\nNorthtown")
+    client.force_login(parent)
+    received = TODAY
+    response = client.post(
+        reverse("family-records-request", args=[family_child.pk]),
+        {"parent_name": "Tom Bennett", "received_on": received.isoformat(), "maintained": "yes"},
+    )
+    assert response.status_code == 302
+    [request] = family_child.records_requests.all()
+    pdf = client.get(reverse("family-records-pdf", args=[request.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "The Headteacher Hillside Primary School 1 Mill Lane Northtown" in text
+    assert "Education (Pupil Information) (England) Regulations 2005" in text
+    assert "within 15 school days" in text
+    assert "Article 15 of the UK General Data Protection Regulation" in text
+    assert f"{received:%B %Y}" in text
+    assert "not legal advice" in text
+    page = client.get(reverse("family-child", args=[family_child.pk])).content.decode()
+    assert "the school must answer by" in page
+
+
+# The chain, the export and deleting
+
+
+def test_every_change_is_in_the_families_chain_without_its_content_and_verify_finds_tampering():
+    family_child = _kept(make_user())
+    entry = _entry(family_child, text="Mrs Green wrote: no sessions this week")
+    assert chain.verify() == []
+    events = list(FamilyEvent.objects.values_list("summary", flat=True))
+    assert events == ["A family-kept record was started", "An entry was recorded"]
+    assert not any("Green" in str(v) for v in FamilyEvent.objects.values())
+    FamilyEntry.objects.filter(pk=entry.pk).update(text="changed")
+    assert [p.message for p in chain.verify()] == [
+        f"Family familyentry {entry.pk} differs from its last recorded event."
+    ]
+
+
+def test_deleting_the_record_keeps_one_event_and_nothing_of_the_content(client):
+    parent = make_user()
+    family_child = _kept(parent)
+    _line(family_child)
+    _entry(family_child, text="Private words")
+    client.force_login(parent)
+    export = client.get(reverse("family-record-export", args=[family_child.pk])).json()
+    assert export["entries"][0]["words"] == "Private words"
+    assert (
+        client.post(reverse("family-record-delete", args=[family_child.pk]), {"confirm_name": "oliver"}).status_code
+        == 302
+    )
+    assert not FamilyChild.objects.exists()
+    assert not FamilyEntry.objects.exists()
+    assert not FamilyLine.objects.exists()
+    last = FamilyEvent.objects.order_by("seq").last()
+    assert (last.action, last.summary) == ("delete", "A family-kept record was deleted by the family")
+    assert chain.verify() == []
+
+
+# Bringing the school in
+
+
+def test_the_senco_signs_up_from_the_invitation_and_sees_only_shared_entries_once_the_parent_confirms(client):
+    school = make_school()
+    parent = make_user()
+    family_child = _kept(parent, school=school)
+    shared = _entry(family_child, text="Shared email")
+    _entry(family_child, text="Kept to ourselves", source="parent", written_on=None)
+    client.force_login(parent)
+    client.post(reverse("family-school-invite", args=[family_child.pk]), {"email": "senco@hillside.test"})
+    link = _link(mail.outbox[0])
+    client.logout()
+    password = "a long pass phrase"
+    client.post(link, {"first_name": "Jo", "last_name": "Green", "password": password, "password_again": password})
+    senco = User.objects.get(email="senco@hillside.test")
+    assert Membership.objects.filter(user=senco, role=Role.SENCO, school=school).exists()
+    school_child = SchoolLink.objects.get().child
+    assert AuditEvent.objects.filter(child=school_child, object_type="child").count() == 1
+    client.force_login(senco)
+    url = reverse("child-detail", args=[school_child.pk])
+    assert "Shared email" not in client.get(url).content.decode()  # not shared, not confirmed
+    client.force_login(parent)
+    client.post(reverse("family-entry-share", args=[shared.pk]), {"share": "yes"})
+    assert "Shared email" not in _page(client, senco, url)  # shared, but the child not yet confirmed
+    client.force_login(parent)
+    client.post(reverse("family-school-confirm", args=[family_child.pk]))
+    page = _page(client, senco, url)
+    assert "Shared email" in page
+    assert "Kept to ourselves" not in page
+    client.force_login(parent)
+    client.post(reverse("family-entry-share", args=[shared.pk]), {"share": "no"})
+    assert "Shared email" not in _page(client, senco, url)
+    assert EntryShare.objects.get().revoked_at is not None
+    assert FamilyEntry.objects.count() == 2  # nothing of the family's became the school's
+    assert chain.verify() == []
+
+
+def _page(client, user, url) -> str:
+    client.force_login(user)
+    return client.get(url).content.decode()
+
+
+def test_a_typed_school_cannot_be_invited():
+    family_child = _kept(make_user())
+    with pytest.raises(Exception, match="Choose the school from the register first"):
+        actions.invite_school(family_child=family_child, email="x@y.test", by=family_child.keeper, base_url="")
