@@ -381,3 +381,55 @@ def test_a_typed_school_cannot_be_invited():
     family_child = _kept(make_user())
     with pytest.raises(Exception, match="Choose the school from the register first"):
         actions.invite_school(family_child=family_child, email="x@y.test", by=family_child.keeper, base_url="")
+
+
+def test_verify_names_a_family_entry_altered_in_the_database():
+    from django.core.management import CommandError, call_command
+
+    entry = _entry(_kept(make_user()))
+    call_command("verify")
+    FamilyEntry.objects.filter(pk=entry.pk).update(text="altered")
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("verify")
+
+
+def test_a_word_document_of_the_plan_is_read_as_pasted_text_is(client):
+    import docx
+
+    parent = make_user()
+    family_child = _kept(parent)
+    document = docx.Document()
+    for paragraph in IEP.splitlines():
+        document.add_paragraph(paragraph)
+    data = io.BytesIO()
+    document.save(data)
+    client.force_login(parent)
+    upload = io.BytesIO(data.getvalue())
+    upload.name = "iep.docx"
+    review = client.post(reverse("family-plan-read", args=[family_child.pk]), {"document": upload})
+    assert [r.check.specific for r, _ in review.context["rows"]] == [True, True, False]
+
+
+def test_the_familys_pages_take_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parent = make_user()
+    family_child = _kept(parent)
+    line = _line(family_child)
+    client.force_login(parent)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    page, home = reverse("family-child", args=[family_child.pk]), reverse("family-home")
+    _entry(family_child, line=line, sessions=1, outcome="took_place")
+    few = (queries(page), queries(home))
+    for n in range(5):
+        _entry(family_child, line=line, sessions=1, outcome="took_place", text=f"Email {n}")
+        _kept(parent, first_name=f"Sibling{n}")
+    assert (queries(page), queries(home)) == few
+    with django_assert_max_num_queries(16):
+        client.get(page)

@@ -142,9 +142,9 @@ def test_child_page_query_count_does_not_grow_with_lines(
         make_session(line, senco, date(2025, 9, 10))
     client.force_login(senco)
     # session, user, authenticator, scope (3), child, the read logged, plan, terms, non-teaching days, lines,
-    # versions, totals, missed, weekly minutes, earlier plans, open concerns, and the letters and dated events that
-    # start the statutory clocks
-    with django_assert_num_queries(20):
+    # versions, totals, missed, weekly minutes, earlier plans, open concerns, the letters and dated events that
+    # start the statutory clocks, and the entries a family shared from its own record
+    with django_assert_num_queries(21):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 

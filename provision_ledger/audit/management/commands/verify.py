@@ -13,6 +13,7 @@ from provision_ledger.audit import checkpoints
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import ChainHead
 from provision_ledger.audit.sealing import configured_key
+from provision_ledger.family.chain import verify as verify_family_chain
 from provision_ledger.people.models import LocalAuthority
 
 
@@ -62,8 +63,13 @@ class Command(BaseCommand):
         for problem in problems:
             where = names.get(problem.local_authority_id)
             self.stderr.write(f"{where}: {problem.message}" if where else problem.message)
-        if problems:
-            raise CommandError(f"The record has been altered: {len(problems)} problem(s) found.", returncode=1)
+        # Family-kept records belong to no authority: their chain is checked with the whole record.
+        family_problems = verify_family_chain() if la_id is None else []
+        for family_problem in family_problems:
+            self.stderr.write(f"Families' own records: {family_problem.message}")
+        if problems or family_problems:
+            count = len(problems) + len(family_problems)
+            raise CommandError(f"The record has been altered: {count} problem(s) found.", returncode=1)
         events = sum(ChainHead.objects.filter(**({"pk": la_id} if la_id else {})).values_list("seq", flat=True))
         self.stdout.write(f"The record is intact: {events} events checked.")
         if anchored is not None:
