@@ -433,3 +433,21 @@ def test_the_familys_pages_take_a_fixed_number_of_queries(client, django_assert_
     assert (queries(page), queries(home)) == few
     with django_assert_max_num_queries(16):
         client.get(page)
+
+
+def test_the_routes_open_only_on_the_schools_word_that_sessions_did_not_take_place(client):
+    parent = make_user()
+    family_child = _kept(parent)
+    line = _line(family_child)
+    _entry(family_child, line=line, sessions=2, outcome="took_place")
+    _entry(family_child, line=line, sessions=4, outcome="did_not", source="child", written_on=None)
+    client.force_login(parent)
+    url = reverse("family-child", args=[family_child.pk])
+    page = " ".join(client.get(url).content.decode().split())
+    assert "there is no step to take about missed sessions yet" in page
+    assert "Ask the school to reinstate the provision" not in page
+    _entry(family_child, line=line, sessions=3, outcome="did_not")
+    page = " ".join(client.get(url).content.decode().split())
+    assert "it told you in writing that 3 sessions did not take place" in page
+    assert "Ask the school to reinstate the provision" in page
+    assert "cannot be enforced as a right" in page

@@ -7,6 +7,7 @@ from datetime import date
 from math import floor
 
 from provision_ledger.family.models import FamilyChild, FamilyEntry, FamilyLine, RecordsRequest
+from provision_ledger.rules.advisor import Advice, LineBehind, Situation, advise
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.delivery import expected_delivery
 from provision_ledger.rules.family_record import (
@@ -22,6 +23,7 @@ from provision_ledger.rules.family_record import (
     told_sentence,
     typical_english_calendar,
 )
+from provision_ledger.rules.legal_force import PlanKind
 
 
 def calendar_for(family_child: FamilyChild, today: date) -> tuple[SchoolCalendar, bool]:
@@ -161,3 +163,20 @@ def family_record_export(family_child: FamilyChild, today: date) -> dict[str, ob
             for r in family_child.records_requests.all()
         ],
     }
+
+
+def family_advice(family_child: FamilyChild, statement: FamilyStatement, today: date) -> Advice:
+    """The same routes as for a school's record, from the school's own word only: a session counts as behind when
+    the school said in writing that it did not take place; sessions nobody has told the family about count as
+    neither delivered nor missed."""
+    lines = tuple(
+        LineBehind(
+            description=s.line.description,
+            promised_sessions=s.count.promised,
+            delivered_sessions=s.count.school_took_place,
+            owed_minutes=s.count.school_did_not * (s.line.minutes_per_session or 0),
+        )
+        for s in statement.lines
+        if s.count is not None
+    )
+    return advise(Situation(plan_kind=PlanKind(family_child.plan_kind), today=today, lines=lines))

@@ -29,7 +29,13 @@ from provision_ledger.family.forms import (
 )
 from provision_ledger.family.letters import records_letter_pdf
 from provision_ledger.family.models import FamilyChild
-from provision_ledger.family.queries import deadlines_for, family_record_export, family_statement, maintained_for
+from provision_ledger.family.queries import (
+    deadlines_for,
+    family_advice,
+    family_record_export,
+    family_statement,
+    maintained_for,
+)
 from provision_ledger.ops.client import client_address
 from provision_ledger.people.models import School
 from provision_ledger.plans.views import _apply
@@ -169,6 +175,7 @@ def child_page(request: HttpRequest, family_child_id: int) -> HttpResponse:
     today = timezone.localdate()
     statement = family_statement(family_child, today)
     requests = [(r, deadlines_for(r, today)) for r in family_child.records_requests.all()]
+    advice = family_advice(family_child, statement, today)
     return render(
         request,
         "family/child.html",
@@ -181,6 +188,8 @@ def child_page(request: HttpRequest, family_child_id: int) -> HttpResponse:
             "link": access.get_school_link(user, family_child),
             "invitations": family_child.school_invitations.all(),
             "today": today,
+            "advice": advice,
+            "school_said_not": sum(s.count.school_did_not for s in statement.lines if s.count),
             "shared_ids": {e.pk for e in statement.entries if any(s.revoked_at is None for s in e.shares.all())},
         },
     )
