@@ -451,3 +451,30 @@ def test_the_routes_open_only_on_the_schools_word_that_sessions_did_not_take_pla
     assert "it told you in writing that 3 sessions did not take place" in page
     assert "Ask the school to reinstate the provision" in page
     assert "cannot be enforced as a right" in page
+
+
+def test_a_school_that_already_keeps_the_child_claims_its_own_record_and_waits_for_the_parent():
+    from provision_ledger.parents.models import hash_token
+    from tests.factories import make_child
+
+    school = make_school()
+    existing = make_child(school, date_of_birth=date(2019, 11, 2))
+    family_child = _kept(make_user(), school=school)
+    actions.invite_school(family_child=family_child, email="senco@hillside.test", by=family_child.keeper, base_url="")
+    from provision_ledger.family.models import SchoolInvitation
+
+    SchoolInvitation.objects.update(token_hash=hash_token("t"))
+    actions.accept_school_invitation(token="t", first_name="Jo", last_name="Green", password="a long pass phrase")
+    link = SchoolLink.objects.get()
+    assert (link.child, link.confirmed_at, Child.objects.count()) == (existing, None, 1)
+
+
+def test_closing_a_parents_account_deletes_their_own_records():
+    from provision_ledger.accounts.actions import close_parent_account
+
+    parent = make_user()
+    _entry(_kept(parent), text="Private words")
+    close_parent_account(user=parent, by=parent, reason="Moving away")
+    assert not FamilyChild.objects.exists()
+    assert not FamilyEntry.objects.exists()
+    assert chain.verify() == []

@@ -10,6 +10,7 @@ from django.utils import timezone
 from provision_ledger.accounts import twofactor
 from provision_ledger.audit.actions import record_event
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.family.actions import delete_family_record
 from provision_ledger.parents.models import Alert, AlertPreference, CalendarFeed, DigestSent, Invitation
 from provision_ledger.people.models import User
 
@@ -39,6 +40,9 @@ def close_parent_account(*, user: User, by: User, reason: str) -> User:
         raise ValidationError({"reason": "Say why the account is being closed."})
     old_email = user.email
     children = [g.child for g in user.guardianships.select_related("child")]
+    # The family's own records are theirs alone: closing the account deletes them, keeping nothing of their content.
+    for family_child in user.family_children.all():
+        delete_family_record(family_child=family_child, by=by)
     twofactor.remove_devices(user)
     AlertPreference.objects.filter(user=user).delete()
     Alert.objects.filter(user=user).delete()

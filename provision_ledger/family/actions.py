@@ -458,19 +458,27 @@ def accept_school_invitation(*, token: str, first_name: str, last_name: str, pas
     if user.guardianships.exists() or user.family_children.exists():
         raise ValidationError("This email address belongs to a parent's account: use the school's address.")
     Membership.objects.get_or_create(user=user, role=Role.SENCO, school=school)
-    child = Child.objects.create(
+    # A school that already keeps the child claims its own record of them; otherwise its record starts here.
+    child = Child.objects.filter(
         school=school,
-        first_name=family_child.first_name,
-        last_name=family_child.last_name,
+        first_name__iexact=family_child.first_name,
+        last_name__iexact=family_child.last_name,
         date_of_birth=family_child.date_of_birth,
-        year_group=family_child.year_group,
-        primary_need=Need.NSA,
-        sen_status=_SEN_STATUS[PlanKind(family_child.plan_kind)],
-    )
-    record_event(
-        actor=user, child=child, action=AuditEvent.Action.CREATE, obj=child, after=snapshot(child),
-        summary="The school's record of the child was started at the family's invitation",
-    )  # fmt: skip
+    ).first()
+    if child is None:
+        child = Child.objects.create(
+            school=school,
+            first_name=family_child.first_name,
+            last_name=family_child.last_name,
+            date_of_birth=family_child.date_of_birth,
+            year_group=family_child.year_group,
+            primary_need=Need.NSA,
+            sen_status=_SEN_STATUS[PlanKind(family_child.plan_kind)],
+        )
+        record_event(
+            actor=user, child=child, action=AuditEvent.Action.CREATE, obj=child, after=snapshot(child),
+            summary="The school's record of the child was started at the family's invitation",
+        )  # fmt: skip
     link = SchoolLink.objects.create(family_child=family_child, child=child, claimed_by=user)
     used = SchoolInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now(), accepted_by=user
