@@ -478,3 +478,41 @@ def test_closing_a_parents_account_deletes_their_own_records():
     assert not FamilyChild.objects.exists()
     assert not FamilyEntry.objects.exists()
     assert chain.verify() == []
+
+
+@pytest.mark.parametrize("form", ["entry", "records request", "child"])
+def test_a_family_form_sent_twice_writes_once(client, form):
+    import lxml.html
+
+    parent = make_user()
+    family_child = _kept(parent, first_name="Maya")
+    client.force_login(parent)
+    page, fill, rows = {
+        "entry": (
+            reverse("family-entry-add", args=[family_child.pk]),
+            {"source": "parent", "happened_on": TODAY.isoformat(), "text": "Seen at home"},
+            FamilyEntry.objects,
+        ),
+        "records request": (
+            reverse("family-records-request", args=[family_child.pk]),
+            {"parent_name": "Tom", "received_on": TODAY.isoformat()},
+            family_child.records_requests,
+        ),
+        "child": (
+            reverse("family-child-add"),
+            {"first_name": "Oliver", "last_name": "Bennett", "date_of_birth": "2019-11-02", "year_group": "1",
+             "school_search": "St Anne's", "school_not_listed": "on", "plan_kind": "sen_support",
+             "plan_start": "2025-10-01"},
+            FamilyChild.objects,
+        ),
+    }[form]  # fmt: skip
+    before = rows.count()
+    html = client.get(page).content.decode()
+    [values] = [
+        dict(f.form_values())
+        for f in lxml.html.fromstring(html).forms
+        if f.method.upper() == "POST" and not f.get("action")  # the page's own form, not the sign-out button
+    ]
+    values |= fill
+    first, second = client.post(page, values), client.post(page, values)
+    assert (first.status_code, second.status_code, rows.count() - before) == (302, 302, 1)

@@ -66,8 +66,9 @@ class EntryForm(GovukFormMixin, forms.Form):
         help_text="Needed for anything the school wrote.",
     )
     sessions = forms.IntegerField(min_value=1, max_value=200, required=False, label="How many sessions?")
+    # "none" on the form, blank when stored: a radio whose value is empty is sent differently by some clients.
     outcome = forms.ChoiceField(
-        choices=[(v, label) for v, label in FamilyEntry.Outcome.choices],
+        choices=[(v or "none", label) for v, label in FamilyEntry.Outcome.choices],
         required=False,
         widget=forms.RadioSelect,
         label="Did they take place?",
@@ -87,6 +88,10 @@ class EntryForm(GovukFormMixin, forms.Form):
         ] + [(line.pk, line.description) for line in lines]
         if not correcting:
             del self.fields["reason"]
+
+    def clean_outcome(self) -> str:
+        value = self.cleaned_data.get("outcome") or ""
+        return "" if value == "none" else value
 
 
 class RecordsRequestForm(GovukFormMixin, forms.Form):

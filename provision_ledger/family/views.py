@@ -286,7 +286,7 @@ def entry_add(request: HttpRequest, family_child_id: int) -> HttpResponse:
     if corrects is not None:
         initial = {
             "source": corrects.source, "line": corrects.line_id, "happened_on": corrects.happened_on,
-            "written_on": corrects.written_on, "sessions": corrects.sessions, "outcome": corrects.outcome,
+            "written_on": corrects.written_on, "sessions": corrects.sessions, "outcome": corrects.outcome or "none",
             "text": corrects.text,
         }  # fmt: skip
     form = EntryForm(request.POST or None, lines=lines, correcting=corrects is not None, initial=initial)
@@ -353,7 +353,7 @@ def records_request(request: HttpRequest, family_child_id: int) -> HttpResponse:
     initial = {
         "parent_name": user.get_full_name(),
         "received_on": timezone.localdate(),
-        "maintained": {True: "yes", False: "no", None: ""}[known],
+        "maintained": {True: "yes", False: "no", None: "unknown"}[known],
     }
     form = RecordsRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
