@@ -516,3 +516,20 @@ def test_a_family_form_sent_twice_writes_once(client, form):
     values |= fill
     first, second = client.post(page, values), client.post(page, values)
     assert (first.status_code, second.status_code, rows.count() - before) == (302, 302, 1)
+
+
+def test_a_school_searched_by_name_is_chosen_from_the_registers_matches(client):
+    first = make_school(name="Hillside Primary School")
+    second = make_school(name="Hillside Infant School")
+    client.force_login(make_user())
+    data = {"first_name": "Oliver", "last_name": "Bennett", "date_of_birth": "2019-11-02", "year_group": "1",
+            "school_search": "hillside", "plan_kind": "sen_support", "plan_start": "2025-10-01"}  # fmt: skip
+    choose = client.post(reverse("family-child-add"), data)
+    assert choose.context["form"].errors["school_urn"] == ["Choose your child’s school from the list."]
+    assert [label for _, label in choose.context["form"].fields["school_urn"].choices] == [
+        f"Hillside Infant School (URN {second.urn})",
+        f"Hillside Primary School (URN {first.urn})",
+    ]
+    assert not FamilyChild.objects.exists()
+    client.post(reverse("family-child-add"), data | {"school_urn": first.urn})
+    assert FamilyChild.objects.get().school == first
