@@ -358,7 +358,11 @@ def share_entry(*, entry: FamilyEntry, by: User) -> EntryShare:
     open_share = entry.shares.filter(revoked_at__isnull=True).first()
     if open_share is not None:
         return open_share
-    share = EntryShare.objects.create(entry=entry, shared_by=by)
+    try:
+        with transaction.atomic():
+            share = EntryShare.objects.create(entry=entry, shared_by=by)
+    except IntegrityError:  # shared at the same moment from another tab: one share stands
+        return entry.shares.get(revoked_at__isnull=True)
     chain.record(
         actor=by, family_child=entry.family_child, action=FamilyEvent.Action.SHARE, obj=share,
         summary="An entry was shared with the school",

@@ -70,11 +70,16 @@ def test_a_parent_keeps_the_record_asks_for_the_schools_and_brings_the_senco_in(
     page.get_by_label("Paste Section F").fill(IEP)
     page.get_by_role("button", name="Check the plan").click()
     expect(page.get_by_test_id("plan-check-summary")).to_contain_text("2 of 2 statements")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Save the lines").click()
     expect(page.get_by_role("heading", name="Oliver Bennett")).to_be_visible()
 
     # The school's email: one Motor Skills session took place.
     page.get_by_role("link", name="Record what you know").click()
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_label("The school, in writing (an email or a report)").check()
     page.get_by_label("Which line of the plan?").select_option(label="Motor Skills programme")
     page.get_by_label("The day it is about").fill((today - timedelta(days=14)).isoformat())
