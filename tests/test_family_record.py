@@ -533,3 +533,41 @@ def test_a_school_searched_by_name_is_chosen_from_the_registers_matches(client):
     assert not FamilyChild.objects.exists()
     client.post(reverse("family-child-add"), data | {"school_urn": first.urn})
     assert FamilyChild.objects.get().school == first
+
+
+def test_a_parent_declines_a_schools_claim_and_the_school_sees_nothing(client):
+    from provision_ledger.family.models import SchoolInvitation
+    from provision_ledger.parents.models import hash_token
+
+    school = make_school()
+    family_child = _kept(make_user(), school=school)
+    entry = _entry(family_child)
+    actions.share_entry(entry=entry, by=family_child.keeper)
+    actions.invite_school(family_child=family_child, email="senco@hillside.test", by=family_child.keeper, base_url="")
+    SchoolInvitation.objects.update(token_hash=hash_token("t"))
+    senco = actions.accept_school_invitation(
+        token="t", first_name="Jo", last_name="Green", password="a long pass phrase"
+    )
+    school_child = SchoolLink.objects.get().child
+    client.force_login(family_child.keeper)
+    client.post(reverse("family-school-confirm", args=[family_child.pk]), {"answer": "no"})
+    assert not SchoolLink.objects.exists()
+    from provision_ledger.core import access
+
+    assert access.shared_family_entries(senco, school_child) == []
+    assert Child.objects.filter(pk=school_child.pk).exists()  # the school's own record is the school's
+    assert chain.verify() == []
+
+
+def test_a_second_invitation_accepted_after_the_school_joined_is_refused_and_writes_nothing():
+    from provision_ledger.family.models import SchoolInvitation
+    from provision_ledger.parents.models import hash_token
+
+    family_child = _kept(make_user(), school=make_school())
+    for n, email in enumerate(["senco@hillside.test", "head@hillside.test"]):
+        actions.invite_school(family_child=family_child, email=email, by=family_child.keeper, base_url="")
+        SchoolInvitation.objects.filter(email=email).update(token_hash=hash_token(f"t{n}"))
+    actions.accept_school_invitation(token="t0", first_name="Jo", last_name="Green", password="a long pass phrase")
+    with pytest.raises(Exception, match="already joined"):
+        actions.accept_school_invitation(token="t1", first_name="Al", last_name="Head", password="a long pass phrase")
+    assert (Child.objects.count(), User.objects.filter(email="head@hillside.test").exists()) == (1, False)

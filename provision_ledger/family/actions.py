@@ -451,6 +451,8 @@ def accept_school_invitation(*, token: str, first_name: str, last_name: str, pas
     family_child = invitation.family_child
     school = family_child.school
     assert school is not None
+    if SchoolLink.objects.filter(family_child=family_child).exists():
+        raise ValidationError("The school has already joined this child's record. Ask the parent if anything is amiss.")
     user = User.objects.filter(email=invitation.email).first()
     if user is None:
         user = User(email=invitation.email, first_name=first_name.strip(), last_name=last_name.strip())
@@ -506,6 +508,19 @@ def confirm_school_link(*, link: SchoolLink, by: User) -> SchoolLink:
             summary="The parent confirmed the school's record is of their child",
         )  # fmt: skip
     return link
+
+
+@transaction.atomic
+def decline_school_link(*, link: SchoolLink, by: User) -> None:
+    """The parent says the child the school claims is not theirs: the claim goes, and the school sees nothing. The
+    school's own record of the child it holds is the school's, and stays."""
+    if link.confirmed_at is not None:
+        raise ValidationError("You have already confirmed this school's record: it cannot be declined now.")
+    chain.record(
+        actor=by, family_child=link.family_child, action=FamilyEvent.Action.DECLINE, obj=link,
+        summary="The parent declined the school's claim on the child", digest=False,
+    )  # fmt: skip
+    link.delete()
 
 
 # Deleting

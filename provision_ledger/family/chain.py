@@ -98,6 +98,8 @@ def verify() -> list[Problem]:
         for event in FamilyEvent.objects.order_by("seq").iterator(chunk_size=5000):
             if event.digest:
                 latest[(event.object_type, event.object_id)] = (event.family_record_id, event.digest)
+            elif event.action == FamilyEvent.Action.DECLINE:  # a claim the parent declined is gone, as it should be
+                latest.pop((event.object_type, event.object_id), None)
             if problems:
                 continue
             if event.seq != expected:

@@ -251,6 +251,7 @@ class FamilyEvent(models.Model):
         SHARE = "share", "Shared"
         UNSHARE = "unshare", "Stopped sharing"
         CONFIRM = "confirm", "Confirmed"
+        DECLINE = "decline", "Declined"
         DELETE = "delete", "Deleted"
 
     family_record_id = models.BigIntegerField(db_index=True)  # the FamilyChild's id; no key, so it outlives deletion

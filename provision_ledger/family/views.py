@@ -456,6 +456,13 @@ def school_confirm(request: HttpRequest, family_child_id: int) -> HttpResponse:
     link = access.get_school_link(user, family_child)
     if link is None:
         messages.error(request, "No school has claimed this child yet.")
+    elif request.POST.get("answer") == "no":
+        try:
+            actions.decline_school_link(link=link, by=user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Declined. {link.child.school.name} sees nothing of your record.")
     else:
         actions.confirm_school_link(link=link, by=user)
         messages.success(request, f"Confirmed. {link.child.school.name} now sees the entries you choose to share.")
