@@ -90,7 +90,10 @@ def family_statement(family_child: FamilyChild, today: date) -> FamilyStatement:
         reports = [
             Report(Source(e.source), e.sessions or 0, e.outcome == FamilyEntry.Outcome.TOOK_PLACE)
             for e in entries
-            if e.line_id == line.pk and e.voided_at is None and e.sessions and e.happened_on >= family_child.plan_start
+            if e.line_id == line.pk
+            and e.voided_at is None
+            and e.sessions
+            and family_child.plan_start <= e.happened_on <= end
         ]
         count = count_told(floor(expected.sessions), reports)
         statements.append(
