@@ -127,7 +127,8 @@ def test_a_parent_keeps_the_record_asks_for_the_schools_and_brings_the_senco_in(
     invitation = _link(mail.outbox[-1])
 
     # The SENCO signs up from the invitation, in a browser of their own, with two-step sign-in.
-    senco_page = page.context.browser.new_context().new_page()
+    senco_context = page.context.browser.new_context()
+    senco_page = senco_context.new_page()
     senco_page.goto(invitation)
     senco_page.get_by_label("First name").fill("Jo")
     senco_page.get_by_label("Last name").fill("Green")
@@ -145,3 +146,4 @@ def test_a_parent_keeps_the_record_asks_for_the_schools_and_brings_the_senco_in(
     shared = senco_page.get_by_test_id("family-shared-entries")
     expect(shared).to_contain_text("Oliver had one Motor Skills session this term")
     expect(shared).to_contain_text("Source: The school, in writing")
+    senco_context.close()
