@@ -113,6 +113,25 @@ def test_the_authority_total_agrees_with_the_schools_lines_costed_one_by_one(aut
     assert spend.delivered_cost == sum(c.delivered_to_date.total for c in one_by_one) == Decimal("63.00")
 
 
+def test_non_contact_time_and_extra_adults_are_costed_in_the_authority_total_as_on_the_line(authority):
+    _, hillside, _, _ = authority
+    senco = make_senco(hillside)
+    plan = make_plan(make_child(hillside), senco)
+    # 2 × 30 minutes a week with 30 minutes' planning a week: half a minute of non-contact time per contact minute.
+    planned_for = make_line(plan, senco, non_contact_minutes=30)
+    two_adults = make_line(plan, senco, description="Swimming", adults=2)
+    for day in (date(2025, 9, 8), date(2025, 9, 9)):
+        make_session(planned_for, senco, day)
+        make_session(two_adults, senco, day)
+
+    (spend,) = authority_spend([hillside], 2025, TODAY)
+    one_by_one = line_costs([planned_for, two_adults], hillside, hillside.calendar(), 2025, TODAY)
+
+    # TA at £18 an hour: 60 contact + 30 non-contact minutes = £27.00; 60 minutes × 2 adults = £36.00.
+    assert spend.delivered_cost == sum(c.delivered_to_date.total for c in one_by_one) == Decimal("63.00")
+    assert spend.planned_cost == sum(c.planned_year.total for c in one_by_one)
+
+
 def test_a_role_with_no_rate_is_named_and_left_out_of_the_cost(authority):
     _, hillside, _, _ = authority
     senco = make_senco(hillside)
