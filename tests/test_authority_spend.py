@@ -13,8 +13,12 @@ from provision_ledger.delivery.actions import void_session
 from provision_ledger.money import actions
 from provision_ledger.money.models import RateCard, StaffRate
 from provision_ledger.money.queries import authority_spend, line_costs
+from provision_ledger.oversight.synth import synthesise
+from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.plans.actions import amend_line
-from provision_ledger.plans.models import LINE_TERM_FIELDS, ExpectedMonth
+from provision_ledger.plans.models import LINE_TERM_FIELDS, DeliveredBy, ExpectedMonth, Plan, ProvisionLine
+from provision_ledger.plans.queries import live_lines, with_delivery
+from provision_ledger.rules.costing import pennies
 from tests.factories import (
     make_child,
     make_la,
@@ -236,3 +240,38 @@ def test_a_plan_replaced_during_the_year_counts_its_lines_up_to_its_end(authorit
     assert laid > 0
     assert ExpectedMonth.objects.filter(line=line).order_by("month").last().month == date(2026, 1, 1)
     assert hillside_spend.planned_minutes == laid
+
+
+def test_every_schools_spend_on_a_synthetic_authority_equals_its_lines_costed_by_the_rule():
+    synthesise(children=40, seed=7, year=2025, la_code="990", children_per_school=13)
+    la = LocalAuthority.objects.get(code="990")
+    _rates(la=la, **{role: str(10 + i) for i, role in enumerate(DeliveredBy.values)})
+    schools = list(School.objects.filter(local_authority=la).order_by("name"))
+    # Some lines carry non-contact time and a second adult from the spring, so both parts of the rule are used.
+    senco = User.objects.get(email=f"senco{schools[0].urn}@synth.test")
+    for line in ProvisionLine.objects.filter(plan__child__school=schools[0]).order_by("pk")[:3]:
+        version = line.current_version
+        amend_line(
+            line=line,
+            by=senco,
+            effective_from=date(2026, 1, 5),
+            reason="Planning time and a second adult",
+            today=date(2026, 1, 5),
+            **{
+                **{f: getattr(version, f) for f in LINE_TERM_FIELDS},
+                "non_contact_minutes": 20,
+                "adults": 2,
+            },
+        )
+
+    spend = authority_spend(schools, 2025, TODAY)
+
+    for school, figures in zip(schools, spend, strict=True):
+        plans = Plan.objects.filter(with_delivery(), child__school=school)
+        costs = line_costs(list(live_lines(plans)), school, school.calendar(), 2025, TODAY)
+        counted = [c for c in costs if c.counts]
+        exact = sum((p.exact for c in counted for p in c.delivered_to_date.parts), Decimal(0))
+        assert figures.problems == ()
+        assert figures.delivered_cost == pennies(exact)
+        assert figures.delivered_minutes == sum(c.delivered_to_date.minutes for c in counted)
+    assert sum(s.delivered_cost for s in spend) > 0
