@@ -164,7 +164,12 @@ def note_reading(user: Principal, child: Child, what: str) -> None:
     Views say what they show through the `reading` argument of the `get_*` functions below; this is the one
     place the log is written.
     """
-    if what and isinstance(user, User) and child.pk not in scope_for(user).own_child_ids:
+    if not what:
+        return
+    if isinstance(user, ApiToken):
+        # Another system read it with a token: logged under the person who made the token, naming the token.
+        record_view(viewer=user.created_by, child=child, what=f"{what} through the API ({user.name})"[:100])
+    elif child.pk not in scope_for(user).own_child_ids:
         record_view(viewer=user, child=child, what=what)
 
 
@@ -218,8 +223,10 @@ def plans_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Plan]:
     return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
 
 
-def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW) -> Plan:
-    return _reach(plans_for, user, plan_id, need, "plan")
+def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Plan:
+    plan = _reach(plans_for, user, plan_id, need, "plan")
+    note_reading(user, plan.child, reading)
+    return plan
 
 
 def lines_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
@@ -250,8 +257,10 @@ def sessions_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Session]:
     )
 
 
-def get_session(user: Principal, session_id: int, need: Need = Need.VIEW) -> Session:
-    return _reach(sessions_for, user, session_id, need, "session")
+def get_session(user: Principal, session_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Session:
+    session = _reach(sessions_for, user, session_id, need, "session")
+    note_reading(user, session.child, reading)
+    return session
 
 
 def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
