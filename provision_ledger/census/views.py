@@ -15,6 +15,7 @@ from django.utils import timezone
 from provision_ledger.census import ctf, reconcile
 from provision_ledger.census.models import CtfUpload
 from provision_ledger.core import access
+from provision_ledger.core.spreadsheets import download
 from provision_ledger.people.models import School, User
 from provision_ledger.rules.census import next_census_day
 
@@ -89,9 +90,9 @@ def sen_summary_ctf(request: HttpRequest, child_id: int) -> HttpResponse:
     to = request.GET.get("to", "").strip()
     if to and not re.fullmatch(r"\d{7}", to):
         return HttpResponseBadRequest("to: give the receiving school's LAESTAB, seven digits such as 8893001.")
-    response = HttpResponse(ctf.export_sen_summary(child, to_laestab=to), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="sen-summary-{child.upn or child.pk}.xml"'
-    return response
+    return download(
+        ctf.export_sen_summary(child, to_laestab=to), "application/xml", f"sen-summary-{child.upn or child.pk}.xml"
+    )
 
 
 class ExportForm(forms.Form):
