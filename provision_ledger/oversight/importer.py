@@ -506,7 +506,7 @@ class _Sessions(_Writer):
             history[:] = ended_by(history, plan_ends[ref])  # a replaced plan's lines promise nothing after its end
         self.statuses = {s.value for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
-        self.sessions = SessionWriter(verb="Session imported", line_names=names)
+        self.sessions = SessionWriter(verb="Sessions imported", line_names=names, per_child=True)
 
     def check(self, row: dict[str, str]) -> tuple[Any, ...]:
         ref = _text(row, "line_ref", max_length=40)
