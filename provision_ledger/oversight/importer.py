@@ -3,7 +3,7 @@
 Each file is read as a stream (memory stays flat however long it is), every row is checked, and the whole file is
 written in one transaction: if any row is wrong, nothing is written and the refusal names each bad row and column
 (rows numbered as a spreadsheet shows them, the header being row 1). The columns are documented in COLUMNS below
-and in the README; example files are in data/examples/.
+and in docs/data.md; example files are in data/examples/.
 
 Every plan, line and session imported gets its audit event in the authority's hash chain, as if entered by hand.
 """
