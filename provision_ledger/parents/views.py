@@ -26,8 +26,6 @@ from provision_ledger.parents.forms import (
     MessageForm,
 )
 from provision_ledger.parents.models import (
-    AlertChoice,
-    AlertPreference,
     CalendarFeed,
     ConcernMessage,
     hash_token,
@@ -170,11 +168,9 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alert_preferences(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    preference, _ = AlertPreference.objects.get_or_create(user=user, defaults={"frequency": AlertChoice.IMMEDIATE})
-    form = AlertPreferenceForm(request.POST or None, initial={"frequency": preference.frequency})
+    form = AlertPreferenceForm(request.POST or None, initial={"frequency": actions.alert_frequency(user)})
     if request.method == "POST" and form.is_valid():
-        preference.frequency = form.cleaned_data["frequency"]
-        preference.save(update_fields=["frequency"])
+        actions.set_alert_frequency(user=user, frequency=form.cleaned_data["frequency"])
         messages.success(request, "Your email choice is saved.")
         return redirect("alert-preferences")
     return render(request, "parents/alert_preferences.html", {"form": form})
