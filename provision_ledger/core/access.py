@@ -29,7 +29,7 @@ from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.models import Concern
-from provision_ledger.people.models import Child, Role, School, User
+from provision_ledger.people.models import Child, LocalAuthority, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
 
 M = TypeVar("M", bound=Model)
@@ -282,6 +282,20 @@ def letters_for(user: User) -> QuerySet[Letter]:
 
 def get_letter(user: User, letter_id: int) -> Letter:
     return _reach(lambda u, _need: letters_for(u), user, letter_id, Need.VIEW, "letter")
+
+
+def authorities_for(user: User) -> QuerySet[LocalAuthority]:
+    """The authorities the person is an officer of, by name."""
+    return LocalAuthority.objects.filter(pk__in=scope_for(user).la_ids).order_by("name", "pk")
+
+
+def get_authority(user: User, code: str) -> LocalAuthority:
+    """One of the person's own authorities by its code; the first by name when no code is given."""
+    authorities = authorities_for(user)
+    found = authorities.filter(code=code).first() if code else authorities.first()
+    if found is None:
+        raise Http404("No such local authority")
+    return found
 
 
 def manages_school(user: User, school: School) -> bool:
