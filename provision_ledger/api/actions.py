@@ -174,7 +174,9 @@ def write_sessions(
     assert token.school_id is not None  # access gives only a school's token the LOG need
     known = {
         ck.key: ck.session
-        for ck in ClientKey.objects.filter(school_id=token.school_id, key__in=first_with_key).select_related("session")
+        for ck in ClientKey.objects.filter(
+            local_authority_id=token.school.local_authority_id, school_id=token.school_id, key__in=first_with_key
+        ).select_related("session")
     }
     entries: list[tuple[int, SessionEntry]] = []
     for index, row in enumerate(rows):
@@ -199,7 +201,13 @@ def write_sessions(
         with transaction.atomic():
             recorded = record_sessions([e for _, e in entries], by=token.created_by, today=today, via=f"API {token}")
             ClientKey.objects.bulk_create(
-                ClientKey(school_id=token.school_id, key=rows[index].client_key, session=session, token=token)
+                ClientKey(
+                    local_authority_id=session.local_authority_id,
+                    school_id=token.school_id,
+                    key=rows[index].client_key,
+                    session=session,
+                    token=token,
+                )
                 for (index, _), session in zip(entries, recorded, strict=True)
             )
     except (IntegrityError, ValidationError) as error:
