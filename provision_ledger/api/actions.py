@@ -171,11 +171,12 @@ def write_sessions(
             lines[index] = reachable[row.line_id]
         else:
             errors.append(RowError(index, "line_id", NO_SUCH_LINE))
-    assert token.school_id is not None  # access gives only a school's token the LOG need
+    school = token.school
+    assert school is not None  # access gives only a school's token the LOG need
     known = {
         ck.key: ck.session
         for ck in ClientKey.objects.filter(
-            local_authority_id=token.school.local_authority_id, school_id=token.school_id, key__in=first_with_key
+            local_authority_id=school.local_authority_id, school_id=school.pk, key__in=first_with_key
         ).select_related("session")
     }
     entries: list[tuple[int, SessionEntry]] = []
@@ -203,7 +204,7 @@ def write_sessions(
             ClientKey.objects.bulk_create(
                 ClientKey(
                     local_authority_id=session.local_authority_id,
-                    school_id=token.school_id,
+                    school_id=school.pk,
                     key=rows[index].client_key,
                     session=session,
                     token=token,
