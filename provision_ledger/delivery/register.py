@@ -69,11 +69,14 @@ class RegisterDay:
     by_time_log: list[DueLine] = field(default_factory=list)  # recorded from the day's support-time log instead
 
 
-def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
-    """What is due and what is already recorded on the day for the children, each in child order."""
-    children = children.select_related("school")
-    plans = Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)
-    lines = list(live_lines(plans).select_related("plan__child__school"))
+def register_for(reachable: QuerySet[ProvisionLine], day: date) -> RegisterDay:
+    """What is due and what is already recorded on the day on these lines (those a person logs for: every line of
+    the children they work with, or a practitioner's commissioned lines), each in child order."""
+    plans = Plan.objects.filter(status=Plan.Status.ACTIVE)
+    lines = list(
+        live_lines(plans).filter(pk__in=reachable.order_by().values("pk")).select_related("plan__child__school")
+    )
+    children = Child.objects.filter(pk__in={line.plan.child_id for line in lines})
     calendars: dict[int, SchoolCalendar] = {}
     schools: dict[int, School] = {}
     for line in lines:

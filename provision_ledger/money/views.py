@@ -85,8 +85,8 @@ def _which_form(request: HttpRequest) -> tuple[QueryDict | None, QueryDict | Non
 def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     """A school's rates for a year: the defaults, the authority's, and the school's own overrides."""
     user = _user(request)
-    school = access.get_school(user, urn)
-    can_manage = access.manages_school(user, school)
+    school = access.get_rate_school(user, urn)
+    can_manage = access.manages_rates(user, school)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     year = _year(request)
@@ -165,13 +165,8 @@ def la_rates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def authority_spend(request: HttpRequest) -> HttpResponse:
-    """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
-    user = _user(request)
-    if not access.scope_for(user).la_ids:
-        return redirect("home")
+def _spend_page(request: HttpRequest, schools: list[School], **context: object) -> HttpResponse:
     year = _year(request)
-    schools = list(access.schools_for(user).order_by("name"))
     spend = queries.authority_spend(schools, year, timezone.localdate())
     totals = {
         "planned_hours": sum((s.planned_hours for s in spend), Decimal(0)),
@@ -185,8 +180,24 @@ def authority_spend(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "money/authority_spend.html",
-        {"spend": spend, "totals": totals, "year": year, "year_label": financial_year_label(year)},
+        {"spend": spend, "totals": totals, "year": year, "year_label": financial_year_label(year), **context},
     )
+
+
+def authority_spend(request: HttpRequest) -> HttpResponse:
+    """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
+    user = _user(request)
+    la_ids = access.scope_for(user).la_ids
+    if not la_ids:
+        return redirect("home")
+    return _spend_page(request, list(access.schools_for(user).filter(local_authority_id__in=la_ids).order_by("name")))
+
+
+def trust_spend(request: HttpRequest, trust_id: int) -> HttpResponse:
+    """The same, for a trust's schools (whichever authorities they sit in): for its SEND lead and rates manager."""
+    user = _user(request)
+    trust = access.get_trust(user, trust_id)  # 404 outside the person's trusts
+    return _spend_page(request, list(access.trust_schools(user, trust)), trust=trust)
 
 
 # A child's funding -----------------------------------------------------------------------------------------------
