@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provision_ledger.api.actions import issue_token
@@ -450,3 +451,54 @@ def test_la_overview_counts_plans_in_force_by_kind_in_one_query(client, world, d
     assert sorted((s.urn, s.ehc_plans, s.support_plans) for s in response.context["schools"]) == sorted(
         [(world["own"].school.urn, 1, 2), (world["other_school"].school.urn, 0, 1)]
     )
+
+
+NEW_ROLES = ["trust_lead", "trust_rates", "service_manager", "practitioner"]
+API_PATHS = {
+    "/children": lambda r: {},
+    "/children/{child_id}": lambda r: {"child_id": r.child.pk},
+    "/children/{child_id}/plans": lambda r: {"child_id": r.child.pk},
+    "/children/{child_id}/compliance": lambda r: {"child_id": r.child.pk},
+    "/plans/{plan_id}": lambda r: {"plan_id": r.plan.pk},
+    "/plans/{plan_id}/lines": lambda r: {"plan_id": r.plan.pk},
+    "/lines/{line_id}": lambda r: {"line_id": r.line.pk},
+    "/sessions/{session_id}": lambda r: {"session_id": r.session.pk},
+}
+
+
+@pytest.mark.parametrize("role", NEW_ROLES)
+def test_trust_and_service_roles_reach_no_api_endpoint_and_issue_no_token(client, world, role):
+    """The API takes a school's or an authority's token only: a signed-in trust or service role gets 401 on every
+    endpoint, its reads and its writes, and may not issue a token for a school it reaches."""
+    from provision_ledger.api.endpoints import api
+
+    assert {p.removeprefix("/api/v1") for p in api.get_openapi_schema()["paths"]} == {
+        *API_PATHS,
+        "/sessions",
+        "/sessions/batch",
+    }
+    user = world["users"][role]
+    client.force_login(user)
+    own = world["own"]
+    statuses = {path: client.get(f"/api/v1{path.format(**ids(own))}").status_code for path, ids in API_PATHS.items()}
+    row = {"client_key": "k", "line_id": own.line.pk, "date": "2025-09-17", "status": "delivered"}
+    statuses["/sessions"] = client.post("/api/v1/sessions", row, content_type="application/json").status_code
+    statuses["/sessions/batch"] = client.post(
+        "/api/v1/sessions/batch", {"sessions": [row]}, content_type="application/json"
+    ).status_code
+    assert statuses == dict.fromkeys(statuses, 401)
+    with pytest.raises(PermissionDenied):
+        issue_token(by=user, name="Trust MIS", school=own.school)
+    assert list(access.api_tokens_for(user)) == []
+    assert Session.objects.filter(line=own.line).count() == 1
+
+
+def test_a_practitioner_gets_404_on_a_commissioned_line_of_a_child_not_on_their_caseload(client, world):
+    """The neighbour's line is of the same school and the same commission, but the child is not on the caseload."""
+    client.force_login(world["users"]["practitioner"])
+    line = world["same_school"].line
+    assert line.pk not in access.scope_for(world["users"]["practitioner"]).service_line_ids
+    for route in ("line-detail", "session-create", "line-amend"):
+        assert client.get(reverse(route, kwargs={"line_id": line.pk})).status_code == 404
+    assert client.post(reverse("register-record"), {"line": line.pk}).status_code == 404
+    assert Session.objects.filter(line=line).count() == 1
