@@ -143,6 +143,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "recorded": register_day.recorded,
             "by_time_log": register_day.by_time_log,
             "is_school_day": register_day.is_school_day,
+            # A practitioner's register spans schools: each row then says which.
+            "several_schools": len({d.child.school_id for d in register_day.due + register_day.recorded}) > 1,
             "reasons": list(MissReason),
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < today else None,
