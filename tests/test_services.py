@@ -193,3 +193,37 @@ def test_the_read_log_names_the_practitioner_and_their_service(client, salt_worl
     client.force_login(salt_world["senco_Oakfield"])
     page = client.get(reverse("record-views", kwargs={"child_id": line.plan.child_id})).content.decode()
     assert "Practitioner, Children’s Speech and Language Therapy" in page
+
+
+def _another_school_with_a_therapy_line(world):
+    school = make_school(make_la("West"), name="Westfield")
+    senco = make_senco(school)
+    child = make_child(school, first_name="Zara")
+    line = make_line(make_plan(child, senco), senco, **SALT)
+    make_commission(world["service"], school, category="", delivered_by="salt")
+    actions.add_to_caseload(
+        service=world["service"], practitioner=world["therapist"], child=child, start_date=date(2025, 9, 1), by=senco
+    )
+    return line
+
+
+@pytest.mark.parametrize("page", ["register", "service-delivery"])
+def test_the_practitioners_register_and_the_service_page_take_the_same_queries_for_more_schools(
+    client, salt_world, frozen_today, django_assert_max_num_queries, page
+):
+    user = salt_world["therapist"] if page == "register" else salt_world["manager"]
+    url = reverse(page, **({} if page == "register" else {"kwargs": {"service_id": salt_world["service"].pk}}))
+    client.force_login(user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    _another_school_with_a_therapy_line(salt_world)
+    user._ledger_scope = None
+    with django_assert_max_num_queries(len(before)):
+        response = client.get(url)
+    if page == "register":
+        assert len(response.context["due"]) == 3
+    else:
+        assert len(response.context["delivery"].by_school) == 3

@@ -235,3 +235,25 @@ def test_the_read_log_names_the_trust_send_lead_as_a_reader(client, trust_world)
     page = client.get(reverse("record-views", kwargs={"child_id": child.pk})).content.decode()
     assert "Trust SEND lead, Riverside Learning Trust" in page
     assert child.record_views.filter(viewer=lead, what="the record page").count() == 1
+
+
+def test_the_trust_rates_manager_sets_a_schools_thresholds_and_a_wrong_pair_is_refused_by_name(client, trust_world):
+    north_academy = trust_world["schools"][0]
+    url = reverse("school-rates", kwargs={"urn": north_academy.urn})
+    client.force_login(trust_world["rates"])
+    refused = client.post(url, {"form": "thresholds", "on_track_percent": "70", "at_risk_percent": "80"})
+    assert refused.status_code == 200
+    assert refused.context["thresholds_form"].errors == {
+        "at_risk_percent": ["The at-risk threshold cannot be above the on-track threshold."]
+    }
+    north_academy.refresh_from_db()
+    assert (north_academy.on_track_percent, north_academy.at_risk_percent) == (90, 75)
+    saved = client.post(url, {"form": "thresholds", "on_track_percent": "95", "at_risk_percent": "85"})
+    assert saved.status_code == 302
+    north_academy.refresh_from_db()
+    assert (north_academy.on_track_percent, north_academy.at_risk_percent) == (95, 85)
+    client.force_login(trust_world["lead"])
+    assert (
+        client.post(url, {"form": "thresholds", "on_track_percent": "50", "at_risk_percent": "40"}).status_code == 403
+    )
+    assert "On track from 95 %" in client.get(url).content.decode()

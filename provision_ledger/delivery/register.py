@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import Allocation
-from provision_ledger.people.models import Child, School
+from provision_ledger.people.models import Child, School, calendars_of
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.calendar import SchoolCalendar
@@ -82,8 +82,7 @@ def register_for(reachable: QuerySet[ProvisionLine], day: date) -> RegisterDay:
     for line in lines:
         school = line.plan.child.school
         schools.setdefault(school.pk, school)
-    for pk, school in schools.items():
-        calendars[pk] = school.calendar()
+    calendars.update(calendars_of(list(schools)))
     # The whole school year around the day, later days included: catching up on a Monday must see Wednesday's entry.
     earliest = min((c.academic_year_bounds(day)[0] for c in calendars.values()), default=day)
     latest = max((c.academic_year_bounds(day)[1] for c in calendars.values()), default=day)

@@ -30,6 +30,7 @@ from provision_ledger.money.forms import (
     FundingForm,
     ItemPriceForm,
     RateCardForm,
+    ThresholdsForm,
 )
 from provision_ledger.money.models import RateCard, TimeBlock
 from provision_ledger.people.models import LocalAuthority, School, User
@@ -78,6 +79,8 @@ def _which_form(request: HttpRequest) -> tuple[QueryDict | None, QueryDict | Non
     """The POST data for the rates form or the item form, whichever was sent; None for the other."""
     if request.method != "POST":
         return None, None
+    if request.POST.get("form") == "thresholds":
+        return None, None
     return (None, request.POST) if request.POST.get("form") == "item" else (request.POST, None)
 
 
@@ -94,6 +97,14 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     posted, item_posted = _which_form(request)
     form = RateCardForm(posted, initial=_card_initial(card), year=year, with_threshold=False)
     item_form = ItemPriceForm(item_posted)
+    thresholds_form = ThresholdsForm(
+        request.POST if request.POST.get("form") == "thresholds" else None,
+        initial={"on_track_percent": school.on_track_percent, "at_risk_percent": school.at_risk_percent},
+    )
+    if thresholds_form.is_bound and thresholds_form.is_valid():
+        actions.save_thresholds(school=school, **thresholds_form.cleaned_data)
+        messages.success(request, "Thresholds saved.")
+        return redirect(f"{request.path}?year={year}")
     if form.is_bound and form.is_valid():
         actions.save_rate_card(
             year=year,
@@ -117,6 +128,7 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
             "rows": queries.rate_rows(school, year),
             "form": form if can_manage else None,
             "item_form": item_form if can_manage else None,
+            "thresholds_form": thresholds_form if can_manage else None,
             "items": queries.items_in_force(school, year),
             "threshold": queries.element_2_threshold(school, year),
         },

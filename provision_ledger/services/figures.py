@@ -47,7 +47,9 @@ class ServiceFigures:
 def delivery_of(commissions: QuerySet[Commission], window: Window) -> ServiceFigures:
     """How commissioned lines are doing over the window: each line's figures by the authority's rule, then added up
     by school and by commissioner. A commission counts if it was in force at any time in the window."""
-    chosen = list(commissions.filter(overlapping(window.start, window.end)).select_related("school", "service"))
+    chosen = list(
+        commissions.filter(overlapping(window.start, window.end)).select_related("school__local_authority", "service")
+    )
     covered = commissioned_lines(chosen)
     schools = {c.school_id: c.school for c in chosen}
     la_ids = sorted({s.local_authority_id for s in schools.values()})
