@@ -227,3 +227,31 @@ def test_the_practitioners_register_and_the_service_page_take_the_same_queries_f
         assert len(response.context["due"]) == 3
     else:
         assert len(response.context["delivery"].by_school) == 3
+
+
+def test_trust_and_service_people_must_use_two_step_sign_in_and_cannot_close_their_account_as_a_parent(salt_world):
+    from provision_ledger.accounts.actions import close_parent_account
+    from provision_ledger.accounts.twofactor import must_use_second_factor
+    from tests.factories import make_trust, make_trust_lead
+
+    lead = make_trust_lead(make_trust(salt_world["schools"][0]))
+    for user in (salt_world["therapist"], salt_world["manager"], lead):
+        assert must_use_second_factor(user)
+        with pytest.raises(ValidationError, match="belongs to a member of staff"):
+            close_parent_account(user=user, by=user, reason="Leaving")
+
+
+def test_the_admin_pages_for_trusts_services_and_commissions_open(client, salt_world):
+    from tests.factories import make_user
+
+    admin = make_user()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    for url in (
+        "/admin/trusts/trust/add/",
+        "/admin/services/service/add/",
+        "/admin/services/commission/add/",
+        "/admin/services/caseload/",
+    ):
+        assert client.get(url).status_code == 200, url

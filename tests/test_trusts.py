@@ -257,3 +257,25 @@ def test_the_trust_rates_manager_sets_a_schools_thresholds_and_a_wrong_pair_is_r
         client.post(url, {"form": "thresholds", "on_track_percent": "50", "at_risk_percent": "40"}).status_code == 403
     )
     assert "On track from 95 %" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("route", ["trust-delivery", "trust-spend"])
+def test_the_trust_pages_take_the_same_queries_for_another_school_in_another_authority(
+    client, trust_world, django_assert_max_num_queries, route
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lead, trust = trust_world["lead"], trust_world["trust"]
+    url = reverse(route, kwargs={"trust_id": trust.pk})
+    client.force_login(lead)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url, {"year": 2025}).status_code == 200
+    west = make_school(make_la("West"), name="West Academy")
+    senco = make_senco(west)
+    make_session(make_line(make_plan(make_child(west), senco), senco), senco, date(2025, 9, 10))
+    actions.add_school(trust=trust, school=west)
+    with django_assert_max_num_queries(len(before)):
+        response = client.get(url, {"year": 2025})
+    shown = response.context["board"].schools if route == "trust-delivery" else response.context["spend"]
+    assert [s.school.name for s in shown] == ["North Academy", "South Academy", "West Academy"]

@@ -87,3 +87,9 @@ def test_a_therapist_logs_a_morning_at_two_schools_and_the_trust_lead_sees_it(pa
     assert axe_violations(page) == []
     page.get_by_role("link", name="Brookside Academy").click()
     expect(page.get_by_role("heading", name="Brookside Academy")).to_be_visible()
+    page.get_by_role("link", name="Services delivering provision here").click()
+    lines_delivered = page.get_by_test_id("service-lines")
+    expect(lines_delivered).to_contain_text("Noah Patel")
+    expect(lines_delivered).to_contain_text("Speech and language therapy")
+    expect(lines_delivered).not_to_contain_text("Motor Skills programme")
+    assert axe_violations(page) == []
