@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from provision_ledger.accounts import views as accounts
+from provision_ledger.accounts.forms import LimitedPasswordResetForm
 from provision_ledger.api import endpoints as api
 from provision_ledger.api import views as api_tokens
 from provision_ledger.census import views as census
@@ -40,6 +41,7 @@ urlpatterns = [
             template_name="auth/password_reset.html",
             email_template_name="auth/password_reset_email.txt",
             subject_template_name="auth/password_reset_subject.txt",
+            form_class=LimitedPasswordResetForm,
         ),
         name="password_reset",
     ),

@@ -57,6 +57,9 @@ def confirm(request: HttpRequest, device: TOTPDevice, code: str) -> bool:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    # A new session id once both steps are passed, so an id seen before the code (on a shared machine, in a log)
+    # does not carry the fully signed-in session.
+    request.session.cycle_key()
     return True
 
 

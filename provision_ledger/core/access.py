@@ -32,7 +32,7 @@ from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.models import Concern
-from provision_ledger.people.models import Child, Role, School, User
+from provision_ledger.people.models import Child, LocalAuthority, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.services.models import Service, ServiceRole
 from provision_ledger.services.queries import practitioner_line_ids
@@ -237,7 +237,12 @@ def note_reading(user: Principal, child: Child, what: str) -> None:
     Views say what they show through the `reading` argument of the `get_*` functions below; this is the one
     place the log is written.
     """
-    if what and isinstance(user, User) and child.pk not in scope_for(user).own_child_ids:
+    if not what:
+        return
+    if isinstance(user, ApiToken):
+        # Another system read it with a token: logged under the person who made the token, naming the token.
+        record_view(viewer=user.created_by, child=child, what=f"{what} through the API ({user.name})"[:100])
+    elif child.pk not in scope_for(user).own_child_ids:
         record_view(viewer=user, child=child, what=what)
 
 
@@ -291,8 +296,10 @@ def plans_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Plan]:
     return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
 
 
-def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW) -> Plan:
-    return _reach(plans_for, user, plan_id, need, "plan")
+def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Plan:
+    plan = _reach(plans_for, user, plan_id, need, "plan")
+    note_reading(user, plan.child, reading)
+    return plan
 
 
 def lines_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
@@ -323,8 +330,10 @@ def sessions_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Session]:
     )
 
 
-def get_session(user: Principal, session_id: int, need: Need = Need.VIEW) -> Session:
-    return _reach(sessions_for, user, session_id, need, "session")
+def get_session(user: Principal, session_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Session:
+    session = _reach(sessions_for, user, session_id, need, "session")
+    note_reading(user, session.child, reading)
+    return session
 
 
 def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
@@ -346,6 +355,20 @@ def letters_for(user: User) -> QuerySet[Letter]:
 
 def get_letter(user: User, letter_id: int) -> Letter:
     return _reach(lambda u, _need: letters_for(u), user, letter_id, Need.VIEW, "letter")
+
+
+def authorities_for(user: User) -> QuerySet[LocalAuthority]:
+    """The authorities the person is an officer of, by name."""
+    return LocalAuthority.objects.filter(pk__in=scope_for(user).la_ids).order_by("name", "pk")
+
+
+def get_authority(user: User, code: str) -> LocalAuthority:
+    """One of the person's own authorities by its code; the first by name when no code is given."""
+    authorities = authorities_for(user)
+    found = authorities.filter(code=code).first() if code else authorities.first()
+    if found is None:
+        raise Http404("No such local authority")
+    return found
 
 
 def manages_school(user: User, school: School) -> bool:

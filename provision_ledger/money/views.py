@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
@@ -33,8 +34,8 @@ from provision_ledger.money.forms import (
     ThresholdsForm,
 )
 from provision_ledger.money.models import RateCard, TimeBlock
-from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.people.models import Need as ChildNeed
+from provision_ledger.people.models import School, User
 from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Category, DeliveredBy
 from provision_ledger.plans.views import _apply
@@ -139,10 +140,11 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
 def la_rates(request: HttpRequest) -> HttpResponse:
     """An authority's default rates and Element 2 threshold for a year, set by its officers."""
     user = _user(request)
-    authority_ids = access.scope_for(user).la_ids
-    if not authority_ids:
+    authorities = list(access.authorities_for(user))
+    if not authorities:
         return redirect("home")
-    la = LocalAuthority.objects.get(pk=min(authority_ids))
+    # An officer of several authorities chooses which one's rates to set; the first by name until they do.
+    la = access.get_authority(user, request.GET.get("la", "")[:10])
     year = _year(request)
     card = RateCard.objects.filter(local_authority=la, financial_year=year).first()
     posted, item_posted = _which_form(request)
@@ -156,18 +158,19 @@ def la_rates(request: HttpRequest) -> HttpResponse:
             threshold=form.cleaned_data.get("threshold"),
             contact_weeks=form.cleaned_data["contact_weeks"] or CONTACT_WEEKS,
         )
-        messages.success(request, f"Default rates for {financial_year_label(year)} saved.")
-        return redirect(f"{request.path}?year={year}")
+        messages.success(request, f"Default rates for {la.name}, {financial_year_label(year)}, saved.")
+        return redirect(f"{request.path}?{urlencode({'la': la.code, 'year': str(year)})}")
     if item_form.is_bound and item_form.is_valid():
         actions.save_item_price(year=year, local_authority=la, **item_form.cleaned_data)
         messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
-        return redirect(f"{request.path}?year={year}")
+        return redirect(f"{request.path}?{urlencode({'la': la.code, 'year': str(year)})}")
     items = card.items.all() if card else []
     return render(
         request,
         "money/la_rates.html",
         {
             "la": la,
+            "authorities": authorities,
             "year": year,
             "year_label": financial_year_label(year),
             "form": form,

@@ -40,6 +40,7 @@ from provision_ledger.rules.compliance import (
     status_from_sums,
 )
 from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.rules.units import hours
 
 REASONS = [reason.value for reason in MissReason]
 _SCALE = 10_000  # expected minutes are stored to 1/10,000 of a minute
@@ -94,7 +95,7 @@ class Figures:
 
     @property
     def owed_hours(self) -> Decimal:
-        return (Decimal(self.owed) / 60).quantize(Decimal("0.1"))
+        return hours(self.owed)
 
     @property
     def expected_minutes(self) -> int:

@@ -144,6 +144,4 @@ def open_statistics_zip(request: HttpRequest) -> HttpResponse:
         for name, text in files.items():
             archive.writestr(name, text.encode("utf-8"))
     suffix = "-provisional" if opendata.is_provisional(term, today) else ""
-    response = HttpResponse(out.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="open-statistics-{term.slug}{suffix}.zip"'
-    return response
+    return download(out.getvalue(), "application/zip", f"open-statistics-{term.slug}{suffix}.zip")
