@@ -255,3 +255,28 @@ def test_the_admin_pages_for_trusts_services_and_commissions_open(client, salt_w
         "/admin/services/caseload/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_child_joins_a_caseload_from_the_admin_through_its_action_and_a_refusal_names_its_field(client, salt_world):
+    from tests.factories import make_user
+
+    admin = make_user()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    child = salt_world["not_on_caseload"].plan.child
+    form = {
+        "service": salt_world["service"].pk,
+        "practitioner": salt_world["therapist"].pk,
+        "child": child.pk,
+        "start_date": "2999-01-01",
+    }
+    refused = client.post("/admin/services/caseload/add/", form)
+    assert refused.status_code == 200
+    assert "This date has not happened yet." in refused.content.decode()
+    assert not child.caseloads.exists()
+    added = client.post("/admin/services/caseload/add/", {**form, "start_date": "2025-09-01"})
+    assert added.status_code == 302
+    assert child.caseloads.get().practitioner == salt_world["therapist"]
+    event = AuditEvent.objects.get(child=child, object_type="caseload")
+    assert (event.actor, event.action) == (admin, "create")

@@ -91,13 +91,18 @@ def commission(
     return made
 
 
-@transaction.atomic
-def add_to_caseload(*, service: Service, practitioner: User, child: Child, start_date: date, by: User) -> Caseload:
+def check_caseload_entry(*, service: Service, practitioner: User, child: Child, start_date: date) -> None:
+    """What `add_to_caseload` refuses, each with its field named (for the admin's form too)."""
     if not ServiceRole.objects.filter(user=practitioner, service=service, role=ServiceRole.Role.PRACTITIONER).exists():
         raise ValidationError({"practitioner": f"{practitioner} is not a practitioner of {service.name}."})
     _check_day(start_date, "start_date", may_be_future=False)
     if Caseload.objects.filter(service=service, practitioner=practitioner, child=child, end_date__isnull=True).exists():
         raise ValidationError({"child": f"{child} is already on {practitioner}’s caseload."})
+
+
+@transaction.atomic
+def add_to_caseload(*, service: Service, practitioner: User, child: Child, start_date: date, by: User) -> Caseload:
+    check_caseload_entry(service=service, practitioner=practitioner, child=child, start_date=start_date)
     entry = Caseload.objects.create(service=service, practitioner=practitioner, child=child, start_date=start_date)
     record_event(
         actor=by,

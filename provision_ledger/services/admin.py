@@ -1,5 +1,12 @@
-from django.contrib import admin
+from typing import Any
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from provision_ledger.people.models import User
+from provision_ledger.services import actions
 from provision_ledger.services.models import Caseload, Commission, Service, ServiceRole
 
 
@@ -23,17 +30,40 @@ class CommissionAdmin(admin.ModelAdmin):
     raw_id_fields = ["lines"]
 
 
+class CaseloadForm(forms.ModelForm):
+    class Meta:
+        model = Caseload
+        fields = ["service", "practitioner", "child", "start_date"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if all(cleaned.get(f) for f in self.Meta.fields):
+            try:
+                actions.check_caseload_entry(**{f: cleaned[f] for f in self.Meta.fields})
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Caseload)
 class CaseloadAdmin(admin.ModelAdmin):
-    """Read here; caseloads are kept through their actions, which write the child's trail."""
+    """A child joins a caseload here through its action, which writes the child's trail; entries are then read only
+    (a child leaves a caseload through `end_caseload`, never by deleting the entry)."""
 
+    form = CaseloadForm
     list_display = ["child", "practitioner", "service", "start_date", "end_date"]
+    autocomplete_fields = ["practitioner", "child"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Caseload, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        saved = actions.add_to_caseload(
+            service=obj.service, practitioner=obj.practitioner, child=obj.child, start_date=obj.start_date,
+            by=request.user,
+        )  # fmt: skip
+        obj.pk = saved.pk
+
+    def has_change_permission(self, request: HttpRequest, obj: Caseload | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Caseload | None = None) -> bool:
         return False
