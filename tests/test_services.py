@@ -280,3 +280,30 @@ def test_a_child_joins_a_caseload_from_the_admin_through_its_action_and_a_refusa
     assert child.caseloads.get().practitioner == salt_world["therapist"]
     event = AuditEvent.objects.get(child=child, object_type="caseload")
     assert (event.actor, event.action) == (admin, "create")
+
+
+def test_a_commission_from_the_admin_names_only_lines_of_its_school(client, salt_world):
+    from tests.factories import make_user
+
+    admin = make_user()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    oakfield = salt_world["schools"][0]
+    form = {
+        "service": salt_world["service"].pk,
+        "school": oakfield.pk,
+        "commissioner": "school",
+        "commissioner_name": "Oakfield",
+        "start_date": "2025-09-01",
+        "lines": [salt_world["salt"][1].pk],
+    }
+    before = Commission.objects.count()
+    refused = client.post("/admin/services/commission/add/", form)
+    assert refused.status_code == 200
+    assert "is not a line of a child at Oakfield" in refused.content.decode()
+    assert Commission.objects.count() == before
+    assert (
+        client.post("/admin/services/commission/add/", {**form, "lines": [salt_world["salt"][0].pk]}).status_code == 302
+    )
+    assert Commission.objects.count() == before + 1

@@ -23,8 +23,28 @@ class ServiceAdmin(admin.ModelAdmin):
     inlines = [ServiceRoleInline]
 
 
+class CommissionForm(forms.ModelForm):
+    class Meta:
+        model = Commission
+        fields = [
+            "service", "school", "commissioner", "commissioner_name", "category", "delivered_by", "lines",
+            "start_date", "end_date",
+        ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        school, lines = cleaned.get("school"), list(cleaned.get("lines") or [])
+        if not (cleaned.get("category") or cleaned.get("delivered_by") or lines):
+            self.add_error(None, "Say which lines: name them, or give an area of need or who delivers.")
+        elsewhere = [line for line in lines if school is not None and line.plan.child.school_id != school.pk]
+        if elsewhere:
+            self.add_error("lines", f"{elsewhere[0]} is not a line of a child at {school}.")
+        return cleaned
+
+
 @admin.register(Commission)
 class CommissionAdmin(admin.ModelAdmin):
+    form = CommissionForm
     list_display = ["service", "school", "commissioner_name", "category", "delivered_by", "start_date", "end_date"]
     autocomplete_fields = ["school"]
     raw_id_fields = ["lines"]
