@@ -187,12 +187,12 @@ def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
     return reach
 
 
-def _line_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
-    """The lines a scope reaches for a need, as a filter along a path to ProvisionLine (e.g. "line__"): every line
-    of the children it reaches, and a practitioner's commissioned lines."""
-    reach = _child_filter(scope, need, f"{prefix}plan__child__")
+def _line_filter(scope: Scope, need: Need, child: str = "plan__child__", line_id: str = "id") -> Q:
+    """The lines (or their sessions) a scope reaches for a need: every line of the children it reaches, along the
+    path `child`, and a practitioner's commissioned lines, by the field `line_id`."""
+    reach = _child_filter(scope, need, child)
     if Reach.SERVICE in GRANTS[need] and scope.service_line_ids:
-        reach |= Q(**{f"{prefix}id__in": scope.service_line_ids})
+        reach |= Q(**{f"{line_id}__in": scope.service_line_ids})
     return reach
 
 
@@ -325,7 +325,7 @@ def get_lines(user: Principal, line_ids: Iterable[int], need: Need) -> dict[int,
 
 
 def sessions_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Session]:
-    return Session.objects.filter(_line_filter(scope_for(user), need, "line__")).select_related(
+    return Session.objects.filter(_line_filter(scope_for(user), need, "child__", "line_id")).select_related(
         "line__plan", "child__school"
     )
 
