@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "provision_ledger.accounts",
     "provision_ledger.oversight",
     "provision_ledger.census",
+    "provision_ledger.trusts",
+    "provision_ledger.services",
     "provision_ledger.core",
     "provision_ledger.submissions",
     "provision_ledger.ops",

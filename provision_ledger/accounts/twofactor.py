@@ -22,8 +22,15 @@ DEMO_SECRET = "PROVISIONLEDGERDEMOSECRETTOTPKEY"
 
 
 def must_use_second_factor(user: User) -> bool:
-    """Staff of any kind (a school or authority role, an assignment to a child, or the site admin) must."""
-    return user.is_staff or user.memberships.exists() or user.assignments.exists()
+    """Staff of any kind (a school, authority, trust or service role, an assignment to a child, or the site admin)
+    must."""
+    return (
+        user.is_staff
+        or user.memberships.exists()
+        or user.assignments.exists()
+        or user.trust_roles.exists()
+        or user.service_roles.exists()
+    )
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

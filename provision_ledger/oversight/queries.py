@@ -303,7 +303,7 @@ def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: i
     total = Figures()
     policies = {school.pk: (school.make_up_policy, school.thresholds) for school in schools}
     own = [pk for pk, (policy, _) in policies.items() if policy != DEFAULT_MAKE_UP_POLICY]
-    lines = line_figures(la_ids, window, own_policy_school_ids=own)
+    lines = line_figures(la_ids, window, own_policy_school_ids=own) if la_ids else {}
     # Sum each (school, category) first; the tens of thousands of lines then need no object each.
     sums_by: dict[tuple[int, str], list[int]] = {}
     for sums in lines.values():
