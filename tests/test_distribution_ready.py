@@ -39,6 +39,7 @@ WITHOUT_THE_COLUMN = {
     "parents.ConcernMessage": "sealed rows: as line versions",
     "people.StaffAssignment": "who may see a child: a few rows a child, colocated through the child",
     "people.Guardianship": "who may see a child: a few rows a child, colocated through the child",
+    "services.Caseload": "who may see a child: a practitioner's few rows a child, colocated through the child",
     "parents.Invitation": "a few rows a child, looked up by the token in the link",
     "parents.Alert": "belongs to the person told, who may have children in two authorities",
 }
