@@ -59,8 +59,12 @@ migrations-check: setup
 
 # Two workers on these two-core machines; each gets its own SQLite file or PostgreSQL database.
 PYTEST_WORKERS ?= auto
+# Coverage of the whole package is reported; the rules, where the law and the arithmetic live, must keep 95 % of
+# their branches covered.
+RULES_COVERAGE ?= 95
 pytest: setup
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov=provision_ledger --cov-branch --cov-report=term:skip-covered
+	$(BIN)/coverage report --include='provision_ledger/rules/*' --fail-under=$(RULES_COVERAGE)
 
 # Not part of `make test`: several minutes of synthetic data on SQLite and PostgreSQL (see bench/run.py).
 # The child page's load comes from wrk, a load generator in C, from Debian's packages.

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "provision_ledger.oversight",
     "provision_ledger.census",
     "provision_ledger.family",
+    "provision_ledger.trusts",
+    "provision_ledger.services",
     "provision_ledger.core",
     "provision_ledger.submissions",
     "provision_ledger.ops",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "provision_ledger.accounts.middleware.SessionIdleMiddleware",
+    "provision_ledger.accounts.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "provision_ledger.accounts.middleware.SecondFactorMiddleware",
@@ -184,6 +187,9 @@ AXES_CLIENT_IP_CALLABLE = "provision_ledger.ops.client.client_address"
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 TRUSTED_PROXY_ADDRESSES = [a.strip() for a in env("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Password reset emails: at most this many an hour to one email address, and from one network address.
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = envint("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3)
+PASSWORD_RESETS_FROM_ONE_PLACE_PER_HOUR = envint("PASSWORD_RESETS_FROM_ONE_PLACE_PER_HOUR", 20)
 
 # Two-factor sign-in (django-otp, TOTP): required for staff, SENCOs and LA officers, optional for parents.
 OTP_TOTP_ISSUER = "Provision Ledger"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from provision_ledger.accounts import views as accounts
+from provision_ledger.accounts.forms import LimitedPasswordResetForm
 from provision_ledger.api import endpoints as api
 from provision_ledger.api import views as api_tokens
 from provision_ledger.census import views as census
@@ -15,6 +16,7 @@ from provision_ledger.ops import views as ops
 from provision_ledger.oversight import views as oversight
 from provision_ledger.parents import views as parents
 from provision_ledger.plans import views as plans
+from provision_ledger.services import views as services
 from provision_ledger.wording import views as wording
 
 urlpatterns = [
@@ -39,6 +41,7 @@ urlpatterns = [
             template_name="auth/password_reset.html",
             email_template_name="auth/password_reset_email.txt",
             subject_template_name="auth/password_reset_subject.txt",
+            form_class=LimitedPasswordResetForm,
         ),
         name="password_reset",
     ),
@@ -68,9 +71,15 @@ urlpatterns = [
     path("authority/delivery/by-month/", oversight.authority_trend, name="la-delivery-trend"),
     path("authority/open-statistics.zip", oversight.open_statistics_zip, name="la-open-statistics"),
     path("authority/schools/<str:urn>/", oversight.authority_school, name="la-school-delivery"),
+    # /trusts/<id>/
+    path("trusts/<int:trust_id>/delivery/", oversight.trust_delivery, name="trust-delivery"),
+    path("trusts/<int:trust_id>/delivery.csv", oversight.trust_delivery_csv, name="trust-delivery-csv"),
+    # /services/<id>/
+    path("services/<int:service_id>/", services.service_delivery, name="service-delivery"),
     # /schools/<urn>/
     path("schools/<str:urn>/", core.school_detail, name="school-overview"),
     path("schools/<str:urn>/transfer/", census.transfer_upload, name="transfer-upload"),
+    path("schools/<str:urn>/services/", services.school_services, name="school-services"),
     path("schools/<str:urn>/census/", census.census_check, name="census-check"),
     path("schools/<str:urn>/transfer/<int:upload_id>/", census.transfer_check, name="transfer-check"),
     # /children/<id>/

@@ -29,6 +29,10 @@ from provision_ledger.people.models import (
 from provision_ledger.plans import actions as plan_actions
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.rules.compliance import SessionStatus
+from provision_ledger.services import actions as service_actions
+from provision_ledger.services.models import Commission, Service, ServiceRole
+from provision_ledger.trusts import actions as trust_actions
+from provision_ledger.trusts.models import Trust, TrustRole
 
 _counter = iter(range(1, 10**6))
 
@@ -169,3 +173,48 @@ def make_progress(
         note=note or ("" if value is not None else "Seen in class"),
         today=max(day, date.today()),
     )
+
+
+def make_trust(*schools: School, name: str = "Riverside Learning Trust", group_uid: str = "") -> Trust:
+    trust = trust_actions.create_trust(name=name, group_uid=group_uid)
+    for school in schools:
+        trust_actions.add_school(trust=trust, school=school, joined_on=date(2020, 9, 1))
+    return trust
+
+
+def make_trust_lead(trust: Trust, role: str = TrustRole.Role.SEND_LEAD, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    trust_actions.give_role(user=user, trust=trust, role=role)
+    return user
+
+
+def make_service(name: str = "Children’s Speech and Language Therapy") -> Service:
+    return service_actions.create_service(
+        name=name, organisation="Northshire Community Health NHS Trust", kind=Service.Kind.NHS
+    )
+
+
+def make_commission(service: Service, school: School, **fields: Any) -> Commission:
+    values: dict[str, Any] = {
+        "commissioner": Commission.Commissioner.AUTHORITY,
+        "commissioner_name": school.local_authority.name,
+        "start_date": date(2025, 9, 1),
+        "category": "sensory_physical",
+    }
+    return service_actions.commission(service=service, school=school, **{**values, **fields})
+
+
+def make_practitioner(service: Service, *children: Child, by: User | None = None, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    service_actions.give_role(user=user, service=service, role=ServiceRole.Role.PRACTITIONER)
+    for child in children:
+        service_actions.add_to_caseload(
+            service=service, practitioner=user, child=child, start_date=date(2025, 9, 1), by=by or user
+        )
+    return user
+
+
+def make_service_manager(service: Service, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    service_actions.give_role(user=user, service=service, role=ServiceRole.Role.MANAGER)
+    return user

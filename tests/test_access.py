@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provision_ledger.api.actions import issue_token
@@ -24,19 +25,27 @@ from provision_ledger.parents.actions import raise_concern
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.services.models import Service
+from provision_ledger.trusts.models import Trust, TrustRole
 from tests.factories import (
     make_child,
+    make_commission,
     make_la,
     make_la_officer,
     make_line,
     make_outcome,
     make_parent,
     make_plan,
+    make_practitioner,
     make_progress,
     make_school,
     make_senco,
+    make_service,
+    make_service_manager,
     make_session,
     make_staff,
+    make_trust,
+    make_trust_lead,
 )
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +67,8 @@ class Record:
     entry: ProgressEntry
     review: Review
     upload: CtfUpload
+    trust: Trust | None = None
+    service: Service | None = None
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -107,6 +118,16 @@ def world():
     same_school = _record(school_a, senco_a, "Neighbour")
     other_school = _record(school_b, senco_b, "Other")
     other_la = _record(school_c, senco_c, "Far")
+    # A trust across both authorities runs school A and school C; another trust runs school B.
+    trust_ac, trust_b = make_trust(school_a, school_c), make_trust(school_b, name="Hill Trust")
+    own.trust = same_school.trust = other_la.trust = trust_ac
+    other_school.trust = trust_b
+    # A service commissioned at each school; its practitioner has only the own child on their caseload.
+    service_a, service_b, service_c = make_service(), make_service("Occupational therapy"), make_service("Far SALT")
+    for school, service in ((school_a, service_a), (school_b, service_b), (school_c, service_c)):
+        make_commission(service, school)
+    own.service = same_school.service = service_a
+    other_school.service, other_la.service = service_b, service_c
     return {
         "own": own,
         "same_school": same_school,
@@ -117,6 +138,10 @@ def world():
             "staff": make_staff(school_a, own.child),
             "senco": senco_a,
             "la_officer": make_la_officer(north),
+            "trust_lead": make_trust_lead(trust_ac),
+            "trust_rates": make_trust_lead(trust_ac, TrustRole.Role.RATES),
+            "service_manager": make_service_manager(service_a),
+            "practitioner": make_practitioner(service_a, own.child, by=senco_a),
         },
     }
 
@@ -179,7 +204,14 @@ ROUTES = {
     "review-views": lambda r: {"review_id": r.review.pk},
     "review-pack": lambda r: {"review_id": r.review.pk, "extension": "pdf"},
     "la-school-delivery": lambda r: {"urn": r.school.urn},
+    "school-services": lambda r: {"urn": r.school.urn},
+    "trust-delivery": lambda r: {"trust_id": r.trust.pk},
+    "trust-delivery-csv": lambda r: {"trust_id": r.trust.pk},
+    "trust-spend": lambda r: {"trust_id": r.trust.pk},
+    "service-delivery": lambda r: {"service_id": r.service.pk},
 }
+# A trust's pages: its delivery for its SEND lead; its spend for its SEND lead and its rates manager.
+TRUST = {"trust-delivery", "trust-delivery-csv"}
 VIEW = {
     "child-detail",
     "child-history",
@@ -268,17 +300,33 @@ UNSCOPED = {
 
 def _expected_on_own(role: str, route: str) -> int:
     """The status a role gets on the record it is entitled to (the own child of school A, in North)."""
+    if route in TRUST:
+        return {"trust_lead": 200, "trust_rates": 403}.get(role, 404)
+    if route == "trust-spend":
+        return 200 if role in ("trust_lead", "trust_rates") else 404
+    if route == "service-delivery":
+        return {"service_manager": 200, "practitioner": 403}.get(role, 404)
+    if role == "trust_rates":
+        # A trust's rates manager reaches its schools' rates, and nothing of their children.
+        return 200 if route == "school-rates" else 404
+    if role == "service_manager":
+        return 404
+    if role == "practitioner":
+        # The practitioner reaches the commissioned line of a child on their caseload: read it, log its sessions.
+        if route in ("line-detail", "session-create", "session-correct"):
+            return 200
+        return 403 if route in ("line-amend", "line-void", "session-void") else 404
     if route == "la-school-delivery":
         # The authority's pages are its officers': a SENCO reaches the school but may not read them.
-        return {"la_officer": 200, "senco": 403}.get(role, 404)
+        return {"la_officer": 200, "senco": 403, "trust_lead": 403}.get(role, 404)
     if route in SCHOOL_MANAGE:
-        return {"senco": 200, "la_officer": 403}.get(role, 404)
-    if route == "school-overview" or route in SCHOOL_MONEY:
-        return 200 if role in ("senco", "la_officer") else 404
+        return {"senco": 200, "la_officer": 403, "trust_lead": 403}.get(role, 404)
+    if route in ("school-overview", "school-services") or route in SCHOOL_MONEY:
+        return 200 if role in ("senco", "la_officer", "trust_lead") else 404
     if route in VIEW:
         return 200
     if route in FUNDING:
-        return 403 if role == "staff" else 200
+        return 403 if role == "staff" else 200  # the trust's SEND lead reads what its schools' provision costs
     if route in LOG:
         return 200 if role in ("staff", "senco") else 403
     if route in RECORD:
@@ -303,6 +351,10 @@ def _reaches(role: str, record_name: str) -> bool:
         "staff": {"own"},
         "senco": {"own", "same_school"},
         "la_officer": {"own", "same_school", "other_school"},
+        "trust_lead": {"own", "same_school", "other_la"},
+        "trust_rates": {"own", "same_school", "other_la"},
+        "service_manager": {"own", "same_school"},
+        "practitioner": {"own", "same_school"},
     }[role] >= {record_name}
 
 
@@ -325,7 +377,7 @@ def test_every_route_is_in_the_access_matrix():
     assert named == set(ROUTES) | UNSCOPED | set(FAMILY_ROUTES) | FAMILY_UNSCOPED
 
 
-ROLES = ["parent", "staff", "senco", "la_officer"]
+ROLES = ["parent", "staff", "senco", "la_officer", "trust_lead", "trust_rates", "service_manager", "practitioner"]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -402,3 +454,54 @@ def test_la_overview_counts_plans_in_force_by_kind_in_one_query(client, world, d
     assert sorted((s.urn, s.ehc_plans, s.support_plans) for s in response.context["schools"]) == sorted(
         [(world["own"].school.urn, 1, 2), (world["other_school"].school.urn, 0, 1)]
     )
+
+
+NEW_ROLES = ["trust_lead", "trust_rates", "service_manager", "practitioner"]
+API_PATHS = {
+    "/children": lambda r: {},
+    "/children/{child_id}": lambda r: {"child_id": r.child.pk},
+    "/children/{child_id}/plans": lambda r: {"child_id": r.child.pk},
+    "/children/{child_id}/compliance": lambda r: {"child_id": r.child.pk},
+    "/plans/{plan_id}": lambda r: {"plan_id": r.plan.pk},
+    "/plans/{plan_id}/lines": lambda r: {"plan_id": r.plan.pk},
+    "/lines/{line_id}": lambda r: {"line_id": r.line.pk},
+    "/sessions/{session_id}": lambda r: {"session_id": r.session.pk},
+}
+
+
+@pytest.mark.parametrize("role", NEW_ROLES)
+def test_trust_and_service_roles_reach_no_api_endpoint_and_issue_no_token(client, world, role):
+    """The API takes a school's or an authority's token only: a signed-in trust or service role gets 401 on every
+    endpoint, its reads and its writes, and may not issue a token for a school it reaches."""
+    from provision_ledger.api.endpoints import api
+
+    assert {p.removeprefix("/api/v1") for p in api.get_openapi_schema()["paths"]} == {
+        *API_PATHS,
+        "/sessions",
+        "/sessions/batch",
+    }
+    user = world["users"][role]
+    client.force_login(user)
+    own = world["own"]
+    statuses = {path: client.get(f"/api/v1{path.format(**ids(own))}").status_code for path, ids in API_PATHS.items()}
+    row = {"client_key": "k", "line_id": own.line.pk, "date": "2025-09-17", "status": "delivered"}
+    statuses["/sessions"] = client.post("/api/v1/sessions", row, content_type="application/json").status_code
+    statuses["/sessions/batch"] = client.post(
+        "/api/v1/sessions/batch", {"sessions": [row]}, content_type="application/json"
+    ).status_code
+    assert statuses == dict.fromkeys(statuses, 401)
+    with pytest.raises(PermissionDenied):
+        issue_token(by=user, name="Trust MIS", school=own.school)
+    assert list(access.api_tokens_for(user)) == []
+    assert Session.objects.filter(line=own.line).count() == 1
+
+
+def test_a_practitioner_gets_404_on_a_commissioned_line_of_a_child_not_on_their_caseload(client, world):
+    """The neighbour's line is of the same school and the same commission, but the child is not on the caseload."""
+    client.force_login(world["users"]["practitioner"])
+    line = world["same_school"].line
+    assert line.pk not in access.scope_for(world["users"]["practitioner"]).service_line_ids
+    for route in ("line-detail", "session-create", "line-amend"):
+        assert client.get(reverse(route, kwargs={"line_id": line.pk})).status_code == 404
+    assert client.post(reverse("register-record"), {"line": line.pk}).status_code == 404
+    assert Session.objects.filter(line=line).count() == 1

@@ -441,7 +441,15 @@ def test_a_key_written_by_a_concurrent_request_in_the_meantime_returns_that_sess
     def check_while_the_other_request_writes(entry, **kwargs):
         if not raced:
             winner = record_session(SessionEntry(line, date(2025, 9, 17), SessionStatus.DELIVERED), by=token.created_by)
-            raced.append(ClientKey.objects.create(school=world["school_a"], key="race", session=winner, token=token))
+            raced.append(
+                ClientKey.objects.create(
+                    local_authority=winner.local_authority,
+                    school=world["school_a"],
+                    key="race",
+                    session=winner,
+                    token=token,
+                )
+            )
         return real_check(entry, **kwargs)
 
     monkeypatch.setattr(actions, "check_entry", check_while_the_other_request_writes)

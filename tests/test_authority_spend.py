@@ -13,8 +13,12 @@ from provision_ledger.delivery.actions import void_session
 from provision_ledger.money import actions
 from provision_ledger.money.models import RateCard, StaffRate
 from provision_ledger.money.queries import authority_spend, line_costs
+from provision_ledger.oversight.synth import synthesise
+from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.plans.actions import amend_line
-from provision_ledger.plans.models import LINE_TERM_FIELDS, ExpectedMonth
+from provision_ledger.plans.models import LINE_TERM_FIELDS, DeliveredBy, ExpectedMonth, Plan, ProvisionLine
+from provision_ledger.plans.queries import live_lines, with_delivery
+from provision_ledger.rules.costing import pennies
 from tests.factories import (
     make_child,
     make_la,
@@ -111,6 +115,25 @@ def test_the_authority_total_agrees_with_the_schools_lines_costed_one_by_one(aut
     one_by_one = line_costs(lines, hillside, hillside.calendar(), 2025, TODAY)
 
     assert spend.delivered_cost == sum(c.delivered_to_date.total for c in one_by_one) == Decimal("63.00")
+
+
+def test_non_contact_time_and_extra_adults_are_costed_in_the_authority_total_as_on_the_line(authority):
+    _, hillside, _, _ = authority
+    senco = make_senco(hillside)
+    plan = make_plan(make_child(hillside), senco)
+    # 2 × 30 minutes a week with 30 minutes' planning a week: half a minute of non-contact time per contact minute.
+    planned_for = make_line(plan, senco, non_contact_minutes=30)
+    two_adults = make_line(plan, senco, description="Swimming", adults=2)
+    for day in (date(2025, 9, 8), date(2025, 9, 9)):
+        make_session(planned_for, senco, day)
+        make_session(two_adults, senco, day)
+
+    (spend,) = authority_spend([hillside], 2025, TODAY)
+    one_by_one = line_costs([planned_for, two_adults], hillside, hillside.calendar(), 2025, TODAY)
+
+    # TA at £18 an hour: 60 contact + 30 non-contact minutes = £27.00; 60 minutes × 2 adults = £36.00.
+    assert spend.delivered_cost == sum(c.delivered_to_date.total for c in one_by_one) == Decimal("63.00")
+    assert spend.planned_cost == sum(c.planned_year.total for c in one_by_one)
 
 
 def test_a_role_with_no_rate_is_named_and_left_out_of_the_cost(authority):
@@ -217,3 +240,38 @@ def test_a_plan_replaced_during_the_year_counts_its_lines_up_to_its_end(authorit
     assert laid > 0
     assert ExpectedMonth.objects.filter(line=line).order_by("month").last().month == date(2026, 1, 1)
     assert hillside_spend.planned_minutes == laid
+
+
+def test_every_schools_spend_on_a_synthetic_authority_equals_its_lines_costed_by_the_rule():
+    synthesise(children=40, seed=7, year=2025, la_code="990", children_per_school=13)
+    la = LocalAuthority.objects.get(code="990")
+    _rates(la=la, **{role: str(10 + i) for i, role in enumerate(DeliveredBy.values)})
+    schools = list(School.objects.filter(local_authority=la).order_by("name"))
+    # Some lines carry non-contact time and a second adult from the spring, so both parts of the rule are used.
+    senco = User.objects.get(email=f"senco{schools[0].urn}@synth.test")
+    for line in ProvisionLine.objects.filter(plan__child__school=schools[0]).order_by("pk")[:3]:
+        version = line.current_version
+        amend_line(
+            line=line,
+            by=senco,
+            effective_from=date(2026, 1, 5),
+            reason="Planning time and a second adult",
+            today=date(2026, 1, 5),
+            **{
+                **{f: getattr(version, f) for f in LINE_TERM_FIELDS},
+                "non_contact_minutes": 20,
+                "adults": 2,
+            },
+        )
+
+    spend = authority_spend(schools, 2025, TODAY)
+
+    for school, figures in zip(schools, spend, strict=True):
+        plans = Plan.objects.filter(with_delivery(), child__school=school)
+        costs = line_costs(list(live_lines(plans)), school, school.calendar(), 2025, TODAY)
+        counted = [c for c in costs if c.counts]
+        exact = sum((p.exact for c in counted for p in c.delivered_to_date.parts), Decimal(0))
+        assert figures.problems == ()
+        assert figures.delivered_cost == pennies(exact)
+        assert figures.delivered_minutes == sum(c.delivered_to_date.minutes for c in counted)
+    assert sum(s.delivered_cost for s in spend) > 0

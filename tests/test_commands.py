@@ -86,8 +86,11 @@ def test_demo_tells_the_threads_story_motor_skills_in_breach_with_one_session():
         "ehcp.parent@demo.test",
         "la@demo.test",
         "parent@demo.test",
+        "salt.manager@demo.test",
+        "salt@demo.test",
         "senco@demo.test",
         "ta@demo.test",
+        "trust@demo.test",
     ]
     assert Child.objects.filter(school__urn="990001").count() == 30
     assert verify() == []  # the demo's bulk-written history is chained like any other
@@ -107,3 +110,20 @@ def test_demo_never_loads_under_production_settings(settings):
     with pytest.raises(CommandError, match="never loaded under production settings"):
         call_command("demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_demo_has_a_trust_of_both_schools_and_a_therapist_commissioned_in_both():
+    from provision_ledger.core import access
+
+    call_command("demo", stdout=StringIO())
+    lead = User.objects.get(email="trust@demo.test")
+    therapist = User.objects.get(email="salt@demo.test")
+    assert sorted(s.urn for s in access.schools_for(lead)) == ["990001", "990002"]
+    reached = access.lines_for(therapist, access.Need.LOG)
+    assert sorted({line.plan.child.school.urn for line in reached}) == ["990001", "990002"]
+    assert {line.current_version.delivered_by for line in reached} == {"salt"}
+    out = StringIO()
+    call_command("demo", "--sign-ins", stdout=out)
+    for email in ("trust@demo.test", "salt@demo.test", "salt.manager@demo.test"):
+        assert email in out.getvalue()
+    assert verify() == []

@@ -13,7 +13,21 @@ from provision_ledger.api.actions import issue_token
 from provision_ledger.core import access
 from provision_ledger.family import actions
 from provision_ledger.family.models import FamilyChild
-from tests.factories import make_child, make_la_officer, make_parent, make_school, make_senco, make_staff, make_user
+from tests.factories import (
+    make_child,
+    make_commission,
+    make_la_officer,
+    make_parent,
+    make_practitioner,
+    make_school,
+    make_senco,
+    make_service,
+    make_service_manager,
+    make_staff,
+    make_trust,
+    make_trust_lead,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -62,6 +76,8 @@ def kept():
     )  # fmt: skip
     school_child = make_child(school, first_name="Other")
     senco = make_senco(school)
+    service = make_service()
+    make_commission(service, school)
     return {
         "child": family_child,
         "entry": entry,
@@ -73,6 +89,9 @@ def kept():
             "the school's SENCO": senco,
             "staff": make_staff(school, school_child),
             "an officer of the authority": make_la_officer(school.local_authority),
+            "the trust's SEND lead": make_trust_lead(make_trust(school)),
+            "a practitioner": make_practitioner(service, school_child, by=senco),
+            "a service manager": make_service_manager(service),
         },
     }
 
@@ -87,7 +106,18 @@ def test_the_keeper_reaches_every_route_of_their_record(client, kept):
     assert statuses == dict.fromkeys(statuses, 200)
 
 
-@pytest.mark.parametrize("who", ["another parent", "the school's SENCO", "staff", "an officer of the authority"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "another parent",
+        "the school's SENCO",
+        "staff",
+        "an officer of the authority",
+        "the trust's SEND lead",
+        "a practitioner",
+        "a service manager",
+    ],
+)
 def test_nobody_else_reaches_a_family_kept_record_on_any_route(client, kept, who):
     client.force_login(kept["others"][who])
     statuses = {
@@ -135,6 +165,7 @@ def test_the_authority_and_staff_never_see_shared_entries_and_sharing_is_revocab
     officer = kept["others"]["an officer of the authority"]
     staff = make_staff(kept["school"], link.child)
     assert access.shared_family_entries(officer, link.child) == []
+    assert access.shared_family_entries(kept["others"]["the trust's SEND lead"], link.child) == []
     assert access.shared_family_entries(staff, link.child) == []
     other_senco = make_senco(make_school())
     assert access.shared_family_entries(other_senco, link.child) == []

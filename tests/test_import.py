@@ -75,9 +75,15 @@ def test_example_files_import_in_order_with_an_audit_event_for_each_record(autho
         ("MIS-1003", "delivered", 45, 45, ""),
         ("MIS-1004", "not_delivered", 30, 0, "child_absent"),
     ]
-    # 3 plans + 4 lines + 6 sessions, each in the chain; the chain and every row's last event agree, and so do the
-    # lines' monthly sums with their sessions.
-    assert AuditEvent.objects.filter(local_authority=la).count() == 13
+    # 3 plans + 4 lines, each in the chain, and one event for each of the 3 children's sessions from the file,
+    # sealing each session; the chain and every row's last seal agree, and so do the lines' monthly sums with their
+    # sessions.
+    assert AuditEvent.objects.filter(local_authority=la).count() == 10
+    assert sorted(len(e.seals) for e in AuditEvent.objects.filter(local_authority=la, object_type="session")) == [
+        1,
+        2,
+        3,
+    ]
     assert verify(la.pk) == []
     months = LineMonth.objects.filter(local_authority=la)
     sums = months.aggregate(d=Sum("delivered_minutes"), m=Sum("missed_staff_absent"))
@@ -233,3 +239,16 @@ def test_a_session_on_a_day_the_school_was_closed_is_refused_unless_the_file_say
     assert not Session.objects.exists()
     _import("sessions", header + "MIS-1001,2025-10-04,delivered,,,,,yes\n", authority)
     assert list(Session.objects.values_list("date", flat=True)) == [date(2025, 10, 4)]
+
+
+def test_one_session_altered_after_an_import_is_named_though_the_file_wrote_one_event_per_child(authority):
+    _import_examples(authority)
+    la = authority["la"]
+    session = Session.objects.filter(local_authority=la, status="not_delivered").order_by("pk").first()
+    Session.objects.filter(pk=session.pk).update(status="delivered", delivered_minutes=30, reason="")
+
+    problems = [p.message for p in verify(la.pk) if p.message.startswith("Session ")]
+
+    assert len(problems) == 1
+    assert problems[0].startswith(f"Session {session.pk} (")
+    assert problems[0].endswith("its stored values no longer match the seal that event recorded.")

@@ -18,10 +18,10 @@ from provision_ledger.money import actions
 from provision_ledger.money.models import Allocation, ItemPrice, RateCard, StaffRate, TimeBlock
 from provision_ledger.money.queries import allocation_accounts, hourly_rates
 from provision_ledger.nextsteps.evidence import _rates
-from provision_ledger.people.models import Child
+from provision_ledger.people.models import Child, Membership, Role
 from provision_ledger.rules.money import TA_HOURLY_COST
 from provision_ledger.rules.support_time import WITH_THE_CHILD
-from tests.factories import make_line, make_parent, make_plan, make_session, make_staff
+from tests.factories import make_la, make_la_officer, make_line, make_parent, make_plan, make_session, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -484,3 +484,21 @@ def test_the_item_page_has_a_heading_that_says_what_it_is_for(client, senco, chi
     assert (
         f'<h1 class="govuk-heading-l">Record an item provided for {child.first_name}</h1>' in response.content.decode()
     )
+
+
+def test_an_officer_of_two_authorities_sets_the_rates_of_the_one_they_choose(client):
+    north, south = make_la("North"), make_la("South")
+    officer = make_la_officer(north)
+    Membership.objects.create(user=officer, role=Role.LA_OFFICER, local_authority=south)
+    client.force_login(officer)
+    page = reverse("la-rates")
+
+    first = client.get(page, {"year": 2025})
+    chosen = f"{page}?la={south.code}&year=2025"
+    saved = client.post(chosen, {"contact_weeks": "38", "rate_ta": "800.00", "source_ta": "Pay"})
+
+    assert first.context["la"] == north
+    assert f'href="?la={south.code}&amp;year=2025">South</a>' in first.content.decode()
+    assert saved["Location"] == chosen
+    assert list(RateCard.objects.values_list("local_authority", "financial_year")) == [(south.pk, 2025)]
+    assert client.get(page, {"la": "999"}).status_code == 404

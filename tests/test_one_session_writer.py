@@ -21,6 +21,7 @@ import provision_ledger
 from provision_ledger.api.actions import issue_token
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.sealing import key_of, row_hash
 from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery.actions import SessionEntry, record_session
 from provision_ledger.delivery.models import LineMonth, Session
@@ -65,7 +66,8 @@ def _world():
 
 
 def _outcome(write):
-    """The row and CREATE event one path writes, or the fields it refuses; rolled back either way."""
+    """The row one path writes, its event's action and whether the event seals the row as saved, or that the path
+    refused; rolled back either way."""
     with transaction.atomic():
         before = set(Session.objects.values_list("pk", flat=True))
         try:
@@ -74,10 +76,10 @@ def _outcome(write):
             result: object = "refused"
         else:
             [session] = Session.objects.exclude(pk__in=before)
-            [event] = AuditEvent.objects.filter(object_type="session", object_id=session.pk)
+            # A page and the API write one event per session; a file one per child, sealing each of its rows.
+            [event] = AuditEvent.objects.filter(seals__has_key=key_of(session))
             row = {k: v for k, v in model_to_dict(session).items() if k in COMPARED}
-            after = {k: v for k, v in event.after.items() if k in COMPARED}
-            result = (row, event.action, after)
+            result = (row, event.action, event.seals[key_of(session)] == row_hash(session))
         transaction.set_rollback(True)
     return result
 

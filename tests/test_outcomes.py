@@ -233,7 +233,9 @@ def test_a_review_decision_cannot_be_recorded_without_what_was_decided(reviewed,
 
 
 def test_a_review_report_dated_before_the_meeting_is_refused(reviewed, senco):
-    with pytest.raises(ValidationError, match=r"The review report \(Tuesday 30 September 2025\) is before the meeting"):
+    with pytest.raises(
+        ValidationError, match=r"The review report \(Tuesday 30 September 2025\) is before the review meeting"
+    ):
         actions.update_review(review=reviewed, by=senco, report_sent=date(2025, 9, 30))
 
 

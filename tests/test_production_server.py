@@ -154,3 +154,26 @@ def test_production_settings_never_fall_back_to_the_console_for_email(monkeypatc
     finally:
         monkeypatch.undo()
         importlib.reload(module)
+
+
+def test_each_worker_draws_a_pdf_before_its_first_request_so_the_first_pdf_is_not_slow(monkeypatch):
+    from provision_ledger.core import pdf
+    from provision_ledger.ops import gunicorn_conf
+
+    warnings: list[str] = []
+    worker = type(
+        "Worker", (), {"log": type("Log", (), {"warning": lambda self, *a: warnings.append(a[0] % a[1:])})()}
+    )()
+
+    assert pdf.warm_up() > 1000  # a real PDF, drawn with every PDF template loaded
+    calls: list[int] = []
+    monkeypatch.setattr(pdf, "warm_up", lambda: calls.append(1) or 1)
+    gunicorn_conf.post_worker_init(worker)
+    assert calls == [1]
+
+    def broken() -> int:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(pdf, "warm_up", broken)
+    gunicorn_conf.post_worker_init(worker)  # the worker still starts
+    assert warnings == ["PDF warm-up failed: no fonts"]

@@ -122,7 +122,9 @@ def test_the_page_says_plainly_when_nobody_has_looked(client, child):
 
 
 def test_a_logged_read_can_be_neither_changed_nor_deleted(senco, child):
-    view = RecordView.objects.create(viewer=senco, child=child, what="the record page")
+    view = RecordView.objects.create(
+        local_authority_id=child.local_authority_id, viewer=senco, child=child, what="the record page"
+    )
 
     view.what = "nothing"
     with pytest.raises(ValueError, match="never changed"):

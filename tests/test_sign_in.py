@@ -132,9 +132,9 @@ def test_a_parent_who_turns_on_two_step_sign_in_is_then_asked_for_a_code(unverif
 
 def test_a_parent_may_turn_two_step_sign_in_off_and_staff_may_not(client, child, senco):
     parent = make_parent(child)
-    make_totp_device(parent)
+    device = make_totp_device(parent)
     client.force_login(parent)
-    client.post(reverse("two-factor-off"))
+    client.post(reverse("two-factor-off"), {"password": "pw", "code": twofactor.next_usable_code(device)})
     assert TOTPDevice.objects.filter(user=parent).count() == 0
 
     client.force_login(senco)

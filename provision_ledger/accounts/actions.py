@@ -32,7 +32,13 @@ def close_parent_account(*, user: User, by: User, reason: str) -> User:
     sessions, concerns and messages the parent wrote (now shown as from a former parent or carer), letters as
     sent, and the hash-chained history, to which one event per child is added.
     """
-    if user.memberships.exists() or user.assignments.exists() or user.is_staff:
+    if (
+        user.memberships.exists()
+        or user.assignments.exists()
+        or user.trust_roles.exists()
+        or user.service_roles.exists()
+        or user.is_staff
+    ):
         raise ValidationError("Only a parent's account can be closed here: this account belongs to a member of staff.")
     if not user.is_active and user.email == closed_email(user):
         raise ValidationError("This account is already closed.")

@@ -74,3 +74,19 @@ class SecondFactorMiddleware:
             return None
         step = "two-factor-verify" if twofactor.confirmed_device(user) else "two-factor-setup"  # type: ignore[arg-type]
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in person hold children's records: no browser or proxy may keep a copy of them.
+
+    A shared family computer's back button or disk cache would otherwise show a record after signing out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -22,8 +22,15 @@ DEMO_SECRET = "PROVISIONLEDGERDEMOSECRETTOTPKEY"
 
 
 def must_use_second_factor(user: User) -> bool:
-    """Staff of any kind (a school or authority role, an assignment to a child, or the site admin) must."""
-    return user.is_staff or user.memberships.exists() or user.assignments.exists()
+    """Staff of any kind (a school, authority, trust or service role, an assignment to a child, or the site admin)
+    must."""
+    return (
+        user.is_staff
+        or user.memberships.exists()
+        or user.assignments.exists()
+        or user.trust_roles.exists()
+        or user.service_roles.exists()
+    )
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -50,6 +57,9 @@ def confirm(request: HttpRequest, device: TOTPDevice, code: str) -> bool:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    # A new session id once both steps are passed, so an id seen before the code (on a shared machine, in a log)
+    # does not carry the fully signed-in session.
+    request.session.cycle_key()
     return True
 
 

@@ -6,11 +6,12 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from provision_ledger.accounts import twofactor
 from provision_ledger.accounts.actions import close_parent_account
-from provision_ledger.accounts.forms import CloseAccountForm, CodeForm
+from provision_ledger.accounts.forms import CloseAccountForm, CodeForm, TurnOffForm
+from provision_ledger.accounts.passwords import password_is_right
 from provision_ledger.people.models import User
 
 
@@ -75,16 +76,32 @@ def setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def turn_off(request: HttpRequest) -> HttpResponse:
-    """A parent may turn two-step sign-in off again; staff may not."""
+    """A parent may turn two-step sign-in off again, with their password and a code; staff may not."""
     user = _user(request)
     if twofactor.must_use_second_factor(user):
         messages.error(request, "Staff accounts must use two-step sign-in.")
         return redirect("two-factor-setup")
-    twofactor.remove_devices(user)
-    messages.success(request, "Two-step sign-in is off. You will sign in with your password only.")
-    return redirect("home")
+    device = twofactor.confirmed_device(user)
+    if device is None:
+        return redirect("two-factor-setup")
+    form = TurnOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if not password_is_right(request, user, form.cleaned_data["password"]):
+            form.add_error("password", _WRONG_PASSWORD)
+        elif not allowed or not device.verify_token(form.cleaned_data["code"].strip().replace(" ", "")):
+            form.add_error("code", "That code is not right. Codes change every 30 seconds: enter the one showing now.")
+        else:
+            twofactor.remove_devices(user)
+            messages.success(request, "Two-step sign-in is off. You will sign in with your password only.")
+            return redirect("home")
+    return render(request, "accounts/two_factor_off.html", {"form": form})
+
+
+# Past the sign-in failure limit, django-axes answers with its lockout page instead.
+_WRONG_PASSWORD = "That password is not right."
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,8 +113,8 @@ def close_account(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = CloseAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not user.check_password(form.cleaned_data["password"]):
-            form.add_error("password", "That password is not right.")
+        if not password_is_right(request, user, form.cleaned_data["password"]):
+            form.add_error("password", _WRONG_PASSWORD)
         else:
             close_parent_account(
                 user=user, by=user, reason=form.cleaned_data["reason"] or "Closed by the parent or carer"

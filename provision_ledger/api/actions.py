@@ -171,10 +171,13 @@ def write_sessions(
             lines[index] = reachable[row.line_id]
         else:
             errors.append(RowError(index, "line_id", NO_SUCH_LINE))
-    assert token.school_id is not None  # access gives only a school's token the LOG need
+    school = token.school
+    assert school is not None  # access gives only a school's token the LOG need
     known = {
         ck.key: ck.session
-        for ck in ClientKey.objects.filter(school_id=token.school_id, key__in=first_with_key).select_related("session")
+        for ck in ClientKey.objects.filter(
+            local_authority_id=school.local_authority_id, school_id=school.pk, key__in=first_with_key
+        ).select_related("session")
     }
     entries: list[tuple[int, SessionEntry]] = []
     for index, row in enumerate(rows):
@@ -199,7 +202,13 @@ def write_sessions(
         with transaction.atomic():
             recorded = record_sessions([e for _, e in entries], by=token.created_by, today=today, via=f"API {token}")
             ClientKey.objects.bulk_create(
-                ClientKey(school_id=token.school_id, key=rows[index].client_key, session=session, token=token)
+                ClientKey(
+                    local_authority_id=session.local_authority_id,
+                    school_id=school.pk,
+                    key=rows[index].client_key,
+                    session=session,
+                    token=token,
+                )
                 for (index, _), session in zip(entries, recorded, strict=True)
             )
     except (IntegrityError, ValidationError) as error:

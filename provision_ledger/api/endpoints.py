@@ -181,21 +181,23 @@ def list_children(
 
 @api.get("/children/{child_id}", response={200: ChildOut, **READ}, tags=["children"])
 def get_child(request: HttpRequest, child_id: int = Id) -> dict[str, object]:
-    return _child(access.get_child(_token(request), child_id))
+    return _child(access.get_child(_token(request), child_id, reading="the child's details"))
 
 
 @api.get("/children/{child_id}/plans", response={200: list[PlanOut], **READ}, tags=["plans"])
 def list_plans(request: HttpRequest, child_id: int = Id) -> list[dict[str, object]]:
     """Every plan the child has had, newest first."""
     token = _token(request)
-    child = access.get_child(token, child_id)
+    child = access.get_child(token, child_id, reading="the child's plans")
     return [_plan(p) for p in access.plans_for(token).filter(child=child)]
 
 
 @api.get("/children/{child_id}/compliance", response={200: ComplianceOut, **READ}, tags=["compliance"])
 def child_compliance(request: HttpRequest, child_id: int = Id) -> dict[str, object]:
     """Promised against delivered for each line of the plan in force: this half-term, term, year and plan."""
-    statement = child_statement(access.get_child(_token(request), child_id), timezone.localdate())
+    statement = child_statement(
+        access.get_child(_token(request), child_id, reading="delivery figures"), timezone.localdate()
+    )
     return {
         "child_id": child_id,
         "plan_id": statement.plan.pk if statement.plan else None,
@@ -231,20 +233,20 @@ def child_compliance(request: HttpRequest, child_id: int = Id) -> dict[str, obje
 
 @api.get("/plans/{plan_id}", response={200: PlanOut, **READ}, tags=["plans"])
 def get_plan(request: HttpRequest, plan_id: int = Id) -> dict[str, object]:
-    return _plan(access.get_plan(_token(request), plan_id))
+    return _plan(access.get_plan(_token(request), plan_id, reading="a plan"))
 
 
 @api.get("/plans/{plan_id}/lines", response={200: list[LineOut], **READ}, tags=["lines"])
 def list_lines(request: HttpRequest, plan_id: int = Id) -> list[dict[str, object]]:
     """The plan's provision lines, void ones included (marked), in the order they were written."""
     token = _token(request)
-    plan = access.get_plan(token, plan_id)
+    plan = access.get_plan(token, plan_id, reading="a plan's provision")
     return [_line(line) for line in access.lines_for(token).filter(plan=plan).order_by("id")]
 
 
 @api.get("/lines/{line_id}", response={200: LineOut, **READ}, tags=["lines"])
 def get_line(request: HttpRequest, line_id: int = Id) -> dict[str, object]:
-    return _line(access.get_line(_token(request), line_id))
+    return _line(access.get_line(_token(request), line_id, reading="a provision line"))
 
 
 # Writing: registered before GET /sessions/{session_id}, so that /sessions/batch is never read as an id ------
@@ -288,7 +290,7 @@ def record_session_batch(request: HttpRequest, payload: BatchIn) -> Any:
 
 @api.get("/sessions/{session_id}", response={200: SessionOut, **READ}, tags=["sessions"])
 def get_session(request: HttpRequest, session_id: int = Id) -> dict[str, object]:
-    session = access.get_session(_token(request), session_id)
+    session = access.get_session(_token(request), session_id, reading="a session")
     return _session(session)
 
 

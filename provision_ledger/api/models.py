@@ -59,14 +59,20 @@ class ApiToken(models.Model):
 class ClientKey(models.Model):
     """The key a client sent with a session it wrote: the same key from the same school returns that session."""
 
+    # One row a session written through the API: a large table, so it carries its authority and every unique
+    # constraint leads with it (docs/scaling.md).
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     key = models.CharField(max_length=100)
-    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="client_key")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="client_keys")
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="client_keys")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["school", "key"], name="one_session_per_client_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "school", "key"], name="one_session_per_client_key"),
+            models.UniqueConstraint(fields=["local_authority", "session"], name="one_client_key_per_session"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} → session {self.session_id}"

@@ -120,7 +120,7 @@ def void_entry(obj: M, *, by: User, reason: str, child: Child, noun: str, summar
 
 def record_view(*, viewer: User, child: Child, what: str) -> RecordView:
     """Note that a member of staff read part of a child's record (called only from core.access)."""
-    return RecordView.objects.create(viewer=viewer, child=child, what=what)
+    return RecordView.objects.create(local_authority_id=child.local_authority_id, viewer=viewer, child=child, what=what)
 
 
 @dataclass(frozen=True)

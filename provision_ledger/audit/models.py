@@ -80,6 +80,8 @@ class RecordView(models.Model):
     wait on the authority's chain head. Rows are only ever added.
     """
 
+    # One row a page read: a large table, so it carries its authority as every large table does (docs/scaling.md).
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="record_views")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, editable=False)

@@ -4,10 +4,13 @@ from django.db.models import Prefetch, QuerySet
 
 from provision_ledger.audit.models import AuditEvent, RecordView
 from provision_ledger.people.models import Child, Membership
+from provision_ledger.services.models import ServiceRole
+from provision_ledger.trusts.models import TrustRole
 
 
 def views_of(child: Child) -> QuerySet[RecordView]:
-    """Who read the child's record, newest first, with each reader's roles (three queries however many)."""
+    """Who read the child's record, newest first, with each reader's roles at a school, authority, trust or service
+    (five queries however many)."""
     return (
         RecordView.objects.filter(child=child)
         .select_related("viewer")
@@ -15,7 +18,9 @@ def views_of(child: Child) -> QuerySet[RecordView]:
             Prefetch(
                 "viewer__memberships",
                 queryset=Membership.objects.select_related("school", "local_authority"),
-            )
+            ),
+            Prefetch("viewer__trust_roles", queryset=TrustRole.objects.select_related("trust")),
+            Prefetch("viewer__service_roles", queryset=ServiceRole.objects.select_related("service")),
         )
     )
 

@@ -23,7 +23,9 @@ class SenStatusRecord(models.Model):
     class Meta:
         ordering = ["child", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "status", "start_date"], name="one_sen_status_per_start"),
+            models.UniqueConstraint(
+                fields=["local_authority", "child", "status", "start_date"], name="one_sen_status_per_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,14 +7,15 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from provision_ledger.census import ctf, reconcile
+from provision_ledger.census import actions, ctf, reconcile
 from provision_ledger.census.models import CtfUpload
 from provision_ledger.core import access
+from provision_ledger.core.spreadsheets import download
 from provision_ledger.people.models import School, User
 from provision_ledger.rules.census import next_census_day
 
@@ -51,7 +52,7 @@ def transfer_upload(request: HttpRequest, urn: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        upload = CtfUpload.objects.create(school=school, uploaded_by=user, filename=file.name[:200], data=file.read())
+        upload = actions.keep_upload(school=school, by=user, filename=file.name, data=file.read())
         return redirect("transfer-check", urn=school.urn, upload_id=upload.pk)
     return render(request, "census/transfer_upload.html", {"school": school, "form": form})
 
@@ -64,9 +65,11 @@ def transfer_check(request: HttpRequest, urn: str, upload_id: int) -> HttpRespon
     transfer, problems = _checked(upload, school)
     today = timezone.localdate()
     if request.method == "POST" and transfer is not None and not problems and upload.imported_at is None:
-        done = ctf.import_transfer(transfer, school, by=user, today=today)
-        upload.imported_at = timezone.now()
-        upload.save(update_fields=["imported_at"])
+        try:
+            done = actions.import_upload(upload=upload, transfer=transfer, school=school, by=user, today=today)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("school-overview", urn=school.urn)
         added = sum(1 for o in done.outcomes if o.created)
         messages.success(
             request,
@@ -89,9 +92,9 @@ def sen_summary_ctf(request: HttpRequest, child_id: int) -> HttpResponse:
     to = request.GET.get("to", "").strip()
     if to and not re.fullmatch(r"\d{7}", to):
         return HttpResponseBadRequest("to: give the receiving school's LAESTAB, seven digits such as 8893001.")
-    response = HttpResponse(ctf.export_sen_summary(child, to_laestab=to), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="sen-summary-{child.upn or child.pk}.xml"'
-    return response
+    return download(
+        ctf.export_sen_summary(child, to_laestab=to), "application/xml", f"sen-summary-{child.upn or child.pk}.xml"
+    )
 
 
 class ExportForm(forms.Form):

@@ -2,7 +2,10 @@
 
 A parent sees only their own children, read only. A member of staff sees the children assigned to them and
 logs their sessions. A SENCO or head sees and manages every child of their school. A local authority officer
-sees every child in the schools of their authority, read only. An API token reaches what its school or
+sees every child in the schools of their authority, read only. A trust's SEND lead sees every child of the trust's
+schools, read only, whichever authorities they sit in; its rates manager reaches those schools' rates and nothing of
+their children. A practitioner of a service reaches only the lines their service is commissioned to deliver, for the
+children on their caseload: they read those lines and log their sessions. An API token reaches what its school or
 authority role would, and never more than the person who made it still reaches. Anything out of reach is a 404, so its
 existence is not revealed; a record in reach but not to be changed by this person is a 403.
 """
@@ -16,7 +19,7 @@ from enum import Enum
 from typing import TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import IntegerField, Model, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,8 +33,12 @@ from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.models import Concern
-from provision_ledger.people.models import Child, Role, School, User
+from provision_ledger.people.models import Child, LocalAuthority, Role, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.services.models import Service, ServiceRole
+from provision_ledger.services.queries import practitioner_line_ids
+from provision_ledger.trusts.models import Trust, TrustRole
+from provision_ledger.trusts.queries import current_school_ids
 
 M = TypeVar("M", bound=Model)
 # Who is asking: a person signed in, or another system holding an API token.
@@ -57,16 +64,18 @@ class Reach(Enum):
     SCHOOL = "school"  # the SENCO or head of the child's school
     ASSIGNED = "assigned"  # staff assigned to work with the child
     FAMILY = "family"  # the child's parent or carer
+    TRUST = "trust"  # the SEND lead of the trust that runs the child's school
+    SERVICE = "service"  # a practitioner, for a line their service is commissioned to deliver (lines, not the child)
 
 
 # Who may do what: the one table every check below reads.
 GRANTS: dict[Need, frozenset[Reach]] = {
     Need.VIEW: frozenset(Reach),
-    Need.LOG: frozenset({Reach.SCHOOL, Reach.ASSIGNED}),
+    Need.LOG: frozenset({Reach.SCHOOL, Reach.ASSIGNED, Reach.SERVICE}),
     Need.MANAGE: frozenset({Reach.SCHOOL}),
     Need.RAISE: frozenset({Reach.FAMILY}),
     Need.RECORD: frozenset({Reach.SCHOOL, Reach.FAMILY}),
-    Need.FUNDING: frozenset({Reach.AUTHORITY, Reach.SCHOOL, Reach.FAMILY}),
+    Need.FUNDING: frozenset({Reach.AUTHORITY, Reach.SCHOOL, Reach.FAMILY, Reach.TRUST}),
     # The school's SENCO alone, and only for a child whose school record the parent confirmed as theirs: never the
     # authority, staff or a token (the family's own record is reached by its keeper only: `family_children_for`).
     Need.FAMILY_SHARED: frozenset({Reach.SCHOOL}),
@@ -79,10 +88,27 @@ class Scope:
     senco_school_ids: frozenset[int]
     assigned_child_ids: frozenset[int]
     own_child_ids: frozenset[int]
+    # Trusts the person has a role in; the schools they read as a trust's SEND lead, and those whose rates they
+    # manage for a trust.
+    trust_ids: frozenset[int] = frozenset()
+    lead_trust_ids: frozenset[int] = frozenset()
+    trust_school_ids: frozenset[int] = frozenset()
+    rate_school_ids: frozenset[int] = frozenset()
+    # Services the person manages or works for as a practitioner, and the lines they log as one.
+    managed_service_ids: frozenset[int] = frozenset()
+    practitioner_service_ids: frozenset[int] = frozenset()
+    service_line_ids: frozenset[int] = frozenset()
 
     @property
     def is_staff_member(self) -> bool:
-        return bool(self.la_ids or self.senco_school_ids or self.assigned_child_ids)
+        return bool(
+            self.la_ids
+            or self.senco_school_ids
+            or self.assigned_child_ids
+            or self.trust_ids
+            or self.managed_service_ids
+            or self.practitioner_service_ids
+        )
 
 
 NO_REACH = Scope(frozenset(), frozenset(), frozenset(), frozenset())
@@ -98,15 +124,42 @@ def scope_for(who: Principal) -> Scope:
     elif not who.is_authenticated or not who.is_active:
         scope = NO_REACH
     else:
-        memberships = list(who.memberships.values_list("role", "local_authority_id", "school_id"))
-        scope = Scope(
-            la_ids=frozenset(la for role, la, _ in memberships if role == Role.LA_OFFICER),
-            senco_school_ids=frozenset(school for role, _, school in memberships if role == Role.SENCO),
-            assigned_child_ids=frozenset(who.assignments.values_list("child_id", flat=True)),
-            own_child_ids=frozenset(who.guardianships.values_list("child_id", flat=True)),
-        )
+        scope = _person_scope(who)
     who._ledger_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+def _person_scope(who: User) -> Scope:
+    """Three queries for most people (roles, assignments, guardianships); one more for a trust role, and a few more
+    for a practitioner (their caseload and their service's commissions)."""
+    none = Value(None, output_field=IntegerField())
+    roles = list(
+        who.memberships.values_list("role", "local_authority_id", "school_id").union(
+            TrustRole.objects.filter(user=who).values_list("role", "trust_id", none),
+            ServiceRole.objects.filter(user=who).values_list("role", "service_id", none),
+            all=True,
+        )
+    )
+    trust_roles = [(role, trust) for role, trust, _ in roles if role in TrustRole.Role.values]
+    trust_schools = current_school_ids({trust for _, trust in trust_roles}) if trust_roles else {}
+
+    def schools_as(trust_role: str) -> frozenset[int]:
+        return frozenset(s for role, trust in trust_roles if role == trust_role for s in trust_schools[trust])
+
+    practising = frozenset(service for role, service, _ in roles if role == ServiceRole.Role.PRACTITIONER)
+    return Scope(
+        la_ids=frozenset(la for role, la, _ in roles if role == Role.LA_OFFICER),
+        senco_school_ids=frozenset(school for role, _, school in roles if role == Role.SENCO),
+        assigned_child_ids=frozenset(who.assignments.values_list("child_id", flat=True)),
+        own_child_ids=frozenset(who.guardianships.values_list("child_id", flat=True)),
+        trust_ids=frozenset(trust for _, trust in trust_roles),
+        lead_trust_ids=frozenset(trust for role, trust in trust_roles if role == TrustRole.Role.SEND_LEAD),
+        trust_school_ids=schools_as(TrustRole.Role.SEND_LEAD),
+        rate_school_ids=schools_as(TrustRole.Role.RATES),
+        managed_service_ids=frozenset(service for role, service, _ in roles if role == ServiceRole.Role.MANAGER),
+        practitioner_service_ids=practising,
+        service_line_ids=practitioner_line_ids(who.pk, practising, timezone.localdate()) if practising else frozenset(),
+    )
 
 
 def _token_scope(token: ApiToken) -> Scope:
@@ -134,6 +187,17 @@ def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
         reach |= Q(**{f"{prefix}id__in": scope.assigned_child_ids})
     if Reach.FAMILY in grants and scope.own_child_ids:
         reach |= Q(**{f"{prefix}id__in": scope.own_child_ids})
+    if Reach.TRUST in grants and scope.trust_school_ids:
+        reach |= Q(**{f"{prefix}school_id__in": scope.trust_school_ids})
+    return reach
+
+
+def _line_filter(scope: Scope, need: Need, child: str = "plan__child__", line_id: str = "id") -> Q:
+    """The lines (or their sessions) a scope reaches for a need: every line of the children it reaches, along the
+    path `child`, and a practitioner's commissioned lines, by the field `line_id`."""
+    reach = _child_filter(scope, need, child)
+    if Reach.SERVICE in GRANTS[need] and scope.service_line_ids:
+        reach |= Q(**{f"{line_id}__in": scope.service_line_ids})
     return reach
 
 
@@ -145,8 +209,17 @@ def allows(user: Principal, child: Child, need: Need) -> bool:
         Reach.SCHOOL: child.school_id in scope.senco_school_ids,
         Reach.ASSIGNED: child.pk in scope.assigned_child_ids,
         Reach.FAMILY: child.pk in scope.own_child_ids,
+        Reach.TRUST: child.school_id in scope.trust_school_ids,
+        Reach.SERVICE: False,  # a practitioner reaches lines, never the whole child: see `allows_line`
     }
     return any(reaches[reach] for reach in GRANTS[need])
+
+
+def allows_line(user: Principal, line: ProvisionLine, need: Need) -> bool:
+    """Whether the user may meet the need for a line already fetched through `get_line` (to show links)."""
+    if allows(user, line.plan.child, need):
+        return True
+    return Reach.SERVICE in GRANTS[need] and line.pk in scope_for(user).service_line_ids
 
 
 def children_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Child]:
@@ -169,7 +242,12 @@ def note_reading(user: Principal, child: Child, what: str) -> None:
     Views say what they show through the `reading` argument of the `get_*` functions below; this is the one
     place the log is written.
     """
-    if what and isinstance(user, User) and child.pk not in scope_for(user).own_child_ids:
+    if not what:
+        return
+    if isinstance(user, ApiToken):
+        # Another system read it with a token: logged under the person who made the token, naming the token.
+        record_view(viewer=user.created_by, child=child, what=f"{what} through the API ({user.name})"[:100])
+    elif child.pk not in scope_for(user).own_child_ids:
         record_view(viewer=user, child=child, what=what)
 
 
@@ -208,7 +286,7 @@ def get_child(user: Principal, child_id: int, need: Need = Need.VIEW, *, reading
 def schools_for(user: User) -> QuerySet[School]:
     scope = scope_for(user)
     return School.objects.filter(
-        Q(local_authority_id__in=scope.la_ids) | Q(id__in=scope.senco_school_ids)
+        Q(local_authority_id__in=scope.la_ids) | Q(id__in=scope.senco_school_ids | scope.trust_school_ids)
     ).select_related("local_authority")
 
 
@@ -223,13 +301,15 @@ def plans_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Plan]:
     return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
 
 
-def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW) -> Plan:
-    return _reach(plans_for, user, plan_id, need, "plan")
+def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Plan:
+    plan = _reach(plans_for, user, plan_id, need, "plan")
+    note_reading(user, plan.child, reading)
+    return plan
 
 
 def lines_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
     return (
-        ProvisionLine.objects.filter(_child_filter(scope_for(user), need, "plan__child__"))
+        ProvisionLine.objects.filter(_line_filter(scope_for(user), need))
         .select_related("plan__child__school")
         .prefetch_related("versions")
     )
@@ -250,13 +330,15 @@ def get_lines(user: Principal, line_ids: Iterable[int], need: Need) -> dict[int,
 
 
 def sessions_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Session]:
-    return Session.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+    return Session.objects.filter(_line_filter(scope_for(user), need, "child__", "line_id")).select_related(
         "line__plan", "child__school"
     )
 
 
-def get_session(user: Principal, session_id: int, need: Need = Need.VIEW) -> Session:
-    return _reach(sessions_for, user, session_id, need, "session")
+def get_session(user: Principal, session_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Session:
+    session = _reach(sessions_for, user, session_id, need, "session")
+    note_reading(user, session.child, reading)
+    return session
 
 
 def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
@@ -280,9 +362,89 @@ def get_letter(user: User, letter_id: int) -> Letter:
     return _reach(lambda u, _need: letters_for(u), user, letter_id, Need.VIEW, "letter")
 
 
+def authorities_for(user: User) -> QuerySet[LocalAuthority]:
+    """The authorities the person is an officer of, by name."""
+    return LocalAuthority.objects.filter(pk__in=scope_for(user).la_ids).order_by("name", "pk")
+
+
+def get_authority(user: User, code: str) -> LocalAuthority:
+    """One of the person's own authorities by its code; the first by name when no code is given."""
+    authorities = authorities_for(user)
+    found = authorities.filter(code=code).first() if code else authorities.first()
+    if found is None:
+        raise Http404("No such local authority")
+    return found
+
+
 def manages_school(user: User, school: School) -> bool:
     """Whether the user is the SENCO or head of a school already fetched through `get_school`."""
     return school.pk in scope_for(user).senco_school_ids
+
+
+def rate_schools_for(user: User) -> QuerySet[School]:
+    """The schools whose rates the person reads: those they reach, and those whose rates they manage for a trust."""
+    scope = scope_for(user)
+    return School.objects.filter(
+        Q(local_authority_id__in=scope.la_ids)
+        | Q(id__in=scope.senco_school_ids | scope.trust_school_ids | scope.rate_school_ids)
+    ).select_related("local_authority")
+
+
+def get_rate_school(user: User, urn: str) -> School:
+    school = rate_schools_for(user).filter(urn=urn).first()
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def manages_rates(user: User, school: School) -> bool:
+    """Whether the person sets a school's own rates: its SENCO or head, or its trust's rates manager."""
+    scope = scope_for(user)
+    return school.pk in scope.senco_school_ids or school.pk in scope.rate_school_ids
+
+
+def trusts_for(user: User) -> QuerySet[Trust]:
+    return Trust.objects.filter(pk__in=scope_for(user).trust_ids)
+
+
+def get_trust(user: User, trust_id: int) -> Trust:
+    trust = trusts_for(user).filter(pk=trust_id).first()
+    if trust is None:
+        raise Http404("No such trust")
+    return trust
+
+
+def leads_trust(user: User, trust: Trust) -> bool:
+    """Whether the person is the SEND lead of a trust already fetched through `get_trust`: they read its delivery."""
+    return trust.pk in scope_for(user).lead_trust_ids
+
+
+def trust_schools(user: User, trust: Trust) -> QuerySet[School]:
+    """The schools a trust runs now, as far as the person's role in it reaches them (a rates manager's, for money)."""
+    scope = scope_for(user)
+    reached = scope.trust_school_ids | scope.rate_school_ids
+    return (
+        School.objects.filter(trust_links__trust=trust, trust_links__left_on__isnull=True, pk__in=reached)
+        .select_related("local_authority")
+        .order_by("name")
+    )
+
+
+def services_for(user: User) -> QuerySet[Service]:
+    scope = scope_for(user)
+    return Service.objects.filter(pk__in=scope.managed_service_ids | scope.practitioner_service_ids)
+
+
+def get_service(user: User, service_id: int) -> Service:
+    service = services_for(user).filter(pk=service_id).first()
+    if service is None:
+        raise Http404("No such service")
+    return service
+
+
+def manages_service(user: User, service: Service) -> bool:
+    """Whether the person manages a service already fetched through `get_service`: they read its delivery figures."""
+    return service.pk in scope_for(user).managed_service_ids
 
 
 def ctf_uploads_for(user: User) -> QuerySet[CtfUpload]:

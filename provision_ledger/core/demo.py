@@ -53,6 +53,10 @@ from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.money import TA_ANNUAL_COST, TA_RATE_SOURCE
 from provision_ledger.rules.sessions import default_planned_minutes, entry_figures
 from provision_ledger.rules.support_time import Activity, Block, session_from_blocks
+from provision_ledger.services import actions as service_actions
+from provision_ledger.services.models import Commission, Service, ServiceRole
+from provision_ledger.trusts import actions as trust_actions
+from provision_ledger.trusts.models import TrustRole
 
 PASSWORD = "demo"
 SIGN_INS = [
@@ -61,6 +65,9 @@ SIGN_INS = [
     ("parent@demo.test", "Parent of Oliver Bennett, Year 1 (SEN Support)"),
     ("ehcp.parent@demo.test", "Parent of Maya Okafor, Year 5 (EHC plan)"),
     ("la@demo.test", "Officer of Demo Borough Council"),
+    ("trust@demo.test", "SEND lead of Demo Learning Trust (Oakfield and Brookside)"),
+    ("salt@demo.test", "NHS speech and language therapist at Oakfield and Brookside"),
+    ("salt.manager@demo.test", "Manager of the NHS speech and language therapy service"),
     ("admin@demo.test", "Site administrator (Django admin at /admin/)"),
 ]
 
@@ -608,6 +615,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
         for template in LINE_TEMPLATES["SPLD"]:
             line = _line(child_plan, other_senco, start, *template)
             sessions.follow(line, other.calendar(), start, today, Pattern(delivered=0.9), other_senco)
+    _trust_and_service(today, school, other, other_senco, sessions)
     _rate_cards(la, today)
     ChildFunding.objects.create(
         local_authority=la,
@@ -621,6 +629,67 @@ def load_demo(today: date, seed: int = 2013) -> None:
     _outcomes(today, rng, senco, dad, (plan, narrative, motor), (ehcp, support, salt), register)
     # The rates, funding, items and support time above are written directly; seal them as the upgrade would.
     seal_record(by=admin)
+
+
+def _trust_and_service(today: date, school: School, other: School, other_senco: User, sessions: _Sessions) -> None:
+    """Both schools in one academy trust, with its SEND lead; an NHS speech and language therapy service commissioned
+    at both, whose therapist has every child with a therapy line on her caseload."""
+    trust = trust_actions.create_trust(name="Demo Learning Trust", companies_house_number="09999999")
+    for member in (school, other):
+        trust_actions.add_school(trust=trust, school=member, joined_on=date(today.year - 4, 9, 1))
+    lead = _user("trust@demo.test", "Alison", "Grant")
+    trust_actions.give_role(user=lead, trust=trust, role=TrustRole.Role.SEND_LEAD)
+    service = service_actions.create_service(
+        name="Children’s Speech and Language Therapy",
+        organisation="Demo Community Health NHS Trust",
+        kind=Service.Kind.NHS,
+    )
+    therapist = _user("salt@demo.test", "Grace", "Adeyemi")
+    manager = _user("salt.manager@demo.test", "Martin", "Doyle")
+    service_actions.give_role(user=therapist, service=service, role=ServiceRole.Role.PRACTITIONER)
+    service_actions.give_role(user=manager, service=service, role=ServiceRole.Role.MANAGER)
+    for user in (lead, therapist, manager):
+        twofactor.give_demo_device(user)
+    start = today - timedelta(days=150)
+    # A Brookside child with a therapy line too, so the therapist works in both schools.
+    child = Child.objects.create(
+        school=other,
+        first_name="Isla",
+        last_name="Morgan",
+        year_group="2",
+        date_of_birth=today - timedelta(days=7 * 365),
+        primary_need="SLCN",
+        sen_status="K",
+    )
+    plan = plan_actions.create_plan(
+        child=child,
+        by=other_senco,
+        kind=PlanKind.SEN_SUPPORT.value,
+        start_date=start,
+        review_due=start + timedelta(days=120),
+    )
+    line = _line(plan, other_senco, start, "Speech and language therapy", "communication", "salt",
+                 "HCPC-registered speech and language therapist", 1, 1, "week", 30)  # fmt: skip
+    sessions.follow(line, other.calendar(), start, today, Pattern(delivered=0.85), therapist)
+    for member, commissioner, name in (
+        (school, Commission.Commissioner.AUTHORITY, "Demo Borough Council"),
+        (other, Commission.Commissioner.HEALTH, "Demo Integrated Care Board"),
+    ):
+        service_actions.commission(
+            service=service,
+            school=member,
+            commissioner=commissioner,
+            commissioner_name=name,
+            delivered_by="salt",
+            start_date=date(today.year - 1, 9, 1),
+        )
+    caseload = Child.objects.filter(
+        school__in=[school, other], plans__lines__versions__delivered_by="salt", plans__status=Plan.Status.ACTIVE
+    ).distinct()
+    for on_caseload in caseload:
+        service_actions.add_to_caseload(
+            service=service, practitioner=therapist, child=on_caseload, start_date=start, by=manager
+        )
 
 
 # Demo Borough Council's own rates. Only the teaching assistant's has a source (rules/money.py), as the annual

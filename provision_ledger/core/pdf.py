@@ -14,3 +14,27 @@ def accessible_pdf(html: str) -> bytes:
     from weasyprint import HTML  # slow to import, and needed only here
 
     return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)  # type: ignore[no-any-return]
+
+
+# The templates every PDF is drawn from: compiled when a worker starts, with the fonts, so the first PDF a parent asks
+# for is as quick as the tenth (the first took over 4 s: WeasyPrint's imports, fontconfig and Pango's font loading).
+PDF_TEMPLATES = (
+    "exports/statement.html",
+    "nextsteps/letter_pdf.html",
+    "outcomes/pack_pdf.html",
+    "money/cost_statement.html",
+)
+_WARM_UP = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Warm-up</title><style>
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; }
+</style></head><body><h1>Provision Ledger</h1><p>Regular, <strong>bold</strong> and <em>italic</em> text: £1,234.56 –
+“quoted”.</p><table><tr><th scope="col">Line</th><th scope="col">Delivered</th></tr><tr><td>Motor Skills</td>
+<td>1 of 24 sessions, 4 %</td></tr></table><ul><li>One</li></ul></body></html>"""
+
+
+def warm_up() -> int:
+    """Load the PDF templates and draw one small PDF in the fonts the real ones use; returns its size in bytes."""
+    from django.template.loader import get_template
+
+    for name in PDF_TEMPLATES:
+        get_template(name)
+    return len(accessible_pdf(_WARM_UP))

@@ -19,7 +19,7 @@ from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.clocks import Clock
 from provision_ledger.rules.compliance import SessionStatus, Status, compliance, whole_percent
 from provision_ledger.rules.legal_force import PlanKind
-from provision_ledger.rules.reporting import Window, reporting_windows
+from provision_ledger.rules.reporting import Window, reporting_windows, whole
 
 CHART_WEEKS = 12
 
@@ -113,7 +113,7 @@ class ChildSummary:
 
     @property
     def expected_minutes(self) -> int:
-        return round(sum(r.assessments["year"].expected.minutes for r in self.reports))
+        return whole(sum((r.assessments["year"].expected.minutes for r in self.reports), Fraction(0)))
 
     @property
     def percent(self) -> int | None:

@@ -34,8 +34,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.la_ids:
         return redirect("la-overview")
     if len(scope.senco_school_ids) == 1:
-        return redirect("school-overview", urn=access.schools_for(user).get().urn)
-    if scope.assigned_child_ids:
+        return redirect("school-overview", urn=access.schools_for(user).get(pk=min(scope.senco_school_ids)).urn)
+    if scope.lead_trust_ids:
+        return redirect("trust-delivery", trust_id=min(scope.lead_trust_ids))
+    if scope.trust_ids:
+        return redirect("trust-spend", trust_id=min(scope.trust_ids))
+    if scope.managed_service_ids:
+        return redirect("service-delivery", service_id=min(scope.managed_service_ids))
+    if scope.assigned_child_ids or scope.practitioner_service_ids:
         return redirect("register")
     children = list(access.children_for(user))
     kept = access.family_children_for(user).exists()
@@ -57,6 +63,7 @@ def la_overview(request: HttpRequest) -> HttpResponse:
     in_force = Q(children__plans__status=Plan.Status.ACTIVE)
     schools = list(
         access.schools_for(user)
+        .filter(local_authority_id__in=access.scope_for(user).la_ids)
         .annotate(
             ehc_plans=Count("children__plans", filter=in_force & Q(children__plans__kind=PlanKind.EHC_PLAN)),
             support_plans=Count("children__plans", filter=in_force & ~Q(children__plans__kind=PlanKind.EHC_PLAN)),

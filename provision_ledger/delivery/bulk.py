@@ -3,8 +3,10 @@
 A page, the register and the API record a few sessions at a time through `delivery.actions`; these three write
 thousands. Every row reaching `SessionWriter` has been interpreted by `rules.sessions.entry_figures` against the line
 version in force on its date, as an entry on a page is. The writer gives the rows their ids, inserts them, adds them
-to their months' sums and appends one audit event per session, sealing its row, to its authority's chain, in the
-caller's transaction.
+to their months' sums and appends audit events sealing every row to its authority's chain, in the caller's
+transaction: one event per session for the demo, and for a file one event per child in each batch, carrying the seal
+of every session it wrote. `verify` holds each row to its own seal either way, so it still names one altered row;
+the child's history says how many sessions the file recorded and over which dates.
 
 The synthetic authority is the benchmark's data, not anybody's record, so it asks for no events: millions of them
 would cost the benchmark minutes and prove nothing.
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from provision_ledger.audit.chain import CreatedEvent, append_created, json_string
+from provision_ledger.audit.chain import CreatedEvent, append_created, json_string, seals_json
 from provision_ledger.audit.sealing import content_text, instant, keyed_hash
 from provision_ledger.core.bulk import insert_rows, next_ids
 from provision_ledger.delivery.models import STATUS_CHOICES, Session
@@ -46,8 +48,8 @@ class SessionWriter:
     """Writes batches of checked session rows; call `finish` once every batch is written."""
 
     def __init__(self, *, verb: str = "Session recorded", line_names: dict[int, str] | None = None,
-                 events: bool = True) -> None:  # fmt: skip
-        self.verb, self.line_names, self.events = verb, line_names or {}, events
+                 events: bool = True, per_child: bool = False) -> None:  # fmt: skip
+        self.verb, self.line_names, self.events, self.per_child = verb, line_names or {}, events, per_child
         self.month_sums = MonthSums()
         self.written = 0
         self._iso: dict[date, str] = {}
@@ -62,34 +64,54 @@ class SessionWriter:
         )
         add = self.month_sums.add
         by_authority: dict[int, list[CreatedEvent]] = {}
+        # For a file: (authority, child) → the child's sessions in this batch, as (id, day, row seal).
+        by_child: dict[tuple[int, int], list[tuple[int, date, str]]] = {}
         for pk, (la, child, line, day, status, planned, delivered, reason, note, delivered_by, by, at) in zip(
             ids, rows, strict=True
         ):
             add(la, child, line, day, planned, delivered, reason, 1)
-            if self.events:
-                iso = self._iso.get(day) or self._iso.setdefault(day, day.isoformat())
-                after = session_after_json(pk, la, child, line, iso, status, planned, delivered, reason, note, by,
-                                           delivered_by)  # fmt: skip
-                summary = (
-                    f"{self.verb}: {self.line_names.get(line, 'provision line')} on {day:%d %b %Y}: "
-                    + (_STATUS_LABELS[status])
-                )
-                sealed = {"id": pk, "local_authority": la, "child": child, "line": line, "date": iso, "status": status,
-                          "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason,
-                          "delivered_by": delivered_by, "note": note, "group_ref": None, "recorded_by": by,
-                          "recorded_at": instant(at), "corrects": None, "voided_at": None,
-                          "voided_by": None, "void_reason": ""}  # fmt: skip
-                # The row's seal, as `audit.sealing.row_hash` would make it from the saved row.
-                row_hash = keyed_hash(f"session:{pk}\n{content_text(sealed)}")
-                by_authority.setdefault(la, []).append(
-                    (child, by, at, "session", pk, summary[:300], after, f'{{"session:{pk}":"{row_hash}"}}')
-                )
+            if not self.events:
+                continue
+            iso = self._iso.get(day) or self._iso.setdefault(day, day.isoformat())
+            sealed = {"id": pk, "local_authority": la, "child": child, "line": line, "date": iso, "status": status,
+                      "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason,
+                      "delivered_by": delivered_by, "note": note, "group_ref": None, "recorded_by": by,
+                      "recorded_at": instant(at), "corrects": None, "voided_at": None,
+                      "voided_by": None, "void_reason": ""}  # fmt: skip
+            # The row's seal, as `audit.sealing.row_hash` would make it from the saved row.
+            row_hash = keyed_hash(f"session:{pk}\n{content_text(sealed)}")
+            if self.per_child:
+                by_child.setdefault((la, child), []).append((pk, day, row_hash))
+                continue
+            after = session_after_json(pk, la, child, line, iso, status, planned, delivered, reason, note, by,
+                                       delivered_by)  # fmt: skip
+            summary = (
+                f"{self.verb}: {self.line_names.get(line, 'provision line')} on {day:%d %b %Y}: "
+                + (_STATUS_LABELS[status])
+            )
+            by_authority.setdefault(la, []).append(
+                (child, by, at, "session", pk, summary[:300], after, f'{{"session:{pk}":"{row_hash}"}}')
+            )
+        if by_child:
+            by, at = rows[0][10], rows[0][11]
+            for (la, child), sealed_rows in by_child.items():
+                by_authority.setdefault(la, []).append(self._child_event(child, by, at, sealed_rows))
         for la, events in by_authority.items():
             append_created(la, events)
         self.written += len(rows)
         if len(self.month_sums.sums) >= MONTH_SUMS_HELD:
             self.month_sums.write()
         return ids
+
+    def _child_event(self, child: int, by: int, at: datetime, rows: list[tuple[int, date, str]]) -> CreatedEvent:
+        """One event for a child's sessions in a batch of a file: their ids in `after`, each row's seal in `seals`."""
+        ids = [pk for pk, _, _ in rows]
+        first, last = min(day for _, day, _ in rows), max(day for _, day, _ in rows)
+        count = f"{len(rows)} session{'s' if len(rows) != 1 else ''}"
+        dates = f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} to {last:%d %b %Y}"
+        after = f'{{"sessions":[{",".join(map(str, ids))}]}}'
+        seals = seals_json({f"session:{pk}": row_hash for pk, _, row_hash in rows})
+        return (child, by, at, "session", ids[0], f"{self.verb}: {count}, {dates}"[:300], after, seals)
 
     def finish(self) -> int:
         """Add the months' sums still held; returns the sessions written."""

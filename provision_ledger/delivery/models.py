@@ -42,9 +42,8 @@ class Session(models.Model):
     group_ref = models.UUIDField(null=True, blank=True, help_text="Shared by the entries of one group session")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    corrects = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
-    )
+    # At most one correction of a session: held by the constraint below, which leads with the authority.
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by")
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -79,6 +78,11 @@ class Session(models.Model):
                     | models.Q(status="not_delivered", delivered_minutes=0)
                 )
                 & (models.Q(status="delivered") | ~models.Q(reason="")),
+            ),
+            models.UniqueConstraint(
+                fields=["local_authority", "corrects"],
+                condition=models.Q(corrects__isnull=False),
+                name="one_correction_per_session",
             ),
         ]
 
@@ -116,7 +120,10 @@ class LineMonth(models.Model):
     missed_other = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["line", "month"], name="one_sum_per_line_and_month")]
+        # Every unique constraint on a large table begins with its authority, the column it would be distributed by.
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "line", "month"], name="one_sum_per_line_and_month")
+        ]
         indexes = [models.Index(fields=["local_authority", "month"])]
 
     def __str__(self) -> str:

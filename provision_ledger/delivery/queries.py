@@ -22,7 +22,7 @@ from provision_ledger.rules.compliance import (
     assess,
 )
 from provision_ledger.rules.delivery import expected_delivery
-from provision_ledger.rules.reporting import Window
+from provision_ledger.rules.reporting import Window, whole
 
 DELIVERED_STATUSES = (SessionStatus.DELIVERED.value, SessionStatus.PART_DELIVERED.value)
 
@@ -145,7 +145,7 @@ def weekly_figures(
         monday = start - timedelta(days=start.weekday())
         while monday <= end:
             window = (max(monday, start), min(monday + timedelta(days=4), end))
-            expected = round(expected_delivery(history, calendar, *window).minutes)
+            expected = whole(expected_delivery(history, calendar, *window).minutes)
             if expected or delivered[(line.pk, monday)]:
                 weeks.append(WeekFigures(monday, expected, delivered[(line.pk, monday)]))
             monday += timedelta(days=7)

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import Allocation
-from provision_ledger.people.models import Child, School
+from provision_ledger.people.models import Child, School, calendars_of
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.calendar import SchoolCalendar
@@ -69,18 +69,20 @@ class RegisterDay:
     by_time_log: list[DueLine] = field(default_factory=list)  # recorded from the day's support-time log instead
 
 
-def register_for(children: QuerySet[Child], day: date) -> RegisterDay:
-    """What is due and what is already recorded on the day for the children, each in child order."""
-    children = children.select_related("school")
-    plans = Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)
-    lines = list(live_lines(plans).select_related("plan__child__school"))
+def register_for(reachable: QuerySet[ProvisionLine], day: date) -> RegisterDay:
+    """What is due and what is already recorded on the day on these lines (those a person logs for: every line of
+    the children they work with, or a practitioner's commissioned lines), each in child order."""
+    plans = Plan.objects.filter(status=Plan.Status.ACTIVE)
+    lines = list(
+        live_lines(plans).filter(pk__in=reachable.order_by().values("pk")).select_related("plan__child__school")
+    )
+    children = Child.objects.filter(pk__in={line.plan.child_id for line in lines})
     calendars: dict[int, SchoolCalendar] = {}
     schools: dict[int, School] = {}
     for line in lines:
         school = line.plan.child.school
         schools.setdefault(school.pk, school)
-    for pk, school in schools.items():
-        calendars[pk] = school.calendar()
+    calendars.update(calendars_of(list(schools)))
     # The whole school year around the day, later days included: catching up on a Monday must see Wednesday's entry.
     earliest = min((c.academic_year_bounds(day)[0] for c in calendars.values()), default=day)
     latest = max((c.academic_year_bounds(day)[1] for c in calendars.values()), default=day)

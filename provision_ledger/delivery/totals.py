@@ -76,7 +76,7 @@ class MonthSums:
                 chunk = rows[start : start + _CHUNK]
                 cursor.execute(
                     f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(chunk))} "
-                    f"ON CONFLICT (line_id, month) DO UPDATE SET {added}",
+                    f"ON CONFLICT (local_authority_id, line_id, month) DO UPDATE SET {added}",
                     [value for row in chunk for value in row],
                 )
 

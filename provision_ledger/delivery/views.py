@@ -39,7 +39,7 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
             "sessions": sessions,
             "versions": line.versions_in_order,
             "can_manage": access.allows(user, child, Need.MANAGE),
-            "can_log": access.allows(user, child, Need.LOG),
+            "can_log": access.allows_line(user, line, Need.LOG),
             "can_raise": access.allows(user, child, Need.RAISE),
         },
     )
@@ -132,7 +132,7 @@ def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     day = recent_day(request)
-    register_day = register_for(access.children_for(user, Need.LOG), day)
+    register_day = register_for(access.lines_for(user, Need.LOG), day)
     today = timezone.localdate()
     return render(
         request,
@@ -143,6 +143,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "recorded": register_day.recorded,
             "by_time_log": register_day.by_time_log,
             "is_school_day": register_day.is_school_day,
+            # A practitioner's register spans schools: each row then says which.
+            "several_schools": len({d.child.school_id for d in register_day.due + register_day.recorded}) > 1,
             "reasons": list(MissReason),
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < today else None,
@@ -160,7 +162,7 @@ def register_record(request: HttpRequest) -> HttpResponse:
     minutes = request.POST.get("delivered_minutes") or None
     entries = []
     try:
-        due = {d.line.pk for d in register_for(access.children_for(user, Need.LOG), day).due}
+        due = {d.line.pk for d in register_for(access.lines_for(user, Need.LOG), day).due}
         for line_id in line_ids:
             line = access.get_line(user, int(line_id), Need.LOG)
             if line.pk not in due:

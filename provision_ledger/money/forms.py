@@ -86,6 +86,22 @@ class ConversionForm(forms.Form):
     role = forms.ChoiceField(label="Of", choices=DeliveredBy.choices, initial=DeliveredBy.TA)
 
 
+class ThresholdsForm(forms.Form):
+    on_track_percent = forms.IntegerField(
+        label="On track from (% of the promised time delivered)", min_value=0, max_value=100
+    )
+    at_risk_percent = forms.IntegerField(
+        label="At risk from (% delivered); below this a line is in breach", min_value=0, max_value=100
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on_track, at_risk = cleaned.get("on_track_percent"), cleaned.get("at_risk_percent")
+        if on_track is not None and at_risk is not None and at_risk > on_track:
+            self.add_error("at_risk_percent", "The at-risk threshold cannot be above the on-track threshold.")
+        return cleaned
+
+
 class ItemPriceForm(forms.Form):
     name = forms.CharField(label="Item", max_length=200, help_text="A programme, a licence or a piece of equipment")
     pounds = forms.DecimalField(label="Price (£)", min_value=0, max_digits=9, decimal_places=2)

@@ -141,7 +141,9 @@ class ChildFunding(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["child", "financial_year"], name="one_funding_per_child_year"),
+            models.UniqueConstraint(
+                fields=["local_authority", "child", "financial_year"], name="one_funding_per_child_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,7 +166,9 @@ class Allocation(models.Model):
     class Meta:
         ordering = ["child", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "staff", "start_date"], name="one_allocation_per_start"),
+            models.UniqueConstraint(
+                fields=["local_authority", "child", "staff", "start_date"], name="one_allocation_per_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.models import (
@@ -30,6 +32,7 @@ from provision_ledger.rules.costing import (
     ELEMENT_2_SOURCE,
     ELEMENT_2_THRESHOLD,
     Cost,
+    CostPart,
     CostVersion,
     Funding,
     Payer,
@@ -44,7 +47,9 @@ from provision_ledger.rules.costing import (
     planned_cost,
 )
 from provision_ledger.rules.money import DEFAULT_RATES
+from provision_ledger.rules.reporting import whole
 from provision_ledger.rules.support_time import Activity, WeekAccount, week_accounts
+from provision_ledger.rules.units import hours
 
 ROLE_NAMES = dict(DeliveredBy.choices)
 # Lines the school or the authority pays for count against Element 2 and the top-up; health and others do not.
@@ -189,11 +194,12 @@ def element_2_threshold(school: School, year: int) -> tuple[Decimal, str]:
 # Costs ------------------------------------------------------------------------------------------------------------
 
 
+def cost_version(v: LineVersion) -> CostVersion:
+    return CostVersion(v.effective_from, v.terms, v.delivered_by, v.group_size, v.adults, v.non_contact_minutes)
+
+
 def cost_history(line: ProvisionLine) -> list[CostVersion]:
-    return [
-        CostVersion(v.effective_from, v.terms, v.delivered_by, v.group_size, v.adults, v.non_contact_minutes)
-        for v in line.versions_in_order
-    ]
+    return [cost_version(v) for v in line.versions_in_order]
 
 
 def delivered_by_day(line_ids: Iterable[int], start: date, end: date) -> dict[int, list[tuple[date, int]]]:
@@ -236,14 +242,11 @@ class LineCost:
 
     @property
     def planned_hours(self) -> Decimal:
-        return (Decimal(self.planned_year.minutes.numerator) / self.planned_year.minutes.denominator / 60).quantize(
-            Decimal("0.1")
-        )
+        return hours(self.planned_year.minutes)
 
     @property
     def delivered_hours(self) -> Decimal:
-        minutes = self.delivered_to_date.minutes
-        return (Decimal(minutes.numerator) / minutes.denominator / 60).quantize(Decimal("0.1"))
+        return hours(self.delivered_to_date.minutes)
 
 
 def line_costs(
@@ -494,7 +497,7 @@ class AllocationAccount:
 
     @property
     def allocated_minutes(self) -> int:
-        return round(sum(w.allocated for w in self.weeks))
+        return whole(sum(w.allocated for w in self.weeks))
 
     @property
     def with_child_minutes(self) -> int:
@@ -577,11 +580,11 @@ class SchoolSpend:
 
     @property
     def delivered_hours(self) -> Decimal:
-        return (Decimal(self.delivered_minutes) / 60).quantize(Decimal("0.1"))
+        return hours(self.delivered_minutes)
 
     @property
     def planned_hours(self) -> Decimal:
-        return (self.planned_minutes / 60).quantize(Decimal("0.1"))
+        return hours(self.planned_minutes)
 
 
 def _version_in_force(field_name: str, day: str = "date") -> Coalesce:
@@ -590,6 +593,40 @@ def _version_in_force(field_name: str, day: str = "date") -> Coalesce:
     on_the_day = versions.filter(effective_from__lte=OuterRef(day)).order_by("-effective_from", "-pk")
     first = versions.order_by("effective_from", "pk")
     return Coalesce(Subquery(on_the_day.values(field_name)[:1]), Subquery(first.values(field_name)[:1]))
+
+
+# What costing needs of the line version in force on a row's day. A version carrying non-contact minutes is named, so
+# its share is worked out by the costing rule; every other row sums with its role, group size and adults alone.
+_COSTING_GROUPS = ("role", "group", "adults", "non_contact_version")
+
+
+def _costing_terms(day: str) -> dict[str, Any]:
+    return {
+        "role": _version_in_force("delivered_by", day),
+        "group": _version_in_force("group_size", day),
+        "adults": _version_in_force("adults", day),
+        "paid_by": _version_in_force("funder", day),
+        "non_contact_version": Case(
+            When(GreaterThan(_version_in_force("non_contact_minutes", day), 0), then=_version_in_force("pk", day)),
+            default=None,
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def _non_contact_shares(rows: Iterable[dict[str, Any]]) -> dict[int, Fraction]:
+    """The non-contact minutes each named version carries for a contact minute, from the costing rule."""
+    ids = {row["non_contact_version"] for row in rows if row["non_contact_version"] is not None}
+    return {v.pk: cost_version(v).non_contact_share for v in LineVersion.objects.filter(pk__in=ids)}
+
+
+def _cost_of_sum(book: RateBook, year: int, row: dict[str, Any], shares: dict[int, Fraction]) -> Decimal:
+    """A sum of minutes costed by the one costing rule (`CostPart`), unrounded so a school's total rounds once."""
+    minutes = Fraction(row["minutes"])
+    share = shares.get(row["non_contact_version"], Fraction(0))
+    return CostPart(
+        row["role"], year, minutes, row["group"], book.rate(row["role"], year), row["adults"], minutes * share
+    ).exact
 
 
 def authority_spend(schools: Sequence[School], year: int, today: date) -> list[SchoolSpend]:
@@ -603,37 +640,18 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
     start, end = financial_year_bounds(year)
     to_date = min(today, end)
     books = rate_books(schools, [year])
-    minutes_by_school: dict[int, int] = defaultdict(int)
-    exact_cost: dict[int, Decimal] = defaultdict(Decimal)
-    problems: dict[int, set[str]] = defaultdict(set)
     delivered = (
         Session.objects.current()
         .filter(child__school__in=schools, date__gte=start, date__lte=to_date, delivered_minutes__gt=0)
-        .annotate(
-            role=_version_in_force("delivered_by"),
-            group=_version_in_force("group_size"),
-            adults=_version_in_force("adults"),
-            paid_by=_version_in_force("funder"),
-        )
-        .filter(paid_by__in=EDUCATION_FUNDERS)
-        .values("child__school_id", "role", "group", "adults")
+        .annotate(**_costing_terms("date"))
+        .filter(Q(paid_by__in=EDUCATION_FUNDERS))
+        .values("child__school_id", *_COSTING_GROUPS)
         .order_by()
         .annotate(minutes=Sum("delivered_minutes"))
     )
-    for row in delivered:
-        school_id, minutes = row["child__school_id"], row["minutes"]
-        minutes_by_school[school_id] += minutes
-        try:
-            rate = books[school_id].for_year(row["role"], year)
-        except RateError as error:
-            problems[school_id].add(str(error))
-            continue
-        exact_cost[school_id] += Decimal(minutes) * row["adults"] * rate / 60 / row["group"]
     # Planned: the months the rules laid for each live line of a plan in force (plans.ExpectedMonth), costed by the
     # version in force on the first of the month. A line amended mid-month is costed at its earlier terms for the
     # rest of that month, so the total can differ slightly from the provision map, which splits at the day.
-    planned_minutes: dict[int, Decimal] = defaultdict(Decimal)
-    planned_exact: dict[int, Decimal] = defaultdict(Decimal)
     planned = (
         ExpectedMonth.objects.filter(
             with_delivery("line__plan__"),  # a plan replaced in the year counts up to its end, as the dashboard's
@@ -642,26 +660,30 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
             month__gte=start,
             month__lte=end,
         )
-        .annotate(
-            role=_version_in_force("delivered_by", "month"),
-            group=_version_in_force("group_size", "month"),
-            adults=_version_in_force("adults", "month"),
-            paid_by=_version_in_force("funder", "month"),
-        )
-        .filter(paid_by__in=EDUCATION_FUNDERS)
-        .values("line__plan__child__school_id", "role", "group", "adults")
+        .annotate(**_costing_terms("month"))
+        .filter(Q(paid_by__in=EDUCATION_FUNDERS))
+        .values("line__plan__child__school_id", *_COSTING_GROUPS)
         .order_by()
         .annotate(minutes=Sum("minutes"))
     )
-    for planned_row in planned:
-        school_id, minutes = planned_row["line__plan__child__school_id"], planned_row["minutes"]
-        planned_minutes[school_id] += minutes
-        try:
-            rate = books[school_id].for_year(planned_row["role"], year)
-        except RateError as error:
-            problems[school_id].add(str(error))
-            continue
-        planned_exact[school_id] += minutes * planned_row["adults"] * rate / 60 / planned_row["group"]
+    delivered_rows = [(row["child__school_id"], row) for row in delivered]
+    planned_rows = [(row["line__plan__child__school_id"], row) for row in planned]
+    shares = _non_contact_shares(row for _, row in delivered_rows + planned_rows)
+    minutes_by_school: dict[int, int] = defaultdict(int)
+    planned_minutes: dict[int, Decimal] = defaultdict(Decimal)
+    exact_cost: dict[int, Decimal] = defaultdict(Decimal)
+    planned_exact: dict[int, Decimal] = defaultdict(Decimal)
+    problems: dict[int, set[str]] = defaultdict(set)
+    for rows, minutes_to, cost_to in (
+        (delivered_rows, minutes_by_school, exact_cost),
+        (planned_rows, planned_minutes, planned_exact),
+    ):
+        for school_id, row in rows:
+            minutes_to[school_id] += row["minutes"]
+            try:
+                cost_to[school_id] += _cost_of_sum(books[school_id], year, row, shares)
+            except RateError as error:
+                problems[school_id].add(str(error))
     funding = {
         row["child__school_id"]: row
         for row in ChildFunding.objects.filter(child__school__in=schools, financial_year=year)

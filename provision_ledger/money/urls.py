@@ -5,6 +5,7 @@ from provision_ledger.money import views
 urlpatterns = [
     path("authority/rates/", views.la_rates, name="la-rates"),
     path("authority/spend/", views.authority_spend, name="authority-spend"),
+    path("trusts/<int:trust_id>/spend/", views.trust_spend, name="trust-spend"),
     path("my-time/", views.time_logs, name="time-logs"),
     # /schools/<urn>/
     path("schools/<str:urn>/rates/", views.school_rates, name="school-rates"),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
@@ -30,10 +31,11 @@ from provision_ledger.money.forms import (
     FundingForm,
     ItemPriceForm,
     RateCardForm,
+    ThresholdsForm,
 )
 from provision_ledger.money.models import RateCard, TimeBlock
-from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.people.models import Need as ChildNeed
+from provision_ledger.people.models import School, User
 from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Category, DeliveredBy
 from provision_ledger.plans.views import _apply
@@ -78,6 +80,8 @@ def _which_form(request: HttpRequest) -> tuple[QueryDict | None, QueryDict | Non
     """The POST data for the rates form or the item form, whichever was sent; None for the other."""
     if request.method != "POST":
         return None, None
+    if request.POST.get("form") == "thresholds":
+        return None, None
     return (None, request.POST) if request.POST.get("form") == "item" else (request.POST, None)
 
 
@@ -85,8 +89,8 @@ def _which_form(request: HttpRequest) -> tuple[QueryDict | None, QueryDict | Non
 def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     """A school's rates for a year: the defaults, the authority's, and the school's own overrides."""
     user = _user(request)
-    school = access.get_school(user, urn)
-    can_manage = access.manages_school(user, school)
+    school = access.get_rate_school(user, urn)
+    can_manage = access.manages_rates(user, school)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     year = _year(request)
@@ -94,6 +98,14 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     posted, item_posted = _which_form(request)
     form = RateCardForm(posted, initial=_card_initial(card), year=year, with_threshold=False)
     item_form = ItemPriceForm(item_posted)
+    thresholds_form = ThresholdsForm(
+        request.POST if request.POST.get("form") == "thresholds" else None,
+        initial={"on_track_percent": school.on_track_percent, "at_risk_percent": school.at_risk_percent},
+    )
+    if thresholds_form.is_bound and thresholds_form.is_valid():
+        actions.save_thresholds(school=school, **thresholds_form.cleaned_data)
+        messages.success(request, "Thresholds saved.")
+        return redirect(f"{request.path}?year={year}")
     if form.is_bound and form.is_valid():
         actions.save_rate_card(
             year=year,
@@ -117,6 +129,7 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
             "rows": queries.rate_rows(school, year),
             "form": form if can_manage else None,
             "item_form": item_form if can_manage else None,
+            "thresholds_form": thresholds_form if can_manage else None,
             "items": queries.items_in_force(school, year),
             "threshold": queries.element_2_threshold(school, year),
         },
@@ -127,10 +140,11 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
 def la_rates(request: HttpRequest) -> HttpResponse:
     """An authority's default rates and Element 2 threshold for a year, set by its officers."""
     user = _user(request)
-    authority_ids = access.scope_for(user).la_ids
-    if not authority_ids:
+    authorities = list(access.authorities_for(user))
+    if not authorities:
         return redirect("home")
-    la = LocalAuthority.objects.get(pk=min(authority_ids))
+    # An officer of several authorities chooses which one's rates to set; the first by name until they do.
+    la = access.get_authority(user, request.GET.get("la", "")[:10])
     year = _year(request)
     card = RateCard.objects.filter(local_authority=la, financial_year=year).first()
     posted, item_posted = _which_form(request)
@@ -144,18 +158,19 @@ def la_rates(request: HttpRequest) -> HttpResponse:
             threshold=form.cleaned_data.get("threshold"),
             contact_weeks=form.cleaned_data["contact_weeks"] or CONTACT_WEEKS,
         )
-        messages.success(request, f"Default rates for {financial_year_label(year)} saved.")
-        return redirect(f"{request.path}?year={year}")
+        messages.success(request, f"Default rates for {la.name}, {financial_year_label(year)}, saved.")
+        return redirect(f"{request.path}?{urlencode({'la': la.code, 'year': str(year)})}")
     if item_form.is_bound and item_form.is_valid():
         actions.save_item_price(year=year, local_authority=la, **item_form.cleaned_data)
         messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
-        return redirect(f"{request.path}?year={year}")
+        return redirect(f"{request.path}?{urlencode({'la': la.code, 'year': str(year)})}")
     items = card.items.all() if card else []
     return render(
         request,
         "money/la_rates.html",
         {
             "la": la,
+            "authorities": authorities,
             "year": year,
             "year_label": financial_year_label(year),
             "form": form,
@@ -165,13 +180,8 @@ def la_rates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def authority_spend(request: HttpRequest) -> HttpResponse:
-    """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
-    user = _user(request)
-    if not access.scope_for(user).la_ids:
-        return redirect("home")
+def _spend_page(request: HttpRequest, schools: list[School], **context: object) -> HttpResponse:
     year = _year(request)
-    schools = list(access.schools_for(user).order_by("name"))
     spend = queries.authority_spend(schools, year, timezone.localdate())
     totals = {
         "planned_hours": sum((s.planned_hours for s in spend), Decimal(0)),
@@ -185,8 +195,24 @@ def authority_spend(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "money/authority_spend.html",
-        {"spend": spend, "totals": totals, "year": year, "year_label": financial_year_label(year)},
+        {"spend": spend, "totals": totals, "year": year, "year_label": financial_year_label(year), **context},
     )
+
+
+def authority_spend(request: HttpRequest) -> HttpResponse:
+    """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
+    user = _user(request)
+    la_ids = access.scope_for(user).la_ids
+    if not la_ids:
+        return redirect("home")
+    return _spend_page(request, list(access.schools_for(user).filter(local_authority_id__in=la_ids).order_by("name")))
+
+
+def trust_spend(request: HttpRequest, trust_id: int) -> HttpResponse:
+    """The same, for a trust's schools (whichever authorities they sit in): for its SEND lead and rates manager."""
+    user = _user(request)
+    trust = access.get_trust(user, trust_id)  # 404 outside the person's trusts
+    return _spend_page(request, list(access.trust_schools(user, trust)), trust=trust)
 
 
 # A child's funding -----------------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.compliance import LineAssessment, SessionStatus
-from provision_ledger.rules.money import hours, indicative_value
-from provision_ledger.rules.reporting import Window
+from provision_ledger.rules.money import indicative_value
+from provision_ledger.rules.reporting import Window, whole
+from provision_ledger.rules.units import hours
 
 
 @dataclass(frozen=True)
@@ -111,14 +112,14 @@ def evidence_for(child: Child, today: date) -> Evidence:
     if plan is None:
         return Evidence(child, None, today, today, [])
     calendar = child.school.calendar()
-    whole = Window("plan", "Since the plan started", plan.start_date, today)
+    since_plan = Window("plan", "Since the plan started", plan.start_date, today)
     term_windows = [
         Window(f"term{i}", t.name, max(t.start, plan.start_date), min(t.end, today))
         for i, t in enumerate(calendar.terms)
         if t.end >= plan.start_date and t.start <= today
     ]
     lines = list(live_lines([plan]))
-    reports = line_reports(lines, child.school, calendar, [whole, *term_windows])
+    reports = line_reports(lines, child.school, calendar, [since_plan, *term_windows])
     rates = _rates(child, today)
     behind = {r.line.pk: r for r in reports if r.assessments["plan"].owed_minutes > 0}
     missed: dict[int, list[MissedRow]] = {pk: [] for pk in behind}
@@ -139,9 +140,9 @@ def evidence_for(child: Child, today: date) -> Evidence:
                 w.label,
                 w.start,
                 w.end,
-                round(a.expected.sessions),
+                whole(a.expected.sessions),
                 a.delivered_sessions,
-                round(a.expected.minutes),
+                whole(a.expected.minutes),
                 a.delivered_minutes,
             )
             for w in term_windows

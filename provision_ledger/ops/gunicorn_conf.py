@@ -43,3 +43,13 @@ def on_starting(server: Any) -> None:
         for problem in problems:
             print(f"Not starting: {problem}", file=sys.stderr)
         sys.exit(2)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Before a worker takes its first request: load the PDF templates and fonts, so the first PDF is not slow."""
+    from provision_ledger.core.pdf import warm_up
+
+    try:
+        warm_up()
+    except Exception as error:  # a worker that cannot draw a PDF still serves every page; the PDF will say why
+        worker.log.warning("PDF warm-up failed: %s", error)

@@ -20,9 +20,9 @@ from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan, ProvisionLine
-from provision_ledger.rules.clocks import ReviewOutcome, add_weeks, after_review_meeting
+from provision_ledger.rules.clocks import ReviewOutcome, after_review_meeting
 from provision_ledger.rules.outcomes import Measure, Scale, Support
-from provision_ledger.rules.reviews import review_steps
+from provision_ledger.rules.reviews import invitations_due, review_steps
 
 
 def _check_scale(
@@ -289,7 +289,7 @@ def invite_family_to_review(*, review: Review, by: User, base_url: str, today: d
         raise ValidationError(f"The meeting was on {review.meeting_date:%-d %B %Y}: invitations go out before it.")
     if review.invitations_sent is None:  # recorded first, so a refusal sends nothing
         update_review(review=review, by=by, invitations_sent=today)
-    due = add_weeks(review.meeting_date, -2)
+    due = invitations_due(review.meeting_date)
     link = base_url + reverse("review-detail", kwargs={"review_id": review.pk})
     school = review.child.school.name
     for guardian in guardians:

@@ -26,6 +26,7 @@ from provision_ledger.rules.compliance import LineAssessment, MissReason, Sessio
 from provision_ledger.rules.costing import RateError, delivered_cost, financial_year, planned_cost
 from provision_ledger.rules.reporting import Window
 from provision_ledger.rules.reviews import ReviewStep, review_steps
+from provision_ledger.rules.units import hours
 from provision_ledger.rules.wording import StatementCheck, check_statement
 
 
@@ -48,16 +49,15 @@ class PackLine:
 
     @property
     def promised_hours(self) -> Decimal:
-        minutes = self.assessment.expected.minutes
-        return (Decimal(minutes.numerator) / minutes.denominator / 60).quantize(Decimal("0.1"))
+        return hours(self.assessment.expected.minutes)
 
     @property
     def delivered_hours(self) -> Decimal:
-        return (Decimal(self.assessment.delivered_minutes) / 60).quantize(Decimal("0.1"))
+        return hours(self.assessment.delivered_minutes)
 
     @property
     def owed_hours(self) -> Decimal:
-        return (Decimal(self.assessment.owed_minutes) / 60).quantize(Decimal("0.1"))
+        return hours(self.assessment.owed_minutes)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from provision_ledger.rules.outcomes import (
     progress_fraction,
     publishable,
 )
+from provision_ledger.rules.units import hours
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Month:
 
     @property
     def hours(self) -> Decimal:
-        return (Decimal(self.delivered_minutes) / 60).quantize(Decimal("0.1"))
+        return hours(self.delivered_minutes)
 
 
 @dataclass

@@ -26,10 +26,11 @@ from datetime import date, datetime
 from typing import IO
 
 from django.db import transaction
+from django.utils import timezone
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.oversight.gias_layout import LINK_COLUMNS, ONS_CODE, REGION, REGIONS, REQUIRED
+from provision_ledger.oversight.gias_layout import LINK_COLUMNS, ONS_CODE, REGION, REGIONS, REQUIRED, TRUST_CODE
 from provision_ledger.oversight.importer import ImportRefused, RowError, _CountingReader
 from provision_ledger.people.models import (
     Child,
@@ -43,6 +44,7 @@ from provision_ledger.people.models import (
 )
 from provision_ledger.plans.expected import refresh_expected
 from provision_ledger.plans.models import ProvisionLine
+from provision_ledger.trusts.actions import GiasTrusts, link_from_gias
 
 NO_AUTHORITY = "000"  # GIAS's "Does not apply": establishments outside any English local authority
 BATCH = 2000
@@ -93,6 +95,7 @@ class GiasReport:
     changes: list[SchoolChange] = field(default_factory=list)
     conversions: list[str] = field(default_factory=list)
     links_not_applied: list[str] = field(default_factory=list)
+    trusts: GiasTrusts = field(default_factory=lambda: GiasTrusts([], []))
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -113,6 +116,11 @@ class GiasReport:
                 f"{verb} create {len(self.authorities_created)} authorities: {', '.join(self.authorities_created)}."
             )
         out += [f"{verb} rename authority {text}." for text in self.authorities_renamed]
+        if self.trusts.created:
+            out.append(f"{verb} create {len(self.trusts.created)} trusts: {', '.join(self.trusts.created[:20])}.")
+        out += [f"{verb} rename trust {text}." for text in self.trusts.renamed[:20]]
+        if self.trusts.joined or self.trusts.left:
+            out.append(f"{verb} link {self.trusts.joined:,} schools to their trust; {self.trusts.left:,} left a trust.")
         out += [str(change) for change in self.changes]
         if self.schools_created + self.schools_updated > len(self.changes):
             out.append(f"… and {self.schools_created + self.schools_updated - len(self.changes):,} more changes.")
@@ -179,6 +187,7 @@ class _Row:
     la_name: str
     ons_code: str
     region: str  # the region's name, one of REGIONS, or ""
+    trust_uid: str | None  # the trust's GIAS group UID, "" for none; None when the file has no "Trusts (code)"
     values: dict[str, object]  # the School fields but local_authority_id
 
 
@@ -219,7 +228,14 @@ def _parse(row: dict[str, str]) -> _Row | None:
     }
     region = (row.get(REGION) or "").strip()
     ons = ons if re.fullmatch(r"E\d{8}", ons) else ""
-    return _Row(urn, la_code, la_name[:200], ons, region if region in REGIONS else "", values)
+    trust_uid = row.get(TRUST_CODE)
+    if trust_uid is not None:
+        trust_uid = trust_uid.strip()
+        if trust_uid and not re.fullmatch(r"\d{1,10}", trust_uid):
+            raise _Bad(TRUST_CODE, f"“{trust_uid[:12]}” is not a trust's group UID (digits only).")
+        if trust_uid and not values["trust"]:
+            raise _Bad("Trusts (name)", f"is empty, though the row names trust {trust_uid}.")
+    return _Row(urn, la_code, la_name[:200], ons, region if region in REGIONS else "", trust_uid, values)
 
 
 # Writing
@@ -234,6 +250,7 @@ class _Register:
         self.seen_authorities: set[str] = set()
         self.urns: set[str] = set()  # six-digit strings, about 50,000 for all of England: a few megabytes
         self.with_children = set(Child.objects.values_list("school_id", flat=True).distinct())
+        self.today = timezone.localdate()
 
     def authority(self, row: _Row) -> LocalAuthority:
         la = self.authorities.get(row.la_code)
@@ -309,6 +326,14 @@ class _Register:
             School.objects.bulk_create(new)  # laestab is set in the values: bulk_create does not call save()
         if changed:
             School.objects.bulk_update(changed, list(SCHOOL_FIELDS))
+        with_trust = [(number, row) for number, row in batch if row.trust_uid is not None]
+        if with_trust and not errors:
+            ids = dict(School.objects.filter(urn__in=[r.urn for _, r in with_trust]).values_list("urn", "pk"))
+            link_from_gias(
+                [(ids[r.urn], r.trust_uid or "", str(r.values["trust"])) for _, r in with_trust],
+                today=self.today,
+                report=self.report.trusts,
+            )
         return errors
 
 

@@ -6,7 +6,7 @@ import tests carry it; GIAS adds columns from time to time, and the import ignor
 
 from __future__ import annotations
 
-__all__ = ["GIAS_COLUMNS", "LINK_COLUMNS", "ONS_CODE", "REGION", "REGIONS", "REQUIRED"]
+__all__ = ["GIAS_COLUMNS", "LINK_COLUMNS", "ONS_CODE", "REGION", "REGIONS", "REQUIRED", "TRUST_CODE"]
 
 # The establishment file's columns in the order GIAS publishes them (test and benchmark files are written in it).
 GIAS_COLUMNS = (
@@ -46,6 +46,8 @@ REQUIRED = (
     "EstablishmentStatus (name)", "OpenDate", "CloseDate", "PhaseOfEducation (name)", "Trusts (name)", "UKPRN",
 )  # fmt: skip
 ONS_CODE = "GSSLACode (name)"
+# A trust's group UID: the import creates and links trusts by it when the file has the column.
+TRUST_CODE = "Trusts (code)"
 LINK_COLUMNS = ("URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate")
 REGION = "GOR (name)"
 # GIAS names the region (its "GOR", government office region); the published statistics use the ONS code for it.

@@ -3,7 +3,7 @@
 Each file is read as a stream (memory stays flat however long it is), every row is checked, and the whole file is
 written in one transaction: if any row is wrong, nothing is written and the refusal names each bad row and column
 (rows numbered as a spreadsheet shows them, the header being row 1). The columns are documented in COLUMNS below
-and in the README; example files are in data/examples/.
+and in docs/data.md; example files are in data/examples/.
 
 Every plan, line and session imported gets its audit event in the authority's hash chain, as if entered by hand.
 """
@@ -506,7 +506,7 @@ class _Sessions(_Writer):
             history[:] = ended_by(history, plan_ends[ref])  # a replaced plan's lines promise nothing after its end
         self.statuses = {s.value for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
-        self.sessions = SessionWriter(verb="Session imported", line_names=names)
+        self.sessions = SessionWriter(verb="Sessions imported", line_names=names, per_child=True)
 
     def check(self, row: dict[str, str]) -> tuple[Any, ...]:
         ref = _text(row, "line_ref", max_length=40)

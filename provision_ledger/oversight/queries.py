@@ -40,6 +40,7 @@ from provision_ledger.rules.compliance import (
     status_from_sums,
 )
 from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.rules.units import hours
 
 REASONS = [reason.value for reason in MissReason]
 _SCALE = 10_000  # expected minutes are stored to 1/10,000 of a minute
@@ -94,7 +95,7 @@ class Figures:
 
     @property
     def owed_hours(self) -> Decimal:
-        return (Decimal(self.owed) / 60).quantize(Decimal("0.1"))
+        return hours(self.owed)
 
     @property
     def expected_minutes(self) -> int:
@@ -302,7 +303,7 @@ def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: i
     total = Figures()
     policies = {school.pk: (school.make_up_policy, school.thresholds) for school in schools}
     own = [pk for pk, (policy, _) in policies.items() if policy != DEFAULT_MAKE_UP_POLICY]
-    lines = line_figures(la_ids, window, own_policy_school_ids=own)
+    lines = line_figures(la_ids, window, own_policy_school_ids=own) if la_ids else {}
     # Sum each (school, category) first; the tens of thousands of lines then need no object each.
     sums_by: dict[tuple[int, str], list[int]] = {}
     for sums in lines.values():

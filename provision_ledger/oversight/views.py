@@ -14,6 +14,7 @@ from provision_ledger.core import access
 from provision_ledger.core.spreadsheets import csv_text, download
 from provision_ledger.oversight import opendata, queries
 from provision_ledger.people.models import School, User
+from provision_ledger.trusts.models import Trust
 
 
 def _officer(request: HttpRequest) -> tuple[User, frozenset[int]]:
@@ -47,6 +48,37 @@ def authority_delivery(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
     return render(request, "oversight/dashboard.html", {"board": board, "categories": queries.CATEGORIES})
+
+
+def _trust_dashboard(request: HttpRequest, trust_id: int) -> tuple[Trust, queries.Dashboard]:
+    """A trust's schools, whichever authorities they sit in, summed by the authority's own query: for its SEND lead."""
+    user = request.user
+    assert isinstance(user, User)
+    trust = access.get_trust(user, trust_id)  # 404 outside the person's trusts
+    if not access.leads_trust(user, trust):
+        raise PermissionDenied
+    schools = list(access.trust_schools(user, trust))
+    la_ids = {school.local_authority_id for school in schools}
+    return trust, queries.dashboard(schools, la_ids, timezone.localdate(), _year(request))
+
+
+def trust_delivery(request: HttpRequest, trust_id: int) -> HttpResponse:
+    try:
+        trust, board = _trust_dashboard(request, trust_id)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    return render(
+        request, "oversight/dashboard.html", {"board": board, "categories": queries.CATEGORIES, "trust": trust}
+    )
+
+
+def trust_delivery_csv(request: HttpRequest, trust_id: int) -> HttpResponse:
+    try:
+        trust, board = _trust_dashboard(request, trust_id)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    filename = f"delivery-trust-{trust.pk}-{board.window.start:%Y}-{board.window.end:%Y-%m}.csv"
+    return _csv(queries.dashboard_rows(board), filename)
 
 
 def authority_trend(request: HttpRequest) -> HttpResponse:
@@ -112,6 +144,4 @@ def open_statistics_zip(request: HttpRequest) -> HttpResponse:
         for name, text in files.items():
             archive.writestr(name, text.encode("utf-8"))
     suffix = "-provisional" if opendata.is_provisional(term, today) else ""
-    response = HttpResponse(out.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="open-statistics-{term.slug}{suffix}.zip"'
-    return response
+    return download(out.getvalue(), "application/zip", f"open-statistics-{term.slug}{suffix}.zip")

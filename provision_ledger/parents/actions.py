@@ -16,6 +16,8 @@ from provision_ledger.audit.actions import record_event
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
 from provision_ledger.parents.models import (
+    AlertChoice,
+    AlertPreference,
     CalendarFeed,
     Concern,
     ConcernMessage,
@@ -23,6 +25,7 @@ from provision_ledger.parents.models import (
     hash_token,
     new_token,
 )
+from provision_ledger.people.actions import save_child_link
 from provision_ledger.people.models import Child, Guardianship, User
 from provision_ledger.plans.models import ProvisionLine
 
@@ -68,6 +71,11 @@ def find_invitation(token: str) -> Invitation:
     return invitation
 
 
+def account_for(invitation: Invitation) -> User | None:
+    """The account that already has the invited address, if any."""
+    return User.objects.filter(email=invitation.email).first()
+
+
 @transaction.atomic
 def accept_invitation(*, token: str, first_name: str, last_name: str, password: str) -> User:
     """Create the parent's account (or use the one they have) and link them to the child. Works once."""
@@ -80,9 +88,8 @@ def accept_invitation(*, token: str, first_name: str, last_name: str, password: 
         user.save()
     elif not user.check_password(password):
         raise ValidationError({"password": "You already have an account: enter its password to add this child."})
-    Guardianship.objects.get_or_create(
-        user=user, child=invitation.child, defaults={"relationship": invitation.relationship}
-    )
+    if not Guardianship.objects.filter(user=user, child=invitation.child).exists():
+        save_child_link(Guardianship(user=user, child=invitation.child, relationship=invitation.relationship), by=user)
     # Marked used in the same transaction, and only if still unused, so a link raced twice works once.
     used = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now(), accepted_by=user
@@ -184,3 +191,16 @@ def working_calendar_link(user: User) -> CalendarFeed | None:
 
 def _link_expiry(now: datetime) -> datetime:
     return now + timedelta(days=settings.CALENDAR_LINK_DAYS)
+
+
+def alert_frequency(user: User) -> str:
+    """How often the person wants alerts by email: straight away unless they chose otherwise."""
+    chosen = AlertPreference.objects.filter(user=user).values_list("frequency", flat=True).first()
+    return chosen or AlertChoice.IMMEDIATE
+
+
+@transaction.atomic
+def set_alert_frequency(*, user: User, frequency: str) -> AlertPreference:
+    """A person's own choice of alert emails: theirs alone, not part of any child's record, so it has no event."""
+    preference, _ = AlertPreference.objects.update_or_create(user=user, defaults={"frequency": AlertChoice(frequency)})
+    return preference

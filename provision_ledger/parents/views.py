@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from provision_ledger.accounts.passwords import password_is_right
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.params import whole_number
@@ -25,8 +26,6 @@ from provision_ledger.parents.forms import (
     MessageForm,
 )
 from provision_ledger.parents.models import (
-    AlertChoice,
-    AlertPreference,
     CalendarFeed,
     ConcernMessage,
     hash_token,
@@ -66,6 +65,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "parents/invitation_refused.html", {"reason": error.messages[0]}, status=410)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # An invitation to an address that has an account asks for its password, counted as a sign-in attempt is;
+        # past the limit django-axes answers with its lockout page.
+        existing = actions.account_for(invitation)
+        if existing is not None and not password_is_right(request, existing, form.cleaned_data["password"]):
+            form.add_error("password", "You already have an account: enter its password to add this child.")
+            return render(request, "parents/accept.html", {"form": form, "invitation": invitation})
         try:
             user = actions.accept_invitation(
                 token=token,
@@ -163,11 +168,9 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alert_preferences(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    preference, _ = AlertPreference.objects.get_or_create(user=user, defaults={"frequency": AlertChoice.IMMEDIATE})
-    form = AlertPreferenceForm(request.POST or None, initial={"frequency": preference.frequency})
+    form = AlertPreferenceForm(request.POST or None, initial={"frequency": actions.alert_frequency(user)})
     if request.method == "POST" and form.is_valid():
-        preference.frequency = form.cleaned_data["frequency"]
-        preference.save(update_fields=["frequency"])
+        actions.set_alert_frequency(user=user, frequency=form.cleaned_data["frequency"])
         messages.success(request, "Your email choice is saved.")
         return redirect("alert-preferences")
     return render(request, "parents/alert_preferences.html", {"form": form})

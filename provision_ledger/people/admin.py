@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from provision_ledger.people.actions import remove_child_link, save_child_link
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -132,3 +133,16 @@ class ChildAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name", "upn"]
     exclude = ["local_authority"]
     inlines = [GuardianInline, AssignmentInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Who may see the child changes through the people actions, so each grant and removal is in the trail."""
+        if formset.model not in (Guardianship, StaffAssignment):
+            super().save_formset(request, form, formset, change)
+            return
+        by = request.user
+        assert isinstance(by, User)
+        links = formset.save(commit=False)
+        for link in formset.deleted_objects:
+            remove_child_link(link, by=by, reason="Removed by the site administrator")
+        for link in links:
+            save_child_link(link, by=by)

@@ -177,7 +177,14 @@ class School(models.Model):
 
     def calendar(self) -> SchoolCalendar:
         """Build the school's calendar from its terms and non-teaching days (two queries)."""
-        terms = tuple(
+        return calendars_of([self.pk])[self.pk]
+
+
+def calendars_of(school_ids: list[int]) -> dict[int, SchoolCalendar]:
+    """Each school's calendar from its terms and non-teaching days: two queries however many schools."""
+    terms: dict[int, list[Term]] = {pk: [] for pk in school_ids}
+    for t in SchoolTerm.objects.filter(school_id__in=school_ids).order_by("school_id", "start"):
+        terms[t.school_id].append(
             Term(
                 name=t.name,
                 start=t.start,
@@ -185,14 +192,20 @@ class School(models.Model):
                 half_term_start=t.half_term_start,
                 half_term_end=t.half_term_end,
             )
-            for t in self.terms.order_by("start")
         )
-        days = list(self.non_teaching_days.values_list("date", "kind"))
-        return SchoolCalendar(
-            terms=terms,
-            inset_days=frozenset(d for d, kind in days if kind == NonTeachingDay.Kind.INSET),
-            closures=frozenset(d for d, kind in days if kind == NonTeachingDay.Kind.CLOSURE),
+    days: dict[int, list[tuple[Any, str]]] = {pk: [] for pk in school_ids}
+    for school_id, day, kind in NonTeachingDay.objects.filter(school_id__in=school_ids).values_list(
+        "school_id", "date", "kind"
+    ):
+        days[school_id].append((day, kind))
+    return {
+        pk: SchoolCalendar(
+            terms=tuple(terms[pk]),
+            inset_days=frozenset(d for d, kind in days[pk] if kind == NonTeachingDay.Kind.INSET),
+            closures=frozenset(d for d, kind in days[pk] if kind == NonTeachingDay.Kind.CLOSURE),
         )
+        for pk in school_ids
+    }
 
 
 class SchoolTerm(models.Model):

@@ -250,7 +250,9 @@ class ExpectedMonth(models.Model):
 
     class Meta:
         ordering = ["line", "month"]
-        constraints = [models.UniqueConstraint(fields=["line", "month"], name="one_expected_row_per_line_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "line", "month"], name="one_expected_row_per_line_month")
+        ]
         indexes = [models.Index(fields=["local_authority", "month"])]
 
     def __str__(self) -> str:

@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from provision_ledger.rules import units
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.delivery import LineTerms, expected_delivery
 
@@ -229,7 +230,7 @@ class CostPart:
 
     @property
     def non_contact_hours(self) -> Decimal:
-        return (to_decimal(self.non_contact) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return units.hours(self.non_contact)
 
     @property
     def working(self) -> str:
@@ -250,7 +251,7 @@ class CostPart:
 
     @property
     def hours(self) -> Decimal:
-        return (to_decimal(self.minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return units.hours(self.minutes)
 
 
 @dataclass(frozen=True)

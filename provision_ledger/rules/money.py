@@ -33,8 +33,3 @@ def indicative_value(owed_minutes: int, hourly_rate: Decimal | None) -> Decimal 
     if hourly_rate is None:
         return None
     return (Decimal(owed_minutes) / 60 * hourly_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def hours(minutes: int) -> Decimal:
-    """Minutes as hours to one decimal place, as letters state time owed."""
-    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

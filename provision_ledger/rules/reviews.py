@@ -3,8 +3,9 @@
 Sources: invitations at least 2 weeks before the meeting and all advice circulated at least 2 weeks before it
 (reg 20(4) SEND Regulations 2014; SEND Code of Practice 9.176); the report sent within 2 weeks after the meeting
 and the local authority's decision within 4 weeks of the meeting (reg 20, as the Code 9.176 onwards describes).
-The clocks after the meeting, including amendments, are in rules/clocks.py (`after_review_meeting`); this module
-adds the steps before it and checks recorded dates.
+The clocks after the meeting, including amendments, are in rules/clocks.py (`after_review_meeting`): the report and
+decision steps here take their dates and their checks from those clocks, so the 2 and 4 weeks are worked out once.
+This module adds the steps before the meeting.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from provision_ledger.rules.clocks import add_weeks, long_date
+from provision_ledger.rules.clocks import ClockKind, add_weeks, after_review_meeting, long_date
 
 
 class Step(StrEnum):
@@ -72,6 +73,11 @@ class ReviewStep:
         return f"{self.label}: {long_date(self.done_on)}, {timing} ({due})."
 
 
+def invitations_due(meeting: date) -> date:
+    """The latest day invitations and advice may go out: 2 weeks before the meeting (reg 20(4))."""
+    return add_weeks(meeting, -2)
+
+
 def review_steps(
     meeting: date,
     *,
@@ -87,16 +93,16 @@ def review_steps(
                 f"The {name} ({long_date(done)}) are recorded after the meeting ({long_date(meeting)}): "
                 f"{name} go out before it."
             )
-    for done, name in ((report_sent, "review report"), (decision, "local authority's decision")):
-        if done is not None and done < meeting:
-            raise ValueError(
-                f"The {name} ({long_date(done)}) is before the meeting ({long_date(meeting)}): it follows the meeting."
-            )
-    before = add_weeks(meeting, -2)
+    # The clocks refuse a report or decision dated before the meeting, with the same names as the review pages use.
+    after = {
+        clock.kind: clock.limit
+        for clock in after_review_meeting(meeting, report_sent=report_sent, decision_date=decision)
+    }
+    before = invitations_due(meeting)
     return [
         ReviewStep(Step.INVITATIONS, before, invitations_sent),
         ReviewStep(Step.ADVICE, before, advice_circulated),
         ReviewStep(Step.MEETING, meeting, meeting),
-        ReviewStep(Step.REPORT, add_weeks(meeting, 2), report_sent),
-        ReviewStep(Step.DECISION, add_weeks(meeting, 4), decision),
+        ReviewStep(Step.REPORT, after[ClockKind.REVIEW_REPORT], report_sent),
+        ReviewStep(Step.DECISION, after[ClockKind.REVIEW_DECISION], decision),
     ]

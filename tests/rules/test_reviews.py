@@ -37,5 +37,5 @@ def test_invitations_after_the_meeting_are_refused():
 
 
 def test_a_report_before_the_meeting_is_refused():
-    with pytest.raises(ValueError, match=r"review report \(Tuesday 17 March 2026\) is before the meeting"):
+    with pytest.raises(ValueError, match=r"review report \(Tuesday 17 March 2026\) is before the review meeting"):
         review_steps(MEETING, report_sent=date(2026, 3, 17))

@@ -5,6 +5,8 @@ from fractions import Fraction
 
 from django import template
 
+from provision_ledger.rules import units
+
 register = template.Library()
 
 
@@ -23,7 +25,7 @@ def hours(minutes: Fraction | int | None) -> str:
     """Minutes as hours to one decimal place: 90 → "1.5 hours"; 120 → "2 hours"; 60,000,000 → "1,000,000 hours"."""
     if not minutes:
         return "0 hours"
-    value = round(float(minutes) / 60, 1)
+    value = units.hours(minutes)
     text = f"{value:,.1f}".removesuffix(".0")  # not :g, which writes a million hours as 1e+06
     return f"{text} hour" if value == 1 else f"{text} hours"
 

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             for email, who in SIGN_INS:
                 self.stdout.write(f"  {email:<24} {who}")
             self.stdout.write(
-                "\nStaff, SENCO, LA and admin accounts then ask for a code from an authenticator app."
+                "\nStaff, SENCO, LA, trust, service and admin accounts then ask for a code from an authenticator app."
                 f"\n  Add this demo secret to any authenticator app: {DEMO_SECRET}"
                 "\n  or print the current code:  .venv/bin/provision-ledger totp senco@demo.test"
             )

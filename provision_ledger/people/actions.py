@@ -1,0 +1,56 @@
+"""Who may see a child: a parent or carer, or a member of staff assigned to them. Each change is in the child's trail.
+
+These rows are not part of the record itself (a guardian who leaves takes nothing with them), but who could read a
+child's record, and from when, is evidence too: every grant and removal writes its audit event."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.models import AuditEvent
+from provision_ledger.people.models import Guardianship, StaffAssignment, User
+
+ChildLink = Guardianship | StaffAssignment
+
+
+def _as(link: ChildLink) -> str:
+    return f"as {link.relationship.lower()}" if isinstance(link, Guardianship) else "as staff assigned to them"
+
+
+@transaction.atomic
+def save_child_link(link: ChildLink, *, by: User) -> ChildLink:
+    """Save a new or changed link between a person and a child, with its event."""
+    before = None
+    if link.pk is not None:
+        stored = type(link).objects.filter(pk=link.pk).first()
+        before = snapshot(stored) if stored is not None else None
+    link.full_clean()
+    link.save()
+    if before is not None and before == snapshot(link):
+        return link
+    record_event(
+        actor=by,
+        child=link.child,
+        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.CHANGE,
+        obj=link,
+        summary=f"{link.user.get_full_name() or link.user.email} can see {link.child.first_name}'s record {_as(link)}",
+        before=before,
+        after=snapshot(link),
+    )
+    return link
+
+
+@transaction.atomic
+def remove_child_link(link: ChildLink, *, by: User, reason: str) -> None:
+    """End a person's sight of a child: the event stays in the child's trail, the link goes."""
+    record_event(
+        actor=by,
+        child=link.child,
+        action=AuditEvent.Action.VOID,
+        obj=link,
+        summary=f"{link.user.get_full_name() or link.user.email} no longer sees {link.child.first_name}'s record",
+        before=snapshot(link),
+        reason=reason,
+    )
+    link.delete()

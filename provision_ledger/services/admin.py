@@ -1,0 +1,89 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from provision_ledger.people.models import User
+from provision_ledger.services import actions
+from provision_ledger.services.models import Caseload, Commission, Service, ServiceRole
+
+
+class ServiceRoleInline(admin.TabularInline):
+    model = ServiceRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "kind"]
+    search_fields = ["name", "organisation"]
+    inlines = [ServiceRoleInline]
+
+
+class CommissionForm(forms.ModelForm):
+    class Meta:
+        model = Commission
+        fields = [
+            "service", "school", "commissioner", "commissioner_name", "category", "delivered_by", "lines",
+            "start_date", "end_date",
+        ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        school, lines = cleaned.get("school"), list(cleaned.get("lines") or [])
+        if not (cleaned.get("category") or cleaned.get("delivered_by") or lines):
+            self.add_error(None, "Say which lines: name them, or give an area of need or who delivers.")
+        elsewhere = [line for line in lines if school is not None and line.plan.child.school_id != school.pk]
+        if elsewhere:
+            self.add_error("lines", f"{elsewhere[0]} is not a line of a child at {school}.")
+        return cleaned
+
+
+@admin.register(Commission)
+class CommissionAdmin(admin.ModelAdmin):
+    form = CommissionForm
+    list_display = ["service", "school", "commissioner_name", "category", "delivered_by", "start_date", "end_date"]
+    autocomplete_fields = ["school"]
+    raw_id_fields = ["lines"]
+
+
+class CaseloadForm(forms.ModelForm):
+    class Meta:
+        model = Caseload
+        fields = ["service", "practitioner", "child", "start_date"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if all(cleaned.get(f) for f in self.Meta.fields):
+            try:
+                actions.check_caseload_entry(**{f: cleaned[f] for f in self.Meta.fields})
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(Caseload)
+class CaseloadAdmin(admin.ModelAdmin):
+    """A child joins a caseload here through its action, which writes the child's trail; entries are then read only
+    (a child leaves a caseload through `end_caseload`, never by deleting the entry)."""
+
+    form = CaseloadForm
+    list_display = ["child", "practitioner", "service", "start_date", "end_date"]
+    autocomplete_fields = ["practitioner", "child"]
+
+    def save_model(self, request: HttpRequest, obj: Caseload, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        saved = actions.add_to_caseload(
+            service=obj.service, practitioner=obj.practitioner, child=obj.child, start_date=obj.start_date,
+            by=request.user,
+        )  # fmt: skip
+        obj.pk = saved.pk
+
+    def has_change_permission(self, request: HttpRequest, obj: Caseload | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Caseload | None = None) -> bool:
+        return False

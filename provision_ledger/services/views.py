@@ -1,0 +1,53 @@
+"""A service's delivery figures, for its managers; and for a school, which of its children's lines services deliver
+and how they are doing. Every figure is the authority's own (services.figures)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+
+from provision_ledger.core import access
+from provision_ledger.core.views import _user
+from provision_ledger.oversight.queries import authority_window
+from provision_ledger.oversight.views import _year
+from provision_ledger.plans.models import ProvisionLine
+from provision_ledger.services import figures
+from provision_ledger.services.models import Commission
+
+
+def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
+    """The service's delivery by school and by commissioner: for its managers (its practitioners are refused)."""
+    user = _user(request)
+    service = access.get_service(user, service_id)  # 404 outside the person's services
+    if not access.manages_service(user, service):
+        raise PermissionDenied
+    try:
+        window = authority_window(timezone.localdate(), _year(request))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    delivery = figures.delivery_of(Commission.objects.filter(service=service), window)
+    return render(request, "services/service.html", {"service": service, "delivery": delivery})
+
+
+def school_services(request: HttpRequest, urn: str) -> HttpResponse:
+    """Which of the school's children's lines each service delivers, and how each is doing."""
+    user = _user(request)
+    school = access.get_school(user, urn)  # 404 outside the person's reach
+    try:
+        window = authority_window(timezone.localdate(), _year(request))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    delivery = figures.delivery_of(Commission.objects.filter(school=school), window)
+    # Names come through access: only the children the person reaches are listed.
+    lines = access.lines_for(user).in_bulk([row.line_id for row in delivery.lines])
+    rows = [(lines[row.line_id], row) for row in delivery.lines if row.line_id in lines]
+    by_service: dict[int, tuple[str, list[tuple[ProvisionLine, figures.ServiceLine]]]] = {}
+    for line, row in rows:
+        by_service.setdefault(row.commission.service_id, (str(row.commission.service), []))[1].append((line, row))
+    return render(
+        request,
+        "services/school.html",
+        {"school": school, "delivery": delivery, "services": list(by_service.values())},
+    )
