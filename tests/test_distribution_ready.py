@@ -40,6 +40,7 @@ WITHOUT_THE_COLUMN = {
     "people.StaffAssignment": "who may see a child: a few rows a child, colocated through the child",
     "people.Guardianship": "who may see a child: a few rows a child, colocated through the child",
     "services.Caseload": "who may see a child: a practitioner's few rows a child, colocated through the child",
+    "family.SchoolLink": "one row a family-kept child, which belongs to the family, not to any authority",
     "parents.Invitation": "a few rows a child, looked up by the token in the link",
     "parents.Alert": "belongs to the person told, who may have children in two authorities",
 }
