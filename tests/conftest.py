@@ -23,6 +23,27 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, and at the end no connection left that would stop PostgreSQL dropping them.
+
+    A live server's request thread can still hold a connection when the session ends (its close races the
+    teardown); PostgreSQL then refuses DROP DATABASE, "being accessed by other users". Those sessions are ended
+    first, so the run ends cleanly."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 # Factories import models, so they are imported inside the fixtures, after pytest-django has set Django up.
 @pytest.fixture
 def school():
