@@ -43,7 +43,8 @@ def test_check_wording_exits_0_when_every_statement_is_specific(tmp_path: Path) 
     output, status = run("check-wording", str(path))
     assert status == 0
     assert output.splitlines() == [
-        "1. SPECIFIC: Phonics for 20 minutes every day with a trained teaching assistant.",
+        "1. SPECIFIC (sessions delivered by staff): "
+        "Phonics for 20 minutes every day with a trained teaching assistant.",
         "   Proposed line: Phonics: 1 x 20 minutes a day, one-to-one, delivered by ta (trained teaching assistant)",
         "",
         "Score: 100 (1 of 1 statements specific)",
@@ -53,7 +54,7 @@ def test_check_wording_exits_0_when_every_statement_is_specific(tmp_path: Path) 
 def test_check_wording_exits_1_and_explains_each_vague_statement(section_f: Path) -> None:
     output, status = run("check-wording", str(section_f))
     assert status == 1
-    assert "2. VAGUE: Access to a sensory room as required." in output
+    assert "2. VAGUE (sessions delivered by staff): Access to a sensory room as required." in output
     assert "   - Vague wording: “Access to”" in output
     assert "   - Does not say how often: “Access to a sensory room as required.”" in output
     assert output.rstrip().endswith("Score: 50 (1 of 2 statements specific)")

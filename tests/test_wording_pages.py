@@ -315,3 +315,22 @@ def test_confirming_without_the_statements_sends_the_senco_back_to_paste_again(c
     assert response.status_code == 302
     assert response["Location"] == reverse("plan-read", kwargs={"plan_id": plan.pk})
     assert ProvisionLine.objects.count() == 0
+
+
+def test_each_statement_says_which_kind_it_was_read_as_and_equipment_proposes_no_line(client, senco, plan):
+    client.force_login(senco)
+    response = _read(
+        client,
+        plan,
+        text="• A wobble cushion for carpet time.\n• A radio aid worn in all lessons.\n"
+        "• Phonics for 20 minutes daily with a trained teaching assistant.",
+    )
+    html = response.content.decode()
+    assert (
+        "Read as: equipment or an adaptation, which must say what it is, when it is used and who maintains it." in html
+    )
+    staff = "Read as: sessions delivered by staff, which must say how often, how long, who delivers it and the group."
+    assert staff in html
+    assert "Does not say who maintains it" in html
+    assert "Specific. It is not time given by staff, so no line of sessions is proposed for it." in html
+    assert [f.initial["statement"] for f in response.context["formset"].forms] == [3]

@@ -22,6 +22,7 @@ from provision_ledger.rules.wording import (
     ProvisionFields,
     Statement,
     StatementCheck,
+    StatementKind,
     areas_of_need,
     check_line,
     check_statement,
@@ -153,13 +154,16 @@ class ReadStatement:
 
 
 def read_section(text: str) -> list[ReadStatement]:
-    """Split into statements; check each; propose a line from each specific one."""
+    """Split into statements; check each; propose a line from each specific one that is time given by staff.
+
+    Equipment and access arrangements are not measured in time, so no line of sessions is proposed for them."""
     read = []
     statements = split_statements(text)
     areas = areas_of_need(text, [s.start for s in statements])
     for number, (statement, area) in enumerate(zip(statements, areas, strict=True), 1):
         check = check_statement(statement.text)
-        proposal = extract(statement.text) if check.specific else None
+        timed = check.kind in (StatementKind.STAFF, StatementKind.IN_CLASS_HOURS)
+        proposal = extract(statement.text) if check.specific and timed else None
         read.append(ReadStatement(number, statement, check, proposal, area))
     return read
 

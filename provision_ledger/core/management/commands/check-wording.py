@@ -73,6 +73,7 @@ def _as_json(statement: Statement, check: StatementCheck) -> dict[str, object]:
         "end": statement.end,
         "text": statement.text,
         "verdict": check.verdict.value,
+        "kind": check.kind.value,
         # Spans into the whole input, so a caller can highlight the words in place.
         "findings": [
             {
@@ -137,7 +138,7 @@ class Command(BaseCommand):
     def _write_text(self, checks: list[tuple[Statement, StatementCheck]], score: int, specific: int) -> None:
         out = self.stdout.write
         for number, (statement, check) in enumerate(checks, 1):
-            out(f"{number}. {check.verdict.value.upper()}: {statement.text}")
+            out(f"{number}. {check.verdict.value.upper()} ({check.kind.label.lower()}): {statement.text}")
             for finding in check.findings:
                 out(f"   - {finding.kind.label}: “{finding.words}”")
                 out(f"     Why: {finding.why} ({finding.source})")
