@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -334,3 +334,24 @@ def test_each_statement_says_which_kind_it_was_read_as_and_equipment_proposes_no
     assert "Does not say who maintains it" in html
     assert "Specific. It is not time given by staff, so no line of sessions is proposed for it." in html
     assert [f.initial["statement"] for f in response.context["formset"].forms] == [3]
+
+
+def test_a_mixed_statement_proposes_two_lines_and_a_block_proposes_an_end_date(client, senco, plan):
+    client.force_login(senco)
+    response = _read(
+        client,
+        plan,
+        text="Cognition and learning\n"
+        "• 1:1 support from a teaching assistant for 20 hours a week and 10 minutes of precision teaching daily.\n"
+        "• Precision teaching for 10 minutes daily with a TA for 10 weeks.",
+    )
+    html = response.content.decode()
+    assert "This statement makes 2 provisions, so 2 lines are proposed." in html
+    hours, daily, block = (f.initial for f in response.context["formset"].forms)
+    assert (hours["statement"], hours["part"], hours["weekly_hours"], hours["delivered_by"]) == (1, 1, 20, "ta")
+    assert (daily["statement"], daily["part"], daily["sessions"], daily["minutes_per_session"]) == (1, 2, 1, 10)
+    assert daily["period"] == "day"
+    assert block["end_date"] == plan.start_date + timedelta(days=69)
+    response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), _confirm_data(response))
+    assert response.status_code == 302
+    assert ProvisionLine.objects.filter(plan=plan).count() == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.delivery import Period
-from provision_ledger.rules.extraction import ProposedLine, Role, extract
+from provision_ledger.rules.extraction import ProposedLine, Role, extract_lines
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.wording import (
     MISSING_KINDS,
@@ -145,8 +146,12 @@ class ReadStatement:
     number: int  # 1-based, as the page shows it
     statement: Statement
     check: StatementCheck
-    proposal: ProposedLine | None
+    proposals: tuple[ProposedLine, ...]
     area: str | None = None  # the area of need whose heading it sits under
+
+    @property
+    def proposal(self) -> ProposedLine | None:
+        return self.proposals[0] if self.proposals else None
 
     @property
     def marked_text(self) -> SafeString:
@@ -163,23 +168,32 @@ def read_section(text: str) -> list[ReadStatement]:
     for number, (statement, area) in enumerate(zip(statements, areas, strict=True), 1):
         check = check_statement(statement.text)
         timed = check.kind in (StatementKind.STAFF, StatementKind.IN_CLASS_HOURS)
-        proposal = extract(statement.text) if check.specific and timed else None
-        read.append(ReadStatement(number, statement, check, proposal, area))
+        proposals = tuple(extract_lines(statement.text)) if check.specific and timed else ()
+        read.append(ReadStatement(number, statement, check, proposals, area))
     return read
 
 
 _CATEGORY_OF_ROLE = {Role.SALT: "communication", Role.OT: "sensory_physical", Role.PHYSIO: "sensory_physical"}
 
 
-def proposal_initial(text: str, read: ReadStatement, plan: Plan) -> dict[str, Any]:
-    """A proposed line's form values: what the wording says, the plan's start, and the likely funder."""
-    line = read.proposal
+def proposal_initials(text: str, read: ReadStatement, plan: Plan) -> list[dict[str, Any]]:
+    """Each line a statement proposes, as form values (two provisions joined in one statement are two lines)."""
+    return [proposal_initial(text, read, plan, line, part) for part, line in enumerate(read.proposals, 1)]
+
+
+def proposal_initial(
+    text: str, read: ReadStatement, plan: Plan, line: ProposedLine | None = None, part: int = 1
+) -> dict[str, Any]:
+    """A proposed line's form values: what the wording says, the plan's start (and the end of a block), and the
+    likely funder."""
+    line = line or read.proposal
     assert line is not None
     statement = read.statement
     category = read.area or (_CATEGORY_OF_ROLE.get(line.delivered_by) if line.delivered_by else None)
     statutory = plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT)
     return {
         "statement": read.number,
+        "part": part,
         "include": True,
         # A one-word reading ("support") says less than the statement itself.
         "description": (line.description if line.description and " " in line.description else statement.text)[:300],
@@ -193,5 +207,7 @@ def proposal_initial(text: str, read: ReadStatement, plan: Plan) -> dict[str, An
         "minutes_per_session": None if line.weekly_minutes else line.minutes_per_session,
         "weekly_hours": round(Decimal(line.weekly_minutes) / 60, 2) if line.weekly_minutes else None,
         "start_date": plan.start_date,
+        # A block ("for 10 weeks") ends that many weeks after the start, on the day before.
+        "end_date": plan.start_date + timedelta(weeks=line.weeks) - timedelta(days=1) if line.weeks else None,
         "funder": "la" if statutory else "school",
     }
