@@ -255,7 +255,7 @@ def test_staff_see_the_plans_wording_score_and_the_vague_line(client, senco, pla
     client.force_login(senco)
     response = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id}))
     html = response.content.decode()
-    assert "<strong>Wording:</strong> 1 of 2 lines specified and quantified (score 50)." in html
+    assert "<strong>Wording:</strong> 1 of 2 statements specified and quantified (50%)." in html
     assert f'data-testid="wording-findings-{vague.pk}"' in html
     assert "This line does not say" not in html
 
@@ -355,3 +355,36 @@ def test_a_mixed_statement_proposes_two_lines_and_a_block_proposes_an_end_date(c
     response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), _confirm_data(response))
     assert response.status_code == 302
     assert ProvisionLine.objects.filter(plan=plan).count() == 3
+
+
+SIX = """Cognition and learning
+• Precision teaching for 10 minutes daily with a trained teaching assistant.
+• Phonics for 20 minutes three times a week with a teaching assistant.
+• Touch typing for 15 minutes twice a week with a teaching assistant.
+• Access to a sensory room as required.
+• Regular small group literacy support.
+• Support with reading where possible.
+"""
+
+
+def test_the_plans_score_counts_the_vague_statements_left_out_and_names_them(client, senco, plan):
+    client.force_login(senco)
+    review = _read(client, plan, text=SIX)
+    data = _confirm_data(review)
+    assert client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), data).status_code == 302
+    html = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id})).content.decode()
+    assert "score 100" not in html
+    assert (
+        "<strong>Wording:</strong> 3 of 6 statements specified and quantified (50%), counting 3 read from the plan "
+        "and not entered as lines." in html
+    )
+    assert (
+        "“Access to a sensory room as required.” (Vague wording; Does not say how often; Does not say how long; "
+        "Does not say who delivers it)" in html
+    )
+    assert "“Regular small group literacy support.”" in html
+    events = AuditEvent.objects.filter(child=plan.child, object_type="planstatement")
+    assert events.count() == 3
+    # The same section confirmed again records no statement twice.
+    client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), {**data, "form_key": "again"})
+    assert AuditEvent.objects.filter(child=plan.child, object_type="planstatement").count() == 3

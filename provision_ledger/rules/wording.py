@@ -972,12 +972,15 @@ def parent_hint(finding: Finding) -> str:
     return hints[finding.kind]
 
 
-def plan_score(checks: Iterable[StatementCheck | LineCheck]) -> int:
-    """The share of statements that are specific, as a whole percentage rounded down; 0 with no statements."""
-    checks = list(checks)
-    if not checks:
+def plan_score(checks: Iterable[StatementCheck | LineCheck | bool]) -> int:
+    """The share of statements that are specific, as a whole percentage rounded down; 0 with no statements.
+
+    Every statement of the plan counts, read or entered: a vague statement left out of the lines still counts
+    against it (a checked statement, a line, or a verdict already reached: True for specific)."""
+    verdicts = [c if isinstance(c, bool) else c.specific for c in checks]
+    if not verdicts:
         return 0
-    return 100 * sum(1 for c in checks if c.specific) // len(checks)
+    return 100 * sum(verdicts) // len(verdicts)
 
 
 # Splitting a pasted Section F

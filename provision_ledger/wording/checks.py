@@ -31,6 +31,7 @@ from provision_ledger.rules.wording import (
     plan_score,
     split_statements,
 )
+from provision_ledger.wording.models import PlanStatement
 
 
 def fields_of(version: LineVersion) -> ProvisionFields:
@@ -95,12 +96,24 @@ class LineWording:
 
 @dataclass(frozen=True)
 class PlanWording:
+    """The plan's statements, entered as lines or read from its wording and left out, and how many are specific."""
+
     score: int
     lines: list[LineWording]
+    read: tuple[PlanStatement, ...] = ()
 
     @property
     def specific(self) -> int:
-        return sum(1 for w in self.lines if w.check.specific)
+        return sum(1 for w in self.lines if w.check.specific) + sum(1 for r in self.read if r.specific)
+
+    @property
+    def statements(self) -> int:
+        return len(self.lines) + len(self.read)
+
+    @property
+    def vague_read(self) -> list[PlanStatement]:
+        """Vague statements read from the plan that were not entered: named, so they are not forgotten."""
+        return [r for r in self.read if not r.specific]
 
     @property
     def vague(self) -> list[LineWording]:
@@ -110,10 +123,13 @@ class PlanWording:
         return next((w for w in self.lines if w.line.pk == line_id), None)
 
 
-def plan_wording(lines: Iterable[ProvisionLine]) -> PlanWording:
-    """Each live line's wording, checked as it now reads, and the plan's score (rules/wording.plan_score)."""
+def plan_wording(lines: Iterable[ProvisionLine], read: Iterable[PlanStatement] = ()) -> PlanWording:
+    """Each live line's wording, checked as it now reads, with the statements read from the plan and left out;
+    the score is the share of all of them that are specific (rules/wording.plan_score)."""
     checked = [LineWording(line, check_version(v)) for line in lines if (v := line.current_version) is not None]
-    return PlanWording(plan_score(w.check for w in checked), checked)
+    read = tuple(read)
+    verdicts = [w.check.specific for w in checked] + [r.specific for r in read]
+    return PlanWording(plan_score(verdicts), checked, read)
 
 
 # Words marked up

@@ -14,7 +14,7 @@ from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.views import _user
 from provision_ledger.plans.models import Plan
-from provision_ledger.wording.actions import ConfirmedLine, LinesRejected, add_confirmed_lines
+from provision_ledger.wording.actions import ConfirmedLine, LeftOut, LinesRejected, add_confirmed_lines
 from provision_ledger.wording.checks import ReadStatement, proposal_initials, read_section
 from provision_ledger.wording.forms import MAX_PASTE, ProposedLineForm, ProposedLineFormSet, ReadPlanForm
 
@@ -140,7 +140,9 @@ def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
         errors.append(("", "No line is ticked to add: tick “Add this line to the plan” on the lines to add."))
     if valid and not errors:
         try:
-            added = add_confirmed_lines(plan=plan, by=_user(request), lines=confirmed)
+            added = add_confirmed_lines(
+                plan=plan, by=_user(request), lines=confirmed, left_out=_left_out(statements, page, confirmed)
+            )
         except LinesRejected as rejected:
             for form in formset:
                 error = rejected.errors.get(_statement_number(form))
@@ -156,6 +158,21 @@ def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
             return redirect("child-detail", child_id=plan.child_id)
     errors.extend(_named_errors(formset))
     return _review(request, plan, text, statements, formset, errors, page=page)
+
+
+def _left_out(statements: list[ReadStatement], page: int, confirmed: list[ConfirmedLine]) -> list[LeftOut]:
+    """The statements on the page that did not become a line, as the checker read them."""
+    entered = {c.number for c in confirmed}
+    return [
+        LeftOut(
+            r.statement.text,
+            r.check.specific,
+            r.check.kind.value,
+            "; ".join(dict.fromkeys(f.kind.label for f in r.check.findings)),
+        )
+        for r in _on_page(statements, page)
+        if r.number not in entered
+    ]
 
 
 def _named_errors(formset: Any) -> list[tuple[str, str]]:
