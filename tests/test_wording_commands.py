@@ -283,3 +283,34 @@ def test_wording_corpus_refuses_a_row_without_a_source(tmp_path: Path) -> None:
     path.write_text("id,text,label,sessions,minutes,period,source\n1,Regular input,vague,,,, \n", encoding="utf-8")
     with pytest.raises(CommandError, match=re.escape("Row 1: every row needs a source.")):
         call_command("wording-corpus", "--file", str(path))
+
+
+def test_wording_corpus_reports_the_tuned_and_the_held_out_part_each_with_its_figures() -> None:
+    output, status = run("wording-corpus")
+    assert status == 0
+    tuned, written, public = output.split("Held-out part (never used to tune the checker):")
+    assert tuned.startswith("Tuned part: the checker's rules were developed against these statements.")
+    assert "wording_corpus.csv" in tuned
+    assert "wording_heldout.csv" in written
+    assert "wording_heldout_public.csv" in public
+    for part in (tuned, written, public):
+        assert re.search(r"Vague verdict: precision [0-9.]+, recall [0-9.]+", part)
+        assert re.search(r"Extraction exact match \(sessions, minutes, period\) on \d+ specific rows", part)
+
+
+def test_every_held_out_row_has_a_source_and_the_reason_for_its_label() -> None:
+    import csv
+
+    from django.conf import settings
+
+    with (Path(settings.BASE_DIR) / "data" / "wording_heldout_public.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows
+    assert all(row["source"].strip() and row["reason"].strip() for row in rows)
+
+
+def test_a_corpus_with_a_reason_column_needs_a_reason_on_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.csv"
+    path.write_text("id,text,label,sessions,minutes,period,source,reason\n1,Regular input,vague,,,,test, \n")
+    with pytest.raises(CommandError, match=re.escape("Row 1: every row needs the reason for its label.")):
+        call_command("wording-corpus", "--file", str(path))
