@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from provision_ledger.rules.extraction import ProposedLine, extract
+from provision_ledger.rules.extraction import ProposedLine, extract, extract_lines
 from provision_ledger.rules.wording import (
     Statement,
     StatementCheck,
@@ -88,6 +88,8 @@ def _as_json(statement: Statement, check: StatementCheck) -> dict[str, object]:
             for f in check.findings
         ],
         "proposed_line": _proposal(extract(statement.text)) if check.specific else None,
+        # Two provisions joined in one statement are two lines.
+        "proposed_lines": [_proposal(line) for line in extract_lines(statement.text)] if check.specific else [],
     }
 
 
@@ -144,8 +146,7 @@ class Command(BaseCommand):
                 out(f"     Why: {finding.why} ({finding.source})")
                 out(f"     Fix: {finding.fix}")
             if check.specific:
-                line = extract(statement.text)
-                if line is not None:
+                for line in extract_lines(statement.text):
                     out(f"   Proposed line: {_describe(line)}")
                     for note in line.notes:
                         out(f"     Note: {note}")
