@@ -143,8 +143,8 @@ def test_child_page_query_count_does_not_grow_with_lines(
     client.force_login(senco)
     # session, user, authenticator, scope (3), child, the read logged, plan, terms, non-teaching days, lines,
     # versions, totals, missed, weekly minutes, earlier plans, open concerns, and the letters and dated events that
-    # start the statutory clocks
-    with django_assert_num_queries(20):
+    # start the statutory clocks, and the statements read from the plan's wording that are not lines
+    with django_assert_num_queries(21):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 
