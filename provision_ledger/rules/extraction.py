@@ -53,6 +53,7 @@ Nothing found for how often or how long: there is no line to propose (None).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -780,8 +781,14 @@ def extract(text: str) -> ProposedLine | None:
     )
 
 
-# Where one provision ends and another begins: "... 20 hours a week and 10 minutes of precision teaching daily".
-_JOIN = re.compile(r"\s*(?:,|;)?\s+(?:and|plus)\s+(?:also\s+)?|\s*;\s*", _FLAGS)
+# Where one provision ends and another begins: "... 20 hours a week and 10 minutes of precision teaching daily". The
+# second provision starts with its amount ("and 10 minutes", "and a 10-minute check-in"), which also keeps the work
+# bounded: at most a few joins are tried, and a statement proposes at most MAX_LINES lines.
+_JOIN = re.compile(
+    rf"\s*[,;]?\s+(?:and|plus)\s+(?:also\s+)?(?=(?:an?\s+)?(?:{NUM}|once|twice|thrice|half)\b)|\s*;\s*", _FLAGS
+)
+MAX_LINES = 4
+_JOINS_TRIED = 6
 
 
 def _amount(line: ProposedLine | None) -> bool:
@@ -791,18 +798,24 @@ def _amount(line: ProposedLine | None) -> bool:
 def extract_lines(text: str) -> list[ProposedLine]:
     """Every line a statement proposes: one, or one for each provision it joins ("and"), each with its own amount.
 
-    A part that names no one delivering it, or no group, takes the whole statement's; a block ("for 10 weeks")
-    stated once applies to the part it is in.
+    A part that names no one delivering it takes the whole statement's deliverer; a block ("for 10 weeks") stated
+    once applies to the part it is in.
     """
     whole = extract(text)
     if whole is None:
         return []
-    for m in _JOIN.finditer(text):
-        first, second = extract(text[: m.start()]), extract(text[m.end() :])
-        if first is None or second is None or not (_amount(first) and _amount(second)):
-            continue
-        parts = [first, *extract_lines(text[m.end() :])]
-        return [_fill(part, whole) for part in parts]
+    return [_fill(part, whole) for part in _parts(text, MAX_LINES)]
+
+
+def _parts(text: str, most: int) -> list[ProposedLine]:
+    whole = extract(text)
+    if whole is None:
+        return []
+    if most > 1:
+        for m in itertools.islice(_JOIN.finditer(text), _JOINS_TRIED):
+            first, second = extract(text[: m.start()]), extract(text[m.end() :])
+            if first is not None and second is not None and _amount(first) and _amount(second):
+                return [first, *_parts(text[m.end() :], most - 1)]
     return [whole]
 
 

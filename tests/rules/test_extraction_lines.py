@@ -81,3 +81,8 @@ def test_every_line_of_a_mixed_statement_together_never_exceed_its_smallest_read
         f"{minutes} minutes of precision teaching."
     )
     assert _weekly(text) <= hours * 60 + low * minutes
+
+
+def test_a_statement_proposes_at_most_four_lines_however_many_it_joins():
+    text = ("10 minutes of phonics daily with a TA and " * 40).rstrip(" and")
+    assert len(extract_lines(text)) == 4
