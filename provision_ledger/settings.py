@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "provision_ledger.core",
     "provision_ledger.submissions",
     "provision_ledger.ops",
+    "provision_ledger.wording",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ LARGE = {
     "census.SenStatusRecord",
     "census.NeedRecord",
     "api.ClientKey",
+    "wording.PlanStatement",
 }
 # Hanging off the record without the column, each for the reason docs/scaling.md gives.
 WITHOUT_THE_COLUMN = {

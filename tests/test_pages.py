@@ -143,8 +143,9 @@ def test_child_page_query_count_does_not_grow_with_lines(
     client.force_login(senco)
     # session, user, authenticator, scope (3), child, the read logged, plan, terms, non-teaching days, lines,
     # versions, totals, missed, weekly minutes, earlier plans, open concerns, the letters and dated events that
-    # start the statutory clocks, and the entries a family shared from its own record
-    with django_assert_num_queries(21):
+    # start the statutory clocks, the entries a family shared from its own record, and the statements read from the
+    # plan's wording that are not lines
+    with django_assert_num_queries(22):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 

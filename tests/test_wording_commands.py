@@ -43,7 +43,8 @@ def test_check_wording_exits_0_when_every_statement_is_specific(tmp_path: Path) 
     output, status = run("check-wording", str(path))
     assert status == 0
     assert output.splitlines() == [
-        "1. SPECIFIC: Phonics for 20 minutes every day with a trained teaching assistant.",
+        "1. SPECIFIC (sessions delivered by staff): "
+        "Phonics for 20 minutes every day with a trained teaching assistant.",
         "   Proposed line: Phonics: 1 x 20 minutes a day, one-to-one, delivered by ta (trained teaching assistant)",
         "",
         "Score: 100 (1 of 1 statements specific)",
@@ -53,7 +54,7 @@ def test_check_wording_exits_0_when_every_statement_is_specific(tmp_path: Path) 
 def test_check_wording_exits_1_and_explains_each_vague_statement(section_f: Path) -> None:
     output, status = run("check-wording", str(section_f))
     assert status == 1
-    assert "2. VAGUE: Access to a sensory room as required." in output
+    assert "2. VAGUE (sessions delivered by staff): Access to a sensory room as required." in output
     assert "   - Vague wording: “Access to”" in output
     assert "   - Does not say how often: “Access to a sensory room as required.”" in output
     assert output.rstrip().endswith("Score: 50 (1 of 2 statements specific)")
@@ -281,4 +282,35 @@ def test_wording_corpus_refuses_a_row_without_a_source(tmp_path: Path) -> None:
     path = tmp_path / "corpus.csv"
     path.write_text("id,text,label,sessions,minutes,period,source\n1,Regular input,vague,,,, \n", encoding="utf-8")
     with pytest.raises(CommandError, match=re.escape("Row 1: every row needs a source.")):
+        call_command("wording-corpus", "--file", str(path))
+
+
+def test_wording_corpus_reports_the_tuned_and_the_held_out_part_each_with_its_figures() -> None:
+    output, status = run("wording-corpus")
+    assert status == 0
+    tuned, written, public = output.split("Held-out part (never used to tune the checker):")
+    assert tuned.startswith("Tuned part: the checker's rules were developed against these statements.")
+    assert "wording_corpus.csv" in tuned
+    assert "wording_heldout.csv" in written
+    assert "wording_heldout_public.csv" in public
+    for part in (tuned, written, public):
+        assert re.search(r"Vague verdict: precision [0-9.]+, recall [0-9.]+", part)
+        assert re.search(r"Extraction exact match \(sessions, minutes, period\) on \d+ specific rows", part)
+
+
+def test_every_held_out_row_has_a_source_and_the_reason_for_its_label() -> None:
+    import csv
+
+    from django.conf import settings
+
+    with (Path(settings.BASE_DIR) / "data" / "wording_heldout_public.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows
+    assert all(row["source"].strip() and row["reason"].strip() for row in rows)
+
+
+def test_a_corpus_with_a_reason_column_needs_a_reason_on_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.csv"
+    path.write_text("id,text,label,sessions,minutes,period,source,reason\n1,Regular input,vague,,,,test, \n")
+    with pytest.raises(CommandError, match=re.escape("Row 1: every row needs the reason for its label.")):
         call_command("wording-corpus", "--file", str(path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -255,7 +255,7 @@ def test_staff_see_the_plans_wording_score_and_the_vague_line(client, senco, pla
     client.force_login(senco)
     response = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id}))
     html = response.content.decode()
-    assert "<strong>Wording:</strong> 1 of 2 lines specified and quantified (score 50)." in html
+    assert "<strong>Wording:</strong> 1 of 2 statements specified and quantified (50%)." in html
     assert f'data-testid="wording-findings-{vague.pk}"' in html
     assert "This line does not say" not in html
 
@@ -315,3 +315,76 @@ def test_confirming_without_the_statements_sends_the_senco_back_to_paste_again(c
     assert response.status_code == 302
     assert response["Location"] == reverse("plan-read", kwargs={"plan_id": plan.pk})
     assert ProvisionLine.objects.count() == 0
+
+
+def test_each_statement_says_which_kind_it_was_read_as_and_equipment_proposes_no_line(client, senco, plan):
+    client.force_login(senco)
+    response = _read(
+        client,
+        plan,
+        text="• A wobble cushion for carpet time.\n• A radio aid worn in all lessons.\n"
+        "• Phonics for 20 minutes daily with a trained teaching assistant.",
+    )
+    html = response.content.decode()
+    assert (
+        "Read as: equipment or an adaptation, which must say what it is, when it is used and who maintains it." in html
+    )
+    staff = "Read as: sessions delivered by staff, which must say how often, how long, who delivers it and the group."
+    assert staff in html
+    assert "Does not say who maintains it" in html
+    assert "Specific. It is not time given by staff, so no line of sessions is proposed for it." in html
+    assert [f.initial["statement"] for f in response.context["formset"].forms] == [3]
+
+
+def test_a_mixed_statement_proposes_two_lines_and_a_block_proposes_an_end_date(client, senco, plan):
+    client.force_login(senco)
+    response = _read(
+        client,
+        plan,
+        text="Cognition and learning\n"
+        "• 1:1 support from a teaching assistant for 20 hours a week and 10 minutes of precision teaching daily.\n"
+        "• Precision teaching for 10 minutes daily with a TA for 10 weeks.",
+    )
+    html = response.content.decode()
+    assert "This statement makes 2 provisions, so 2 lines are proposed." in html
+    hours, daily, block = (f.initial for f in response.context["formset"].forms)
+    assert (hours["statement"], hours["part"], hours["weekly_hours"], hours["delivered_by"]) == (1, 1, 20, "ta")
+    assert (daily["statement"], daily["part"], daily["sessions"], daily["minutes_per_session"]) == (1, 2, 1, 10)
+    assert daily["period"] == "day"
+    assert block["end_date"] == plan.start_date + timedelta(days=69)
+    response = client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), _confirm_data(response))
+    assert response.status_code == 302
+    assert ProvisionLine.objects.filter(plan=plan).count() == 3
+
+
+SIX = """Cognition and learning
+• Precision teaching for 10 minutes daily with a trained teaching assistant.
+• Phonics for 20 minutes three times a week with a teaching assistant.
+• Touch typing for 15 minutes twice a week with a teaching assistant.
+• Access to a sensory room as required.
+• Regular small group literacy support.
+• Support with reading where possible.
+"""
+
+
+def test_the_plans_score_counts_the_vague_statements_left_out_and_names_them(client, senco, plan):
+    client.force_login(senco)
+    review = _read(client, plan, text=SIX)
+    data = _confirm_data(review)
+    assert client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), data).status_code == 302
+    html = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id})).content.decode()
+    assert "score 100" not in html
+    assert (
+        "<strong>Wording:</strong> 3 of 6 statements specified and quantified (50%), counting 3 read from the plan "
+        "and not entered as lines." in html
+    )
+    assert (
+        "“Access to a sensory room as required.” (Vague wording; Does not say how often; Does not say how long; "
+        "Does not say who delivers it)" in html
+    )
+    assert "“Regular small group literacy support.”" in html
+    events = AuditEvent.objects.filter(child=plan.child, object_type="planstatement")
+    assert events.count() == 3
+    # The same section confirmed again records no statement twice.
+    client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), {**data, "form_key": "again"})
+    assert AuditEvent.objects.filter(child=plan.child, object_type="planstatement").count() == 3

@@ -20,6 +20,7 @@ from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.wording.checks import plan_wording
+from provision_ledger.wording.queries import live_statements
 
 
 def _user(request: HttpRequest) -> User:
@@ -106,7 +107,9 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = access.get_child(user, child_id, reading="the record page")
     statement = child_statement(child, timezone.localdate())
     is_parent = access.allows(user, child, Need.RAISE)
-    wording = plan_wording(r.line for r in statement.reports) if statement.plan else None
+    wording = (
+        plan_wording((r.line for r in statement.reports), live_statements(statement.plan)) if statement.plan else None
+    )
     deadlines = deadlines_for(child, timezone.localdate(), statement.plan)
     return render(
         request,

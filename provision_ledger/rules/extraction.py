@@ -38,6 +38,12 @@ How the wording is read:
   psychologist, or another professional). A role named only as writing, reviewing or monitoring a
   programme is not the one who delivers it. Direct therapy from a named discipline ("45-minute
   occupational therapy session") is delivered by that therapist; a therapy *programme* is not.
+- A block ("for 10 weeks", "for one term", "for 2 half-terms") is not all year: it gives the weeks the line
+  runs from its start, so the line gets an end date. A term is taken as 12 weeks and a half-term as 6 (38 school
+  weeks a year), the shorter reading, with a note to check the end date against the school's term dates.
+- Two provisions in one statement ("1:1 support for 20 hours a week and 10 minutes of precision teaching daily")
+  are two lines (extract_lines): each part keeps its own amount, and a part that names no one takes the
+  statement's deliverer.
 - Group size: 1 (one-to-one) unless a group is stated with its size ("in a group of 4", "groups of
   no more than 3 learners", "(maximum 6 pupils)", a 1:4 ratio, "in pairs").
 
@@ -46,6 +52,8 @@ Nothing found for how often or how long: there is no line to propose (None).
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -130,6 +138,7 @@ class ProposedLine:
     qualification: str
     group_size: int
     notes: tuple[str, ...] = ()
+    weeks: int | None = None  # a block ("for 10 weeks", "for one term"): how many weeks from the start it runs
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -667,6 +676,28 @@ def _group_size(text: str) -> int:
     return sizes[0][1] if sizes else 1
 
 
+_BLOCK = re.compile(
+    rf"\bfor\s+(?:a\s+(?:block|period|course)\s+of\s+)?(?:the\s+(?:first|next)\s+)?(?P<n>{NUM}|one|a)\s+"
+    r"(?P<unit>weeks?|terms?|half[- ]terms?)\b(?!\s+(?:time|dates?))",
+    _FLAGS,
+)
+TERM_WEEKS = 12
+HALF_TERM_WEEKS = 6
+
+
+def block(text: str) -> tuple[Span, int] | None:
+    """A block of weeks the provision runs for: "for 10 weeks" is 10, "for one term" 12, "for a half-term" 6."""
+    m = _BLOCK.search(text)
+    if m is None:
+        return None
+    count = _whole(number(m.group("n")))
+    if count is None:
+        return None
+    unit = m.group("unit").casefold()
+    per = HALF_TERM_WEEKS if unit.startswith("half") else TERM_WEEKS if unit.startswith("term") else 1
+    return _span(m), count * per
+
+
 def extract(text: str) -> ProposedLine | None:
     """Propose a provision line's terms from one statement; None when it says neither how often nor how long."""
     if len(text) > MAX_STATEMENT:
@@ -730,6 +761,12 @@ def extract(text: str) -> ProposedLine | None:
     who = delivering_role(text)
     if who is None and roles(text):
         notes.append("A role is named only as writing or reviewing the provision: who delivers it?")
+    runs = block(text)
+    if runs is not None and not runs[0].words.casefold().rstrip("s").endswith("week"):
+        notes.append(
+            f"“{runs[0].words}” is taken as {runs[1]} weeks from the start: check the end date against the "
+            "school's term dates."
+        )
     return ProposedLine(
         description=description(text),
         sessions=sessions,
@@ -740,4 +777,50 @@ def extract(text: str) -> ProposedLine | None:
         qualification=who.qualification if who else "",
         group_size=_group_size(text),
         notes=tuple(notes),
+        weeks=runs[1] if runs else None,
     )
+
+
+# Where one provision ends and another begins: "... 20 hours a week and 10 minutes of precision teaching daily". The
+# second provision starts with its amount ("and 10 minutes", "and a 10-minute check-in"), which also keeps the work
+# bounded: at most a few joins are tried, and a statement proposes at most MAX_LINES lines.
+_JOIN = re.compile(
+    rf"\s*[,;]?\s+(?:and|plus)\s+(?:also\s+)?(?=(?:an?\s+)?(?:{NUM}|once|twice|thrice|half)\b)|\s*;\s*", _FLAGS
+)
+MAX_LINES = 4
+_JOINS_TRIED = 6
+
+
+def _amount(line: ProposedLine | None) -> bool:
+    return line is not None and (line.weekly_minutes is not None or line.minutes_per_session is not None)
+
+
+def extract_lines(text: str) -> list[ProposedLine]:
+    """Every line a statement proposes: one, or one for each provision it joins ("and"), each with its own amount.
+
+    A part that names no one delivering it takes the whole statement's deliverer; a block ("for 10 weeks") stated
+    once applies to the part it is in.
+    """
+    whole = extract(text)
+    if whole is None:
+        return []
+    return [_fill(part, whole) for part in _parts(text, MAX_LINES)]
+
+
+def _parts(text: str, most: int) -> list[ProposedLine]:
+    whole = extract(text)
+    if whole is None:
+        return []
+    if most > 1:
+        for m in itertools.islice(_JOIN.finditer(text), _JOINS_TRIED):
+            first, second = extract(text[: m.start()]), extract(text[m.end() :])
+            if first is not None and second is not None and _amount(first) and _amount(second):
+                return [first, *_parts(text[m.end() :], most - 1)]
+    return [whole]
+
+
+def _fill(part: ProposedLine, whole: ProposedLine) -> ProposedLine:
+    if part.delivered_by is not None:
+        return part
+    notes = tuple(n for n in part.notes if not n.startswith("A role is named only"))
+    return dataclasses.replace(part, delivered_by=whole.delivered_by, qualification=whole.qualification, notes=notes)

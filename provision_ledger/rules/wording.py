@@ -72,6 +72,10 @@ class FindingKind(StrEnum):
     TOO_LONG = "too_long"
     EXPERTISE_OPEN = "expertise_open"
     NO_CONTENT = "no_content"
+    MISSING_HOURS = "missing_hours"
+    MISSING_WHEN = "missing_when"
+    MISSING_MAINTAINER = "missing_maintainer"
+    MISSING_EXACTLY = "missing_exactly"
 
     @property
     def label(self) -> str:
@@ -80,7 +84,7 @@ class FindingKind(StrEnum):
     @property
     def missing(self) -> bool:
         """Something the statement leaves out, rather than words in it."""
-        return self in (FindingKind.MISSING_FREQUENCY, FindingKind.MISSING_DURATION, FindingKind.MISSING_WHO)
+        return self in MISSING_KINDS
 
 
 _KIND_LABELS: dict[FindingKind, str] = {
@@ -95,6 +99,43 @@ _KIND_LABELS: dict[FindingKind, str] = {
     FindingKind.TOO_LONG: "Too long to be one statement",
     FindingKind.EXPERTISE_OPEN: "Leaves the level of expertise open",
     FindingKind.NO_CONTENT: "Does not say what is provided",
+    FindingKind.MISSING_HOURS: "Does not say the hours a week",
+    FindingKind.MISSING_WHEN: "Does not say when it is used",
+    FindingKind.MISSING_MAINTAINER: "Does not say who maintains it",
+    FindingKind.MISSING_EXACTLY: "Does not say exactly what is arranged",
+}
+
+
+class StatementKind(StrEnum):
+    """What sort of provision a statement makes, which decides what it must say (Code of Practice 9.69 asks
+    for "the type, hours and frequency of support and level of expertise" where they apply: a writing slope
+    has no frequency, a radio aid no session length)."""
+
+    STAFF = "staff"
+    IN_CLASS_HOURS = "in_class_hours"
+    EQUIPMENT = "equipment"
+    ACCESS = "access"
+
+    @property
+    def label(self) -> str:
+        return _STATEMENT_KIND_LABELS[self]
+
+    @property
+    def asks(self) -> str:
+        return _STATEMENT_KIND_ASKS[self]
+
+
+_STATEMENT_KIND_LABELS: dict[StatementKind, str] = {
+    StatementKind.STAFF: "Sessions delivered by staff",
+    StatementKind.IN_CLASS_HOURS: "In-class support in hours",
+    StatementKind.EQUIPMENT: "Equipment or an adaptation",
+    StatementKind.ACCESS: "An access arrangement or the environment",
+}
+_STATEMENT_KIND_ASKS: dict[StatementKind, str] = {
+    StatementKind.STAFF: "how often, how long, who delivers it and the group",
+    StatementKind.IN_CLASS_HOURS: "the hours a week and who gives them",
+    StatementKind.EQUIPMENT: "what it is, when it is used and who maintains it",
+    StatementKind.ACCESS: "when it applies and exactly what is arranged",
 }
 
 
@@ -111,6 +152,23 @@ _KIND_ORDER = (
     FindingKind.TOO_LONG,
     FindingKind.EXPERTISE_OPEN,
     FindingKind.NO_CONTENT,
+    FindingKind.MISSING_HOURS,
+    FindingKind.MISSING_WHEN,
+    FindingKind.MISSING_MAINTAINER,
+    FindingKind.MISSING_EXACTLY,
+)
+
+
+MISSING_KINDS = frozenset(
+    {
+        FindingKind.MISSING_FREQUENCY,
+        FindingKind.MISSING_DURATION,
+        FindingKind.MISSING_WHO,
+        FindingKind.MISSING_HOURS,
+        FindingKind.MISSING_WHEN,
+        FindingKind.MISSING_MAINTAINER,
+        FindingKind.MISSING_EXACTLY,
+    }
 )
 
 
@@ -136,6 +194,7 @@ class Finding:
 class StatementCheck:
     text: str
     findings: tuple[Finding, ...]
+    kind: StatementKind = StatementKind.STAFF
 
     @property
     def verdict(self) -> Verdict:
@@ -481,15 +540,249 @@ def _too_long(text: str) -> Finding:
     )
 
 
+# What a statement provides decides what it must say. Code of Practice 9.69 asks for provision "quantified, for
+# example, in terms of the type, hours and frequency of support and level of expertise": a session has a frequency
+# and a length, a writing slope has neither, and asking for them would call every piece of equipment vague.
+# Equipment and adaptations (Code of Practice 9.69: the plan specifies provision, including equipment, to meet each
+# need) must still say what, and when it is used; kit that is worn, powered or personal must say who keeps it working,
+# so that it is not left broken or flat (L v Clarke and Somerset CC [1998] ELR 129: no room for doubt).
+_EQUIPMENT = re.compile(
+    r"\b(?:sloped?\s+(?:writing\s+)?(?:boards?|desks?|surfaces?)|writing\s+(?:slopes?|boards?)|"
+    r"(?:wobble|move\s*(?:'?n'?|and)\s*sit|seat|sensory|air|wedge)\s+cushions?|cushions?|wedges?|"
+    r"(?:pencil|pen)\s+grips?|(?:triangular|chunky|weighted|handwriting)\s+(?:pencils?|pens?)|"
+    r"coloured\s+overlays?|overlays?|reading\s+rulers?|ear\s+defenders|(?:noise[- ]cancelling\s+)?headphones|"
+    r"fidget\s+(?:toys?|tools?)|fiddle\s+toys?|weighted\s+(?:blankets?|lap\s+pads?|vests?)|lap\s+pads?|"
+    r"(?:sand\s+|visual\s+)?timers?|writing\s+frames?|word\s+mats?|"
+    r"(?:adapted|special|ergonomic|supportive)\s+(?:chairs?|seats?|seating|scissors|cutlery)|chairs?|foot\s?rests?|"
+    r"radio\s+aids?|hearing\s+aids?|FM\s+systems?|sound\s?field\s+systems?|laptops?|tablets?|iPads?|computers?|"
+    r"keyboards?|word\s+processors?|(?:speech[- ]to[- ]text|text[- ]to[- ]speech|assistive|dictation)\s+software|"
+    r"software|magnifiers?|CCTV|braille\s+(?:machines?|embossers?|displays?)|wheelchairs?|walking\s+frames?|"
+    r"standing\s+frames?|hoists?|changing\s+benches|(?:AAC|communication)\s+(?:devices?|aids?|books?)|"
+    r"PODD\s+books?|switch(?:es)?|equipment)\b",
+    re.IGNORECASE,
+)
+# Only named as a kind of thing: "equipment" says nothing about what is provided.
+_GENERIC_EQUIPMENT = re.compile(r"^(?:equipment)$", re.IGNORECASE)
+# Kit that must be kept working: worn, powered or personal technology.
+_NEEDS_UPKEEP = re.compile(
+    r"\b(?:radio\s+aids?|hearing\s+aids?|FM\s+systems?|sound\s?field|laptops?|tablets?|iPads?|computers?|"
+    r"word\s+processors?|software|CCTV|braille\s+(?:machines?|embossers?|displays?)|wheelchairs?|walking\s+frames?|"
+    r"standing\s+frames?|hoists?|changing\s+benches|(?:AAC|communication)\s+devices?|switch(?:es)?)\b",
+    re.IGNORECASE,
+)
+_UPKEEP = re.compile(
+    r"\b(?:maintain\w*|maintenance|check(?:s|ed|ing)?|charg(?:e|es|ed|ing)|servic\w*|set\s+up|calibrat\w*|"
+    r"repair\w*|look(?:s|ed)?\s+after|kept\s+(?:in\s+working\s+order|charged|working)|responsib\w+)\b",
+    re.IGNORECASE,
+)
+# Equipment named for its use says when it is used: a writing slope for writing.
+_NAMED_FOR_USE = re.compile(
+    r"\b(?:writing\s+(?:slopes?|boards?|frames?)|sloped\s+writing|reading\s+rulers?|(?:pencil|pen)\s+grips?|"
+    r"handwriting\s+pens?|hearing\s+aids?)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"\b(?:worn|used|in\s+use)\b(?:\s+\w+){0,3}\s+(?:in|for|during|at|when)\b|"
+    r"\b(?:for|during|in|at|when|whenever|while|before|throughout)\s+(?:all\s+|every\s+|each\s+|the\s+|his\s+|"
+    r"her\s+|their\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:carpet\s+time|lessons?|writing|recording|reading|tasks?|"
+    r"work|activities|assembl(?:y|ies)|lunch\s?times?|lunch|breaks?|break\s?times?|play\s?times?|tests?|exams?|"
+    r"examinations?|assessments?|PE|transitions?|class|classroom|circle\s+time|story\s+time|the\s+day|"
+    r"school\s+day|day|journeys?|trips?|corridors?|mealtimes?|meals?|toileting|changes?|group\s+work)\b|"
+    r"\bat\s+all\s+times\b|\bat\s+(?:home\s+and\s+)?school\b|\bwhen\s+\w+",
+    re.IGNORECASE,
+)
+# Access arrangements and the environment (Code of Practice 9.69; JCQ access arrangements are made in exams).
+_ACCESS = re.compile(
+    r"\b(?:(?:extra|additional)\s+time|rest\s+breaks?|movement\s+breaks?|sensory\s+breaks?|readers?|scribes?|"
+    r"prompters?|amanuensis|separate\s+(?:room|invigilation)|(?:smaller|quiet|separate|calm|low[- ]arousal|"
+    r"distraction[- ]free)\s+(?:room|space|area|workstation|venue|corner|place|environment)|workstation|"
+    r"safe\s+space|time[- ]out\s+cards?|exit\s+cards?|(?:leave|leaving|dismissed|released)\s+(?:\w+\s+){0,4}early|"
+    r"seated?\s+(?:at|near|towards|in)\s+(?:the\s+)?front|seating\s+(?:plan|position)|"
+    r"sit(?:s|ting)?\s+(?:at|near|towards)\s+the\s+front|front\s+of\s+the\s+class(?:room)?|"
+    r"access\s+arrangements|exam(?:ination)?\s+arrangements|visual\s+timetables?|now\s+and\s+next\s+boards?|"
+    r"modified\s+(?:papers?|texts?)|enlarged\s+(?:print|papers?|texts?)|large\s+print|reasonable\s+adjustments|"
+    r"adjustments|own\s+(?:desk|workstation)|lift\s+pass|uniform\s+pass)\b",
+    re.IGNORECASE,
+)
+# Named only as a kind of arrangement, or as extra time with no amount: not exactly what is arranged.
+_INEXACT_ACCESS = re.compile(
+    r"^(?:(?:reasonable\s+)?adjustments|access\s+arrangements|exam(?:ination)?\s+arrangements)$", re.IGNORECASE
+)
+_EXTRA_TIME = re.compile(r"\b(?:extra|additional)\s+time\b", re.IGNORECASE)
+_TIME_AMOUNT = re.compile(rf"\b{NUM}\s*(?:%|per\s?cent|minutes?|mins?)", re.IGNORECASE)
+_SESSION_WORD = re.compile(
+    r"\b(?:sessions?|lessons\s+of|programme|intervention|therapy|tuition|teaching(?!\s+assistants?))\b", re.IGNORECASE
+)
+
+
+def statement_kind(text: str, fields: ProvisionFields | None = None) -> StatementKind:
+    """What a statement provides: sessions by staff, in-class support in hours, equipment, or an access arrangement.
+
+    Structured terms decide it when given. Otherwise hours a week (or hours with no period) are in-class support;
+    equipment or an arrangement with no sessions, and no session length or no one delivering it, is that; a person
+    across the timetable is in-class support; anything else is sessions delivered by staff.
+    """
+    fields = fields or ProvisionFields()
+    if fields.weekly_minutes:
+        return StatementKind.IN_CLASS_HOURS
+    if fields.sessions or fields.minutes_per_session:
+        return StatementKind.STAFF
+    found = extraction.durations(text)
+    if any(d.weekly_total or d.no_period for d in found):
+        return StatementKind.IN_CLASS_HOURS
+    sessions = bool(extraction.session_counts(text) or _SESSION_WORD.search(text))
+    delivered = extraction.delivering_role(text) is not None
+    if not sessions and not (found and delivered):
+        if _EQUIPMENT.search(text):
+            return StatementKind.EQUIPMENT
+        if _ACCESS.search(text):
+            return StatementKind.ACCESS
+    if extraction.coverage(text) and not sessions and not found:
+        return StatementKind.IN_CLASS_HOURS
+    return StatementKind.STAFF
+
+
 def check_statement(text: str, fields: ProvisionFields | None = None) -> StatementCheck:
-    """Check one provision statement; structured fields, when given, answer how often, how long and who."""
+    """Check one provision statement; structured fields, when given, answer how often, how long and who.
+
+    Each kind of statement is asked only what it needs (statement_kind): the wording rules apply to every kind.
+    """
     fields = fields or ProvisionFields()
     if len(text) > MAX_STATEMENT:
         return StatementCheck(text, (_too_long(text),))
     findings: list[Finding] = []
     for rule in (*_HEDGES, *_RANGES, _DELEGATION):
         findings.extend(_matches(rule, text))
+    kind = statement_kind(text, fields)
+    if kind is StatementKind.STAFF:
+        findings.extend(_staff_gaps(text, fields))
+    elif kind is StatementKind.IN_CLASS_HOURS:
+        findings.extend(_hours_gaps(text, fields))
+    elif kind is StatementKind.EQUIPMENT:
+        findings.extend(_equipment_gaps(text))
+    else:
+        findings.extend(_access_gaps(text))
+    findings.extend(_expertise_open(text))
+    findings.sort(key=lambda f: (f.start, f.end, _KIND_ORDER.index(f.kind)))
+    return StatementCheck(text, tuple(findings), kind)
 
+
+def _read_as(kind: StatementKind, why: str) -> str:
+    return f"Read as {kind.label.lower()}, which must say {kind.asks}: {why}"
+
+
+def _who_missing(text: str, kind: StatementKind) -> Finding:
+    why = "The statement does not say who delivers the provision or their level of expertise."
+    return _missing(
+        FindingKind.MISSING_WHO,
+        text,
+        why if kind is StatementKind.STAFF else _read_as(kind, why[0].lower() + why[1:]),
+        _cite(CODE_9_69, "P5"),
+        "Name who delivers it and their training or qualification (for example “a qualified speech and "
+        "language therapist”).",
+    )
+
+
+def _hours_gaps(text: str, fields: ProvisionFields) -> list[Finding]:
+    """In-class support in hours: the hours a week (or the whole timetable) and who gives them (Code 9.69)."""
+    kind = StatementKind.IN_CLASS_HOURS
+    found: list[Finding] = []
+    has_hours = bool(
+        fields.weekly_minutes or extraction.coverage(text) or any(d.weekly_total for d in extraction.durations(text))
+    )
+    if not has_hours:
+        found.extend(_matches(_MONEY, text))
+        found.append(
+            _missing(
+                FindingKind.MISSING_HOURS,
+                text,
+                _read_as(kind, "it gives hours but not the hours each week."),
+                _cite(CODE_9_69, CLARKE),
+                "Say how many hours a week (for example “20 hours a week”).",
+            )
+        )
+    if not (fields.delivered_by or extraction.delivering_role(text)):
+        found.append(_who_missing(text, kind))
+    return found
+
+
+def _equipment_gaps(text: str) -> list[Finding]:
+    """Equipment or an adaptation: what it is, when it is used, and who keeps worn or powered kit working."""
+    kind = StatementKind.EQUIPMENT
+    found: list[Finding] = []
+    named = [m.group(0) for m in _EQUIPMENT.finditer(text)]
+    if all(_GENERIC_EQUIPMENT.match(n) for n in named):
+        found.append(
+            _missing(
+                FindingKind.MISSING_EXACTLY,
+                text,
+                _read_as(kind, "“equipment” does not say what is provided."),
+                _cite(CODE_9_69, CLARKE),
+                "Name the equipment (for example “a sloped writing board”).",
+            )
+        )
+    when = (
+        extraction.coverage(text) or extraction.frequencies(text) or _WHEN.search(text) or _NAMED_FOR_USE.search(text)
+    )
+    if not when:
+        found.append(
+            _missing(
+                FindingKind.MISSING_WHEN,
+                text,
+                _read_as(kind, "it does not say when it is used."),
+                _cite(CODE_9_69, CLARKE),
+                "Say when it is used (for example “in all lessons” or “for carpet time”).",
+            )
+        )
+    if _NEEDS_UPKEEP.search(text) and not _UPKEEP.search(text):
+        found.append(
+            _missing(
+                FindingKind.MISSING_MAINTAINER,
+                text,
+                _read_as(kind, "it does not say who keeps it working."),
+                _cite(CODE_9_69, CLARKE),
+                "Say who checks and maintains it, and how often (for example “checked daily by the Teacher of the "
+                "Deaf”).",
+            )
+        )
+    return found
+
+
+def _access_gaps(text: str) -> list[Finding]:
+    """An access arrangement or the environment: when it applies, and exactly what is arranged."""
+    kind = StatementKind.ACCESS
+    found: list[Finding] = []
+    named = [m.group(0) for m in _ACCESS.finditer(text)]
+    extra_time_unstated = _EXTRA_TIME.search(text) and not _TIME_AMOUNT.search(text)
+    if all(_INEXACT_ACCESS.match(n) for n in named) or extra_time_unstated:
+        found.append(
+            _missing(
+                FindingKind.MISSING_EXACTLY,
+                text,
+                _read_as(
+                    kind,
+                    "extra time with no amount." if extra_time_unstated else "it names a kind of arrangement only.",
+                ),
+                _cite(CODE_9_69, CLARKE),
+                "Say exactly what is arranged (for example “25% extra time” or “a seat at the front of the class”).",
+            )
+        )
+    if not (extraction.coverage(text) or extraction.frequencies(text) or _WHEN.search(text)):
+        found.append(
+            _missing(
+                FindingKind.MISSING_WHEN,
+                text,
+                _read_as(kind, "it does not say when it applies."),
+                _cite(CODE_9_69, CLARKE),
+                "Say when it applies (for example “in all tests and examinations” or “in every lesson”).",
+            )
+        )
+    return found
+
+
+def _staff_gaps(text: str, fields: ProvisionFields) -> list[Finding]:
+    """Sessions delivered by staff: how often, how long, who, the group, and what is done in them."""
+    findings: list[Finding] = []
     cover = extraction.coverage(text)
     has_frequency = bool(
         extraction.frequencies(text)
@@ -538,21 +831,10 @@ def check_statement(text: str, fields: ProvisionFields | None = None) -> Stateme
             )
         )
     if not has_who:
-        findings.append(
-            _missing(
-                FindingKind.MISSING_WHO,
-                text,
-                "The statement does not say who delivers the provision or their level of expertise.",
-                _cite(CODE_9_69, "P5"),
-                "Name who delivers it and their training or qualification (for example “a qualified speech and "
-                "language therapist”).",
-            )
-        )
-    findings.extend(_expertise_open(text))
+        findings.append(_who_missing(text, StatementKind.STAFF))
     if fields.delivered_by is None:
         findings.extend(_no_content(text))
-    findings.sort(key=lambda f: (f.start, f.end, _KIND_ORDER.index(f.kind)))
-    return StatementCheck(text, tuple(findings))
+    return findings
 
 
 # Two roles offered as alternatives: "by a TA or an HLTA", "a teacher/teaching assistant".
@@ -641,9 +923,6 @@ class LineCheck:
         return Verdict.SPECIFIC if self.specific else Verdict.VAGUE
 
 
-MISSING_KINDS = frozenset({FindingKind.MISSING_FREQUENCY, FindingKind.MISSING_DURATION, FindingKind.MISSING_WHO})
-
-
 def check_line(description: str, qualification: str, fields: ProvisionFields) -> LineCheck:
     """Check a provision line's words with its structured terms.
 
@@ -681,16 +960,27 @@ def parent_hint(finding: Finding) -> str:
         "Ask the school to write one role and its training.",
         FindingKind.NO_CONTENT: "This line gives time but not what is done in it. "
         "Ask the school to write the programme or activity.",
+        FindingKind.MISSING_HOURS: "This line gives hours but not how many each week. "
+        "Ask the school to write the hours a week.",
+        FindingKind.MISSING_WHEN: "This line does not say when it is used. "
+        "Ask the school to write when, for example in every lesson.",
+        FindingKind.MISSING_MAINTAINER: "This line does not say who keeps the equipment working. "
+        "Ask the school to write who checks it and how often.",
+        FindingKind.MISSING_EXACTLY: "This line does not say exactly what is arranged. "
+        "Ask the school to write it out, for example how much extra time.",
     }
     return hints[finding.kind]
 
 
-def plan_score(checks: Iterable[StatementCheck | LineCheck]) -> int:
-    """The share of statements that are specific, as a whole percentage rounded down; 0 with no statements."""
-    checks = list(checks)
-    if not checks:
+def plan_score(checks: Iterable[StatementCheck | LineCheck | bool]) -> int:
+    """The share of statements that are specific, as a whole percentage rounded down; 0 with no statements.
+
+    Every statement of the plan counts, read or entered: a vague statement left out of the lines still counts
+    against it (a checked statement, a line, or a verdict already reached: True for specific)."""
+    verdicts = [c if isinstance(c, bool) else c.specific for c in checks]
+    if not verdicts:
         return 0
-    return 100 * sum(1 for c in checks if c.specific) // len(checks)
+    return 100 * sum(verdicts) // len(verdicts)
 
 
 # Splitting a pasted Section F

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
 from provision_ledger.rules.delivery import Period
-from provision_ledger.rules.extraction import ProposedLine, Role, extract
+from provision_ledger.rules.extraction import ProposedLine, Role, extract_lines
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.wording import (
     MISSING_KINDS,
@@ -22,6 +23,7 @@ from provision_ledger.rules.wording import (
     ProvisionFields,
     Statement,
     StatementCheck,
+    StatementKind,
     areas_of_need,
     check_line,
     check_statement,
@@ -29,6 +31,7 @@ from provision_ledger.rules.wording import (
     plan_score,
     split_statements,
 )
+from provision_ledger.wording.models import PlanStatement
 
 
 def fields_of(version: LineVersion) -> ProvisionFields:
@@ -93,12 +96,24 @@ class LineWording:
 
 @dataclass(frozen=True)
 class PlanWording:
+    """The plan's statements, entered as lines or read from its wording and left out, and how many are specific."""
+
     score: int
     lines: list[LineWording]
+    read: tuple[PlanStatement, ...] = ()
 
     @property
     def specific(self) -> int:
-        return sum(1 for w in self.lines if w.check.specific)
+        return sum(1 for w in self.lines if w.check.specific) + sum(1 for r in self.read if r.specific)
+
+    @property
+    def statements(self) -> int:
+        return len(self.lines) + len(self.read)
+
+    @property
+    def vague_read(self) -> list[PlanStatement]:
+        """Vague statements read from the plan that were not entered: named, so they are not forgotten."""
+        return [r for r in self.read if not r.specific]
 
     @property
     def vague(self) -> list[LineWording]:
@@ -108,10 +123,13 @@ class PlanWording:
         return next((w for w in self.lines if w.line.pk == line_id), None)
 
 
-def plan_wording(lines: Iterable[ProvisionLine]) -> PlanWording:
-    """Each live line's wording, checked as it now reads, and the plan's score (rules/wording.plan_score)."""
+def plan_wording(lines: Iterable[ProvisionLine], read: Iterable[PlanStatement] = ()) -> PlanWording:
+    """Each live line's wording, checked as it now reads, with the statements read from the plan and left out;
+    the score is the share of all of them that are specific (rules/wording.plan_score)."""
     checked = [LineWording(line, check_version(v)) for line in lines if (v := line.current_version) is not None]
-    return PlanWording(plan_score(w.check for w in checked), checked)
+    read = tuple(read)
+    verdicts = [w.check.specific for w in checked] + [r.specific for r in read]
+    return PlanWording(plan_score(verdicts), checked, read)
 
 
 # Words marked up
@@ -144,8 +162,12 @@ class ReadStatement:
     number: int  # 1-based, as the page shows it
     statement: Statement
     check: StatementCheck
-    proposal: ProposedLine | None
+    proposals: tuple[ProposedLine, ...]
     area: str | None = None  # the area of need whose heading it sits under
+
+    @property
+    def proposal(self) -> ProposedLine | None:
+        return self.proposals[0] if self.proposals else None
 
     @property
     def marked_text(self) -> SafeString:
@@ -153,29 +175,41 @@ class ReadStatement:
 
 
 def read_section(text: str) -> list[ReadStatement]:
-    """Split into statements; check each; propose a line from each specific one."""
+    """Split into statements; check each; propose a line from each specific one that is time given by staff.
+
+    Equipment and access arrangements are not measured in time, so no line of sessions is proposed for them."""
     read = []
     statements = split_statements(text)
     areas = areas_of_need(text, [s.start for s in statements])
     for number, (statement, area) in enumerate(zip(statements, areas, strict=True), 1):
         check = check_statement(statement.text)
-        proposal = extract(statement.text) if check.specific else None
-        read.append(ReadStatement(number, statement, check, proposal, area))
+        timed = check.kind in (StatementKind.STAFF, StatementKind.IN_CLASS_HOURS)
+        proposals = tuple(extract_lines(statement.text)) if check.specific and timed else ()
+        read.append(ReadStatement(number, statement, check, proposals, area))
     return read
 
 
 _CATEGORY_OF_ROLE = {Role.SALT: "communication", Role.OT: "sensory_physical", Role.PHYSIO: "sensory_physical"}
 
 
-def proposal_initial(text: str, read: ReadStatement, plan: Plan) -> dict[str, Any]:
-    """A proposed line's form values: what the wording says, the plan's start, and the likely funder."""
-    line = read.proposal
+def proposal_initials(text: str, read: ReadStatement, plan: Plan) -> list[dict[str, Any]]:
+    """Each line a statement proposes, as form values (two provisions joined in one statement are two lines)."""
+    return [proposal_initial(text, read, plan, line, part) for part, line in enumerate(read.proposals, 1)]
+
+
+def proposal_initial(
+    text: str, read: ReadStatement, plan: Plan, line: ProposedLine | None = None, part: int = 1
+) -> dict[str, Any]:
+    """A proposed line's form values: what the wording says, the plan's start (and the end of a block), and the
+    likely funder."""
+    line = line or read.proposal
     assert line is not None
     statement = read.statement
     category = read.area or (_CATEGORY_OF_ROLE.get(line.delivered_by) if line.delivered_by else None)
     statutory = plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT)
     return {
         "statement": read.number,
+        "part": part,
         "include": True,
         # A one-word reading ("support") says less than the statement itself.
         "description": (line.description if line.description and " " in line.description else statement.text)[:300],
@@ -189,5 +223,7 @@ def proposal_initial(text: str, read: ReadStatement, plan: Plan) -> dict[str, An
         "minutes_per_session": None if line.weekly_minutes else line.minutes_per_session,
         "weekly_hours": round(Decimal(line.weekly_minutes) / 60, 2) if line.weekly_minutes else None,
         "start_date": plan.start_date,
+        # A block ("for 10 weeks") ends that many weeks after the start, on the day before.
+        "end_date": plan.start_date + timedelta(weeks=line.weeks) - timedelta(days=1) if line.weeks else None,
         "funder": "la" if statutory else "school",
     }

@@ -86,6 +86,8 @@ class ProposedLineForm(LineForm):
 
     include = forms.BooleanField(required=False, initial=True, label="Add this line to the plan")
     statement = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The line's place among those its statement proposes (two provisions joined in one statement are two lines).
+    part = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=20, required=False, initial=1)
 
     class Meta(LineForm.Meta):
         fields = PROPOSED_FIELDS
@@ -93,7 +95,7 @@ class ProposedLineForm(LineForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["weekdays"]  # set later by amending the line, if the sessions are timetabled
-        self.order_fields(["include", "statement", *PROPOSED_FIELDS[:8], "weekly_hours"])
+        self.order_fields(["include", "statement", "part", *PROPOSED_FIELDS[:8], "weekly_hours"])
         self.fields["category"].label = "Area of need"
         # Hints are found by the prefixed id on a page of many lines.
         for name, field in self.fields.items():

@@ -14,8 +14,8 @@ from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.views import _user
 from provision_ledger.plans.models import Plan
-from provision_ledger.wording.actions import ConfirmedLine, LinesRejected, add_confirmed_lines
-from provision_ledger.wording.checks import ReadStatement, proposal_initial, read_section
+from provision_ledger.wording.actions import ConfirmedLine, LeftOut, LinesRejected, add_confirmed_lines
+from provision_ledger.wording.checks import ReadStatement, proposal_initials, read_section
 from provision_ledger.wording.forms import MAX_PASTE, ProposedLineForm, ProposedLineFormSet, ReadPlanForm
 
 PREFIX = "line"
@@ -62,7 +62,7 @@ def _page_number(value: object, statements: list[ReadStatement]) -> int:
 
 
 def _proposals(text: str, statements: list[ReadStatement], plan: Plan, page: int) -> Any:
-    initial = [proposal_initial(text, r, plan) for r in _on_page(statements, page) if r.proposal is not None]
+    initial = [i for r in _on_page(statements, page) for i in proposal_initials(text, r, plan)]
     return ProposedLineFormSet(initial=initial, prefix=PREFIX)
 
 
@@ -86,9 +86,10 @@ def _review(
     *,
     page: int,
 ) -> HttpResponse:
-    forms: dict[int, ProposedLineForm] = {}
+    forms: dict[int, list[ProposedLineForm]] = {}
     for form in formset:
-        forms[_statement_number(form) if form.is_bound else int(form.initial["statement"])] = form
+        number = _statement_number(form) if form.is_bound else int(form.initial["statement"])
+        forms.setdefault(number, []).append(form)
     specific = sum(1 for r in statements if r.check.specific)
     shown = _on_page(statements, page)
     pages = _pages(statements)
@@ -100,7 +101,7 @@ def _review(
             "child": plan.child,
             "title": "Check the proposed lines",
             "text": text,
-            "rows": [(r, forms.get(r.number)) for r in shown],
+            "rows": [(r, [(f, _notes(r, f)) for f in forms.get(r.number, [])]) for r in shown],
             "statement_count": len(statements),
             "formset": formset,
             "specific": specific,
@@ -139,7 +140,9 @@ def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
         errors.append(("", "No line is ticked to add: tick “Add this line to the plan” on the lines to add."))
     if valid and not errors:
         try:
-            added = add_confirmed_lines(plan=plan, by=_user(request), lines=confirmed)
+            added = add_confirmed_lines(
+                plan=plan, by=_user(request), lines=confirmed, left_out=_left_out(statements, page, confirmed)
+            )
         except LinesRejected as rejected:
             for form in formset:
                 error = rejected.errors.get(_statement_number(form))
@@ -157,6 +160,21 @@ def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
     return _review(request, plan, text, statements, formset, errors, page=page)
 
 
+def _left_out(statements: list[ReadStatement], page: int, confirmed: list[ConfirmedLine]) -> list[LeftOut]:
+    """The statements on the page that did not become a line, as the checker read them."""
+    entered = {c.number for c in confirmed}
+    return [
+        LeftOut(
+            r.statement.text,
+            r.check.specific,
+            r.check.kind.value,
+            "; ".join(dict.fromkeys(f.kind.label for f in r.check.findings)),
+        )
+        for r in _on_page(statements, page)
+        if r.number not in entered
+    ]
+
+
 def _named_errors(formset: Any) -> list[tuple[str, str]]:
     """Each refusal as the error summary lists it: a link to the field, and "Statement 3, Minutes each session: …"."""
     named = [("", str(message)) for message in formset.non_form_errors()]
@@ -167,6 +185,15 @@ def _named_errors(formset: Any) -> list[tuple[str, str]]:
             where = f"Statement {number}, {form.fields[field].label}" if known else f"Statement {number}"
             named.extend((f"#{form[field].auto_id}" if known else "", f"{where}: {m}") for m in field_errors)
     return named
+
+
+def _notes(read: ReadStatement, form: ProposedLineForm) -> tuple[str, ...]:
+    """The notes on the proposed line a form holds (its part of the statement)."""
+    try:
+        part = int(form.data.get(form.add_prefix("part"), 1) if form.is_bound else form.initial.get("part", 1))
+    except (TypeError, ValueError):
+        part = 1
+    return read.proposals[part - 1].notes if 0 < part <= len(read.proposals) else ()
 
 
 def _statement_number(form: ProposedLineForm) -> int:

@@ -67,7 +67,7 @@ def test_senco_pastes_section_f_sees_two_flagged_and_confirms_three_lines(page: 
     expect(
         page.get_by_text("Promised: 3 sessions of 25 minutes a week, one-to-one, with a teaching assistant.")
     ).to_be_visible()
-    expect(page.get_by_test_id("plan-wording-score")).to_contain_text("3 of 3 lines specified and quantified")
+    expect(page.get_by_test_id("plan-wording-score")).to_contain_text("3 of 5 statements specified and quantified")
     assert sorted(
         LineVersion.objects.filter(line__plan=plan).values_list("sessions", "minutes_per_session", "period")
     ) == [(1, 10, "day"), (2, 30, "week"), (3, 25, "week")]

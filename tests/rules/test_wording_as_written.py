@@ -153,4 +153,4 @@ def test_hours_with_no_period_are_not_proposed_as_one_long_session():
     assert proposal is not None
     assert (proposal.weekly_minutes, proposal.minutes_per_session) == (None, None)
     assert proposal.notes == ("“27.5 hours” has no period: enter the hours a week it comes to.",)
-    assert FindingKind.MISSING_FREQUENCY in kinds("27.5 hours of 1:1 support from a teaching assistant.")
+    assert kinds("27.5 hours of 1:1 support from a teaching assistant.") == [FindingKind.MISSING_HOURS]

@@ -51,6 +51,9 @@ def test_every_kind_of_finding_has_a_parent_hint() -> None:
         *check_statement("Daily phonics. " * 200).findings,
         *check_statement("Precision teaching for 10 minutes daily by a TA or an HLTA.").findings,
         *check_statement("Help from a teaching assistant for 30 minutes each day.").findings,
+        *check_statement("27.5 hours of 1:1 support from a teaching assistant.").findings,
+        *check_statement("A radio aid.").findings,
+        *check_statement("Extra time in all tests.").findings,
     ]
     assert {f.kind for f in findings} == set(FindingKind)
     assert all(parent_hint(f).startswith(("This line", "This part", "The words", "“")) for f in findings)

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from provision_ledger.rules.extraction import ProposedLine, extract
+from provision_ledger.rules.extraction import ProposedLine, extract, extract_lines
 from provision_ledger.rules.wording import (
     Statement,
     StatementCheck,
@@ -73,6 +73,7 @@ def _as_json(statement: Statement, check: StatementCheck) -> dict[str, object]:
         "end": statement.end,
         "text": statement.text,
         "verdict": check.verdict.value,
+        "kind": check.kind.value,
         # Spans into the whole input, so a caller can highlight the words in place.
         "findings": [
             {
@@ -87,6 +88,8 @@ def _as_json(statement: Statement, check: StatementCheck) -> dict[str, object]:
             for f in check.findings
         ],
         "proposed_line": _proposal(extract(statement.text)) if check.specific else None,
+        # Two provisions joined in one statement are two lines.
+        "proposed_lines": [_proposal(line) for line in extract_lines(statement.text)] if check.specific else [],
     }
 
 
@@ -137,14 +140,13 @@ class Command(BaseCommand):
     def _write_text(self, checks: list[tuple[Statement, StatementCheck]], score: int, specific: int) -> None:
         out = self.stdout.write
         for number, (statement, check) in enumerate(checks, 1):
-            out(f"{number}. {check.verdict.value.upper()}: {statement.text}")
+            out(f"{number}. {check.verdict.value.upper()} ({check.kind.label.lower()}): {statement.text}")
             for finding in check.findings:
                 out(f"   - {finding.kind.label}: “{finding.words}”")
                 out(f"     Why: {finding.why} ({finding.source})")
                 out(f"     Fix: {finding.fix}")
             if check.specific:
-                line = extract(statement.text)
-                if line is not None:
+                for line in extract_lines(statement.text):
                     out(f"   Proposed line: {_describe(line)}")
                     for note in line.notes:
                         out(f"     Note: {note}")

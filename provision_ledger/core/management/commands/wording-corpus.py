@@ -1,6 +1,10 @@
 """provision-ledger wording-corpus [--file data/wording_corpus.csv]
 
-Measures the Section F wording checker against a labelled corpus of provision statements.
+Measures the Section F wording checker against a labelled corpus of provision statements. With no --file it reports
+two parts: the tuned part (data/wording_corpus.csv, which the checker's rules were developed against, so its figures
+flatter the checker) and the held-out part, never used to tune it: data/wording_heldout.csv (written for the project
+after the checker was frozen) and data/wording_heldout_public.csv (statements quoted verbatim from public sources,
+each labelled with a reason before the checker was run on them).
 
 - Precision and recall of the "vague" verdict: a vague statement the checker calls vague is a true
   positive; a specific one it calls vague is a false positive; a vague one it calls specific is a
@@ -26,7 +30,19 @@ from provision_ledger.rules.extraction import ProposedLine, extract
 from provision_ledger.rules.wording import Verdict, check_statement
 
 COLUMNS = ("id", "text", "label", "sessions", "minutes", "period", "source")
+# The held-out part also gives each label its reason.
+WITH_REASON = (*COLUMNS, "reason")
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "wording_corpus.csv"
+HELD_OUT_FILES = (
+    (
+        Path(settings.BASE_DIR) / "data" / "wording_heldout.csv",
+        "written for the project after the checker was frozen, in the style of published examples",
+    ),
+    (
+        Path(settings.BASE_DIR) / "data" / "wording_heldout_public.csv",
+        "quoted verbatim from public sources, each labelled with its reason before the checker was run on it",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +101,9 @@ def read_corpus(path: Path) -> list[Row]:
     try:
         with path.open(newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)
-            if tuple(reader.fieldnames or ()) != COLUMNS:
-                raise CommandError(f"{path}: the columns must be {', '.join(COLUMNS)}.")
+            columns = tuple(reader.fieldnames or ())
+            if columns not in (COLUMNS, WITH_REASON):
+                raise CommandError(f"{path}: the columns must be {', '.join(COLUMNS)} (and optionally reason).")
             rows = []
             for raw in reader:
                 row_id = raw["id"]
@@ -94,6 +111,8 @@ def read_corpus(path: Path) -> list[Row]:
                     raise CommandError(f"Row {row_id}: label must be specific or vague, not {raw['label']!r}.")
                 if not raw["source"].strip():
                     raise CommandError(f"Row {row_id}: every row needs a source.")
+                if columns == WITH_REASON and not raw["reason"].strip():
+                    raise CommandError(f"Row {row_id}: every row needs the reason for its label.")
                 rows.append(
                     Row(
                         row_id,
@@ -156,10 +175,21 @@ class Command(BaseCommand):
     help = "Print precision and recall of the vague verdict, and the extraction match rate, on the wording corpus."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="The labelled corpus (CSV)")
+        parser.add_argument("--file", type=Path, default=None, help="One labelled corpus (CSV) instead of both parts")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
+        path: Path | None = options["file"]
+        if path is not None:
+            self._part(path)
+            return
+        self.stdout.write("Tuned part: the checker's rules were developed against these statements.")
+        self._part(DEFAULT_FILE)
+        for held_out, what in HELD_OUT_FILES:
+            self.stdout.write("")
+            self.stdout.write(f"Held-out part (never used to tune the checker): {what}.")
+            self._part(held_out)
+
+    def _part(self, path: Path) -> None:
         rows = read_corpus(path)
         if not rows:
             raise CommandError(f"{path} has no rows.")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WordingConfig(AppConfig):
+    name = "provision_ledger.wording"
+    label = "wording"
