@@ -58,7 +58,10 @@ def save_letter(
         obj=letter,
         # The family's letters are theirs: the trail, which staff read, carries the letter's id and its seal only.
         summary=PRIVATE_LETTER,
-        after={"id": letter.pk},
+        # Sent below the proportion threshold: the parent was warned and went ahead, and the trail says so.
+        after={"id": letter.pk}
+        if not step.below_threshold or step.threshold is None
+        else {"id": letter.pk, "below_threshold": step.threshold.reason, "warning_accepted": step.threshold.warning},
     )
     return letter
 

@@ -34,6 +34,17 @@ ASKS = {
         "breach of its duty to secure it. I ask you to confirm, in writing, the steps you will take to put the "
         "provision in place and to make up the provision missed."
     ),
+    StepKind.COMPLAIN_TO_COUNCIL: (
+        "I am making a formal complaint under the council's complaints procedure. The special educational provision "
+        "in my child's EHC plan is not being made, and the council has not put this right since I wrote to it. I "
+        "ask the council to investigate, to secure the provision without further delay and to make up the "
+        "provision missed."
+    ),
+    StepKind.REQUEST_REVIEW_OR_REASSESSMENT: (
+        "The provision in my child's EHC plan no longer meets their needs. I ask the local authority to hold an "
+        "early review of the plan, or to carry out a re-assessment of my child's needs under section 44(2) of the "
+        "Children and Families Act 2014, and to tell me its decision in writing."
+    ),
     StepKind.PRE_ACTION_PROTOCOL_LETTER: (
         "This is a letter before claim under the pre-action protocol for judicial review. The local authority has "
         "not secured the special educational provision specified in my child's EHC plan, and has not remedied this "

@@ -47,6 +47,7 @@ class LineEvidence:
     missed: list[MissedRow] = field(default_factory=list)
     rate: Decimal | None = None
     rate_source: str = ""
+    weekly_minutes: int = 0  # a week's provision, where the line is set by the week
 
     @property
     def owed_hours(self) -> Decimal:
@@ -158,6 +159,8 @@ def evidence_for(child: Child, today: date) -> Evidence:
                 missed=missed[report.line.pk],
                 rate=rate,
                 rate_source=source,
+                weekly_minutes=version.weekly_minutes
+                or (version.sessions * version.minutes_per_session if version.period == "week" else 0),
             )
         )
     return Evidence(child, plan, plan.start_date, today, evidence)
