@@ -46,7 +46,12 @@ def save_letter(
         addressee=addressee,
         subject=subject,
         body=body,
-        evidence={**evidence.as_json(), "ledger_seal": seal(child.local_authority_id)},
+        evidence={
+            **evidence.as_json(),
+            "ledger_seal": seal(child.local_authority_id),
+            # The sender's block at the head of the letter, as it was when it was sent.
+            "sender": [by.get_full_name() or by.email, by.email],
+        },
         sent_on=sent_on,
         reply_due=reply_due,
         written_by=by,

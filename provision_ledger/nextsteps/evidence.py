@@ -91,6 +91,11 @@ class Evidence:
                     "description": str(e.line),
                     "promise": e.promise,
                     "owed_hours": e.owed_hours,
+                    # The ledger's own figures: what was never recorded is kept apart from what was recorded missed.
+                    "due_sessions": whole(e.overall.expected.sessions),
+                    "delivered_sessions": e.overall.delivered_sessions,
+                    "missed_sessions": e.overall.missed_sessions,
+                    "not_recorded_sessions": e.overall.not_recorded_sessions,
                     "rate": e.rate,
                     "value": e.value,
                     "terms": [vars(t) for t in e.terms],
