@@ -262,6 +262,11 @@ class Step:
         return self.threshold is not None and not self.threshold.met
 
     @property
+    def offered_with_warning(self) -> bool:
+        """Open in every other way, held back only by its threshold: the parent may go ahead, warned."""
+        return self.status is StepStatus.NOT_YET and self.not_yet_because == _BELOW_THRESHOLD
+
+    @property
     def status_text(self) -> str:
         if self.status is StepStatus.AVAILABLE:
             return "You can do this now"
@@ -543,6 +548,7 @@ class _Template:
     threshold: Threshold | None = None
 
 
+_BELOW_THRESHOLD = "below the point we suggest for this step (see why below); you can still go ahead."
 # Steps that are information only: nothing to send, nothing to wait for.
 _INFORMATION = frozenset({StepKind.SEND_TRIBUNAL_INFO, StepKind.ASK_FOR_SCHOOL})
 _LA_ONLY = frozenset(
@@ -1040,7 +1046,7 @@ def _build(template: _Template, taken: StepTaken | None, today: date, built: dic
             step,
             status=StepStatus.NOT_YET,
             why=(_why_opened(gate), *step.why),
-            not_yet_because="below the point we suggest for this step (see why below); you can still go ahead.",
+            not_yet_because=_BELOW_THRESHOLD,
         )
     return replace(step, why=(_why_opened(gate), *step.why))
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from provision_ledger.core.demo import load_demo
 from provision_ledger.rules.clocks import add_months, long_date
+from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +74,28 @@ def test_a_decision_to_maintain_after_the_review_clears_the_12_week_clock(page: 
     expect(law).not_to_contain_text("Final amended plan (12 weeks from the meeting)")
     # Keeping the plan as it is can be appealed: its deadline replaces the amendment clock.
     expect(law).to_contain_text("Last day to appeal")
+
+
+def test_the_senco_records_the_boy_as_disabled_and_his_parent_is_offered_the_equality_act_claim_at_320px(
+    page: Page, live_server, sign_in
+):
+    load_demo(timezone.localdate())
+    sign_in("senco@demo.test", "demo")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Bennett").first.click()
+    page.get_by_role("link", name="Change whether Oliver is recorded as disabled").click()
+    expect(page.get_by_text("substantial and long-term effect on their ability")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("This child is disabled under the Equality Act 2010").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("recorded as disabled", exact=False).first).to_be_visible()
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 320, "height": 900})
+    sign_in("parent@demo.test", "demo")
+    steps = page.get_by_test_id("next-steps")
+    expect(steps).to_contain_text("Claim disability discrimination at the Tribunal")
+    expect(steps).to_contain_text("What it costs you:")
+    expect(steps).to_contain_text("Free help with this step: your local SENDIASS")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert axe_violations(page) == []
+    page.screenshot(path="/tmp/oliver-320.png", full_page=True)

@@ -285,6 +285,7 @@ def test_la_reply_overdue_opens_the_council_complaint_and_the_letter_before_clai
     pap = by_kind[StepKind.PRE_ACTION_PROTOCOL_LETTER]
     assert pap.status is StepStatus.NOT_YET
     assert pap.below_threshold
+    assert pap.offered_with_warning
     assert "4 weeks from it end on Thursday 28 May 2026." in " ".join(pap.why)
     later = {s.kind: s for s in advise(situation(PlanKind.EHC_PLAN, school, la, today=date(2026, 5, 28))).steps}
     assert later[StepKind.PRE_ACTION_PROTOCOL_LETTER].status is StepStatus.AVAILABLE
