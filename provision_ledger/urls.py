@@ -85,6 +85,7 @@ urlpatterns = [
     # /children/<id>/
     path("children/<int:child_id>/", core.child_detail, name="child-detail"),
     path("children/<int:child_id>/history/", core.child_history, name="child-history"),
+    path("children/<int:child_id>/disability/", core.child_disability, name="child-disability"),
     path("children/<int:child_id>/views/", core.record_views, name="record-views"),
     path("children/<int:child_id>/plans/new/", plans.plan_create, name="plan-create"),
     path("children/<int:child_id>/invite/", parents.invite, name="parent-invite"),

@@ -155,6 +155,7 @@ ROUTES = {
     "sen-summary-ctf": lambda r: {"child_id": r.child.pk},
     "child-detail": lambda r: {"child_id": r.child.pk},
     "child-history": lambda r: {"child_id": r.child.pk},
+    "child-disability": lambda r: {"child_id": r.child.pk},
     "record-views": lambda r: {"child_id": r.child.pk},
     "plan-create": lambda r: {"child_id": r.child.pk},
     "plan-edit": lambda r: {"plan_id": r.plan.pk},
@@ -227,6 +228,7 @@ LETTERS = {"letter-detail", "letter-download"}
 LOG = {"session-create", "session-correct", "time-log", "progress-create"}
 MANAGE = {
     "sen-summary-ctf",
+    "child-disability",
     "plan-create",
     "plan-edit",
     "line-create",

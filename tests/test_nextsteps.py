@@ -14,7 +14,17 @@ from django.utils import timezone
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.rules.clocks import ClockStatus
-from tests.factories import make_child, make_la_officer, make_line, make_parent, make_plan, make_session, make_staff
+from tests.factories import (
+    make_child,
+    make_la_officer,
+    make_line,
+    make_parent,
+    make_plan,
+    make_school,
+    make_senco,
+    make_session,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 10, 17)  # Friday: 34 school days of the autumn term so far
@@ -57,6 +67,8 @@ def test_parent_of_a_sen_support_child_is_told_the_plan_cannot_be_enforced(clien
         "ask_school_to_reinstate",
         "complain_to_governors",
         "request_ehc_needs_assessment",
+        "disagreement_resolution",
+        "complain_to_secretary_of_state",
         "send_tribunal_info",
     ]
 
@@ -79,8 +91,9 @@ def test_letter_to_the_school_cites_s66_and_the_ledgers_numbers(client, senco, c
     )
     assert "Section 66, Children and Families Act 2014" in text
     assert (
-        "Motor Skills programme: promised 2 sessions of 30 minutes a week, one-to-one, with a teaching assistant; "
-        "1 of 14 sessions delivered since 1 September 2025; 6.3 hours owed." in text
+        "Motor Skills programme: the plan specifies 2 sessions of 30 minutes a week, one-to-one, with a teaching "
+        "assistant. From Monday 1 September 2025 to Friday 17 October 2025: 14 sessions due, 1 delivered, 1 recorded "
+        "as missed, 12 with no record at all (nobody has recorded whether they happened). Time owed: 6.3 hours." in text
     )
     assert "Thu 11 Sep 2025 Not delivered Staff redeployed to other duties 30" in text
     assert "From the school’s records, Monday 1 September 2025 to Friday 17 October 2025." in text
@@ -106,8 +119,9 @@ def test_letter_to_the_la_cites_s42_and_lists_the_ta_hours_not_delivered(client,
     assert "no best-endeavours defence (R (BA) v Nottinghamshire County Council, 2021)" in body
     # 20 hours a week over 34 school days: 136 hours promised; 4 hours delivered; 132 hours owed.
     assert (
-        "1:1 teaching assistant support: promised 20 hours a week, one-to-one, with a teaching assistant; "
-        "1 of 34 sessions delivered since 1 September 2025; 132.0 hours owed." in body
+        "1:1 teaching assistant support: the plan specifies 20 hours a week, one-to-one, with a teaching assistant. "
+        "From Monday 1 September 2025 to Friday 17 October 2025: 34 sessions due, 1 delivered, 1 recorded as missed, "
+        "32 with no record at all (nobody has recorded whether they happened). Time owed: 132.0 hours." in body
     )
     # 132 hours at £19.74 an hour with the child (£750 a year for an hour a week ÷ 38 weeks of contact).
     assert letter.evidence["lines"][0]["value"] == "2605.68"
@@ -243,15 +257,40 @@ def test_complaint_to_governors_opens_when_the_school_has_not_replied_and_cites_
     assert letter.evidence["lines"][0]["owed_hours"] == "7.5"
 
 
-def test_pre_action_letter_opens_when_the_la_has_not_replied_in_five_working_days(client, senco, child, monkeypatch):
+def test_pre_action_letter_before_four_weeks_needs_the_parent_to_accept_the_warning_and_the_trail_keeps_it(
+    client, senco, child, monkeypatch
+):
     _behind(child, senco, kind="ehc_plan")
     client.force_login(make_parent(child))
     _send(client, child, "write_to_la_s42")
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 10, 27))  # reply was due on 24 October
+    url = reverse("letter-write", kwargs={"child_id": child.pk, "kind": "pre_action_protocol_letter"})
+    page = client.get(url)
+    assert "This is below the point we suggest." in page.content.decode()
+    form = page.context["form"]
+    refused = client.post(url, {**form.initial, "sent_on": "2025-10-27"})
+    assert refused.context["form"].errors["override"] == ["Tick the box to say you have read the warning, or wait."]
+    assert not Letter.objects.filter(kind="pre_action_protocol_letter").exists()
+    client.post(url, {**form.initial, "sent_on": "2025-10-27", "override": "on"})
+    letter = Letter.objects.get(kind="pre_action_protocol_letter")
+    assert letter.reply_due == date(2025, 11, 10)  # 14 days from Monday 27 October (Pre-Action Protocol)
+    event = AuditEvent.objects.filter(
+        object_id=str(letter.pk), summary="A letter of the family's was kept in their record"
+    ).get()
+    assert "4 weeks from it end on Friday 14 November 2025." in event.after["below_threshold"]
+    assert event.after["warning_accepted"].startswith("This is below the point we suggest.")
+
+
+def test_pre_action_letter_past_the_threshold_states_the_claim_without_a_warning(client, senco, child, monkeypatch):
+    _behind(child, senco, kind="ehc_plan")
+    client.force_login(make_parent(child))
+    _send(client, child, "write_to_la_s42")
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 11, 17))  # 4 weeks since 17 October
+    page = client.get(reverse("letter-write", kwargs={"child_id": child.pk, "kind": "pre_action_protocol_letter"}))
+    assert "override" not in page.context["form"].fields
     letter = _send(client, child, "pre_action_protocol_letter")
-    assert "letter before claim under the pre-action protocol for judicial review" in letter.body
-    assert "Section 42(2), Children and Families Act 2014: where an EHC plan is maintained" in letter.body
-    assert letter.reply_due == date(2025, 11, 10)  # 14 days from Monday 27 October, as the sheet gives it
+    assert "in breach of its duty under section 42(2), Children and Families Act 2014" in letter.body
+    assert letter.reply_due == date(2025, 12, 1)
 
 
 def test_a_reply_dated_after_today_is_refused_and_the_childs_page_still_loads(client, senco, child):
@@ -287,3 +326,35 @@ def test_a_statutory_event_dated_after_today_is_refused(client, senco, child):
     assert response.context["form"].errors["date"] == [
         "An event cannot be dated after today: 18 October 2025 has not come yet."
     ]
+
+
+def test_the_senco_records_a_child_as_disabled_with_an_event_and_the_parent_is_offered_the_equality_act_claim(
+    client, senco, child
+):
+    _behind(child, senco)
+    client.force_login(senco)
+    url = reverse("child-disability", kwargs={"child_id": child.pk})
+    page = client.get(url)
+    assert (
+        "substantial and long-term effect on their ability to do normal day-to-day activities" in page.content.decode()
+    )
+    client.post(url, {"disabled": "on"})
+    child.refresh_from_db()
+    assert child.disabled
+    event = AuditEvent.objects.get(summary="Oliver recorded as disabled (Equality Act 2010)")
+    assert (event.before, event.after) == ({"disabled": False}, {"disabled": True})
+    client.post(url, {"disabled": "on"})  # sent again: no change, no second event
+    assert AuditEvent.objects.filter(summary__contains="recorded as disabled").count() == 1
+    client.force_login(make_parent(child))
+    advice = client.get(reverse("child-detail", kwargs={"child_id": child.pk})).context["next_steps"].advice
+    assert "disability_claim" in [s.kind.value for s in advice.steps]
+
+
+def test_only_the_childs_senco_may_record_disability(client, senco, child):
+    url = reverse("child-disability", kwargs={"child_id": child.pk})
+    client.force_login(make_parent(child))
+    assert client.post(url, {"disabled": "on"}).status_code == 403
+    client.force_login(make_senco(make_school(name="Other School"), email="other@school.test"))
+    assert client.get(url).status_code == 404
+    child.refresh_from_db()
+    assert not child.disabled

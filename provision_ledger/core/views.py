@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from provision_ledger.audit.queries import history_of, views_of
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
+from provision_ledger.core.forms import DisabilityForm
 from provision_ledger.core.statements import child_statement, school_overview
 from provision_ledger.nextsteps.advice import (
     deadlines_for,
@@ -16,8 +19,10 @@ from provision_ledger.nextsteps.advice import (
     parents_deadlines,
 )
 from provision_ledger.parents.models import Concern
+from provision_ledger.people.actions import set_disabled
 from provision_ledger.people.models import User
 from provision_ledger.plans.models import Plan
+from provision_ledger.rules.advisor import DISABILITY_DEFINITION
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.wording.checks import plan_wording
 from provision_ledger.wording.queries import live_statements
@@ -127,11 +132,29 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             # The escalation route is the parent's: shown to them, with the letters they have sent.
             "next_steps": next_steps_for(child, timezone.localdate()) if is_parent else None,
             "deadlines": deadlines,
+            "disability_definition": DISABILITY_DEFINITION,
             "parents_deadlines": parents_deadlines(deadlines),
             "letters": access.letters_for(user).filter(child=child) if is_parent else [],
             # What the family chose to show from its own record: the SENCO's, once the parent confirmed the child.
             "family_entries": access.shared_family_entries(user, child),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_disability(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The SENCO records whether the child is disabled in the Equality Act's sense, which opens that route."""
+    user = _user(request)
+    child = access.get_child(user, child_id, Need.MANAGE)
+    form = DisabilityForm(request.POST or None, initial={"disabled": child.disabled})
+    if request.method == "POST" and form.is_valid():
+        set_disabled(child, disabled=form.cleaned_data["disabled"], by=user)
+        messages.success(request, "Saved.")
+        return redirect("child-detail", child_id=child.pk)
+    return render(
+        request,
+        "core/child_disability.html",
+        {"child": child, "form": form, "definition": DISABILITY_DEFINITION, "title": "Disability"},
     )
 
 

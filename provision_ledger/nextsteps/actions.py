@@ -46,7 +46,12 @@ def save_letter(
         addressee=addressee,
         subject=subject,
         body=body,
-        evidence={**evidence.as_json(), "ledger_seal": seal(child.local_authority_id)},
+        evidence={
+            **evidence.as_json(),
+            "ledger_seal": seal(child.local_authority_id),
+            # The sender's block at the head of the letter, as it was when it was sent.
+            "sender": [by.get_full_name() or by.email, by.email],
+        },
         sent_on=sent_on,
         reply_due=reply_due,
         written_by=by,
@@ -58,7 +63,10 @@ def save_letter(
         obj=letter,
         # The family's letters are theirs: the trail, which staff read, carries the letter's id and its seal only.
         summary=PRIVATE_LETTER,
-        after={"id": letter.pk},
+        # Sent below the proportion threshold: the parent was warned and went ahead, and the trail says so.
+        after={"id": letter.pk}
+        if not step.below_threshold or step.threshold is None
+        else {"id": letter.pk, "below_threshold": step.threshold.reason, "warning_accepted": step.threshold.warning},
     )
     return letter
 

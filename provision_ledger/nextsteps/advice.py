@@ -15,7 +15,7 @@ from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules import clocks as rules_clocks
-from provision_ledger.rules.advisor import Advice, LineBehind, Situation, StepKind, StepTaken, advise
+from provision_ledger.rules.advisor import Advice, LineBehind, Situation, StepKind, StepTaken, advise, school_type
 from provision_ledger.rules.clocks import (
     AppealableDecision,
     Clock,
@@ -84,6 +84,7 @@ def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today
             delivered_sessions=e.overall.delivered_sessions,
             owed_minutes=e.overall.owed_minutes,
             missed=missed[e.line.pk],
+            weekly_minutes=e.weekly_minutes,
         )
         for e in evidence.lines
     )
@@ -94,6 +95,8 @@ def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today
         lines=lines,
         steps_taken=tuple(StepTaken(StepKind(x.kind), x.sent_on, x.replied_on) for x in letters),
         legacy_statement_records=kind is PlanKind.STATEMENT and plan.start_date < TRANSFER_OF_STATEMENTS,
+        school_type=school_type(child.school.establishment_type),
+        disabled=child.disabled,
     )
 
 

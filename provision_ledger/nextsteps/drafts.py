@@ -1,15 +1,26 @@
-"""The wording of each letter. A parent edits it before sending; the evidence schedule beside it is not editable."""
+"""The wording of each letter. A parent edits it before sending; the evidence schedule beside it is not editable.
+
+Every letter is addressed to the body that holds the duty, dated, names the child (name, date of birth, school,
+year), states the duty and the facts with their dates from the ledger, says what is asked and by when, and ends with
+a not-legal-advice line. The letter before claim follows the Pre-Action Protocol for Judicial Review, Annex A; the
+request for an assessment follows IPSEA's model letter 1 (s36(1) and both limbs of s36(8) CFA 2014).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from provision_ledger.nextsteps.advice import untagged
-from provision_ledger.nextsteps.evidence import Evidence
+from provision_ledger.nextsteps.evidence import Evidence, LineEvidence
+from provision_ledger.nextsteps.models import Letter
+from provision_ledger.outcomes.queries import outcome_progress
 from provision_ledger.people.models import Child, User
-from provision_ledger.rules.advisor import DISCLAIMER, Step, StepKind
-from provision_ledger.rules.clocks import long_date
+from provision_ledger.rules.advisor import DISCLAIMER, Step, StepKind, school_type
+from provision_ledger.rules.advisor import SchoolType as SchoolKind
+from provision_ledger.rules.clocks import LA_REPLY_PERIOD, long_date
+from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.reporting import whole
 
 NOT_LEGAL_ADVICE = "This letter was prepared with Provision Ledger. " + DISCLAIMER
@@ -34,13 +45,47 @@ ASKS = {
         "breach of its duty to secure it. I ask you to confirm, in writing, the steps you will take to put the "
         "provision in place and to make up the provision missed."
     ),
-    StepKind.PRE_ACTION_PROTOCOL_LETTER: (
-        "This is a letter before claim under the pre-action protocol for judicial review. The local authority has "
-        "not secured the special educational provision specified in my child's EHC plan, and has not remedied this "
-        "since I wrote to it. I ask the local authority to secure the provision in full and to make up the "
+    StepKind.COMPLAIN_TO_COUNCIL: (
+        "I am making a formal complaint under the council's complaints procedure. The special educational provision "
+        "in my child's EHC plan is not being made, and the council has not put this right since I wrote to it. I "
+        "ask the council to investigate, to secure the provision without further delay and to make up the "
         "provision missed."
     ),
+    StepKind.REQUEST_REVIEW_OR_REASSESSMENT: (
+        "The provision in my child's EHC plan no longer meets their needs. I ask the local authority to hold an "
+        "early review of the plan, or to carry out a re-assessment of my child's needs under section 44(2) of the "
+        "Children and Families Act 2014, and to tell me its decision in writing."
+    ),
+    StepKind.PRE_ACTION_PROTOCOL_LETTER: (
+        "This is a letter before claim under the Pre-Action Protocol for Judicial Review. The local authority has "
+        "not secured the special educational provision specified in my child's EHC plan, and has not remedied this "
+        "since I wrote to it."
+    ),
 }
+
+
+# The subject line, as the recipient files it: what the letter is, then the child.
+SUBJECTS = {
+    StepKind.ASK_SCHOOL_TO_REINSTATE: "Provision in my child's plan not being delivered",
+    StepKind.COMPLAIN_TO_GOVERNORS: "Formal complaint: provision in my child's plan not being delivered",
+    StepKind.REQUEST_EHC_NEEDS_ASSESSMENT: "Request for an EHC needs assessment (section 36, Children and Families "
+    "Act 2014)",
+    StepKind.WRITE_TO_LA_S42: "Provision in my child's EHC plan not being made (section 42, Children and Families "
+    "Act 2014)",
+    StepKind.COMPLAIN_TO_COUNCIL: "Formal complaint: provision in my child's EHC plan not being made",
+    StepKind.PRE_ACTION_PROTOCOL_LETTER: "Letter before claim: failure to secure the provision in an EHC plan",
+    StepKind.REQUEST_REVIEW_OR_REASSESSMENT: "Request for an early review or a re-assessment of my child's EHC plan",
+}
+_PLAN_WORDS = {
+    PlanKind.EHC_PLAN: "EHC plan",
+    PlanKind.STATEMENT: "statement of special educational needs",
+    PlanKind.SEN_SUPPORT: "SEN Support plan",
+}
+
+
+def _plan_words(kind: str) -> str:
+    plan_kind = PlanKind(kind)
+    return _PLAN_WORDS.get(plan_kind, plan_kind.label)
 
 
 @dataclass(frozen=True)
@@ -50,31 +95,229 @@ class Draft:
     body: str
 
 
+@dataclass(frozen=True)
+class _To:
+    address: str
+    salutation: str  # "Dear Sir or Madam" is signed "Yours faithfully"; a named office "Yours sincerely"
+
+
+def recipient(kind: StepKind, child: Child) -> _To:
+    """The body that holds the duty the letter is about, addressed as a professional would address it."""
+    la, school = child.local_authority.name, child.school.name
+    if kind is StepKind.ASK_SCHOOL_TO_REINSTATE:
+        return _To(f"The Headteacher (copy to the SENCO)\n{school}", "Dear Headteacher")
+    if kind is StepKind.COMPLAIN_TO_GOVERNORS:
+        if school_type(child.school.establishment_type) is SchoolKind.INDEPENDENT:
+            return _To(f"The Proprietor\n{school}", "Dear Sir or Madam")
+        return _To(f"The Chair of Governors\n{school}", "Dear Chair of Governors")
+    if kind is StepKind.WRITE_TO_LA_S42:
+        return _To(
+            f"The Director of Children's Services\nc/o the Special Educational Needs team\n{la}",
+            "Dear Director of Children's Services",
+        )
+    if kind is StepKind.COMPLAIN_TO_COUNCIL:
+        return _To(f"The Complaints team\n{la}", "Dear Sir or Madam")
+    if kind is StepKind.PRE_ACTION_PROTOCOL_LETTER:
+        return _To(f"Legal Services\n{la}", "Dear Sir or Madam")
+    return _To(f"The Special Educational Needs team\n{la}", "Dear Sir or Madam")
+
+
+def _child_details(child: Child) -> str:
+    return (
+        f"Child: {child.full_name}\nDate of birth: {long_date(child.date_of_birth)}\nSchool: {child.school.name}\n"
+        f"Year group: {child.get_year_group_display()}"
+    )
+
+
+def line_facts(e: LineEvidence, start: date, end: date) -> str:
+    """One line's facts from the ledger: the same figures its rules give, with what was never recorded kept apart
+    from what was recorded as missed."""
+    a = e.overall
+    return (
+        f"- {e.line}: the plan specifies {e.promise}. From {long_date(start)} to {long_date(end)}: "
+        f"{whole(a.expected.sessions)} sessions due, {a.delivered_sessions} delivered, {a.missed_sessions} recorded "
+        f"as missed, {a.not_recorded_sessions} with no record at all (nobody has recorded whether they happened). "
+        f"Time owed: {e.owed_hours} hours."
+    )
+
+
+def _facts(evidence: Evidence) -> str:
+    plan = evidence.plan
+    kind = _plan_words(plan.kind) if plan is not None else "plan"
+    opening = (
+        f"My child's {kind}, in force from {long_date(plan.start_date)}, specifies the provision below. "
+        if plan is not None
+        else ""
+    )
+    return (
+        opening
+        + "The school's own records, set out in the enclosed evidence schedule, show:\n"
+        + "\n".join(line_facts(e, evidence.start, evidence.end) for e in evidence.lines)
+        + f"\nIn all, {evidence.owed_hours} hours of provision are owed."
+    )
+
+
+def _s42_history(letters: Sequence[Letter]) -> str:
+    sent = [x for x in letters if x.kind == StepKind.WRITE_TO_LA_S42]
+    if not sent:
+        return "I have not yet written to the local authority about this."
+    last = max(sent, key=lambda x: x.sent_on)
+    asked = LA_REPLY_PERIOD.after(last.sent_on)
+    reply = (
+        f"It replied on {long_date(last.replied_on)}, but the provision has still not been made."
+        if last.replied_on
+        else "I have had no reply."
+    )
+    return (
+        f"On {long_date(last.sent_on)} I wrote to the local authority, setting out its duty under section 42(2) "
+        f"and the provision missed, and asked it to confirm by {long_date(asked)} the steps it would take. {reply}"
+    )
+
+
+def _limb_one(child: Child, evidence: Evidence) -> list[str]:
+    needs = child.get_primary_need_display()
+    if child.secondary_need:
+        needs += f" and {child.get_secondary_need_display()}"
+    found = [f"The school records my child's primary need as {needs}."]
+    plan = evidence.plan
+    if plan is not None:
+        label = "a SEN Support plan" if plan.kind == PlanKind.SEN_SUPPORT else f"an {PlanKind(plan.kind).label}"
+        found.append(
+            f"The school identified special educational needs and has recorded special educational provision for "
+            f"them in {label} since {long_date(plan.start_date)}."
+        )
+    return found
+
+
+def _limb_two(evidence: Evidence, today: date) -> list[str]:
+    found = ["The provision the school itself put in place (the provision tried) is not being delivered:"]
+    found += [line_facts(e, evidence.start, evidence.end) for e in evidence.lines]
+    plan = evidence.plan
+    if plan is not None:
+        progress = outcome_progress(list(plan.outcomes.all()), plan.start_date, today)
+        shown = [p.independence_sentence for p in progress if p.independence_sentence]
+        if shown:
+            found.append("Progress with and without support, from the school's records:")
+            found += [f"- {sentence}" for sentence in shown]
+        elif progress:
+            found.append(
+                "The school's records of progress towards the plan's outcomes: "
+                + "; ".join(
+                    f"{p.outcome.description}: "
+                    + (
+                        f"{p.percent_of_way} % of the way to the target"
+                        if p.percent_of_way is not None
+                        else "no measured progress recorded"
+                    )
+                    for p in progress
+                )
+                + "."
+            )
+        else:
+            found.append("The school has recorded no measured progress towards the plan's outcomes.")
+    found.append(
+        "Without an EHC plan nobody can be made to deliver this provision: the school's duty is only to use its best "
+        "endeavours (section 66, Children and Families Act 2014)."
+    )
+    return found
+
+
+def _assessment_body(child: Child, evidence: Evidence, parent: User, today: date) -> list[str]:
+    # IPSEA model letter 1: who is writing; the s36(1) request; the school; both limbs of s36(8) with evidence;
+    # a higher local threshold is unlawful; the decision within 6 weeks of receipt (reg 5(1)) and the appeal.
+    return [
+        f"I am {parent.get_full_name() or parent.email}, the parent of {child.full_name}, who attends "
+        f"{child.school.name}. I am writing to ask the local authority to carry out an education, health and care "
+        "(EHC) needs assessment for my child under section 36(1) of the Children and Families Act 2014.",
+        "Under section 36(8) the local authority must secure an EHC needs assessment if my child has or may have "
+        "special educational needs, and it may be necessary for special educational provision to be made for them "
+        "in accordance with an EHC plan. Both parts of the test are met.",
+        "1. My child has or may have special educational needs.\n" + "\n".join(_limb_one(child, evidence)),
+        "2. It may be necessary for special educational provision to be made through an EHC plan.\n"
+        + "\n".join(_limb_two(evidence, today)),
+        "The test in section 36(8) is the only legal test: a local threshold set higher than it would be unlawful.",
+        "The local authority must tell me its decision within 6 weeks of receiving this request (regulation 5(1), "
+        "Special Educational Needs and Disability Regulations 2014). If it decides not to assess, I can appeal to "
+        "the SEND Tribunal. Please confirm in writing the date on which the local authority received this request.",
+    ]
+
+
+def _pre_action_body(
+    child: Child, evidence: Evidence, parent: User, letters: Sequence[Letter], reply_by: str
+) -> list[str]:
+    # Pre-Action Protocol for Judicial Review, Annex A: the letter states the claim, in the protocol's order, and
+    # proposes a reply within 14 days.
+    la, name = child.local_authority.name, parent.get_full_name() or parent.email
+    return [
+        "Letter before claim: Pre-Action Protocol for Judicial Review",
+        "1. Proposed claim: a claim for judicial review of the local authority's continuing failure to secure the "
+        f"special educational provision specified in {child.full_name}'s EHC plan.",
+        f"2. The defendant: {la}, for the attention of its legal services department.",
+        f"3. The claimant: {child.full_name} (born {long_date(child.date_of_birth)}), by their parent and "
+        f"litigation friend, {name}.",
+        f"4. The matter being challenged: the failure, from {long_date(evidence.start)} to date, to secure the "
+        "special educational provision in Section F of the EHC plan.",
+        "5. The details of the matter being challenged:\n" + _facts(evidence) + "\n" + _s42_history(letters),
+        "6. The issues (the claim in law): the local authority is in breach of its duty under section 42(2), "
+        "Children and Families Act 2014, to secure the special educational provision specified in the plan. "
+        "The duty is absolute: there is no best-endeavours defence (R (BA) v Nottinghamshire County Council "
+        "[2021] EWHC 1579 (Admin)), and a lack of resources is no answer to it (R v Harrow London Borough "
+        "Council ex p M [1997] ELR 62).",
+        "7. The action the defendant is expected to take: to secure the provision in Section F in full without "
+        "further delay; to confirm in writing who will deliver it and from what date; and to make up the "
+        f"{evidence.owed_hours} hours of provision missed.",
+        "8. Alternative dispute resolution: the claimant is willing to consider the council's complaints "
+        "procedure or mediation, provided it does not delay the provision or the claim, which must be brought "
+        "promptly.",
+        f"9. Interested parties: {child.school.name}, where the provision is to be delivered; a copy of this "
+        "letter goes to its headteacher.",
+        "10. Information and documents sought: the local authority's records of the arrangements it has made to "
+        "secure the provision since the date above, and any decision it has made about it.",
+        "11. Legal advisers: none at present.",
+        f"12. Address for reply: {name}, {parent.email}.",
+        f"13. Proposed reply date: {reply_by}, 14 days from the date of this letter.",
+    ]
+
+
 def _reply_line(step: Step, sent_on: date) -> str:
-    if step.reply_period is None:
+    if step.kind is StepKind.REQUEST_EHC_NEEDS_ASSESSMENT or step.reply_period is None:
         return ""
     due = step.reply_period.period.after(sent_on)
     return f"Please reply by {long_date(due)}."
 
 
-def draft_letter(step: Step, child: Child, evidence: Evidence, parent: User, sent_on: date, school_name: str) -> Draft:
-    """The letter for a step, citing the law as the step gives it, with the evidence in summary."""
-    summary = [
-        f"- {e.line}: promised {e.promise}; {e.overall.delivered_sessions} of {whole(e.overall.expected.sessions)} "
-        f"sessions delivered since {evidence.start:%-d %B %Y}; {e.owed_hours} hours owed."
-        for e in evidence.lines
-    ]
-    limbs = [f"{untagged(limb.test)}\n" + "\n".join(f"- {untagged(x)}" for x in limb.evidence) for limb in step.limbs]
+def draft_letter(
+    step: Step,
+    child: Child,
+    evidence: Evidence,
+    parent: User,
+    sent_on: date,
+    letters: Sequence[Letter] = (),
+) -> Draft:
+    """The letter for a step, addressed, dated, citing the law as the step gives it, with the ledger's facts."""
+    to = recipient(step.kind, child)
+    signed = "Yours faithfully" if to.salutation == "Dear Sir or Madam" else "Yours sincerely"
+    name = parent.get_full_name() or parent.email
+    if step.kind is StepKind.REQUEST_EHC_NEEDS_ASSESSMENT:
+        middle = _assessment_body(child, evidence, parent, sent_on)
+    elif step.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER:
+        due = step.reply_period.period.after(sent_on) if step.reply_period else sent_on
+        middle = _pre_action_body(child, evidence, parent, letters, long_date(due))
+    else:
+        middle = [
+            ASKS.get(step.kind, ""),
+            _facts(evidence),
+            _s42_history(letters) if step.kind is StepKind.COMPLAIN_TO_COUNCIL else "",
+            f"The law: {untagged(step.law)}.",
+            _reply_line(step, sent_on),
+        ]
     paragraphs = [
-        f"{child.full_name}, born {long_date(child.date_of_birth)}, {child.get_year_group_display()}, {school_name}",
-        ASKS.get(step.kind, ""),
-        "The school's own records, set out in the attached evidence schedule, show:\n" + "\n".join(summary),
-        *limbs,
-        f"The law: {untagged(step.law)}",
-        _reply_line(step, sent_on),
-        "Yours faithfully,\n\n" + (parent.get_full_name() or parent.email),
+        f"{to.salutation},",
+        _child_details(child),
+        *middle,
+        f"{signed},\n\n{name}\n{parent.email}",
         NOT_LEGAL_ADVICE,
     ]
     body = "\n\n".join(p for p in paragraphs if p)
-    subject = f"{child.full_name}: {step.title}"
-    return Draft(addressee=untagged(step.addressee or ""), subject=subject, body=body)
+    subject = f"{SUBJECTS.get(step.kind, step.title)}: {child.full_name}, born {long_date(child.date_of_birth)}"
+    return Draft(addressee=to.address, subject=subject, body=body)

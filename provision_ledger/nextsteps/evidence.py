@@ -47,6 +47,7 @@ class LineEvidence:
     missed: list[MissedRow] = field(default_factory=list)
     rate: Decimal | None = None
     rate_source: str = ""
+    weekly_minutes: int = 0  # a week's provision, where the line is set by the week
 
     @property
     def owed_hours(self) -> Decimal:
@@ -90,6 +91,11 @@ class Evidence:
                     "description": str(e.line),
                     "promise": e.promise,
                     "owed_hours": e.owed_hours,
+                    # The ledger's own figures: what was never recorded is kept apart from what was recorded missed.
+                    "due_sessions": whole(e.overall.expected.sessions),
+                    "delivered_sessions": e.overall.delivered_sessions,
+                    "missed_sessions": e.overall.missed_sessions,
+                    "not_recorded_sessions": e.overall.not_recorded_sessions,
                     "rate": e.rate,
                     "value": e.value,
                     "terms": [vars(t) for t in e.terms],
@@ -158,6 +164,8 @@ def evidence_for(child: Child, today: date) -> Evidence:
                 missed=missed[report.line.pk],
                 rate=rate,
                 rate_source=source,
+                weekly_minutes=version.weekly_minutes
+                or (version.sessions * version.minutes_per_session if version.period == "week" else 0),
             )
         )
     return Evidence(child, plan, plan.start_date, today, evidence)

@@ -20,6 +20,16 @@ class LetterForm(GovukFormMixin, forms.Form):
     )
     sent_on = forms.DateField(widget=DATE, label="Date you send it")
 
+    def __init__(self, *args: Any, below_threshold: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if below_threshold:
+            # Going ahead below the suggested point is the parent's choice, made knowingly and kept with the letter.
+            self.fields["override"] = forms.BooleanField(
+                label="I have read the warning above and want to send this letter now",
+                error_messages={"required": "Tick the box to say you have read the warning, or wait."},
+            )
+            self.order_fields(["override"])
+
     def clean_sent_on(self) -> Any:
         sent_on = self.cleaned_data["sent_on"]
         if sent_on > timezone.localdate():

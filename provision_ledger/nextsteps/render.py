@@ -44,13 +44,15 @@ def letter_docx(letter: Letter) -> bytes:
     from docx import Document  # slow to import, and needed only here
 
     document = Document()
+    evidence = _readable(letter.evidence)
+    if evidence.get("sender"):
+        document.add_paragraph("\n".join(evidence["sender"]))
     document.add_paragraph(long_date(letter.sent_on))
     document.add_paragraph(letter.addressee)
     document.add_heading(letter.subject, level=1)
     for paragraph in letter.body.split("\n\n"):
         if paragraph.strip():
             document.add_paragraph(paragraph)
-    evidence = _readable(letter.evidence)
     if evidence.get("lines"):
         document.add_page_break()
         document.add_heading("Evidence schedule", level=1)
@@ -61,6 +63,12 @@ def letter_docx(letter: Letter) -> bytes:
         for line in evidence["lines"]:
             document.add_heading(line["description"], level=2)
             document.add_paragraph(f"Promised: {line['promise']}. Time owed: {line['owed_hours']} hours.")
+            if line.get("due_sessions") is not None:
+                document.add_paragraph(
+                    f"Sessions due: {line['due_sessions']}. Delivered: {line['delivered_sessions']}. Recorded as "
+                    f"missed: {line['missed_sessions']}. Not recorded at all (nobody has said whether they "
+                    f"happened): {line['not_recorded_sessions']}."
+                )
             if line["value"] is not None:
                 document.add_paragraph(
                     f"Indicative value of the time owed: £{line['value']} at £{line['rate']} an hour."

@@ -37,11 +37,14 @@ def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse
             step_applies(step_kind, PlanKind(plan.kind)) if step_kind and plan else "There is no letter of that kind."
         ) or "Nothing in the record is behind, so there is no letter to write about delivery."
         return render(request, "nextsteps/no_letter.html", {"child": child, "why": why}, status=404)
-    draft = draft_letter(step, child, steps.evidence, user, today, child.school.name)
-    form = LetterForm(request.POST or None, initial={**vars(draft), "sent_on": today})
+    letters = list(access.letters_for(user).filter(child=child))
+    draft = draft_letter(step, child, steps.evidence, user, today, letters)
+    initial = {**vars(draft), "sent_on": today}
+    form = LetterForm(request.POST or None, initial=initial, below_threshold=step.below_threshold)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "override"}
         try:
-            letter = actions.save_letter(child=child, step=step, evidence=steps.evidence, by=user, **form.cleaned_data)
+            letter = actions.save_letter(child=child, step=step, evidence=steps.evidence, by=user, **data)
         except ValidationError as error:
             _apply(form, error)
         else:

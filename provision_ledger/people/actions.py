@@ -9,7 +9,7 @@ from django.db import transaction
 
 from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.people.models import Guardianship, StaffAssignment, User
+from provision_ledger.people.models import Child, Guardianship, StaffAssignment, User
 
 ChildLink = Guardianship | StaffAssignment
 
@@ -54,3 +54,27 @@ def remove_child_link(link: ChildLink, *, by: User, reason: str) -> None:
         reason=reason,
     )
     link.delete()
+
+
+@transaction.atomic
+def set_disabled(child: Child, *, disabled: bool, by: User) -> Child:
+    """Record whether the child is disabled in the Equality Act's sense (s6(1) Equality Act 2010), with its event."""
+    if child.disabled == disabled:
+        return child
+    before = {"disabled": child.disabled}
+    child.disabled = disabled
+    child.save(update_fields=["disabled"])
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CHANGE,
+        obj=child,
+        summary=(
+            f"{child.first_name} recorded as disabled (Equality Act 2010)"
+            if disabled
+            else f"{child.first_name} no longer recorded as disabled (Equality Act 2010)"
+        ),
+        before=before,
+        after={"disabled": disabled},
+    )
+    return child

@@ -304,6 +304,9 @@ class Child(models.Model):
     sen_unit = models.BooleanField("SEN unit indicator", default=False)
     resourced_provision = models.BooleanField("resourced provision indicator", default=False)
     top_up_funding = models.BooleanField("top-up funding indicator", default=False)
+    # Disabled in the sense of s6(1) Equality Act 2010, as the school knows it: opens the disability discrimination
+    # route (s85, Schedule 17). Changed only through people.actions.set_disabled.
+    disabled = models.BooleanField("disabled (Equality Act 2010)", default=False)
 
     class Meta:
         verbose_name_plural = "children"

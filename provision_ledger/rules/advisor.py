@@ -1,29 +1,29 @@
 """Next steps: what a parent can do when the provision in a child's plan is not being delivered.
 
-The rule (each source is named in the wording it supports; what reaches a parent is a readable citation):
+The rule (each source is named next to the wording it supports; what reaches a parent is a readable citation):
 
 - Nothing behind (no line with owed time): no escalation steps.
-- SEN Support: the plan cannot be enforced as a right; the school's governing body or proprietor
-  must use its best endeavours (s66 CFA 2014). An IEP at School Action or School Action Plus
-  (before 1 September 2014) rested on the same kind of duty in s317(1)(a) Education Act 1996.
-  Steps: ask the SENCO or head to reinstate the provision; then a formal complaint to the
-  governors under the school's complaints procedure (the Ombudsman cannot investigate most
-  complaints about what happens inside schools); alongside, a request to the local authority for
-  an EHC needs assessment (s36(1)) with evidence for each limb of the s36(8) test; and what the
-  SEND Tribunal can decide.
-- EHC plan: ask the school; write to the local authority citing its absolute s42(2) duty
-  (IPSEA model letter 6); after that, a pre-action letter before judicial review and a
-  complaint to the Ombudsman, once the council's own complaints procedure has had its chance
-  (Local Government Act 1974 s26(5)); and what the SEND Tribunal can and cannot decide.
-- Statement of SEN: as an EHC plan for current records; for records from before the transfer to
-  EHC plans by 1 April 2018, the duty is s324(5)(a) Education Act 1996.
+- SEN Support: the plan cannot be enforced as a right; a mainstream school's governing body or proprietor
+  must use its best endeavours (s66 CFA 2014; not special or independent schools). An IEP at School Action or
+  School Action Plus (before 1 September 2014) rested on s317(1)(a) Education Act 1996. Steps: ask the school;
+  a formal complaint to the governors (or proprietor); a disability discrimination claim when the child is
+  disabled (Equality Act 2010 s85, Schedule 17); a request for an EHC needs assessment (s36(1)) with evidence for
+  each limb of s36(8); disagreement resolution (s57 CFA 2014); a complaint to the Secretary of State about a
+  maintained school (ss496, 497 EA 1996) or to the DfE about an academy; what the SEND Tribunal can decide.
+- EHC plan or statement: ask the school; write to the local authority citing its absolute s42(2) duty (IPSEA model
+  letter 6); the school's own complaints procedure (s66 binds a mainstream school for a pupil with an EHC plan
+  too); the council's complaints procedure, then the Ombudsman (Local Government Act 1974 s26(5), s26B); a letter
+  before claim once past the proportion threshold (pre_action_threshold); the Secretary of State (ss496, 497);
+  disagreement resolution (s57); the disability claim when disabled; an early review or re-assessment (s44 CFA
+  2014, reg 24 SEND Regulations 2014); the right to ask for a school (ss38, 39; reg 13(1)); the Tribunal.
+  For statement records from before the transfer to EHC plans by 1 April 2018, the duty is s324(5)(a) EA 1996.
 
 Progress. A step whose letter was sent waits for its reply until the reply period ends; when it
 ends without a recorded reply the step is "reply overdue" and the steps that follow it open. A
 recorded reply opens them too, because the record still shows the provision behind. The
 recommended step is the first one, in order, that can be taken now.
 
-This is information, never legal advice: every result carries DISCLAIMER.
+This is information, never legal advice: every result carries DISCLAIMER, and every step offers free help (HELP).
 """
 
 from __future__ import annotations
@@ -51,9 +51,62 @@ class StepKind(StrEnum):
     COMPLAIN_TO_GOVERNORS = "complain_to_governors"
     REQUEST_EHC_NEEDS_ASSESSMENT = "request_ehc_needs_assessment"
     WRITE_TO_LA_S42 = "write_to_la_s42"
+    COMPLAIN_TO_COUNCIL = "complain_to_council"
     PRE_ACTION_PROTOCOL_LETTER = "pre_action_protocol_letter"
     COMPLAIN_TO_LGSCO = "complain_to_lgsco"
+    COMPLAIN_TO_SECRETARY_OF_STATE = "complain_to_secretary_of_state"
+    DISAGREEMENT_RESOLUTION = "disagreement_resolution"
+    DISABILITY_CLAIM = "disability_claim"
+    REQUEST_REVIEW_OR_REASSESSMENT = "request_review_or_reassessment"
+    ASK_FOR_SCHOOL = "ask_for_school"
     SEND_TRIBUNAL_INFO = "send_tribunal_info"
+
+
+class SchoolType(StrEnum):
+    """The kinds of school the routes differ by: s66 CFA 2014 binds mainstream schools (maintained and academies),
+    not special or independent ones; ss496-497 EA 1996 reach maintained schools, the DfE's route academies."""
+
+    MAINTAINED = "maintained"
+    ACADEMY = "academy"
+    INDEPENDENT = "independent"
+    SPECIAL = "special"
+
+    @property
+    def label(self) -> str:
+        return {
+            SchoolType.MAINTAINED: "maintained school",
+            SchoolType.ACADEMY: "academy",
+            SchoolType.INDEPENDENT: "independent school",
+            SchoolType.SPECIAL: "special school",
+        }[self]
+
+
+def school_type(establishment_type: str) -> SchoolType:
+    """The kind of school from the DfE register's type of establishment (GIAS "TypeOfEstablishment (name)"),
+    e.g. "Academy converter", "Community special school", "Other independent school"; blank counts as maintained."""
+    name = establishment_type.lower()
+    if "independent" in name:
+        return SchoolType.INDEPENDENT
+    if "special" in name:
+        return SchoolType.SPECIAL
+    if any(word in name for word in ("academy", "free school", "studio school", "university technical")):
+        return SchoolType.ACADEMY
+    return SchoolType.MAINTAINED
+
+
+# The Equality Act 2010, section 6(1), in plain words: shown wherever the product asks whether a child is disabled.
+DISABILITY_DEFINITION = (
+    "Under the Equality Act 2010 (section 6), a child is disabled if they have a physical or mental impairment that "
+    "has a substantial and long-term effect on their ability to do normal day-to-day activities. Many children "
+    "with autism, ADHD, dyslexia or a long-term health condition meet it; a diagnosis is not needed."
+)
+
+# Offered with every step: SENDIASS is the local authority's free, impartial information, advice and support
+# service (s32 CFA 2014); IPSEA is an independent charity giving free legally based advice.
+HELP = (
+    "Free help with this step: your local SENDIASS (the council's independent information, advice and support "
+    "service) and IPSEA (ipsea.org.uk) give free advice."
+)
 
 
 class StepStatus(StrEnum):
@@ -82,6 +135,7 @@ class LineBehind:
     delivered_sessions: int
     owed_minutes: int
     missed: tuple[tuple[MissReason, int], ...] = ()
+    weekly_minutes: int = 0  # what the line promises in a week, where it is set by the week; 0 when not
 
     def __post_init__(self) -> None:
         if min(self.promised_sessions, self.delivered_sessions, self.owed_minutes) < 0:
@@ -119,6 +173,8 @@ class Situation:
     lines: tuple[LineBehind, ...] = ()
     steps_taken: tuple[StepTaken, ...] = ()
     legacy_statement_records: bool = False
+    school_type: SchoolType = SchoolType.MAINTAINED
+    disabled: bool = False  # disabled in the sense of s6 Equality Act 2010, as recorded on the child
 
     def __post_init__(self) -> None:
         for taken in self.steps_taken:
@@ -172,6 +228,15 @@ class Limb:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """A product judgement, not law: whether a step is in proportion to what is owed, and why."""
+
+    met: bool
+    reason: str
+    warning: str = ""  # shown to a parent who goes ahead below it, and kept with their letter
+
+
+@dataclass(frozen=True)
 class Step:
     kind: StepKind
     title: str
@@ -187,6 +252,19 @@ class Step:
     not_yet_because: str | None = None
     limbs: tuple[Limb, ...] = ()
     recommended: bool = False
+    costs: str = ""  # what the step costs the family: time, money, risk
+    help: str = HELP
+    threshold: Threshold | None = None  # the proportion test a step waits on, where it has one
+
+    @property
+    def below_threshold(self) -> bool:
+        """Whether the step is offered only with a warning: its threshold is not met."""
+        return self.threshold is not None and not self.threshold.met
+
+    @property
+    def offered_with_warning(self) -> bool:
+        """Open in every other way, held back only by its threshold: the parent may go ahead, warned."""
+        return self.status is StepStatus.NOT_YET and self.not_yet_because == _BELOW_THRESHOLD
 
     @property
     def status_text(self) -> str:
@@ -228,8 +306,14 @@ _TITLES: dict[StepKind, str] = {
     StepKind.COMPLAIN_TO_GOVERNORS: "Make a formal complaint to the school's governors",
     StepKind.REQUEST_EHC_NEEDS_ASSESSMENT: "Ask the local authority for an EHC needs assessment",
     StepKind.WRITE_TO_LA_S42: "Write to the local authority: it must secure the provision",
-    StepKind.PRE_ACTION_PROTOCOL_LETTER: "Send a pre-action protocol letter before judicial review",
+    StepKind.COMPLAIN_TO_COUNCIL: "Make a formal complaint to the council",
+    StepKind.PRE_ACTION_PROTOCOL_LETTER: "Send a letter before claim (before judicial review)",
     StepKind.COMPLAIN_TO_LGSCO: "Complain to the Local Government and Social Care Ombudsman",
+    StepKind.COMPLAIN_TO_SECRETARY_OF_STATE: "Complain to the Secretary of State for Education",
+    StepKind.DISAGREEMENT_RESOLUTION: "Ask for independent disagreement resolution",
+    StepKind.DISABILITY_CLAIM: "Claim disability discrimination at the Tribunal",
+    StepKind.REQUEST_REVIEW_OR_REASSESSMENT: "Ask for an early review or a re-assessment",
+    StepKind.ASK_FOR_SCHOOL: "Your right to ask for a particular school",
     StepKind.SEND_TRIBUNAL_INFO: "What the SEND Tribunal can and cannot decide",
 }
 
@@ -271,10 +355,12 @@ _GOVERNORS_LAW = (
     "A formal complaint to the governors under the school's complaints procedure: the best-endeavours duty "
     "sits with the governing body or proprietor, which manages the SENCO and head. "
 )  # the duty itself (S66 or S317) is added for the plan kind
-# The claim in a letter before claim is stated in the letter itself (see drafts.py); this is the route.
+# The claim a letter before claim makes (Pre-Action Protocol for Judicial Review, Annex A): the failure, the duty
+# and what the council must do; the letter itself adds the dates and the history (nextsteps/drafts.py).
 _PAP_LAW = (
-    "Pre-Action Protocol for Judicial Review: before a claim, a letter before claim states the decision or "
-    "failure challenged, the legal duty breached and what the public body must do to put it right. " + S42
+    "The claim: the local authority is failing to secure the special educational provision specified in the "
+    "child's EHC plan, in breach of its duty under section 42(2), Children and Families Act 2014, and has not put "
+    "this right since it was told of it in writing. " + S42
 )
 # Local Government Act 1974 s26(5) (the council's own procedure first), s26B (12 months), s26(6) (no
 # investigation where there is a right of appeal to a tribunal).
@@ -294,6 +380,108 @@ _TRIBUNAL_LAW = (
     "(rule 20 of the Tribunal's procedure rules); you must contact a mediation adviser first unless the "
     "appeal is only about the school named (section 55)"
 )
+
+# s66 CFA 2014 binds the appropriate authority of a mainstream school (maintained or academy), not a special or
+# independent school (s66(1), (5)).
+_S66_SCHOOLS = frozenset({SchoolType.MAINTAINED, SchoolType.ACADEMY})
+_NO_S66 = (
+    "The school's own complaints procedure. The best-endeavours duty in section 66, Children and Families Act 2014, "
+    "binds mainstream schools only, not special or independent schools"
+)
+# Equality Act 2010: s6(1) (disability), s85(2), (6) (a school's responsible body must not discriminate against a
+# disabled pupil and must make reasonable adjustments), Schedule 17 para 3 (claim by the parent to the First-tier
+# Tribunal), para 4 (6 months starting with the conduct, later with the Tribunal's leave), para 5 (no compensation).
+_EQUALITY_LAW = (
+    "Section 85, Equality Act 2010: a school must not discriminate against a disabled pupil, and must make "
+    "reasonable adjustments for them. A parent can claim to the First-tier Tribunal (SEND) within 6 months of what "
+    "happened (Schedule 17)"
+)
+# s57 CFA 2014: the LA must arrange independent disagreement resolution, including for disagreements with a school
+# about the special educational provision for any child with SEN, with or without an EHC plan.
+_S57 = (
+    "Section 57, Children and Families Act 2014: the local authority must arrange independent disagreement "
+    "resolution, including for a disagreement with a school about the provision for a child with special "
+    "educational needs, with or without an EHC plan"
+)
+# ss496 (unreasonable exercise of functions) and 497 (failure to discharge a duty) Education Act 1996: the Secretary
+# of State's powers over local authorities and the governing bodies of maintained schools.
+_SOS_LAW = (
+    "Sections 496 and 497, Education Act 1996: the Secretary of State can direct a local authority or a "
+    "maintained school's governing body that has acted unreasonably or failed to carry out a duty"
+)
+# Academies are outside ss496-497; the Secretary of State acts through the academy's funding agreement, and the DfE
+# takes complaints about an academy once its own procedure is finished.
+_DFE_ACADEMY = (
+    "The Department for Education takes complaints about an academy once the academy's own complaints procedure is "
+    "finished; the academy's duty to your child is section 66, Children and Families Act 2014"
+)
+# Local Government Act 1974 s26(5): the council must first have had the chance to investigate and reply.
+_COUNCIL_COMPLAINT_LAW = (
+    "The council's own complaints procedure: the Ombudsman normally investigates only once the council has had the "
+    "chance to deal with the complaint (section 26(5), Local Government Act 1974). The duty complained of is "
+    "section 42(2), Children and Families Act 2014"
+)
+# s44(1) CFA 2014 sets the latest date for a review, not the earliest; s44(2)(a) a re-assessment on the parent's
+# request; reg 24 SEND Regulations 2014: the LA may refuse within 6 months of the last assessment; a refusal to
+# re-assess is appealable (s51 CFA 2014).
+_REVIEW_LAW = (
+    "Section 44, Children and Families Act 2014: the plan must be reviewed at least every 12 months, and sooner if "
+    "the local authority agrees; the local authority must re-assess your child's needs if you ask, unless the last "
+    "assessment was less than 6 months ago (regulation 24, Special Educational Needs and Disability Regulations "
+    "2014). A refusal to re-assess can be appealed (section 51)"
+)
+# ss38(2)(b), 39 CFA 2014 (the request for a school and when the LA must name it); reg 13(1) SEND Regulations 2014
+# (at least 15 days beginning with the day the draft is served); reg 22(2)(c) (15 days on proposed amendments).
+_SCHOOL_REQUEST_LAW = (
+    "Sections 38 and 39, Children and Families Act 2014: with the draft plan the local authority must tell you of "
+    "your right to ask for a particular school, and must name it unless it is unsuitable or would not be an "
+    "efficient use of resources or compatible with other children's education. You have at least 15 days "
+    "(regulation 13(1), Special Educational Needs and Disability Regulations 2014), and at least 15 days on proposed "
+    "amendments after a review (regulation 22(2)(c))"
+)
+_ASK_SCHOOL_COSTS = (
+    "Free. A conversation or a short letter; give the school about two weeks to answer. No risk, and it often works."
+)
+
+# --- Proportion: a product judgement, not law --------------------------------------------------------------
+# The s42(2) duty is absolute, but a letter before claim over a few minutes owed damages a parent's credibility with
+# the council and a court. So the letter before claim is offered once at least a week's provision is owed (never
+# less than PRE_ACTION_MINIMUM_MINUTES) and the local authority has had PRE_ACTION_WAIT since the s42 letter without
+# putting it right. The parent can go ahead below it, with a warning kept with the letter.
+PRE_ACTION_MINIMUM_MINUTES = 120
+PRE_ACTION_WAIT = Period(4, Unit.WEEKS)
+
+
+def pre_action_threshold(situation: Situation, behind: Sequence[LineBehind]) -> Threshold:
+    owed = sum(line.owed_minutes for line in behind)
+    week = sum(line.weekly_minutes for line in behind)
+    needed = max(week, PRE_ACTION_MINIMUM_MINUTES)
+    letters = [t.sent_on for t in situation.steps_taken if t.kind is StepKind.WRITE_TO_LA_S42]
+    wait_ends = PRE_ACTION_WAIT.after(max(letters)) if letters else None
+    amount_met = owed >= needed
+    time_met = wait_ends is not None and situation.today >= wait_ends
+    rule = (
+        f"We suggest a letter before claim once at least a week's provision is owed ({_duration(needed)} here) and "
+        "4 weeks have passed since your letter to the local authority without the provision being put right."
+    )
+    if wait_ends is None:
+        now = "You have not yet recorded a letter to the local authority."
+    else:
+        now = (
+            f"Now: {_duration(owed)} owed, and your letter to the local authority was sent on "
+            f"{long_date(max(letters))}; 4 weeks from it "
+            + ("have passed." if time_met else f"end on {long_date(wait_ends)}.")
+        )
+    met = amount_met and time_met
+    warning = (
+        ""
+        if met
+        else "This is below the point we suggest. A letter before claim is the last step before a court claim; "
+        "sent over a small amount owed, or before the council has had time to act, it can make the council and a "
+        "court take your later letters less seriously. The duty is still the council's: you can send it anyway."
+    )
+    return Threshold(met=met, reason=f"{rule} {now}", warning=warning)
+
 
 _SUGGESTED = "Our suggested wait: no law sets a time for this reply, so check the school's own complaints policy"
 # 14 days is the reply period the Pre-Action Protocol for Judicial Review normally gives; the protocol is not a
@@ -356,16 +544,29 @@ class _Template:
     after_because: str | None = None
     is_letter: bool = True
     limbs: tuple[Limb, ...] = ()
+    costs: str = ""
+    threshold: Threshold | None = None
+
+
+_BELOW_THRESHOLD = "below the point we suggest for this step (see why below); you can still go ahead."
+# Steps that are information only: nothing to send, nothing to wait for.
+_INFORMATION = frozenset({StepKind.SEND_TRIBUNAL_INFO, StepKind.ASK_FOR_SCHOOL})
+_LA_ONLY = frozenset(
+    {
+        StepKind.WRITE_TO_LA_S42,
+        StepKind.COMPLAIN_TO_COUNCIL,
+        StepKind.PRE_ACTION_PROTOCOL_LETTER,
+        StepKind.COMPLAIN_TO_LGSCO,
+        StepKind.REQUEST_REVIEW_OR_REASSESSMENT,
+        StepKind.ASK_FOR_SCHOOL,
+    }
+)
 
 
 def step_applies(kind: StepKind, plan_kind: PlanKind) -> str | None:
     """None when the step applies to the plan kind; otherwise why not, in plain English."""
     school_level = plan_kind in _SCHOOL_LEVEL
-    if school_level and kind in (
-        StepKind.WRITE_TO_LA_S42,
-        StepKind.PRE_ACTION_PROTOCOL_LETTER,
-        StepKind.COMPLAIN_TO_LGSCO,
-    ):
+    if school_level and kind in _LA_ONLY:
         return (
             f"Your child has an {plan_kind.label}, not an EHC plan: the local authority has no duty to "
             "secure its provision, so this step does not apply. Ask for an EHC needs assessment instead."
@@ -373,8 +574,11 @@ def step_applies(kind: StepKind, plan_kind: PlanKind) -> str | None:
             else "Your child has a SEN Support plan, not an EHC plan: the local authority has no duty to "
             "secure its provision, so this step does not apply. Ask for an EHC needs assessment instead."
         )
-    if not school_level and kind in (StepKind.COMPLAIN_TO_GOVERNORS, StepKind.REQUEST_EHC_NEEDS_ASSESSMENT):
-        return "Your child already has a plan the local authority must secure: write to the local authority instead."
+    if not school_level and kind is StepKind.REQUEST_EHC_NEEDS_ASSESSMENT:
+        return (
+            "Your child already has a plan the local authority must secure: ask for a re-assessment or an early "
+            "review instead."
+        )
     return None
 
 
@@ -389,15 +593,170 @@ def _staff_reasons(lines: Sequence[LineBehind]) -> bool:
     return any(r in staff and n > 0 for line in lines for r, n in line.missed)
 
 
-def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s: AdvisorSettings) -> list[_Template]:
+def _school_duty(plan_kind: PlanKind, school: SchoolType) -> tuple[str, str]:
+    """The school's own duty for this plan and school, in full and short."""
+    if plan_kind in (PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS):
+        return S317, "section 317(1)(a), Education Act 1996, now section 66, Children and Families Act 2014"
+    if school in _S66_SCHOOLS:
+        return S66, "section 66, Children and Families Act 2014"
+    return _NO_S66, "the school's own policies: section 66 does not apply to special or independent schools"
+
+
+def _governors_template(
+    plan_kind: PlanKind, school: SchoolType, evidence: tuple[str, ...], s: AdvisorSettings
+) -> _Template:
+    duty, _ = _school_duty(plan_kind, school)
+    who = "the proprietor" if school is SchoolType.INDEPENDENT else "the governing body (or academy trust)"
+    why = [
+        *evidence,
+        f"The school's duty to its pupils sits with {who}, which manages the SENCO and head.",
+        "The Ombudsman cannot investigate most complaints about what happens inside schools, "
+        "so the school's complaints procedure is the last step within the school.",
+    ]
+    if plan_kind not in _SCHOOL_LEVEL:
+        why.insert(
+            len(evidence),
+            "The local authority's duty to secure the provision does not take away the school's own: "
+            "the best-endeavours duty applies to every pupil with special educational needs at a mainstream "
+            "school, including one with an EHC plan (section 66).",
+        )
+    return _Template(
+        kind=StepKind.COMPLAIN_TO_GOVERNORS,
+        why=tuple(why),
+        law=_GOVERNORS_LAW + duty,
+        addressee=(
+            "The proprietor, under the school's complaints policy"
+            if school is SchoolType.INDEPENDENT
+            else "The chair of governors, under the school's complaints policy"
+        ),
+        reply=ReplyPeriod(s.governors_reply, _SUGGESTED, statutory=False),
+        costs=(
+            "Free. It takes a letter and usually a meeting; the school's policy says how long each stage "
+            "takes, often several weeks. Little risk, though it can strain your relationship with the school."
+        ),
+        after=StepKind.ASK_SCHOOL_TO_REINSTATE,
+        after_because="ask the school to reinstate the provision first and give it time to reply.",
+    )
+
+
+def _disability_template(plan_kind: PlanKind) -> _Template:
+    why = [
+        "You have told the school your child is disabled in the Equality Act's sense. The school must make "
+        "reasonable adjustments so that your child is not put at a substantial disadvantage compared with "
+        "pupils who are not disabled, and must not treat them unfavourably because of their disability.",
+        "If the provision your child needs is not made and that disadvantages them, you can claim to the "
+        "First-tier Tribunal (SEND) against the school. Claim within 6 months of what happened (the Tribunal "
+        "can allow a later claim).",
+    ]
+    if plan_kind in _SCHOOL_LEVEL:
+        why.append(
+            "A SEN Support plan cannot itself be enforced: for a disabled child this is the route a tribunal "
+            "can decide."
+        )
+    return _Template(
+        kind=StepKind.DISABILITY_CLAIM,
+        why=tuple(why),
+        law=_EQUALITY_LAW,
+        addressee="The First-tier Tribunal (Special Educational Needs and Disability)",
+        reply=None,
+        costs=(
+            "Free to claim, and each side normally pays its own costs. It takes a claim form and evidence, and "
+            "the hearing is usually some months later. The Tribunal can order the school to act or apologise, "
+            "or to train its staff; it cannot award money."
+        ),
+        is_letter=False,
+    )
+
+
+def _disagreement_template() -> _Template:
+    return _Template(
+        kind=StepKind.DISAGREEMENT_RESOLUTION,
+        why=(
+            "The local authority must offer independent disagreement resolution, free to you, for a "
+            "disagreement with the school or the local authority about the provision for your child, whether "
+            "or not your child has an EHC plan.",
+            "It does not stop you taking any other step, and does not affect your right to appeal.",
+        ),
+        law=_S57,
+        addressee="Your local authority's disagreement resolution service",
+        reply=None,
+        costs="Free. Usually one meeting, arranged within weeks; it is voluntary and binds nobody, so the risk is "
+        "only the time it takes.",
+        is_letter=False,
+    )
+
+
+def _secretary_of_state_template(plan_kind: PlanKind, school: SchoolType) -> _Template | None:
+    """A complaint to the Secretary of State about a maintained school or the local authority; the DfE's complaint
+    route about academies for an academy; none for an independent school."""
+    la_level = plan_kind not in _SCHOOL_LEVEL
+    if school is SchoolType.INDEPENDENT and not la_level:
+        return None
+    if school is SchoolType.ACADEMY and not la_level:
+        why: tuple[str, ...] = (
+            "Your child's school is an academy. Once you have used the academy's own complaints procedure, "
+            "you can complain to the Department for Education if the academy did not follow its procedure "
+            "or acted unreasonably.",
+        )
+        law = _DFE_ACADEMY
+        addressee = "The Department for Education (complaints about academies)"
+    else:
+        body = "the local authority or the school's governing body" if la_level else "the school's governing body"
+        why = (
+            f"If {body} has failed to carry out a duty, or acted unreasonably, you can complain to the Secretary "
+            "of State for Education, who can direct it to put things right.",
+            "This is usually after the council's or the school's own complaints procedure.",
+        )
+        law = _SOS_LAW
+        addressee = "The Secretary of State for Education, at the Department for Education"
+    return _Template(
+        kind=StepKind.COMPLAIN_TO_SECRETARY_OF_STATE,
+        why=why,
+        law=law,
+        addressee=addressee,
+        reply=None,
+        costs="Free. It takes a letter or an online form with your evidence; an answer can take months, and "
+        "the Department rarely directs a council or school, so it is slow but carries no risk of costs.",
+        after=StepKind.WRITE_TO_LA_S42 if la_level else StepKind.COMPLAIN_TO_GOVERNORS,
+        after_because=(
+            "write to the local authority first and give it time to put things right."
+            if la_level
+            else "use the school's complaints procedure first."
+        ),
+        is_letter=False,
+    )
+
+
+def _tribunal_template(plan_kind: PlanKind) -> _Template:
+    if plan_kind in _SCHOOL_LEVEL:
+        why: tuple[str, ...] = (
+            "If the local authority refuses to carry out an EHC needs assessment, you can appeal that "
+            "refusal to the SEND Tribunal (section 51, Children and Families Act 2014).",
+        )
+    else:
+        why = (
+            "The Tribunal cannot rule on how the local authority or school arranges delivery, or on "
+            "delays, so it is not the route for provision that is not delivered.",
+            "If the plan's Sections B, F or I are wrong, you can appeal them when the plan is issued or amended "
+            "(section 51, Children and Families Act 2014).",
+        )
+    return _Template(
+        kind=StepKind.SEND_TRIBUNAL_INFO,
+        why=why,
+        law=_TRIBUNAL_LAW,
+        addressee=None,
+        reply=None,
+        costs="Free to appeal, and each side normally pays its own costs. An appeal usually takes several months "
+        "to a hearing; you must contact a mediation adviser first.",
+        is_letter=False,
+    )
+
+
+def _school_level_templates(situation: Situation, behind: Sequence[LineBehind], s: AdvisorSettings) -> list[_Template]:
+    plan_kind, school = situation.plan_kind, situation.school_type
     evidence = tuple(line_evidence(line) for line in behind)
     label = plan_kind.label
-    duty = S66 if plan_kind is PlanKind.SEN_SUPPORT else S317
-    duty_short = (
-        "section 66, Children and Families Act 2014"
-        if plan_kind is PlanKind.SEN_SUPPORT
-        else "section 317(1)(a), Education Act 1996, now section 66, Children and Families Act 2014"
-    )
+    duty, duty_short = _school_duty(plan_kind, school)
     limbs = (
         Limb(
             test="The child has or may have special educational needs (section 36(8)).",
@@ -421,63 +780,57 @@ def _school_level_templates(plan_kind: PlanKind, behind: Sequence[LineBehind], s
             ),
         ),
     )
-    return [
+    templates = [
         _Template(
             kind=StepKind.ASK_SCHOOL_TO_REINSTATE,
             why=(
                 *evidence,
                 _total_line(behind),
-                "Start with the class teacher, the SENCO or the head: the school must use its best "
-                f"endeavours to secure the provision your child needs ({duty_short}).",
+                f"Start with the class teacher, the SENCO or the head: {_school_ask(school, duty_short)}.",
             ),
             law=duty,
             addressee="The SENCO or the head teacher",
             reply=ReplyPeriod(s.school_reply, _SUGGESTED, statutory=False),
+            costs=_ASK_SCHOOL_COSTS,
         ),
-        _Template(
-            kind=StepKind.COMPLAIN_TO_GOVERNORS,
-            why=(
-                *evidence,
-                "The best-endeavours duty is the governing body's, and it manages the SENCO and head.",
-                "The Ombudsman cannot investigate most complaints about what happens inside schools, "
-                "so the governors are the last step within the school.",
-            ),
-            law=_GOVERNORS_LAW + duty,
-            addressee="The governing body, under the school's complaints policy",
-            reply=ReplyPeriod(s.governors_reply, _SUGGESTED, statutory=False),
-            after=StepKind.ASK_SCHOOL_TO_REINSTATE,
-            after_because="ask the school to reinstate the provision first and give it time to reply.",
-        ),
+        _governors_template(plan_kind, school, evidence, s),
+    ]
+    if situation.disabled:
+        templates.append(_disability_template(plan_kind))
+    templates += [
         _Template(
             kind=StepKind.REQUEST_EHC_NEEDS_ASSESSMENT,
             why=(
-                "An EHC plan would make the provision a duty the local authority must secure (section 42(2))."
-                'Code 9.14 asks whether, despite "relevant and purposeful action", the child has not made '
-                "expected progress, but the legal test is only section 36(8).",
+                "An EHC plan would make the provision a duty the local authority must secure (section 42(2)). "
+                'The Code of Practice asks whether, despite "relevant and purposeful action", the child has not '
+                "made expected progress, but the legal test is only section 36(8).",
                 "You can ask at the same time as you take the steps with the school.",
             ),
             law=S36,
-            addressee="The local authority",
+            addressee="The SEN team, at the local authority",
             reply=_ASSESSMENT_REPLY,
+            costs="Free. It takes a letter with your evidence; the council must decide within 6 weeks of receiving "
+            "it, and you can appeal a refusal to the Tribunal at no cost.",
             limbs=limbs,
         ),
-        _Template(
-            kind=StepKind.SEND_TRIBUNAL_INFO,
-            why=(
-                "If the local authority refuses to carry out an EHC needs assessment, you can appeal that "
-                "refusal to the SEND Tribunal (section 51, Children and Families Act 2014); it costs you nothing "
-                "to appeal.",
-            ),
-            law=_TRIBUNAL_LAW,
-            addressee=None,
-            reply=None,
-            is_letter=False,
-        ),
+        _disagreement_template(),
     ]
+    sos = _secretary_of_state_template(plan_kind, school)
+    if sos is not None:
+        templates.append(sos)
+    templates.append(_tribunal_template(plan_kind))
+    return templates
+
+
+def _school_ask(school: SchoolType, duty_short: str) -> str:
+    if school in _S66_SCHOOLS:
+        return f"the school must use its best endeavours to secure the provision your child needs ({duty_short})"
+    return "ask the school to put the provision back in place and say when"
 
 
 def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: AdvisorSettings) -> list[_Template]:
     evidence = tuple(line_evidence(line) for line in behind)
+    school = situation.school_type
     la_law = S42
     la_why = [
         *evidence,
@@ -491,13 +844,6 @@ def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: Advis
             "Council, 2021) and a lack of resources is no answer to it (R v Harrow London Borough Council ex p M, "
             "1997)."
         )
-    # A judicial review about a child's provision is normally brought in the child's name with the parent as
-    # litigation friend, and civil legal aid is then usually assessed on the child's means.
-    la_why.append(
-        "If it comes to court, a claim for judicial review is normally brought in your child's name, with you "
-        "acting for them; legal aid is then usually assessed on your child's means, not yours. A head teacher "
-        "cannot bring the claim."
-    )
     if situation.plan_kind is PlanKind.STATEMENT:
         la_why.append(
             "A statement stayed in force until its transfer review finished; for provision since the "
@@ -510,41 +856,76 @@ def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: Advis
             "authority's duty was to arrange it under section 324(5)(a), Education Act 1996."
         )
     after_la = "write to the local authority first and give it time to reply."
-    return [
+    school_law = (
+        "The local authority must secure the provision (section 42(2), Children and Families Act 2014); "
+        "the school must also use its best endeavours for every pupil with special educational needs, "
+        "including one with an EHC plan (section 66)"
+        if school in _S66_SCHOOLS
+        else "The local authority must secure the provision (section 42(2), Children and Families Act 2014), "
+        "whichever school your child attends"
+    )
+    threshold = pre_action_threshold(situation, behind)
+    templates = [
         _Template(
             kind=StepKind.ASK_SCHOOL_TO_REINSTATE,
             why=(
                 *evidence,
                 "Talk to the class teacher, the SENCO and the head as well as the local authority.",
             ),
-            law="The local authority must secure the provision (section 42(2), Children and Families Act 2014); "
-            "the school must also use its best endeavours for every pupil with special educational needs, "
-            "including one with an EHC plan (section 66)",
+            law=school_law,
             addressee="The SENCO or the head teacher",
             reply=ReplyPeriod(s.school_reply, _SUGGESTED, statutory=False),
+            costs=_ASK_SCHOOL_COSTS,
         ),
         _Template(
             kind=StepKind.WRITE_TO_LA_S42,
             why=(*la_why, "You need not wait for the school: the duty is the local authority's."),
             law=la_law,
-            addressee="The Director of Children's Services, at the local authority",
+            addressee="The SEN team, at the local authority (for the Director of Children's Services)",
             reply=_LA_REPLY,
+            costs="Free. One letter, with the evidence schedule from the record. It puts the council on notice "
+            "in writing, which every later step relies on; there is no risk to you.",
+        ),
+        _governors_template(situation.plan_kind, school, evidence, s),
+        _Template(
+            kind=StepKind.COMPLAIN_TO_COUNCIL,
+            why=(
+                "The local authority has not put the failure right. A formal complaint under the council's own "
+                "complaints procedure gives it the chance the Ombudsman requires before it will investigate "
+                "(section 26(5), Local Government Act 1974).",
+                *evidence,
+            ),
+            law=_COUNCIL_COMPLAINT_LAW,
+            addressee="The complaints team, at the local authority",
+            reply=None,
+            costs="Free. A letter; councils usually answer each stage within a few weeks, and most have two "
+            "stages. No risk, and it keeps the Ombudsman open to you.",
+            after=StepKind.WRITE_TO_LA_S42,
+            after_because=after_la,
         ),
         _Template(
             kind=StepKind.PRE_ACTION_PROTOCOL_LETTER,
             why=(
                 "The local authority has not put the failure right, and provision not delivered is a "
                 "typical reason for a letter before claim.",
+                threshold.reason,
                 *evidence,
                 "A claim for judicial review must be brought promptly and in any case within 3 months (Civil "
                 "Procedure Rules, rule 54.5); take advice from IPSEA, your SENDIASS or a solicitor before you rely "
                 "on it.",
+                "If it comes to court, a claim for judicial review is normally brought in your child's name, with "
+                "you acting for them as litigation friend; legal aid is then usually assessed on your child's "
+                "means, not yours. A head teacher cannot bring the claim.",
             ),
             law=_PAP_LAW,
-            addressee="The local authority",
+            addressee="The legal services department, at the local authority",
             reply=_PAP_REPLY,
+            costs="The letter itself is free, but it is the step before a court claim: a claim can cost thousands "
+            "of pounds unless legal aid covers it, and a claimant who loses may have to pay the council's costs. "
+            "Most cases settle after the letter.",
             after=StepKind.WRITE_TO_LA_S42,
             after_because=after_la,
+            threshold=threshold,
         ),
         _Template(
             kind=StepKind.COMPLAIN_TO_LGSCO,
@@ -552,35 +933,61 @@ def _plan_templates(situation: Situation, behind: Sequence[LineBehind], s: Advis
                 "The Ombudsman investigates a council's failure to ensure a child receives the provision in the "
                 "plan, once the council has had the chance to deal with it through its own complaints procedure "
                 "(section 26(5), Local Government Act 1974).",
-                "Complain to the council first, in writing, under its complaints procedure. Complain to the "
-                "Ombudsman within 12 months of first knowing of the problem (section 26B). It is free.",
+                "Complain to the Ombudsman within 12 months of first knowing of the problem (section 26B).",
                 *evidence,
                 "It cannot normally investigate something you could appeal to the SEND Tribunal (section 26(6)).",
             ),
             law=_LGSCO_LAW,
             addressee="The Local Government and Social Care Ombudsman",
             reply=None,
-            after=StepKind.WRITE_TO_LA_S42,
+            costs="Free. An online form; an investigation often takes several months. It can recommend an "
+            "apology, a payment for the provision missed and changes at the council.",
+            after=StepKind.COMPLAIN_TO_COUNCIL,
             after_because=(
                 "the council must first have had the chance to put it right: write to it first, then use its "
                 "complaints procedure."
             ),
             is_letter=False,
         ),
+    ]
+    sos = _secretary_of_state_template(situation.plan_kind, school)
+    if sos is not None:
+        templates.append(sos)
+    templates.append(_disagreement_template())
+    if situation.disabled:
+        templates.append(_disability_template(situation.plan_kind))
+    templates += [
         _Template(
-            kind=StepKind.SEND_TRIBUNAL_INFO,
+            kind=StepKind.REQUEST_REVIEW_OR_REASSESSMENT,
             why=(
-                "The Tribunal cannot rule on how the local authority or school arranges delivery, or on "
-                "delays, so it is not the route for provision that is not delivered.",
-                "If the plan's Sections B, F or I are wrong, you can appeal them when the plan is issued or amended "
-                "(section 51, Children and Families Act 2014); it costs you nothing to appeal.",
+                "If the provision in the plan no longer meets your child's needs, you can ask the local authority "
+                "for an early review of the plan, or for a re-assessment of your child's needs.",
+                "The council must re-assess when you ask, unless it assessed your child less than 6 months ago "
+                "or decides a re-assessment is not necessary; you can appeal a refusal to re-assess.",
             ),
-            law=_TRIBUNAL_LAW,
+            law=_REVIEW_LAW,
+            addressee="The SEN team, at the local authority",
+            reply=None,
+            costs="Free. A letter; a re-assessment runs to the same timetable as a first assessment (a decision "
+            "within 6 weeks). A review can also lead to provision being reduced.",
+        ),
+        _Template(
+            kind=StepKind.ASK_FOR_SCHOOL,
+            why=(
+                "When the council sends you a draft plan, or proposes amendments after a review, you can ask for "
+                "a particular school or college to be named in it. You have at least 15 days from the day the "
+                "draft is served to say so and to comment.",
+            ),
+            law=_SCHOOL_REQUEST_LAW,
             addressee=None,
             reply=None,
+            costs="Free. Write within the 15 days; the council must name the school you ask for unless one of "
+            "the exceptions in the law applies, and you can appeal the school named.",
             is_letter=False,
         ),
+        _tribunal_template(situation.plan_kind),
     ]
+    return templates
 
 
 # --- Putting it together ----------------------------------------------------------------------------
@@ -613,6 +1020,8 @@ def _build(template: _Template, taken: StepTaken | None, today: date, built: dic
         reply_period=template.reply,
         status=StepStatus.AVAILABLE,
         limbs=template.limbs,
+        costs=template.costs,
+        threshold=template.threshold,
     )
     if taken is not None:
         due = template.reply.period.after(taken.sent_on) if template.reply else None
@@ -625,13 +1034,20 @@ def _build(template: _Template, taken: StepTaken | None, today: date, built: dic
         else:
             status = StepStatus.AWAITING_REPLY
         return replace(step, status=status, sent_on=taken.sent_on, reply_due=due, replied_on=taken.replied_on)
-    if template.kind is StepKind.SEND_TRIBUNAL_INFO:
+    if template.kind in _INFORMATION:
         return replace(step, status=StepStatus.INFORMATION)
     if template.after is None:
         return step
     gate = built.get(template.after)
     if gate is None or not _finished(gate):
         return replace(step, status=StepStatus.NOT_YET, not_yet_because=template.after_because)
+    if step.below_threshold and template.threshold is not None:
+        return replace(
+            step,
+            status=StepStatus.NOT_YET,
+            why=(_why_opened(gate), *step.why),
+            not_yet_because=_BELOW_THRESHOLD,
+        )
     return replace(step, why=(_why_opened(gate), *step.why))
 
 
@@ -692,7 +1108,7 @@ def advise(situation: Situation, settings: AdvisorSettings | None = None) -> Adv
         )
 
     templates = (
-        _school_level_templates(kind, behind, settings)
+        _school_level_templates(situation, behind, settings)
         if school_level
         else _plan_templates(situation, behind, settings)
     )

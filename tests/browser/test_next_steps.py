@@ -47,9 +47,12 @@ def test_sen_support_parent_gets_the_school_letter_and_the_assessment_request(pa
 
     school_letter = _write_and_download(page, "Ask the school to reinstate the provision")
     assert "Section 66, Children and Families Act 2014" in school_letter
-    assert "Motor Skills programme: promised 2 sessions of 30 minutes a week" in school_letter
+    assert "Motor Skills programme: the plan specifies 2 sessions of 30 minutes a week" in school_letter
     assert motor.overall.delivered_sessions == 1
-    assert f"1 of {whole(promised)} sessions delivered" in school_letter
+    assert (
+        f"{whole(promised)} sessions due, 1 delivered, {motor.overall.missed_sessions} recorded as missed, "
+        f"{motor.overall.not_recorded_sessions} with no record at all" in school_letter
+    )
 
     request = _write_and_download(page, "Ask the local authority for an EHC needs assessment")
     assert "section 36(1) of the Children and Families Act 2014" in request
@@ -63,6 +66,6 @@ def test_ehc_plan_parent_gets_the_s42_letter_listing_the_ta_hours_not_delivered(
     expect(page.get_by_text("The local authority must secure every part")).to_be_visible()
     letter = _write_and_download(page, "Write to the local authority: it must secure the provision")
     assert "Section 42(2), Children and Families Act 2014" in letter
-    assert "1:1 teaching assistant support in class: promised 20 hours a week" in letter
-    assert "hours owed" in letter
+    assert "1:1 teaching assistant support in class: the plan specifies 20 hours a week" in letter
+    assert "Time owed:" in letter
     assert "Staff redeployed to other duties" in letter

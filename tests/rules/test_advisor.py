@@ -16,14 +16,19 @@ import pytest
 
 from provision_ledger.rules.advisor import (
     DISCLAIMER,
+    HELP,
+    PRE_ACTION_MINIMUM_MINUTES,
     AdvisorSettings,
     LineBehind,
+    SchoolType,
     Situation,
+    Step,
     StepKind,
     StepStatus,
     StepTaken,
     advise,
     line_evidence,
+    school_type,
     step_applies,
 )
 from provision_ledger.rules.clocks import Period, Unit
@@ -50,6 +55,11 @@ LA_LEVEL = [PlanKind.EHC_PLAN, PlanKind.STATEMENT]
 
 def situation(kind: PlanKind, *taken: StepTaken, today: date = TODAY, **kwargs: bool) -> Situation:
     return Situation(kind, today, lines=(MOTOR, ON_TRACK), steps_taken=taken, **kwargs)
+
+
+def step_of(kind: PlanKind, step: StepKind, *taken: StepTaken, today: date = TODAY, **kwargs: object) -> Step:
+    steps = advise(Situation(kind, today, lines=(MOTOR, ON_TRACK), steps_taken=taken, **kwargs)).steps  # type: ignore[arg-type]
+    return next(s for s in steps if s.kind is step)
 
 
 def kinds_and_statuses(kind: PlanKind, *taken: StepTaken, today: date = TODAY) -> list[tuple[StepKind, StepStatus]]:
@@ -81,11 +91,15 @@ def test_negative_figures_are_refused() -> None:
 
 
 @pytest.mark.parametrize("kind", SCHOOL_LEVEL)
-def test_a_school_level_plan_offers_school_governors_assessment_and_tribunal_in_that_order(kind: PlanKind) -> None:
+def test_a_school_level_plan_offers_school_governors_assessment_disagreement_secretary_of_state_and_tribunal(
+    kind: PlanKind,
+) -> None:
     assert kinds_and_statuses(kind) == [
         (StepKind.ASK_SCHOOL_TO_REINSTATE, StepStatus.AVAILABLE),
         (StepKind.COMPLAIN_TO_GOVERNORS, StepStatus.NOT_YET),
         (StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, StepStatus.AVAILABLE),
+        (StepKind.DISAGREEMENT_RESOLUTION, StepStatus.AVAILABLE),
+        (StepKind.COMPLAIN_TO_SECRETARY_OF_STATE, StepStatus.NOT_YET),
         (StepKind.SEND_TRIBUNAL_INFO, StepStatus.INFORMATION),
     ]
 
@@ -191,12 +205,18 @@ def test_a_school_wait_can_be_set_by_the_product() -> None:
 
 
 @pytest.mark.parametrize("kind", LA_LEVEL)
-def test_an_ehc_plan_or_statement_offers_school_la_letter_pap_ombudsman_and_tribunal(kind: PlanKind) -> None:
+def test_an_ehc_plan_or_statement_offers_every_route_in_order(kind: PlanKind) -> None:
     assert kinds_and_statuses(kind) == [
         (StepKind.ASK_SCHOOL_TO_REINSTATE, StepStatus.AVAILABLE),
         (StepKind.WRITE_TO_LA_S42, StepStatus.AVAILABLE),
+        (StepKind.COMPLAIN_TO_GOVERNORS, StepStatus.NOT_YET),
+        (StepKind.COMPLAIN_TO_COUNCIL, StepStatus.NOT_YET),
         (StepKind.PRE_ACTION_PROTOCOL_LETTER, StepStatus.NOT_YET),
         (StepKind.COMPLAIN_TO_LGSCO, StepStatus.NOT_YET),
+        (StepKind.COMPLAIN_TO_SECRETARY_OF_STATE, StepStatus.NOT_YET),
+        (StepKind.DISAGREEMENT_RESOLUTION, StepStatus.AVAILABLE),
+        (StepKind.REQUEST_REVIEW_OR_REASSESSMENT, StepStatus.AVAILABLE),
+        (StepKind.ASK_FOR_SCHOOL, StepStatus.INFORMATION),
         (StepKind.SEND_TRIBUNAL_INFO, StepStatus.INFORMATION),
     ]
 
@@ -210,7 +230,7 @@ def test_the_la_letter_cites_the_absolute_s42_duty_and_asks_for_a_reply_in_five_
     assert "(R v Harrow London Borough Council ex p M, 1997)" in letter.law
     assert "Tandy" not in letter.law
     assert "Section 324(5)(a)" not in letter.law
-    assert letter.addressee == "The Director of Children's Services, at the local authority"
+    assert letter.addressee == "The SEN team, at the local authority (for the Director of Children's Services)"
     assert letter.why[0] == "1:1 teaching assistant support: 45 of 60 sessions delivered; 15 hours owed"
     assert letter.reply_period is not None
     assert letter.reply_period.period == Period(5, Unit.WORKING_DAYS)
@@ -232,8 +252,8 @@ def test_a_statement_with_records_before_2018_cites_s324_5_a() -> None:
 
 
 def test_the_ombudsman_and_tribunal_steps_state_their_limits() -> None:
-    steps = advise(situation(PlanKind.EHC_PLAN)).steps
-    lgsco, tribunal = steps[3], steps[4]
+    lgsco = step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_LGSCO)
+    tribunal = step_of(PlanKind.EHC_PLAN, StepKind.SEND_TRIBUNAL_INFO)
     assert "it cannot normally investigate something you could appeal to the SEND Tribunal (section 26(6))" in lgsco.law
     assert "its own complaints procedure (section 26(5))" in lgsco.law
     assert "within 12 months of first knowing of the problem (section 26B)" in lgsco.law
@@ -245,38 +265,38 @@ def test_the_ombudsman_and_tribunal_steps_state_their_limits() -> None:
     assert "Sections B, F and I" in tribunal.law
 
 
-def test_la_reply_overdue_moves_the_recommendation_to_the_pre_action_letter() -> None:
+def test_la_reply_overdue_opens_the_council_complaint_and_the_letter_before_claim_waits_four_weeks() -> None:
     school = StepTaken(StepKind.ASK_SCHOOL_TO_REINSTATE, date(2026, 4, 1), replied_on=date(2026, 4, 10))
     la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 4, 30))
-    # Fri 8 May 2026: the LA's 5 working days end today; nothing to do but wait.
-    waiting = advise(situation(PlanKind.EHC_PLAN, school, la, today=date(2026, 5, 8)))
-    assert [s.status for s in waiting.steps] == [
-        StepStatus.DONE,
-        StepStatus.AWAITING_REPLY,
-        StepStatus.NOT_YET,
-        StepStatus.NOT_YET,
-        StepStatus.INFORMATION,
-    ]
-    assert waiting.recommended is None
-    assert waiting.summary.endswith("Wait for a reply until Friday 8 May 2026.")
-    # Mon 11 May 2026, no reply: the LA letter is overdue and the pre-action letter is recommended.
+
+    def statuses(today: date) -> dict[StepKind, StepStatus]:
+        return {s.kind: s.status for s in advise(situation(PlanKind.EHC_PLAN, school, la, today=today)).steps}
+
+    # Fri 8 May 2026: the LA's 5 working days end today.
+    waiting = statuses(date(2026, 5, 8))
+    assert waiting[StepKind.WRITE_TO_LA_S42] is StepStatus.AWAITING_REPLY
+    assert waiting[StepKind.COMPLAIN_TO_COUNCIL] is StepStatus.NOT_YET
+    # Mon 11 May 2026, no reply: the council complaint opens; the letter before claim waits for 4 weeks from
+    # Thu 30 April, that is Thu 28 May 2026.
     overdue = advise(situation(PlanKind.EHC_PLAN, school, la, today=date(2026, 5, 11)))
-    assert [s.status for s in overdue.steps] == [
-        StepStatus.DONE,
-        StepStatus.REPLY_OVERDUE,
-        StepStatus.AVAILABLE,
-        StepStatus.AVAILABLE,
-        StepStatus.INFORMATION,
-    ]
-    assert overdue.recommended is not None
-    assert overdue.recommended.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER
+    by_kind = {s.kind: s for s in overdue.steps}
+    assert by_kind[StepKind.WRITE_TO_LA_S42].status is StepStatus.REPLY_OVERDUE
+    assert by_kind[StepKind.COMPLAIN_TO_COUNCIL].status is StepStatus.AVAILABLE
+    pap = by_kind[StepKind.PRE_ACTION_PROTOCOL_LETTER]
+    assert pap.status is StepStatus.NOT_YET
+    assert pap.below_threshold
+    assert pap.offered_with_warning
+    assert "4 weeks from it end on Thursday 28 May 2026." in " ".join(pap.why)
+    later = {s.kind: s for s in advise(situation(PlanKind.EHC_PLAN, school, la, today=date(2026, 5, 28))).steps}
+    assert later[StepKind.PRE_ACTION_PROTOCOL_LETTER].status is StepStatus.AVAILABLE
+    assert not later[StepKind.PRE_ACTION_PROTOCOL_LETTER].below_threshold
 
 
 def test_a_reply_that_leaves_provision_behind_still_opens_the_next_step() -> None:
     la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 4, 30), replied_on=date(2026, 5, 6))
-    pap = advise(situation(PlanKind.EHC_PLAN, la)).steps[2]
-    assert pap.status is StepStatus.AVAILABLE
-    assert pap.why[0] == (
+    council = step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_COUNCIL, la)
+    assert council.status is StepStatus.AVAILABLE
+    assert council.why[0] == (
         'A reply was recorded on Wednesday 6 May 2026 to "write to the local authority: it must secure the '
         'provision", but the record still shows the provision behind.'
     )
@@ -293,7 +313,7 @@ def test_the_latest_sending_of_a_step_counts() -> None:
 def test_an_ombudsman_complaint_once_made_is_sent_without_a_reply_date() -> None:
     la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 3, 2))
     lgsco = StepTaken(StepKind.COMPLAIN_TO_LGSCO, date(2026, 4, 1))
-    step = advise(situation(PlanKind.EHC_PLAN, la, lgsco)).steps[3]
+    step = step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_LGSCO, la, lgsco)
     assert step.status is StepStatus.SENT
     assert step.reply_due is None
     assert step.status_text == "Sent on Wednesday 1 April 2026"
@@ -308,13 +328,16 @@ def test_a_step_for_another_plan_kind_says_why_it_does_not_apply() -> None:
         "Your child has a SEN Support plan, not an EHC plan: the local authority has no duty to secure its "
         "provision, so this step does not apply. Ask for an EHC needs assessment instead."
     )
-    assert step_applies(StepKind.COMPLAIN_TO_GOVERNORS, PlanKind.EHC_PLAN) == (
-        "Your child already has a plan the local authority must secure: write to the local authority instead."
+    # The school's own duty holds for a pupil with an EHC plan too: the governors' route is never refused.
+    assert step_applies(StepKind.COMPLAIN_TO_GOVERNORS, PlanKind.EHC_PLAN) is None
+    assert step_applies(StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, PlanKind.EHC_PLAN) == (
+        "Your child already has a plan the local authority must secure: ask for a re-assessment or an early "
+        "review instead."
     )
 
 
 def test_a_step_taken_that_does_not_apply_to_the_plan_is_ignored() -> None:
-    old = StepTaken(StepKind.COMPLAIN_TO_GOVERNORS, date(2026, 1, 5))
+    old = StepTaken(StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, date(2026, 1, 5))
     assert kinds_and_statuses(PlanKind.EHC_PLAN, old) == kinds_and_statuses(PlanKind.EHC_PLAN)
 
 
@@ -354,3 +377,145 @@ def test_a_shortfall_the_policy_excuses_is_not_escalated() -> None:
 def test_every_answer_says_it_is_not_legal_advice(kind: PlanKind) -> None:
     assert advise(situation(kind)).disclaimer == DISCLAIMER
     assert "not legal advice" in DISCLAIMER
+
+
+# --- Every route, by plan, school and evidence --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("gias", "expected"),
+    [
+        ("Community school", SchoolType.MAINTAINED),
+        ("Voluntary aided school", SchoolType.MAINTAINED),
+        ("Academy converter", SchoolType.ACADEMY),
+        ("Free schools", SchoolType.ACADEMY),
+        ("Community special school", SchoolType.SPECIAL),
+        ("Academy special sponsor led", SchoolType.SPECIAL),
+        ("Other independent school", SchoolType.INDEPENDENT),
+        ("Other independent special school", SchoolType.INDEPENDENT),
+        ("", SchoolType.MAINTAINED),
+    ],
+)
+def test_the_school_type_is_read_from_the_dfe_register_name(gias: str, expected: SchoolType) -> None:
+    assert school_type(gias) is expected
+
+
+def test_a_disabled_child_on_sen_support_is_offered_the_equality_act_claim_after_the_governors() -> None:
+    kinds = [s.kind for s in advise(situation(PlanKind.SEN_SUPPORT, disabled=True)).steps]
+    assert kinds[:4] == [
+        StepKind.ASK_SCHOOL_TO_REINSTATE,
+        StepKind.COMPLAIN_TO_GOVERNORS,
+        StepKind.DISABILITY_CLAIM,
+        StepKind.REQUEST_EHC_NEEDS_ASSESSMENT,
+    ]
+    claim = step_of(PlanKind.SEN_SUPPORT, StepKind.DISABILITY_CLAIM, disabled=True)
+    assert claim.status is StepStatus.AVAILABLE
+    assert claim.law.startswith("Section 85, Equality Act 2010")
+    assert "within 6 months of what happened (Schedule 17)" in claim.law
+    assert any("the route a tribunal can decide" in w for w in claim.why)
+    assert "cannot award money" in claim.costs
+
+
+@pytest.mark.parametrize("kind", [*SCHOOL_LEVEL, *LA_LEVEL])
+def test_a_child_not_recorded_as_disabled_gets_no_equality_act_claim(kind: PlanKind) -> None:
+    assert StepKind.DISABILITY_CLAIM not in [s.kind for s in advise(situation(kind)).steps]
+
+
+def test_an_academy_on_sen_support_complains_to_the_dfe_not_under_sections_496_and_497() -> None:
+    step = step_of(PlanKind.SEN_SUPPORT, StepKind.COMPLAIN_TO_SECRETARY_OF_STATE, school_type=SchoolType.ACADEMY)
+    assert step.addressee == "The Department for Education (complaints about academies)"
+    assert "496" not in step.law
+    maintained = step_of(PlanKind.SEN_SUPPORT, StepKind.COMPLAIN_TO_SECRETARY_OF_STATE)
+    assert maintained.law.startswith("Sections 496 and 497, Education Act 1996")
+
+
+def test_an_independent_school_has_no_best_endeavours_duty_and_no_secretary_of_state_route() -> None:
+    steps = advise(situation(PlanKind.SEN_SUPPORT, school_type=SchoolType.INDEPENDENT)).steps
+    assert StepKind.COMPLAIN_TO_SECRETARY_OF_STATE not in [s.kind for s in steps]
+    governors = next(s for s in steps if s.kind is StepKind.COMPLAIN_TO_GOVERNORS)
+    assert governors.addressee == "The proprietor, under the school's complaints policy"
+    assert "binds mainstream schools only, not special or independent schools" in governors.law
+
+
+def test_an_ehc_plan_at_a_mainstream_school_keeps_the_governors_route_under_section_66() -> None:
+    governors = step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_GOVERNORS)
+    assert "Section 66, Children and Families Act 2014" in governors.law
+    assert any("including one with an EHC plan (section 66)" in w for w in governors.why)
+    special = step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_GOVERNORS, school_type=SchoolType.SPECIAL)
+    assert "Section 66" not in special.law
+
+
+def test_iep_routes_cite_section_317_not_section_66() -> None:
+    step = step_of(PlanKind.IEP_SCHOOL_ACTION_PLUS, StepKind.ASK_SCHOOL_TO_REINSTATE)
+    assert step.law.startswith("Section 317(1)(a), Education Act 1996")
+
+
+def test_judicial_review_is_said_to_be_in_the_childs_name_with_legal_aid_on_the_childs_means() -> None:
+    pap = step_of(PlanKind.EHC_PLAN, StepKind.PRE_ACTION_PROTOCOL_LETTER)
+    text = " ".join(pap.why)
+    assert "normally brought in your child's name" in text
+    assert "legal aid is then usually assessed on your child's means, not yours" in text
+    assert "only you" not in text.lower()
+    assert pap.addressee == "The legal services department, at the local authority"
+
+
+def test_the_ombudsman_waits_for_the_councils_complaints_procedure() -> None:
+    la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 3, 2))
+    assert step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_LGSCO, la).status is StepStatus.NOT_YET
+    council = StepTaken(StepKind.COMPLAIN_TO_COUNCIL, date(2026, 3, 20), replied_on=date(2026, 4, 20))
+    assert step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_LGSCO, la, council).status is StepStatus.AVAILABLE
+
+
+def test_the_right_to_ask_for_a_school_gives_the_15_days_of_regulation_13() -> None:
+    step = step_of(PlanKind.EHC_PLAN, StepKind.ASK_FOR_SCHOOL)
+    assert step.status is StepStatus.INFORMATION
+    assert "at least 15 days" in step.why[0]
+    assert "regulation 13(1)" in step.law
+
+
+def test_a_reassessment_may_be_refused_within_six_months_under_regulation_24() -> None:
+    step = step_of(PlanKind.EHC_PLAN, StepKind.REQUEST_REVIEW_OR_REASSESSMENT)
+    assert "(regulation 24, Special Educational Needs and Disability Regulations 2014)" in step.law
+    assert step.is_letter
+
+
+@pytest.mark.parametrize("kind", [*SCHOOL_LEVEL, *LA_LEVEL])
+def test_every_step_says_what_it_costs_the_family_and_offers_sendiass_and_ipsea(kind: PlanKind) -> None:
+    for step in advise(situation(kind, disabled=True)).steps:
+        assert step.costs, step.kind
+        assert step.help == HELP
+        assert "SENDIASS" in step.help
+        assert "IPSEA" in step.help
+
+
+# --- Proportion -------------------------------------------------------------------------------------------------
+
+
+def test_59_minutes_owed_never_reaches_a_letter_before_claim() -> None:
+    small = LineBehind("Speech and language therapy", 10, 9, owed_minutes=59, weekly_minutes=30)
+    la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 1, 5))  # months ago, never answered
+    advice = advise(Situation(PlanKind.EHC_PLAN, TODAY, lines=(small,), steps_taken=(la,)))
+    pap = next(s for s in advice.steps if s.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER)
+    assert pap.status is StepStatus.NOT_YET
+    assert pap.below_threshold
+    assert pap.threshold is not None
+    assert pap.threshold.reason.startswith(
+        f"We suggest a letter before claim once at least a week's provision is owed "
+        f"({PRE_ACTION_MINIMUM_MINUTES // 60} hours here)"
+    )
+    assert "Now: 59 minutes owed" in pap.threshold.reason
+    assert "you can send it anyway" in pap.threshold.warning
+    assert advice.recommended is not None
+    assert advice.recommended.kind is not StepKind.PRE_ACTION_PROTOCOL_LETTER
+
+
+def test_a_weeks_provision_sets_the_threshold_when_it_is_more_than_the_minimum() -> None:
+    line = LineBehind("1:1 teaching assistant support", 60, 45, owed_minutes=600, weekly_minutes=900)
+    la = StepTaken(StepKind.WRITE_TO_LA_S42, date(2026, 1, 5))
+    pap = next(
+        s
+        for s in advise(Situation(PlanKind.EHC_PLAN, TODAY, lines=(line,), steps_taken=(la,))).steps
+        if s.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER
+    )
+    assert pap.below_threshold  # 10 hours owed, a week is 15 hours
+    assert "(15 hours here)" in pap.threshold.reason  # type: ignore[union-attr]
