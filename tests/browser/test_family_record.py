@@ -72,10 +72,13 @@ def test_a_parent_keeps_the_record_asks_for_the_schools_and_brings_the_senco_in(
     expect(page.get_by_test_id("plan-check-summary")).to_contain_text("2 of 2 statements")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save the lines").click()
+    # The child's own page has loaded (under load the plan page can still be showing its heading).
+    page.wait_for_url(re.compile(r"/family/children/\d+/$"))
     expect(page.get_by_role("heading", name="Oliver Bennett")).to_be_visible()
 
     # The school's email: one Motor Skills session took place.
     page.get_by_role("link", name="Record what you know").click()
+    page.wait_for_url(re.compile(r"/family/children/\d+/entries/new/$"))
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") == 320
