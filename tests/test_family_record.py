@@ -571,3 +571,23 @@ def test_a_second_invitation_accepted_after_the_school_joined_is_refused_and_wri
     with pytest.raises(Exception, match="already joined"):
         actions.accept_school_invitation(token="t1", first_name="Al", last_name="Head", password="a long pass phrase")
     assert (Child.objects.count(), User.objects.filter(email="head@hillside.test").exists()) == (1, False)
+
+
+def test_a_school_invitation_to_an_existing_account_cannot_be_used_to_guess_its_password(unverified_client):
+    from provision_ledger.family.models import SchoolInvitation
+    from provision_ledger.parents.models import hash_token
+
+    family_child = _kept(make_user(), school=make_school())
+    senco = make_user(email="senco@hillside.test")
+    actions.invite_school(family_child=family_child, email=senco.email, by=family_child.keeper, base_url="")
+    SchoolInvitation.objects.update(token_hash=hash_token("t"))
+    page = reverse("family-school-accept", args=["t"])
+    form = {"first_name": "Jo", "last_name": "Green", "password": "guess", "password_again": "guess"}
+
+    statuses = [unverified_client.post(page, form).status_code for _ in range(6)]
+    right = unverified_client.post(page, {**form, "password": "pw", "password_again": "pw"})
+
+    # The fifth wrong password locks the address out, as five on the sign-in page would.
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    assert right.status_code == 429
+    assert not SchoolLink.objects.exists()

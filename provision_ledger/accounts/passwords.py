@@ -14,3 +14,10 @@ from provision_ledger.people.models import User
 def password_is_right(request: HttpRequest, user: User, password: str) -> bool:
     """Whether `password` is the person's own; a wrong one counts towards the sign-in lockout."""
     return authenticate(request, username=user.email, password=password) == user
+
+
+def right_for_any_account(request: HttpRequest, email: str, password: str) -> bool:
+    """For a link that adds to an account if the address has one (an invitation): whether the password is that
+    account's, counted as a sign-in attempt; True when the address has no account yet."""
+    existing = User.objects.filter(email__iexact=email).first()
+    return existing is None or password_is_right(request, existing, password)

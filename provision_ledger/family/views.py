@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from provision_ledger.accounts.passwords import right_for_any_account
 from provision_ledger.core import access
 from provision_ledger.core.views import _user
 from provision_ledger.family import actions
@@ -425,6 +426,12 @@ def school_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "family/link_refused.html", {"reason": error.messages[0]}, status=410)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # An address with an account is asked for its password, counted as a sign-in attempt is; past the limit
+        # django-axes answers with its lockout page.
+        if not right_for_any_account(request, invitation.email, form.cleaned_data["password"]):
+            form.add_error("password", "You already have an account: enter its password.")
+            context = {"form": form, "invitation": invitation, "title": "Keep the school’s record"}
+            return render(request, "family/school_accept.html", context)
         try:
             user = actions.accept_school_invitation(
                 token=token,

@@ -71,11 +71,6 @@ def find_invitation(token: str) -> Invitation:
     return invitation
 
 
-def account_for(invitation: Invitation) -> User | None:
-    """The account that already has the invited address, if any."""
-    return User.objects.filter(email=invitation.email).first()
-
-
 @transaction.atomic
 def accept_invitation(*, token: str, first_name: str, last_name: str, password: str) -> User:
     """Create the parent's account (or use the one they have) and link them to the child. Works once."""

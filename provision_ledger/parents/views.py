@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from provision_ledger.accounts.passwords import password_is_right
+from provision_ledger.accounts.passwords import right_for_any_account
 from provision_ledger.core import access
 from provision_ledger.core.access import Need
 from provision_ledger.core.params import whole_number
@@ -67,8 +67,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # An invitation to an address that has an account asks for its password, counted as a sign-in attempt is;
         # past the limit django-axes answers with its lockout page.
-        existing = actions.account_for(invitation)
-        if existing is not None and not password_is_right(request, existing, form.cleaned_data["password"]):
+        if not right_for_any_account(request, invitation.email, form.cleaned_data["password"]):
             form.add_error("password", "You already have an account: enter its password to add this child.")
             return render(request, "parents/accept.html", {"form": form, "invitation": invitation})
         try:
