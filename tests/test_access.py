@@ -14,7 +14,7 @@ from provision_ledger.api.actions import issue_token
 from provision_ledger.api.models import ApiToken
 from provision_ledger.census.models import CtfUpload
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
+from provision_ledger.core.access import Permission
 from provision_ledger.delivery.models import Session
 from provision_ledger.money.actions import add_allocation, add_child_item, save_item_price
 from provision_ledger.money.models import Allocation, ChildItem
@@ -438,7 +438,7 @@ def test_register_records_nothing_for_a_line_out_of_reach(client, world):
 def test_staff_reach_is_their_assigned_children_only(world):
     staff = world["users"]["staff"]
     assert list(access.children_for(staff)) == [world["own"].child]
-    assert list(access.children_for(staff, Need.MANAGE)) == []
+    assert list(access.children_for(staff, Permission.MANAGE)) == []
 
 
 def test_school_overview_of_a_staff_member_lists_no_other_children(client, world):

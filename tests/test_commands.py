@@ -119,7 +119,7 @@ def test_demo_has_a_trust_of_both_schools_and_a_therapist_commissioned_in_both()
     lead = User.objects.get(email="trust@demo.test")
     therapist = User.objects.get(email="salt@demo.test")
     assert sorted(s.urn for s in access.schools_for(lead)) == ["990001", "990002"]
-    reached = access.lines_for(therapist, access.Need.LOG)
+    reached = access.lines_for(therapist, access.Permission.LOG)
     assert sorted({line.plan.child.school.urn for line in reached}) == ["990001", "990002"]
     assert {line.current_version.delivered_by for line in reached} == {"salt"}
     out = StringIO()

@@ -27,7 +27,7 @@ def _copy_of_the_package(tmp_path: Path) -> Path:
 def test_the_code_keeps_every_import_contract(tmp_path):
     result = _lint(_copy_of_the_package(tmp_path))
     assert result.returncode == 0, result.stdout
-    assert "Contracts: 2 kept, 0 broken." in result.stdout
+    assert "Contracts: 4 kept, 0 broken." in result.stdout
 
 
 def test_a_rule_that_imports_django_breaks_the_contract(tmp_path):
@@ -45,3 +45,21 @@ def test_an_action_that_reaches_up_to_access_breaks_the_contract(tmp_path):
     result = _lint(where)
     assert result.returncode == 1
     assert "provision_ledger.plans.actions -> provision_ledger.core.access" in result.stdout
+
+
+def test_a_kit_helper_that_reaches_into_an_app_breaks_the_contract(tmp_path):
+    where = _copy_of_the_package(tmp_path)
+    pdf = where / "provision_ledger" / "kit" / "pdf.py"
+    pdf.write_text(pdf.read_text() + "\nfrom provision_ledger.people.models import Child  # noqa\n")
+    result = _lint(where)
+    assert result.returncode == 1
+    assert "provision_ledger.kit.pdf -> provision_ledger.people.models" in result.stdout
+
+
+def test_access_that_reaches_up_to_a_view_breaks_the_contract(tmp_path):
+    where = _copy_of_the_package(tmp_path)
+    access = where / "provision_ledger" / "core" / "access.py"
+    access.write_text(access.read_text() + "\nfrom provision_ledger.delivery import views  # noqa\n")
+    result = _lint(where)
+    assert result.returncode == 1
+    assert "provision_ledger.core.access -> provision_ledger.delivery.views" in result.stdout

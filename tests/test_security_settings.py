@@ -118,7 +118,7 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "provision_ledger" / "template
 def test_no_served_template_has_an_inline_script_style_or_event_handler():
     import re
 
-    from provision_ledger.core.pdf import PDF_TEMPLATES  # drawn by WeasyPrint into PDFs, never served to a browser
+    from provision_ledger.kit.pdf import PDF_TEMPLATES  # drawn by WeasyPrint into PDFs, never served to a browser
 
     inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
     found = {

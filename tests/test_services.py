@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
+from provision_ledger.core.access import Permission
 from provision_ledger.delivery.models import Session
 from provision_ledger.oversight import queries
 from provision_ledger.services import actions, figures
@@ -75,8 +75,8 @@ def salt_world():
 def test_a_practitioner_reaches_only_commissioned_lines_of_children_on_their_caseload(salt_world):
     therapist = salt_world["therapist"]
     assert set(access.lines_for(therapist)) == set(salt_world["salt"])
-    assert set(access.lines_for(therapist, Need.LOG)) == set(salt_world["salt"])
-    assert list(access.lines_for(therapist, Need.MANAGE)) == []
+    assert set(access.lines_for(therapist, Permission.LOG)) == set(salt_world["salt"])
+    assert list(access.lines_for(therapist, Permission.MANAGE)) == []
     # Never the child as a whole: not their page, plans, concerns or the other lines.
     assert list(access.children_for(therapist)) == []
     assert list(access.plans_for(therapist)) == []

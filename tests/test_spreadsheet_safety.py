@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from provision_ledger.core.spreadsheets import csv_text, download, download_name, safe_cell, xlsx_bytes
+from provision_ledger.kit.spreadsheets import csv_text, download, download_name, safe_cell, xlsx_bytes
 from tests.factories import make_child, make_la_officer, make_line, make_plan, make_session
 
 pytestmark = pytest.mark.django_db

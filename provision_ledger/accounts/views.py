@@ -12,12 +12,7 @@ from provision_ledger.accounts import twofactor
 from provision_ledger.accounts.actions import close_parent_account
 from provision_ledger.accounts.forms import CloseAccountForm, CodeForm, TurnOffForm
 from provision_ledger.accounts.passwords import password_is_right
-from provision_ledger.people.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from provision_ledger.core import access
 
 
 def _next(request: HttpRequest) -> str:
@@ -29,7 +24,7 @@ def _next(request: HttpRequest) -> str:
 
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the person's authenticator app."""
-    user = _user(request)
+    user = access.signed_in(request)
     device = twofactor.confirmed_device(user)
     if device is None:
         return redirect("two-factor-setup")
@@ -47,7 +42,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: required for staff before anything else, a choice for parents."""
-    user = _user(request)
+    user = access.signed_in(request)
     required = twofactor.must_use_second_factor(user)
     if twofactor.confirmed_device(user) is not None:
         if not user.is_verified():  # type: ignore[attr-defined]
@@ -79,7 +74,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def turn_off(request: HttpRequest) -> HttpResponse:
     """A parent may turn two-step sign-in off again, with their password and a code; staff may not."""
-    user = _user(request)
+    user = access.signed_in(request)
     if twofactor.must_use_second_factor(user):
         messages.error(request, "Staff accounts must use two-step sign-in.")
         return redirect("two-factor-setup")
@@ -107,7 +102,7 @@ _WRONG_PASSWORD = "That password is not right."
 @require_http_methods(["GET", "POST"])
 def close_account(request: HttpRequest) -> HttpResponse:
     """A parent closes their own account: their personal data goes, their child's record stays."""
-    user = _user(request)
+    user = access.signed_in(request)
     if twofactor.must_use_second_factor(user):
         messages.error(request, "A staff account is closed by your school or the site administrator.")
         return redirect("home")

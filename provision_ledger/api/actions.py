@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from provision_ledger.api.models import ApiToken, ClientKey
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
+from provision_ledger.core.access import Permission
 from provision_ledger.delivery.actions import SessionEntry, check_entry, record_sessions
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import LocalAuthority, School, User
@@ -159,9 +159,9 @@ def write_sessions(
     errors: list[RowError] = []
     lines: dict[int, ProvisionLine] = {}
     first_with_key: dict[str, int] = {}
-    reachable = access.get_lines(token, (row.line_id for row in rows), Need.LOG)
+    reachable = access.get_lines(token, (row.line_id for row in rows), Permission.LOG)
     out_of_reach = {row.line_id for row in rows} - reachable.keys()
-    if out_of_reach and access.get_lines(token, out_of_reach, Need.VIEW):
+    if out_of_reach and access.get_lines(token, out_of_reach, Permission.VIEW):
         raise PermissionDenied  # it may read these lines but not record against them (an authority's token)
     for index, row in enumerate(rows):
         if row.client_key in first_with_key:

@@ -33,7 +33,7 @@ from provision_ledger.api.schemas import (
     SessionOut,
 )
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
+from provision_ledger.core.access import Permission
 from provision_ledger.core.statements import child_statement
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import Child
@@ -260,7 +260,7 @@ def _keyed(payload: SessionIn) -> KeyedEntry:
 def record_session(request: HttpRequest, payload: SessionIn) -> Status[Any] | HttpResponse:
     """Record one session. 201 when recorded; 200 with the original when its client key was sent before."""
     token = _token(request)
-    access.get_line(token, payload.line_id, Need.LOG)
+    access.get_line(token, payload.line_id, Permission.LOG)
     try:
         [written] = actions.write_sessions(token, [_keyed(payload)])
     except RowsRefused as refused:

@@ -11,13 +11,12 @@ from django.views.decorators.http import require_http_methods
 from provision_ledger.api import actions
 from provision_ledger.api.forms import TokenForm
 from provision_ledger.core import access
-from provision_ledger.core.views import _user
 from provision_ledger.people.models import LocalAuthority, School
 
 
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     scope = access.scope_for(user)
     if not (scope.senco_school_ids or scope.la_ids):
         return redirect("home")
@@ -43,7 +42,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     token = access.get_api_token(user, token_id)
     if request.method == "POST":
         try:

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from provision_ledger.audit import sealing
 from provision_ledger.audit.models import AuditEvent, ChainHead
-from provision_ledger.core.bulk import insert_rows
+from provision_ledger.kit.bulk import insert_rows
 
 GENESIS = "0" * 64
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from provision_ledger.census import actions, ctf, reconcile
 from provision_ledger.census.models import CtfUpload
 from provision_ledger.core import access
-from provision_ledger.core.spreadsheets import download
+from provision_ledger.kit.spreadsheets import download
 from provision_ledger.people.models import School, User
 from provision_ledger.rules.census import next_census_day
 
@@ -88,7 +88,7 @@ def transfer_check(request: HttpRequest, urn: str, upload_id: int) -> HttpRespon
 def sen_summary_ctf(request: HttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    child = access.get_child(user, child_id, access.Need.MANAGE, reading="the SEN summary for a receiving school")
+    child = access.get_child(user, child_id, access.Permission.MANAGE, reading="the SEN summary for a receiving school")
     to = request.GET.get("to", "").strip()
     if to and not re.fullmatch(r"\d{7}", to):
         return HttpResponseBadRequest("to: give the receiving school's LAESTAB, seven digits such as 8893001.")

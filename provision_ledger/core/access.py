@@ -20,7 +20,7 @@ from typing import TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, Model, Q, QuerySet, Value
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from provision_ledger.api.models import ApiToken
@@ -47,14 +47,16 @@ Principal: TypeAlias = User | ApiToken
 W = TypeVar("W", bound=Principal)
 
 
-class Need(Enum):
+class Permission(Enum):
     VIEW = "view"
     LOG = "log"  # record sessions
     MANAGE = "manage"  # write plans and lines, void entries, answer concerns, invite parents
     RAISE = "raise"  # raise a concern
-    RECORD = "record"  # take the whole record: what a subject access request would return
+    EXPORT = "export"  # take the whole record away: what a subject access request would return
     FUNDING = "funding"  # see what the child's provision costs, how it is funded and where support time went
     FAMILY_SHARED = "family_shared"  # read the entries a family chose to share from its own record
+    CLOCK_DATES = "clock_dates"  # record a date that starts a statutory clock: the parent or the school
+    REVIEW_VIEWS = "review_views"  # give the parent's and the child's views for a review, or take them down
 
 
 class Reach(Enum):
@@ -69,16 +71,18 @@ class Reach(Enum):
 
 
 # Who may do what: the one table every check below reads.
-GRANTS: dict[Need, frozenset[Reach]] = {
-    Need.VIEW: frozenset(Reach),
-    Need.LOG: frozenset({Reach.SCHOOL, Reach.ASSIGNED, Reach.SERVICE}),
-    Need.MANAGE: frozenset({Reach.SCHOOL}),
-    Need.RAISE: frozenset({Reach.FAMILY}),
-    Need.RECORD: frozenset({Reach.SCHOOL, Reach.FAMILY}),
-    Need.FUNDING: frozenset({Reach.AUTHORITY, Reach.SCHOOL, Reach.FAMILY, Reach.TRUST}),
+GRANTS: dict[Permission, frozenset[Reach]] = {
+    Permission.VIEW: frozenset(Reach),
+    Permission.LOG: frozenset({Reach.SCHOOL, Reach.ASSIGNED, Reach.SERVICE}),
+    Permission.MANAGE: frozenset({Reach.SCHOOL}),
+    Permission.RAISE: frozenset({Reach.FAMILY}),
+    Permission.EXPORT: frozenset({Reach.SCHOOL, Reach.FAMILY}),
+    Permission.FUNDING: frozenset({Reach.AUTHORITY, Reach.SCHOOL, Reach.FAMILY, Reach.TRUST}),
     # The school's SENCO alone, and only for a child whose school record the parent confirmed as theirs: never the
     # authority, staff or a token (the family's own record is reached by its keeper only: `family_children_for`).
-    Need.FAMILY_SHARED: frozenset({Reach.SCHOOL}),
+    Permission.FAMILY_SHARED: frozenset({Reach.SCHOOL}),
+    Permission.CLOCK_DATES: frozenset({Reach.SCHOOL, Reach.FAMILY}),
+    Permission.REVIEW_VIEWS: frozenset({Reach.SCHOOL, Reach.FAMILY}),
 }
 
 
@@ -112,6 +116,12 @@ class Scope:
 
 
 NO_REACH = Scope(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The person a signed-in page is for; the sign-in middleware has already turned everyone else away."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def scope_for(who: Principal) -> Scope:
@@ -175,9 +185,9 @@ def _token_scope(token: ApiToken) -> Scope:
     )
 
 
-def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
-    """The children a scope reaches for a need, as a filter along a path to Child (e.g. "plan__child__")."""
-    grants = GRANTS[need]
+def _child_filter(scope: Scope, permission: Permission, prefix: str = "") -> Q:
+    """The children a scope reaches for a permission, as a filter along a path to Child (e.g. "plan__child__")."""
+    grants = GRANTS[permission]
     reach = Q(pk__in=[])
     if Reach.AUTHORITY in grants and scope.la_ids:
         reach |= Q(**{f"{prefix}local_authority_id__in": scope.la_ids})
@@ -192,17 +202,17 @@ def _child_filter(scope: Scope, need: Need, prefix: str = "") -> Q:
     return reach
 
 
-def _line_filter(scope: Scope, need: Need, child: str = "plan__child__", line_id: str = "id") -> Q:
-    """The lines (or their sessions) a scope reaches for a need: every line of the children it reaches, along the
+def _line_filter(scope: Scope, permission: Permission, child: str = "plan__child__", line_id: str = "id") -> Q:
+    """The lines (or their sessions) a scope reaches for a permission: every line of the children it reaches, along the
     path `child`, and a practitioner's commissioned lines, by the field `line_id`."""
-    reach = _child_filter(scope, need, child)
-    if Reach.SERVICE in GRANTS[need] and scope.service_line_ids:
+    reach = _child_filter(scope, permission, child)
+    if Reach.SERVICE in GRANTS[permission] and scope.service_line_ids:
         reach |= Q(**{f"{line_id}__in": scope.service_line_ids})
     return reach
 
 
-def allows(user: Principal, child: Child, need: Need) -> bool:
-    """Whether the user may meet the need for a child already fetched through `get_*` (to show links)."""
+def allows(user: Principal, child: Child, permission: Permission) -> bool:
+    """Whether the user has the permission for a child already fetched through `get_*` (to show links)."""
     scope = scope_for(user)
     reaches = {
         Reach.AUTHORITY: child.local_authority_id in scope.la_ids,
@@ -212,26 +222,26 @@ def allows(user: Principal, child: Child, need: Need) -> bool:
         Reach.TRUST: child.school_id in scope.trust_school_ids,
         Reach.SERVICE: False,  # a practitioner reaches lines, never the whole child: see `allows_line`
     }
-    return any(reaches[reach] for reach in GRANTS[need])
+    return any(reaches[reach] for reach in GRANTS[permission])
 
 
-def allows_line(user: Principal, line: ProvisionLine, need: Need) -> bool:
-    """Whether the user may meet the need for a line already fetched through `get_line` (to show links)."""
-    if allows(user, line.plan.child, need):
+def allows_line(user: Principal, line: ProvisionLine, permission: Permission) -> bool:
+    """Whether the user has the permission for a line already fetched through `get_line` (to show links)."""
+    if allows(user, line.plan.child, permission):
         return True
-    return Reach.SERVICE in GRANTS[need] and line.pk in scope_for(user).service_line_ids
+    return Reach.SERVICE in GRANTS[permission] and line.pk in scope_for(user).service_line_ids
 
 
-def children_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Child]:
-    return Child.objects.filter(_child_filter(scope_for(user), need)).select_related("school")
+def children_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[Child]:
+    return Child.objects.filter(_child_filter(scope_for(user), permission)).select_related("school")
 
 
-def _reach(finder: Callable[[W, Need], QuerySet[M]], user: W, pk: object, need: Need, what: str) -> M:
-    """Fetch through the user's view reach (404 outside it), then check the need (403 if not met)."""
-    obj = finder(user, Need.VIEW).filter(pk=pk).first()
+def _reach(finder: Callable[[W, Permission], QuerySet[M]], user: W, pk: object, permission: Permission, what: str) -> M:
+    """Fetch through the user's view reach (404 outside it), then check the permission (403 if not met)."""
+    obj = finder(user, Permission.VIEW).filter(pk=pk).first()
     if obj is None:
         raise Http404(f"No such {what}")
-    if need is not Need.VIEW and not finder(user, need).filter(pk=pk).exists():
+    if permission is not Permission.VIEW and not finder(user, permission).filter(pk=pk).exists():
         raise PermissionDenied
     return obj
 
@@ -276,9 +286,9 @@ def calendar_children(user: User) -> list[Child]:
     return children
 
 
-def get_child(user: Principal, child_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Child:
-    """The child, if the user reaches them for the need; `reading` names what a page shows, for the read log."""
-    child = _reach(children_for, user, child_id, need, "child")
+def get_child(user: Principal, child_id: int, permission: Permission = Permission.VIEW, *, reading: str = "") -> Child:
+    """The child, if the user reaches them for the permission; `reading` names what a page shows, for the read log."""
+    child = _reach(children_for, user, child_id, permission, "child")
     note_reading(user, child, reading)
     return child
 
@@ -297,69 +307,75 @@ def get_school(user: User, urn: str) -> School:
     return school
 
 
-def plans_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Plan]:
-    return Plan.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
+def plans_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[Plan]:
+    return Plan.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related("child__school")
 
 
-def get_plan(user: Principal, plan_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Plan:
-    plan = _reach(plans_for, user, plan_id, need, "plan")
+def get_plan(user: Principal, plan_id: int, permission: Permission = Permission.VIEW, *, reading: str = "") -> Plan:
+    plan = _reach(plans_for, user, plan_id, permission, "plan")
     note_reading(user, plan.child, reading)
     return plan
 
 
-def lines_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[ProvisionLine]:
+def lines_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[ProvisionLine]:
     return (
-        ProvisionLine.objects.filter(_line_filter(scope_for(user), need))
+        ProvisionLine.objects.filter(_line_filter(scope_for(user), permission))
         .select_related("plan__child__school")
         .prefetch_related("versions")
     )
 
 
-def get_line(user: Principal, line_id: int, need: Need = Need.VIEW, *, reading: str = "") -> ProvisionLine:
-    line = _reach(lines_for, user, line_id, need, "provision line")
+def get_line(
+    user: Principal, line_id: int, permission: Permission = Permission.VIEW, *, reading: str = ""
+) -> ProvisionLine:
+    line = _reach(lines_for, user, line_id, permission, "provision line")
     note_reading(user, line.plan.child, reading)
     return line
 
 
-def get_lines(user: Principal, line_ids: Iterable[int], need: Need) -> dict[int, ProvisionLine]:
-    """The lines of these ids the user may meet the need for, in one query (with their versions); the rest are absent.
+def get_lines(user: Principal, line_ids: Iterable[int], permission: Permission) -> dict[int, ProvisionLine]:
+    """The lines of these ids the user has the permission for, in one query, with their versions; others are absent.
 
     For batches: a line out of reach is left out, as if it did not exist, and the caller names its row.
     """
-    return {line.pk: line for line in lines_for(user, need).filter(pk__in=set(line_ids))}
+    return {line.pk: line for line in lines_for(user, permission).filter(pk__in=set(line_ids))}
 
 
-def sessions_for(user: Principal, need: Need = Need.VIEW) -> QuerySet[Session]:
-    return Session.objects.filter(_line_filter(scope_for(user), need, "child__", "line_id")).select_related(
+def sessions_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[Session]:
+    return Session.objects.filter(_line_filter(scope_for(user), permission, "child__", "line_id")).select_related(
         "line__plan", "child__school"
     )
 
 
-def get_session(user: Principal, session_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Session:
-    session = _reach(sessions_for, user, session_id, need, "session")
+def get_session(
+    user: Principal, session_id: int, permission: Permission = Permission.VIEW, *, reading: str = ""
+) -> Session:
+    session = _reach(sessions_for, user, session_id, permission, "session")
     note_reading(user, session.child, reading)
     return session
 
 
-def concerns_for(user: User, need: Need = Need.VIEW) -> QuerySet[Concern]:
-    return Concern.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+def concerns_for(user: User, permission: Permission = Permission.VIEW) -> QuerySet[Concern]:
+    return Concern.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related(
         "child__school", "line", "session"
     )
 
 
-def get_concern(user: User, concern_id: int, need: Need = Need.VIEW, *, reading: str = "") -> Concern:
-    concern = _reach(concerns_for, user, concern_id, need, "concern")
+def get_concern(user: User, concern_id: int, permission: Permission = Permission.VIEW, *, reading: str = "") -> Concern:
+    concern = _reach(concerns_for, user, concern_id, permission, "concern")
     note_reading(user, concern.child, reading)
     return concern
 
 
 def letters_for(user: User) -> QuerySet[Letter]:
     """A parent's letters are theirs: the school and the authority do not see them here."""
-    return Letter.objects.filter(_child_filter(scope_for(user), Need.RAISE, "child__")).select_related("child__school")
+    return Letter.objects.filter(_child_filter(scope_for(user), Permission.RAISE, "child__")).select_related(
+        "child__school"
+    )
 
 
 def get_letter(user: User, letter_id: int) -> Letter:
-    return _reach(lambda u, _need: letters_for(u), user, letter_id, Need.VIEW, "letter")
+    return _reach(lambda u, _need: letters_for(u), user, letter_id, Permission.VIEW, "letter")
 
 
 def authorities_for(user: User) -> QuerySet[LocalAuthority]:
@@ -459,27 +475,29 @@ def get_ctf_upload(user: User, upload_id: int) -> CtfUpload:
     return upload
 
 
-def allocations_for(user: User, need: Need = Need.VIEW) -> QuerySet[Allocation]:
-    return Allocation.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+def allocations_for(user: User, permission: Permission = Permission.VIEW) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related(
         "child__school", "staff"
     )
 
 
-def get_allocation(user: User, allocation_id: int, need: Need = Need.VIEW) -> Allocation:
-    return _reach(allocations_for, user, allocation_id, need, "allocation")
+def get_allocation(user: User, allocation_id: int, permission: Permission = Permission.VIEW) -> Allocation:
+    return _reach(allocations_for, user, allocation_id, permission, "allocation")
 
 
-def child_items_for(user: User, need: Need = Need.VIEW) -> QuerySet[ChildItem]:
-    return ChildItem.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related("child__school")
+def child_items_for(user: User, permission: Permission = Permission.VIEW) -> QuerySet[ChildItem]:
+    return ChildItem.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related(
+        "child__school"
+    )
 
 
-def get_child_item(user: User, item_id: int, need: Need = Need.VIEW) -> ChildItem:
-    return _reach(child_items_for, user, item_id, need, "item")
+def get_child_item(user: User, item_id: int, permission: Permission = Permission.VIEW) -> ChildItem:
+    return _reach(child_items_for, user, item_id, permission, "item")
 
 
 def own_allocations(user: User) -> QuerySet[Allocation]:
     """The allocations a member of staff logs time against: their own, for children they may log for."""
-    return allocations_for(user, Need.LOG).filter(staff=user)
+    return allocations_for(user, Permission.LOG).filter(staff=user)
 
 
 def api_tokens_for(user: User) -> QuerySet[ApiToken]:
@@ -497,34 +515,34 @@ def get_api_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def outcomes_for(user: User, need: Need = Need.VIEW) -> QuerySet[Outcome]:
-    return Outcome.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+def outcomes_for(user: User, permission: Permission = Permission.VIEW) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related(
         "child__school", "plan"
     )
 
 
-def get_outcome(user: User, outcome_id: int, need: Need = Need.VIEW) -> Outcome:
-    return _reach(outcomes_for, user, outcome_id, need, "outcome")
+def get_outcome(user: User, outcome_id: int, permission: Permission = Permission.VIEW) -> Outcome:
+    return _reach(outcomes_for, user, outcome_id, permission, "outcome")
 
 
-def progress_for(user: User, need: Need = Need.VIEW) -> QuerySet[ProgressEntry]:
-    return ProgressEntry.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+def progress_for(user: User, permission: Permission = Permission.VIEW) -> QuerySet[ProgressEntry]:
+    return ProgressEntry.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related(
         "child__school", "outcome"
     )
 
 
-def get_progress_entry(user: User, entry_id: int, need: Need = Need.VIEW) -> ProgressEntry:
-    return _reach(progress_for, user, entry_id, need, "progress entry")
+def get_progress_entry(user: User, entry_id: int, permission: Permission = Permission.VIEW) -> ProgressEntry:
+    return _reach(progress_for, user, entry_id, permission, "progress entry")
 
 
-def reviews_for(user: User, need: Need = Need.VIEW) -> QuerySet[Review]:
-    return Review.objects.filter(_child_filter(scope_for(user), need, "child__")).select_related(
+def reviews_for(user: User, permission: Permission = Permission.VIEW) -> QuerySet[Review]:
+    return Review.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related(
         "child__school", "plan"
     )
 
 
-def get_review(user: User, review_id: int, need: Need = Need.VIEW) -> Review:
-    return _reach(reviews_for, user, review_id, need, "review")
+def get_review(user: User, review_id: int, permission: Permission = Permission.VIEW) -> Review:
+    return _reach(reviews_for, user, review_id, permission, "review")
 
 
 # The family's own record: its keeper's alone. No other reach (school, staff, authority, token) leads to it; a school
@@ -576,7 +594,7 @@ def get_school_link(user: Principal, family_child: FamilyChild) -> SchoolLink | 
 def shared_family_entries(user: Principal, child: Child) -> list[FamilyEntry]:
     """The family's entries shared with the school, for a child already fetched through `get_child`: open shares
     only, and only once the parent has confirmed the school's record is of their child."""
-    if not allows(user, child, Need.FAMILY_SHARED):
+    if not allows(user, child, Permission.FAMILY_SHARED):
         return []
     shared = EntryShare.objects.filter(revoked_at__isnull=True).values("entry_id")
     return list(

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.audit.queries import history_of, views_of
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.forms import DisabilityForm
+from provision_ledger.core.access import Permission
 from provision_ledger.core.statements import child_statement, school_overview
 from provision_ledger.nextsteps.advice import (
     deadlines_for,
@@ -20,7 +19,7 @@ from provision_ledger.nextsteps.advice import (
 )
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.actions import set_disabled
-from provision_ledger.people.models import User
+from provision_ledger.people.forms import DisabilityForm
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules.advisor import DISABILITY_DEFINITION
 from provision_ledger.rules.legal_force import PlanKind
@@ -28,14 +27,9 @@ from provision_ledger.wording.checks import plan_wording
 from provision_ledger.wording.queries import live_statements
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the page they use most."""
-    user = _user(request)
+    user = access.signed_in(request)
     scope = access.scope_for(user)
     if scope.la_ids:
         return redirect("la-overview")
@@ -63,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def la_overview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     if not access.scope_for(user).la_ids:
         return redirect("home")
     in_force = Q(children__plans__status=Plan.Status.ACTIVE)
@@ -83,7 +77,7 @@ def la_overview(request: HttpRequest) -> HttpResponse:
 
 
 def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     school = access.get_school(user, urn)
     today = timezone.localdate()
     summaries = school_overview(school, access.children_for(user), today)
@@ -108,10 +102,10 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
 
 
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     child = access.get_child(user, child_id, reading="the record page")
     statement = child_statement(child, timezone.localdate())
-    is_parent = access.allows(user, child, Need.RAISE)
+    is_parent = access.allows(user, child, Permission.RAISE)
     wording = (
         plan_wording((r.line for r in statement.reports), live_statements(statement.plan)) if statement.plan else None
     )
@@ -122,10 +116,10 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         {
             "child": child,
             "statement": statement,
-            "can_manage": access.allows(user, child, Need.MANAGE),
-            "can_log": access.allows(user, child, Need.LOG),
-            "can_raise": access.allows(user, child, Need.RAISE),
-            "can_take_record": access.allows(user, child, Need.RECORD),
+            "can_manage": access.allows(user, child, Permission.MANAGE),
+            "can_log": access.allows(user, child, Permission.LOG),
+            "can_raise": access.allows(user, child, Permission.RAISE),
+            "can_take_record": access.allows(user, child, Permission.EXPORT),
             "wording": wording,
             "is_parent": is_parent,
             "open_concerns": child.concerns.filter(status=Concern.Status.AWAITING_SCHOOL).count(),
@@ -144,8 +138,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_disability(request: HttpRequest, child_id: int) -> HttpResponse:
     """The SENCO records whether the child is disabled in the Equality Act's sense, which opens that route."""
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     form = DisabilityForm(request.POST or None, initial={"disabled": child.disabled})
     if request.method == "POST" and form.is_valid():
         set_disabled(child, disabled=form.cleaned_data["disabled"], by=user)
@@ -159,7 +153,7 @@ def child_disability(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def child_history(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     child = access.get_child(user, child_id, reading="the history of changes")
     events = history_of(child, family=access.is_family(user, child)).reverse()
     return render(request, "core/child_history.html", {"child": child, "events": events})
@@ -171,7 +165,7 @@ READS_SHOWN = 500
 
 def record_views(request: HttpRequest, child_id: int) -> HttpResponse:
     """Who has looked at the child's record: for the family, and for the school that keeps it."""
-    child = access.get_child(_user(request), child_id, Need.RECORD)
+    child = access.get_child(access.signed_in(request), child_id, Permission.EXPORT)
     views = views_of(child)
     return render(
         request,

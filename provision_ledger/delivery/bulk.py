@@ -19,9 +19,9 @@ from datetime import date, datetime
 
 from provision_ledger.audit.chain import CreatedEvent, append_created, json_string, seals_json
 from provision_ledger.audit.sealing import content_text, instant, keyed_hash
-from provision_ledger.core.bulk import insert_rows, next_ids
 from provision_ledger.delivery.models import STATUS_CHOICES, Session
 from provision_ledger.delivery.totals import MonthSums
+from provision_ledger.kit.bulk import insert_rows, next_ids
 
 # A row, in this order; `void_reason` is written empty (a bulk write never voids).
 COLUMNS = (

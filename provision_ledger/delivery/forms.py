@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from provision_ledger.core.forms import GovukFormMixin
 from provision_ledger.delivery.models import REASON_CHOICES, STATUS_CHOICES
+from provision_ledger.kit.forms import GovukFormMixin
 from provision_ledger.plans.forms import DATE
 
 

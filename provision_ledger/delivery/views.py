@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.params import recent_day
-from provision_ledger.core.views import _user
+from provision_ledger.core.access import Permission
 from provision_ledger.delivery import actions
 from provision_ledger.delivery.actions import SessionEntry
 from provision_ledger.delivery.forms import CorrectSessionForm, SessionForm
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.register import register_for
+from provision_ledger.kit.params import recent_day
 from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.views import _apply
 from provision_ledger.rules.compliance import MissReason, SessionStatus
@@ -26,7 +25,7 @@ from provision_ledger.rules.compliance import MissReason, SessionStatus
 
 def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     """Every entry ever made against a line, void ones included, and every version of its terms."""
-    user = _user(request)
+    user = access.signed_in(request)
     line = access.get_line(user, line_id, reading="a provision line and its sessions")
     child = line.plan.child
     sessions = Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
@@ -38,9 +37,9 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
             "child": child,
             "sessions": sessions,
             "versions": line.versions_in_order,
-            "can_manage": access.allows(user, child, Need.MANAGE),
-            "can_log": access.allows_line(user, line, Need.LOG),
-            "can_raise": access.allows(user, child, Need.RAISE),
+            "can_manage": access.allows(user, child, Permission.MANAGE),
+            "can_log": access.allows_line(user, line, Permission.LOG),
+            "can_raise": access.allows(user, child, Permission.RAISE),
         },
     )
 
@@ -60,8 +59,8 @@ def _entry(line, data: dict) -> SessionEntry:  # type: ignore[no-untyped-def]
 
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, line_id: int) -> HttpResponse:
-    user = _user(request)
-    line = access.get_line(user, line_id, Need.LOG)
+    user = access.signed_in(request)
+    line = access.get_line(user, line_id, Permission.LOG)
     form = SessionForm(request.POST or None, initial={"date": timezone.localdate(), "status": "delivered"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,8 +79,8 @@ def session_create(request: HttpRequest, line_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_void(request: HttpRequest, session_id: int) -> HttpResponse:
-    user = _user(request)
-    session = access.get_session(user, session_id, Need.MANAGE)
+    user = access.signed_in(request)
+    session = access.get_session(user, session_id, Permission.MANAGE)
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,8 +98,8 @@ def session_void(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
-    user = _user(request)
-    session = access.get_session(user, session_id, Need.LOG)
+    user = access.signed_in(request)
+    session = access.get_session(user, session_id, Permission.LOG)
     initial = {
         "date": session.date,
         "status": session.status,
@@ -130,9 +129,9 @@ def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     day = recent_day(request)
-    register_day = register_for(access.lines_for(user, Need.LOG), day)
+    register_day = register_for(access.lines_for(user, Permission.LOG), day)
     today = timezone.localdate()
     return render(
         request,
@@ -155,16 +154,16 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_POST
 def register_record(request: HttpRequest) -> HttpResponse:
     """One click from the register: delivered as planned, or not delivered for a reason, or cut short."""
-    user = _user(request)
+    user = access.signed_in(request)
     day = recent_day(request)
     line_ids = request.POST.getlist("line")
     status = request.POST.get("status", SessionStatus.DELIVERED.value)
     minutes = request.POST.get("delivered_minutes") or None
     entries = []
     try:
-        due = {d.line.pk for d in register_for(access.lines_for(user, Need.LOG), day).due}
+        due = {d.line.pk for d in register_for(access.lines_for(user, Permission.LOG), day).due}
         for line_id in line_ids:
-            line = access.get_line(user, int(line_id), Need.LOG)
+            line = access.get_line(user, int(line_id), Permission.LOG)
             if line.pk not in due:
                 # A replayed or stale register must not record more than the line promises: the line page can,
                 # when the person says it is another session.

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from provision_ledger.audit.chain import seal
 from provision_ledger.audit.queries import history_of
-from provision_ledger.core.spreadsheets import csv_of_dicts
 from provision_ledger.delivery.models import Session
+from provision_ledger.kit.spreadsheets import csv_of_dicts
 from provision_ledger.outcomes.models import Outcome, Review
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, User

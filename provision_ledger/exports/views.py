@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from provision_ledger.audit.chain import seal
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.pdf import accessible_pdf
-from provision_ledger.core.spreadsheets import download
+from provision_ledger.core.access import Permission
 from provision_ledger.core.statements import child_statement
-from provision_ledger.core.views import _user
 from provision_ledger.exports.record import sessions_csv, whole_record
+from provision_ledger.kit.pdf import accessible_pdf
+from provision_ledger.kit.spreadsheets import download
 from provision_ledger.people.models import Child
 
 
@@ -22,12 +21,8 @@ def _filename(child: Child, extension: str) -> str:
     return f"{child.first_name}-{child.last_name}-record-{timezone.localdate():%Y-%m-%d}.{extension}".lower()
 
 
-def _download(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    return download(body, content_type, filename)
-
-
 def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.get_child(_user(request), child_id, Need.RECORD, reading="the statement (PDF)")
+    child = access.get_child(access.signed_in(request), child_id, Permission.EXPORT, reading="the statement (PDF)")
     statement = child_statement(child, timezone.localdate())
     html = render_to_string(
         "exports/statement.html",
@@ -39,16 +34,16 @@ def record_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
         },
         request=request,
     )
-    return _download(accessible_pdf(html), "application/pdf", _filename(child, "pdf"))
+    return download(accessible_pdf(html), "application/pdf", _filename(child, "pdf"))
 
 
 def record_csv(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.get_child(_user(request), child_id, Need.RECORD, reading="every session (CSV)")
-    return _download(sessions_csv(child), "text/csv; charset=utf-8", _filename(child, "csv"))
+    child = access.get_child(access.signed_in(request), child_id, Permission.EXPORT, reading="every session (CSV)")
+    return download(sessions_csv(child), "text/csv; charset=utf-8", _filename(child, "csv"))
 
 
 def record_json(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.RECORD, reading="everything held (JSON)")
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.EXPORT, reading="everything held (JSON)")
     body = json.dumps(whole_record(child, user, family=access.is_family(user, child)), cls=DjangoJSONEncoder, indent=2)
-    return _download(body, "application/json", _filename(child, "json"))
+    return download(body, "application/json", _filename(child, "json"))

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from provision_ledger.core.forms import GovukFormMixin
 from provision_ledger.family.models import SOURCE_CHOICES, FamilyEntry, FamilyLine
+from provision_ledger.kit.forms import GovukFormMixin
 from provision_ledger.parents.forms import AcceptInvitationForm
 from provision_ledger.people.models import YEAR_GROUPS
 from provision_ledger.plans.models import PLAN_KIND_CHOICES

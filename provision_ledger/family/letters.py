@@ -7,9 +7,9 @@ from datetime import date
 
 from django.template.loader import render_to_string
 
-from provision_ledger.core.pdf import accessible_pdf
 from provision_ledger.family.models import RecordsRequest
 from provision_ledger.family.queries import deadlines_for, family_statement
+from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.rules.family_record import EDUCATIONAL_RECORD_SCHOOL_DAYS
 from provision_ledger.rules.legal_force import PlanKind
 

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from provision_ledger.accounts.passwords import right_for_any_account
 from provision_ledger.core import access
-from provision_ledger.core.views import _user
 from provision_ledger.family import actions
 from provision_ledger.family.forms import (
     AcceptInvitationForm,
@@ -102,7 +101,7 @@ def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def family_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     return render(request, "family/home.html", {"children": access.family_children_for(user)})
 
 
@@ -120,7 +119,7 @@ def _school_matches(search: str) -> list[School]:
 @require_http_methods(["GET", "POST"])
 def child_add(request: HttpRequest) -> HttpResponse:
     """Add a child: the school is found in the register by name or URN, or typed when it is not there."""
-    user = _user(request)
+    user = access.signed_in(request)
     data = request.POST or None
     search = (request.POST.get("school_search") or "").strip()
     matches = _school_matches(search) if data else []
@@ -171,7 +170,7 @@ def child_add(request: HttpRequest) -> HttpResponse:
 
 def child_page(request: HttpRequest, family_child_id: int) -> HttpResponse:
     """The family's statement: promised against what the family has been told, and how much is unknown."""
-    user = _user(request)
+    user = access.signed_in(request)
     family_child = access.get_family_child(user, family_child_id)
     today = timezone.localdate()
     statement = family_statement(family_child, today)
@@ -203,7 +202,7 @@ def child_page(request: HttpRequest, family_child_id: int) -> HttpResponse:
 def plan_read(request: HttpRequest, family_child_id: int) -> HttpResponse:
     """Paste or upload the plan; the same reader and checker as the school's show each statement; the parent
     confirms the lines."""
-    family_child = access.get_family_child(_user(request), family_child_id)
+    family_child = access.get_family_child(access.signed_in(request), family_child_id)
     if request.method == "POST" and "confirm" in request.POST:
         return _plan_confirm(request, family_child)
     form = ReadPlanForm(request.POST or None, request.FILES or None)
@@ -251,7 +250,7 @@ def _plan_confirm(request: HttpRequest, family_child: FamilyChild) -> HttpRespon
             )
         )
     try:
-        added = actions.add_family_lines(family_child=family_child, by=_user(request), lines=lines)
+        added = actions.add_family_lines(family_child=family_child, by=access.signed_in(request), lines=lines)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return _plan_review(request, family_child, text, statements)
@@ -274,7 +273,7 @@ def _line_name(text: str, read: str | None) -> str:
 
 @require_http_methods(["GET", "POST"])
 def entry_add(request: HttpRequest, family_child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     family_child = access.get_family_child(user, family_child_id)
     corrects = None
     corrects_id = request.GET.get("corrects") or request.POST.get("corrects")
@@ -329,7 +328,7 @@ def entry_add(request: HttpRequest, family_child_id: int) -> HttpResponse:
 @require_POST
 def entry_share(request: HttpRequest, entry_id: int) -> HttpResponse:
     """Show an entry to the school, or stop showing it."""
-    user = _user(request)
+    user = access.signed_in(request)
     entry = access.get_family_entry(user, entry_id)
     try:
         if request.POST.get("share") == "yes":
@@ -348,7 +347,7 @@ def entry_share(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def records_request(request: HttpRequest, family_child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     family_child = access.get_family_child(user, family_child_id)
     known = maintained_for(family_child)
     initial = {
@@ -388,7 +387,7 @@ def family_child_url(family_child: FamilyChild) -> str:
 
 
 def records_request_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
-    records = access.get_records_request(_user(request), request_id)
+    records = access.get_records_request(access.signed_in(request), request_id)
     response = HttpResponse(records_letter_pdf(records, timezone.localdate()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="records-request-{records.received_on:%Y-%m-%d}.pdf"'
     return response
@@ -399,7 +398,7 @@ def records_request_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def school_invite(request: HttpRequest, family_child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     family_child = access.get_family_child(user, family_child_id)
     form = InviteSchoolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -458,7 +457,7 @@ def school_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def school_confirm(request: HttpRequest, family_child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     family_child = access.get_family_child(user, family_child_id)
     link = access.get_school_link(user, family_child)
     if link is None:
@@ -480,7 +479,7 @@ def school_confirm(request: HttpRequest, family_child_id: int) -> HttpResponse:
 
 
 def record_export(request: HttpRequest, family_child_id: int) -> HttpResponse:
-    family_child = access.get_family_child(_user(request), family_child_id)
+    family_child = access.get_family_child(access.signed_in(request), family_child_id)
     body = json.dumps(family_record_export(family_child, timezone.localdate()), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="family-record-{family_child.pk}.json"'
@@ -489,7 +488,7 @@ def record_export(request: HttpRequest, family_child_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def record_delete(request: HttpRequest, family_child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     family_child = access.get_family_child(user, family_child_id)
     if request.method == "POST":
         if request.POST.get("confirm_name", "").strip().casefold() != family_child.first_name.casefold():

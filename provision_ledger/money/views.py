@@ -15,12 +15,10 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.params import recent_day
-from provision_ledger.core.pdf import accessible_pdf
-from provision_ledger.core.spreadsheets import csv_text, xlsx_bytes
-from provision_ledger.core.views import _user
-from provision_ledger.exports.views import _download
+from provision_ledger.core.access import Permission
+from provision_ledger.kit.params import recent_day
+from provision_ledger.kit.pdf import accessible_pdf
+from provision_ledger.kit.spreadsheets import csv_text, download, xlsx_bytes
 from provision_ledger.money import actions, queries
 from provision_ledger.money.forms import (
     AllocationForm,
@@ -88,7 +86,7 @@ def _which_form(request: HttpRequest) -> tuple[QueryDict | None, QueryDict | Non
 @require_http_methods(["GET", "POST"])
 def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     """A school's rates for a year: the defaults, the authority's, and the school's own overrides."""
-    user = _user(request)
+    user = access.signed_in(request)
     school = access.get_rate_school(user, urn)
     can_manage = access.manages_rates(user, school)
     if request.method == "POST" and not can_manage:
@@ -139,7 +137,7 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def la_rates(request: HttpRequest) -> HttpResponse:
     """An authority's default rates and Element 2 threshold for a year, set by its officers."""
-    user = _user(request)
+    user = access.signed_in(request)
     authorities = list(access.authorities_for(user))
     if not authorities:
         return redirect("home")
@@ -201,7 +199,7 @@ def _spend_page(request: HttpRequest, schools: list[School], **context: object) 
 
 def authority_spend(request: HttpRequest) -> HttpResponse:
     """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
-    user = _user(request)
+    user = access.signed_in(request)
     la_ids = access.scope_for(user).la_ids
     if not la_ids:
         return redirect("home")
@@ -210,7 +208,7 @@ def authority_spend(request: HttpRequest) -> HttpResponse:
 
 def trust_spend(request: HttpRequest, trust_id: int) -> HttpResponse:
     """The same, for a trust's schools (whichever authorities they sit in): for its SEND lead and rates manager."""
-    user = _user(request)
+    user = access.signed_in(request)
     trust = access.get_trust(user, trust_id)  # 404 outside the person's trusts
     return _spend_page(request, list(access.trust_schools(user, trust)), trust=trust)
 
@@ -242,8 +240,8 @@ def _conversion(request: HttpRequest, rates: dict[str, tuple[Rate, str]]) -> tup
 
 def child_funding(request: HttpRequest, child_id: int) -> HttpResponse:
     """What the child's provision costs this financial year, how it is funded, and what was delivered."""
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.FUNDING, reading="the funding page")
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.FUNDING, reading="the funding page")
     year = _year(request)
     report = queries.funding_report(child, year, timezone.localdate())
     rates = queries.rates_in_force(child, financial_year_bounds(year)[0])
@@ -261,15 +259,15 @@ def child_funding(request: HttpRequest, child_id: int) -> HttpResponse:
             "conversion_problem": conversion_problem,
             "no_rate_year": not rates,
             "default_year_label": financial_year_label(DEFAULT_YEAR),
-            "can_manage": access.allows(user, child, Need.MANAGE),
+            "can_manage": access.allows(user, child, Permission.MANAGE),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def child_funding_edit(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     year = _year(request)
     record = child.funding.filter(financial_year=year).first()
     form = FundingForm(request.POST or None, instance=record)
@@ -287,8 +285,8 @@ def child_funding_edit(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_items(request: HttpRequest, child_id: int) -> HttpResponse:
     """Record a non-staff item provided for the child: it counts in the year's cost."""
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     year = _year(request)
     form = ChildItemForm(request.POST or None, items=queries.items_in_force(child.school, year))
     if request.method == "POST" and form.is_valid():
@@ -310,8 +308,8 @@ def child_items(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def child_item_void(request: HttpRequest, item_id: int) -> HttpResponse:
-    user = _user(request)
-    item = access.get_child_item(user, item_id, Need.MANAGE)
+    user = access.signed_in(request)
+    item = access.get_child_item(user, item_id, Permission.MANAGE)
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -325,7 +323,9 @@ def child_item_void(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     """The funding page as a PDF, for the child's annual review."""
-    child = access.get_child(_user(request), child_id, Need.FUNDING, reading="the cost statement (PDF)")
+    child = access.get_child(
+        access.signed_in(request), child_id, Permission.FUNDING, reading="the cost statement (PDF)"
+    )
     year = _year(request)
     report = queries.funding_report(child, year, timezone.localdate())
     html = render_to_string(
@@ -334,7 +334,7 @@ def cost_statement_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
         request=request,
     )
     filename = f"{child.first_name}-{child.last_name}-costs-{financial_year_label(year)}.pdf".lower()
-    return _download(accessible_pdf(html), "application/pdf", filename)
+    return download(accessible_pdf(html), "application/pdf", filename)
 
 
 # Support time ----------------------------------------------------------------------------------------------------
@@ -347,8 +347,8 @@ def _term_start(child_school: School, today: date) -> date:
 
 def support_time(request: HttpRequest, child_id: int) -> HttpResponse:
     """Allocated support time against time actually spent with the child, week by week, and where the rest went."""
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.FUNDING, reading="where support time went")
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.FUNDING, reading="where support time went")
     today = timezone.localdate()
     start = _term_start(child.school, today)
     accounts = queries.allocation_accounts(child, start, today)
@@ -363,7 +363,7 @@ def support_time(request: HttpRequest, child_id: int) -> HttpResponse:
             "activities": list(Activity),
             "labels": ACTIVITY_LABELS,
             # A parent sees the child's totals, not which member of staff logged what.
-            "show_staff": access.allows(user, child, Need.MANAGE)
+            "show_staff": access.allows(user, child, Permission.MANAGE)
             or child.local_authority_id in access.scope_for(user).la_ids,
         },
     )
@@ -371,8 +371,8 @@ def support_time(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def allocation_edit(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     staff = User.objects.filter(assignments__child=child).order_by("last_name", "first_name")
     form = AllocationForm(request.POST or None, staff=staff, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -400,8 +400,8 @@ def allocation_edit(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def allocation_end(request: HttpRequest, allocation_id: int) -> HttpResponse:
-    user = _user(request)
-    allocation = access.get_allocation(user, allocation_id, Need.MANAGE)
+    user = access.signed_in(request)
+    allocation = access.get_allocation(user, allocation_id, Permission.MANAGE)
     form = EndAllocationForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -418,7 +418,7 @@ def allocation_end(request: HttpRequest, allocation_id: int) -> HttpResponse:
 
 def time_logs(request: HttpRequest) -> HttpResponse:
     """A member of staff's allocations, each with a link to log today's time."""
-    user = _user(request)
+    user = access.signed_in(request)
     today = timezone.localdate()
     current = access.own_allocations(user).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
     return render(request, "money/time_logs.html", {"allocations": current})
@@ -427,8 +427,8 @@ def time_logs(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
     """A day of a member of staff's allocated time for a child: pre-filled from the timetable, change what differed."""
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.LOG)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.LOG)
     day = recent_day(request)
     allocation = access.own_allocations(user).filter(child=child, start_date__lte=day).order_by("-start_date").first()
     if allocation is None:
@@ -483,7 +483,7 @@ def time_log(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _map(request: HttpRequest, urn: str) -> tuple[School, queries.ProvisionMap, dict[str, str]]:
-    school = access.get_school(_user(request), urn)
+    school = access.get_school(access.signed_in(request), urn)
     chosen = {
         "category": request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
         "need": request.GET.get("need", "") if request.GET.get("need") in ChildNeed.values else "",
@@ -507,12 +507,12 @@ def provision_map(request: HttpRequest, urn: str) -> HttpResponse:
             "sorts": [
                 ("child", "Child"),
                 ("category", "Category"),
-                ("need", "Need"),
+                ("need", "Permission"),
                 ("planned", "Planned cost, highest first"),
                 ("delivered", "Delivered cost, highest first"),
             ],
             "query": request.GET.urlencode(),
-            "can_manage": access.manages_school(_user(request), school),
+            "can_manage": access.manages_school(access.signed_in(request), school),
         },
     )
 
@@ -524,7 +524,7 @@ def _map_filename(school: School, year: int, extension: str) -> str:
 def provision_map_csv(request: HttpRequest, urn: str) -> HttpResponse:
     school, the_map, _ = _map(request, urn)
     body = csv_text(queries.map_table(the_map), queries.MAP_COLUMNS)
-    return _download(body, "text/csv; charset=utf-8", _map_filename(school, the_map.year, "csv"))
+    return download(body, "text/csv; charset=utf-8", _map_filename(school, the_map.year, "csv"))
 
 
 def provision_map_xlsx(request: HttpRequest, urn: str) -> HttpResponse:
@@ -532,7 +532,7 @@ def provision_map_xlsx(request: HttpRequest, urn: str) -> HttpResponse:
     body = xlsx_bytes(
         queries.map_table(the_map), queries.MAP_COLUMNS, f"Provision {financial_year_label(the_map.year)}"
     )
-    return _download(
+    return download(
         body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _map_filename(school, the_map.year, "xlsx"),

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from provision_ledger.core.forms import GovukFormMixin
+from provision_ledger.kit.forms import GovukFormMixin
 from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.plans.forms import DATE
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from provision_ledger.core.pdf import accessible_pdf
+from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.rules.clocks import long_date
 

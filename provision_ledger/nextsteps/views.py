@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.views import _user
-from provision_ledger.exports.views import _download
+from provision_ledger.core.access import Permission
+from provision_ledger.kit.spreadsheets import download
 from provision_ledger.nextsteps import actions
 from provision_ledger.nextsteps.advice import next_steps_for
 from provision_ledger.nextsteps.drafts import draft_letter
@@ -25,8 +24,8 @@ from provision_ledger.rules.legal_force import PlanKind
 @require_http_methods(["GET", "POST"])
 def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse:
     """Draft the letter for a next step; the parent edits it, and saving keeps it as sent."""
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.RAISE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.RAISE)
     today = timezone.localdate()
     steps = next_steps_for(child, today)
     step_kind = StepKind(kind) if kind in {k.value for k in StepKind} else None
@@ -65,7 +64,7 @@ def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     letter = access.get_letter(user, letter_id)
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -82,26 +81,26 @@ def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
 
 
 def letter_download(request: HttpRequest, letter_id: int, extension: str) -> HttpResponse:
-    letter = access.get_letter(_user(request), letter_id)
+    letter = access.get_letter(access.signed_in(request), letter_id)
     if extension not in ("pdf", "docx"):
         raise Http404("Letters come as PDF or DOCX")
     name = f"letter-{letter.sent_on:%Y-%m-%d}-{letter.kind.replace('_', '-')}.{extension}"
     if extension == "pdf":
-        return _download(letter_pdf(letter), "application/pdf", name)
+        return download(letter_pdf(letter), "application/pdf", name)
     docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _download(letter_docx(letter), docx_type, name)
+    return download(letter_docx(letter), docx_type, name)
 
 
 @require_http_methods(["GET", "POST"])
 def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
     """Dates that start the statutory clocks: recorded by the parent or the school."""
-    user = _user(request)
+    user = access.signed_in(request)
     child = access.get_child(user, child_id, reading="the statutory deadlines")
-    may_record = access.allows(user, child, Need.RAISE) or access.allows(user, child, Need.MANAGE)
+    may_record = access.allows(user, child, Permission.CLOCK_DATES)
     form = EventForm(request.POST or None)
     if request.method == "POST":
         if not may_record:
-            access.get_child(user, child_id, Need.MANAGE)  # 403
+            access.get_child(user, child_id, Permission.CLOCK_DATES)  # 403
         if form.is_valid():
             try:
                 data = form.cleaned_data

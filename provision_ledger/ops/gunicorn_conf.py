@@ -47,7 +47,7 @@ def on_starting(server: Any) -> None:
 
 def post_worker_init(worker: Any) -> None:
     """Before a worker takes its first request: load the PDF templates and fonts, so the first PDF is not slow."""
-    from provision_ledger.core.pdf import warm_up
+    from provision_ledger.kit.pdf import warm_up
 
     try:
         warm_up()

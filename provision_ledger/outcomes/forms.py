@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from provision_ledger.core.forms import GovukFormMixin
+from provision_ledger.kit.forms import GovukFormMixin
 from provision_ledger.outcomes.models import MEASURE_CHOICES, REVIEW_OUTCOME_CHOICES, SUPPORT_CHOICES
 from provision_ledger.plans.forms import DATE
 from provision_ledger.plans.models import Plan, ProvisionLine

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from provision_ledger.core.pdf import accessible_pdf
+from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.outcomes.pack import ReviewPack
 from provision_ledger.rules.outcomes import Support
 from provision_ledger.rules.reporting import whole

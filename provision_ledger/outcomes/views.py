@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.views import _user
-from provision_ledger.exports.views import _download
+from provision_ledger.core.access import Permission
+from provision_ledger.kit.spreadsheets import download
 from provision_ledger.outcomes import actions
 from provision_ledger.outcomes.charts import dose_response_chart
 from provision_ledger.outcomes.forms import (
@@ -43,7 +42,7 @@ def _figure_threshold() -> int:
 
 def child_outcomes(request: HttpRequest, child_id: int) -> HttpResponse:
     """Each outcome of the child's plan, its progress beside the delivery of the provision serving it."""
-    user = _user(request)
+    user = access.signed_in(request)
     child = access.get_child(user, child_id, reading="outcomes and progress")
     plan = current_plan(child)
     today = timezone.localdate()
@@ -57,9 +56,9 @@ def child_outcomes(request: HttpRequest, child_id: int) -> HttpResponse:
             "plan": plan,
             "items": [(p, dose_response_chart(p)) for p in progress],
             "reviews": access.reviews_for(user).filter(child=child),
-            "can_manage": access.allows(user, child, Need.MANAGE),
-            "can_log": access.allows(user, child, Need.LOG),
-            "can_observe": access.allows(user, child, Need.RAISE),
+            "can_manage": access.allows(user, child, Permission.MANAGE),
+            "can_log": access.allows(user, child, Permission.LOG),
+            "can_observe": access.allows(user, child, Permission.RAISE),
             "title": "Outcomes and progress",
         },
     )
@@ -67,8 +66,8 @@ def child_outcomes(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def outcome_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     plan = current_plan(child)
     if plan is None:
         raise Http404("No plan in force")
@@ -85,7 +84,7 @@ def outcome_create(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     outcome = access.get_outcome(user, outcome_id)
     child = outcome.child
     access.note_reading(user, child, "an outcome and its progress")
@@ -98,17 +97,17 @@ def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
             "outcome": outcome,
             "progress": progress,
             "chart": dose_response_chart(progress),
-            "can_manage": access.allows(user, child, Need.MANAGE),
-            "can_log": access.allows(user, child, Need.LOG),
-            "can_observe": access.allows(user, child, Need.RAISE),
+            "can_manage": access.allows(user, child, Permission.MANAGE),
+            "can_log": access.allows(user, child, Permission.LOG),
+            "can_observe": access.allows(user, child, Permission.RAISE),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def progress_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    user = _user(request)
-    outcome = access.get_outcome(user, outcome_id, Need.LOG)
+    user = access.signed_in(request)
+    outcome = access.get_outcome(user, outcome_id, Permission.LOG)
     form = ProgressForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,8 +123,8 @@ def progress_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def observation_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    user = _user(request)
-    outcome = access.get_outcome(user, outcome_id, Need.RAISE)
+    user = access.signed_in(request)
+    outcome = access.get_outcome(user, outcome_id, Permission.RAISE)
     form = ObservationForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,8 +140,8 @@ def observation_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def progress_void(request: HttpRequest, entry_id: int) -> HttpResponse:
-    user = _user(request)
-    entry = access.get_progress_entry(user, entry_id, Need.MANAGE)
+    user = access.signed_in(request)
+    entry = access.get_progress_entry(user, entry_id, Permission.MANAGE)
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +157,7 @@ def progress_void(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 def school_progress(request: HttpRequest, urn: str) -> HttpResponse:
     """Per provision category: average progress per 10 hours delivered, with the children behind each figure."""
-    user = _user(request)
+    user = access.signed_in(request)
     school = access.get_school(user, urn)
     today = timezone.localdate()
     # The SENCO's list, which the authority reads too: reviews due in the next 12 weeks and those overdue.
@@ -182,8 +181,8 @@ def school_progress(request: HttpRequest, urn: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     plan = current_plan(child)
     if plan is None:
         raise Http404("No plan in force")
@@ -212,8 +211,8 @@ def review_create(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_invite(request: HttpRequest, review_id: int) -> HttpResponse:
     """The SENCO emails the family: the meeting, the draft pack, and where to add their views."""
-    user = _user(request)
-    review = access.get_review(user, review_id, Need.MANAGE)
+    user = access.signed_in(request)
+    review = access.get_review(user, review_id, Permission.MANAGE)
     problem = ""
     if request.method == "POST":
         try:
@@ -235,8 +234,8 @@ def review_invite(request: HttpRequest, review_id: int) -> HttpResponse:
 
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     """The draft pack, as the meeting will see it."""
-    user = _user(request)
-    review = access.get_review(user, review_id, Need.FUNDING)
+    user = access.signed_in(request)
+    review = access.get_review(user, review_id, Permission.FUNDING)
     child = review.child
     access.note_reading(user, child, "an annual review pack")
     return render(
@@ -247,16 +246,17 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             "review": review,
             "plan": review.plan,
             "pack": review_pack(review, timezone.localdate()),
-            "can_manage": access.allows(user, child, Need.MANAGE),
-            "can_give_views": access.allows(user, child, Need.RAISE) or access.allows(user, child, Need.MANAGE),
+            "can_manage": access.allows(user, child, Permission.MANAGE),
+            "can_give_views": access.allows(user, child, Permission.RAISE)
+            or access.allows(user, child, Permission.MANAGE),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
-    user = _user(request)
-    review = access.get_review(user, review_id, Need.MANAGE)
+    user = access.signed_in(request)
+    review = access.get_review(user, review_id, Permission.MANAGE)
     fields = ReviewEditForm.base_fields
     form = ReviewEditForm(request.POST or None, initial={name: getattr(review, name) for name in fields})
     if request.method == "POST" and form.is_valid():
@@ -275,9 +275,11 @@ def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_views(request: HttpRequest, review_id: int) -> HttpResponse:
     """The parent's and the child's views, given by the parent or taken down by the school."""
-    user = _user(request)
+    user = access.signed_in(request)
     review = access.get_review(user, review_id)
-    if not (access.allows(user, review.child, Need.RAISE) or access.allows(user, review.child, Need.MANAGE)):
+    if not (
+        access.allows(user, review.child, Permission.RAISE) or access.allows(user, review.child, Permission.MANAGE)
+    ):
         raise PermissionDenied
     form = ViewsForm(
         request.POST or None, initial={"parent_views": review.parent_views, "child_views": review.child_views}
@@ -295,8 +297,8 @@ def review_views(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 def review_pack_download(request: HttpRequest, review_id: int, extension: str) -> HttpResponse:
-    user = _user(request)
-    review = access.get_review(user, review_id, Need.FUNDING)
+    user = access.signed_in(request)
+    review = access.get_review(user, review_id, Permission.FUNDING)
     if extension not in ("pdf", "docx"):
         raise Http404("The pack comes as PDF or DOCX")
     pack = review_pack(review, timezone.localdate())
@@ -304,5 +306,5 @@ def review_pack_download(request: HttpRequest, review_id: int, extension: str) -
     access.note_reading(user, child, f"the annual review pack ({extension.upper()})")
     name = f"{child.first_name}-{child.last_name}-annual-review-{review.meeting_date:%Y-%m-%d}.{extension}".lower()
     if extension == "pdf":
-        return _download(pack_pdf(pack), "application/pdf", name)
-    return _download(pack_docx(pack), DOCX, name)
+        return download(pack_pdf(pack), "application/pdf", name)
+    return download(pack_docx(pack), DOCX, name)

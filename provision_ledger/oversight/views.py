@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from provision_ledger.core import access
-from provision_ledger.core.spreadsheets import csv_text, download
+from provision_ledger.kit.spreadsheets import csv_text, download
 from provision_ledger.oversight import opendata, queries
 from provision_ledger.people.models import School, User
 from provision_ledger.trusts.models import Trust

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from provision_ledger.core.forms import GovukFormMixin
+from provision_ledger.kit.forms import GovukFormMixin
 from provision_ledger.parents.models import AlertChoice
 
 

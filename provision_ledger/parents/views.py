@@ -13,9 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.accounts.passwords import right_for_any_account
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.params import whole_number
-from provision_ledger.core.views import _user
+from provision_ledger.core.access import Permission
+from provision_ledger.kit.params import whole_number
 from provision_ledger.parents import actions
 from provision_ledger.parents.calendar_feed import feed_for
 from provision_ledger.parents.forms import (
@@ -36,8 +35,8 @@ from provision_ledger.plans.views import _apply
 
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.invite_parent(child=child, by=user, base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data)
@@ -87,9 +86,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
     """A child's concerns, and the form to raise one (for the child's parents)."""
-    user = _user(request)
+    user = access.signed_in(request)
     child = access.get_child(user, child_id, reading="the concerns raised")
-    can_raise = access.allows(user, child, Need.RAISE)
+    can_raise = access.allows(user, child, Permission.RAISE)
     plan = current_plan(child)
     lines = [(line.pk, str(line)) for line in live_lines([plan])] if plan else []
     form = ConcernForm(request.POST or None, lines=lines, initial={"line": request.GET.get("line")})
@@ -100,7 +99,7 @@ def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
         if session.child_id != child.pk:
             session = None
     if request.method == "POST":
-        access.get_child(user, child_id, Need.RAISE)  # 403 for anyone but the child's parents
+        access.get_child(user, child_id, Permission.RAISE)  # 403 for anyone but the child's parents
         if form.is_valid():
             line = access.get_line(user, form.cleaned_data["line"]) if form.cleaned_data["line"] else None
             try:
@@ -132,11 +131,11 @@ def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     concern = access.get_concern(user, concern_id, reading="a concern and its replies")
     child = concern.child
-    from_school = access.allows(user, child, Need.MANAGE)
-    may_write = from_school or access.allows(user, child, Need.RAISE)
+    from_school = access.allows(user, child, Permission.MANAGE)
+    may_write = from_school or access.allows(user, child, Permission.RAISE)
     form = MessageForm(request.POST or None)
     if request.method == "POST":
         if not may_write:
@@ -166,7 +165,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def alert_preferences(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = access.signed_in(request)
     form = AlertPreferenceForm(request.POST or None, initial={"frequency": actions.alert_frequency(user)})
     if request.method == "POST" and form.is_valid():
         actions.set_alert_frequency(user=user, frequency=form.cleaned_data["frequency"])
@@ -179,7 +178,7 @@ def alert_preferences(request: HttpRequest) -> HttpResponse:
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     """Make, renew or stop the private calendar link of a parent's own children. The link is shown once: only its
     hash is kept. Staff have none (see `make_calendar_link`), and are told why."""
-    user = _user(request)
+    user = access.signed_in(request)
     if not access.scope_for(user).own_child_ids:
         return render(request, "parents/calendar_staff.html", status=403)
     new_link = None

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from django.db import transaction
 
-from provision_ledger.core.bulk import insert_rows
+from provision_ledger.kit.bulk import insert_rows
 from provision_ledger.people.models import School
 from provision_ledger.plans.models import ExpectedMonth, LineVersion, ProvisionLine
 from provision_ledger.rules.calendar import SchoolCalendar

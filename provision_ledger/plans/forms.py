@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MinValueValidator
 
-from provision_ledger.core.forms import GovukFormMixin
+from provision_ledger.kit.forms import GovukFormMixin
 from provision_ledger.plans.models import LINE_TERM_FIELDS, WEEKDAY_CHOICES, LineVersion, Plan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

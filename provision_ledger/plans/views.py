@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.views import _user
+from provision_ledger.core.access import Permission
 from provision_ledger.plans import actions
 from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm, VoidForm
 from provision_ledger.plans.queries import current_plan
@@ -27,8 +26,8 @@ def _apply(form: BaseForm, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = access.get_child(user, child_id, Need.MANAGE)
+    user = access.signed_in(request)
+    child = access.get_child(user, child_id, Permission.MANAGE)
     form = PlanForm(request.POST or None, replacing=current_plan(child))
     if request.method == "POST" and form.is_valid():
         try:
@@ -42,8 +41,8 @@ def plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = _user(request)
-    plan = access.get_plan(user, plan_id, Need.MANAGE)
+    user = access.signed_in(request)
+    plan = access.get_plan(user, plan_id, Permission.MANAGE)
     # Initial values, not the instance: the form must not alter the plan before the action records "before".
     form = PlanForm(request.POST or None, initial=model_to_dict(plan))
     if request.method == "POST" and form.is_valid():
@@ -79,8 +78,8 @@ def _wording_panel(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = _user(request)
-    plan = access.get_plan(user, plan_id, Need.MANAGE)
+    user = access.signed_in(request)
+    plan = access.get_plan(user, plan_id, Permission.MANAGE)
     if _checking_wording(request) and _from_htmx(request):
         return _wording_panel(request)
     checking = _checking_wording(request)
@@ -114,8 +113,8 @@ def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
-    user = _user(request)
-    line = access.get_line(user, line_id, Need.MANAGE)
+    user = access.signed_in(request)
+    line = access.get_line(user, line_id, Permission.MANAGE)
     current = line.current_version
     if _checking_wording(request) and _from_htmx(request):
         return _wording_panel(request)
@@ -158,8 +157,8 @@ def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def line_void(request: HttpRequest, line_id: int) -> HttpResponse:
-    user = _user(request)
-    line = access.get_line(user, line_id, Need.MANAGE)
+    user = access.signed_in(request)
+    line = access.get_line(user, line_id, Permission.MANAGE)
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

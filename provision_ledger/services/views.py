@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from provision_ledger.core import access
-from provision_ledger.core.views import _user
 from provision_ledger.oversight.queries import authority_window
 from provision_ledger.oversight.views import _year
 from provision_ledger.plans.models import ProvisionLine
@@ -19,7 +18,7 @@ from provision_ledger.services.models import Commission
 
 def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
     """The service's delivery by school and by commissioner: for its managers (its practitioners are refused)."""
-    user = _user(request)
+    user = access.signed_in(request)
     service = access.get_service(user, service_id)  # 404 outside the person's services
     if not access.manages_service(user, service):
         raise PermissionDenied
@@ -33,7 +32,7 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
 
 def school_services(request: HttpRequest, urn: str) -> HttpResponse:
     """Which of the school's children's lines each service delivers, and how each is doing."""
-    user = _user(request)
+    user = access.signed_in(request)
     school = access.get_school(user, urn)  # 404 outside the person's reach
     try:
         window = authority_window(timezone.localdate(), _year(request))

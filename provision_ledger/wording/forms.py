@@ -6,7 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.utils import ErrorDict
 
-from provision_ledger.core.forms import GovukFormMixin
+from provision_ledger.kit.forms import GovukFormMixin
 from provision_ledger.plans.forms import LineForm
 from provision_ledger.plans.models import LINE_TERM_FIELDS
 from provision_ledger.rules.wording import section_f

@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
-from provision_ledger.core.access import Need
-from provision_ledger.core.views import _user
+from provision_ledger.core.access import Permission
 from provision_ledger.plans.models import Plan
 from provision_ledger.wording.actions import ConfirmedLine, LeftOut, LinesRejected, add_confirmed_lines
 from provision_ledger.wording.checks import ReadStatement, proposal_initials, read_section
@@ -27,8 +26,8 @@ PAGE_SIZE = 20
 @require_http_methods(["GET", "POST"])
 def plan_read(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Step 1 reads the text and proposes lines; step 2 (a "confirm" POST) adds the confirmed ones."""
-    user = _user(request)
-    plan = access.get_plan(user, plan_id, Need.MANAGE)
+    user = access.signed_in(request)
+    plan = access.get_plan(user, plan_id, Permission.MANAGE)
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, plan)
     if request.method == "POST" and "page" in request.POST:
@@ -141,7 +140,10 @@ def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
     if valid and not errors:
         try:
             added = add_confirmed_lines(
-                plan=plan, by=_user(request), lines=confirmed, left_out=_left_out(statements, page, confirmed)
+                plan=plan,
+                by=access.signed_in(request),
+                lines=confirmed,
+                left_out=_left_out(statements, page, confirmed),
             )
         except LinesRejected as rejected:
             for form in formset:

@@ -87,7 +87,7 @@ def get(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
 def weekly_chart(weeks: list, title: str) -> str:  # type: ignore[type-arg]
     from django.utils.safestring import mark_safe
 
-    from provision_ledger.core.charts import weekly_chart as draw
+    from provision_ledger.delivery.charts import weekly_chart as draw
 
     return mark_safe(draw(weeks, title))  # built from numbers and an escaped title
 

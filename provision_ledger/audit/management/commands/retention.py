@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from provision_ledger.core.spreadsheets import csv_text
+from provision_ledger.kit.spreadsheets import csv_text
 from provision_ledger.people.models import Child
 from provision_ledger.rules.retention import RETENTION_SOURCE, born_on_or_before, retention_ends
 

@@ -22,13 +22,3 @@ class GovukFormMixin:
             widget.attrs["class"] = f"govuk-input{width}"
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
-
-
-class DisabilityForm(GovukFormMixin, forms.Form):
-    """Whether the child is disabled in the Equality Act's sense; the definition is on the page beside it."""
-
-    disabled = forms.BooleanField(
-        required=False,
-        label="This child is disabled under the Equality Act 2010",
-        help_text="Tick if the definition above fits, whether or not there is a diagnosis.",
-    )

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from provision_ledger.wording import views
+
+urlpatterns = [
+    path("plans/<int:plan_id>/read/", views.plan_read, name="plan-read"),
+]
