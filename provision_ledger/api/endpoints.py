@@ -34,10 +34,10 @@ from provision_ledger.api.schemas import (
 )
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.core.statements import child_statement
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.statements import child_statement
 
 Id = Path(..., ge=1, le=2**53)
 

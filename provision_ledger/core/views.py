@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 from provision_ledger.audit.queries import history_of, views_of
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.core.statements import child_statement, school_overview
 from provision_ledger.nextsteps.advice import (
     deadlines_for,
     next_steps_for,
@@ -23,6 +22,7 @@ from provision_ledger.people.forms import DisabilityForm
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules.advisor import DISABILITY_DEFINITION
 from provision_ledger.rules.legal_force import PlanKind
+from provision_ledger.statements import child_statement, school_overview
 from provision_ledger.wording.checks import plan_wording
 from provision_ledger.wording.queries import live_statements
 

@@ -17,9 +17,9 @@ from provision_ledger.delivery.actions import SessionEntry
 from provision_ledger.delivery.forms import CorrectSessionForm, SessionForm
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.register import register_for
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.params import recent_day
 from provision_ledger.plans.forms import VoidForm
-from provision_ledger.plans.views import _apply
 from provision_ledger.rules.compliance import MissReason, SessionStatus
 
 
@@ -66,7 +66,7 @@ def session_create(request: HttpRequest, line_id: int) -> HttpResponse:
         try:
             actions.record_session(_entry(line, form.cleaned_data), by=user)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Session recorded.")
             return redirect("line-detail", line_id=line.pk)
@@ -86,7 +86,7 @@ def session_void(request: HttpRequest, session_id: int) -> HttpResponse:
         try:
             actions.void_session(session, by=user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             return redirect("line-detail", line_id=session.line_id)
     return render(
@@ -117,7 +117,7 @@ def session_correct(request: HttpRequest, session_id: int) -> HttpResponse:
                 reason=form.cleaned_data["correction_reason"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Entry corrected. The old entry is kept, marked void.")
             return redirect("line-detail", line_id=session.line_id)

@@ -10,11 +10,11 @@ from django.utils import timezone
 from provision_ledger.audit.chain import seal
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.core.statements import child_statement
 from provision_ledger.exports.record import sessions_csv, whole_record
 from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.people.models import Child
+from provision_ledger.statements import child_statement
 
 
 def _filename(child: Child, extension: str) -> str:

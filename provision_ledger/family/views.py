@@ -36,9 +36,9 @@ from provision_ledger.family.queries import (
     family_statement,
     maintained_for,
 )
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.ops.client import client_address
 from provision_ledger.people.models import School
-from provision_ledger.plans.views import _apply
 from provision_ledger.rules.extraction import extract
 from provision_ledger.rules.legal_force import PlanKind, legal_force
 from provision_ledger.rules.wording import parent_hint
@@ -87,7 +87,7 @@ def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Your account is ready. Add your child to start their record.")
@@ -161,7 +161,7 @@ def child_add(request: HttpRequest) -> HttpResponse:
                     today=timezone.localdate(),
                 )
             except ValidationError as error:
-                _apply(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, f"{family_child.first_name} is added. Now enter the plan.")
                 return redirect("family-plan-read", family_child_id=family_child.pk)
@@ -309,7 +309,7 @@ def entry_add(request: HttpRequest, family_child_id: int) -> HttpResponse:
                 reason=values.get("reason", ""),
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Saved. Entries cannot be changed: to put one right, correct it.")
             return redirect("family-child", family_child_id=family_child.pk)
@@ -369,7 +369,7 @@ def records_request(request: HttpRequest, family_child_id: int) -> HttpResponse:
                 today=timezone.localdate(),
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Your letter is ready to download. The deadlines are shown on this page.")
             return redirect(f"{family_child_url(family_child)}#records-request-{made.pk}")
@@ -407,7 +407,7 @@ def school_invite(request: HttpRequest, family_child_id: int) -> HttpResponse:
                 family_child=family_child, email=form.cleaned_data["email"], by=user, base_url=_base_url(request)
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("family-child", family_child_id=family_child.pk)
@@ -439,7 +439,7 @@ def school_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class GovukFormMixin:
@@ -22,3 +23,12 @@ class GovukFormMixin:
             widget.attrs["class"] = f"govuk-input{width}"
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+
+def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show an action's refusal on the form, by field where it names one the form has."""
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)

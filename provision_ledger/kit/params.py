@@ -24,3 +24,14 @@ def whole_number(request: HttpRequest, name: str) -> int | None:
     """A positive id or count from the query or the form, or None when it is missing or not a whole number."""
     value = request.GET.get(name) or request.POST.get(name) or ""
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def school_year(request: HttpRequest) -> int | None:
+    """The school year asked for by its first calendar year (2025 for 2025/26), or None for the current one; a year
+    that is not a number, before 2000 or still to come is refused with a message that names the parameter."""
+    raw = request.GET.get("year", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 2000 <= int(raw) <= timezone.localdate().year:
+        raise ValueError(f"year: “{raw[:20]}” is not a school year. Give its first calendar year, such as 2025.")
+    return int(raw)

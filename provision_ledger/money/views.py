@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.params import recent_day
 from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.kit.spreadsheets import csv_text, download, xlsx_bytes
@@ -36,7 +37,6 @@ from provision_ledger.people.models import Need as ChildNeed
 from provision_ledger.people.models import School, User
 from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Category, DeliveredBy
-from provision_ledger.plans.views import _apply
 from provision_ledger.rules.costing import (
     CONTACT_WEEKS,
     Rate,
@@ -315,7 +315,7 @@ def child_item_void(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             actions.void_child_item(item=item, by=user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             return redirect(f"{reverse('child-funding', args=[item.child_id])}?year={item.financial_year}")
     return render(request, "core/void_form.html", {"form": form, "child": item.child, "title": f"Void: {item}"})
@@ -387,7 +387,7 @@ def allocation_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 by=user,
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Support time allocated.")
             return redirect("allocation-edit", child_id=child.pk)
@@ -407,7 +407,7 @@ def allocation_end(request: HttpRequest, allocation_id: int) -> HttpResponse:
         try:
             actions.end_allocation(allocation=allocation, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"The allocation ends on {allocation.end_date:%-d %B %Y}.")
             return redirect("allocation-edit", child_id=allocation.child_id)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.nextsteps import actions
 from provision_ledger.nextsteps.advice import next_steps_for
@@ -16,7 +17,6 @@ from provision_ledger.nextsteps.drafts import draft_letter
 from provision_ledger.nextsteps.forms import EventForm, LetterForm, ReplyForm
 from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.nextsteps.render import letter_docx, letter_pdf
-from provision_ledger.plans.views import _apply
 from provision_ledger.rules.advisor import StepKind, step_applies
 from provision_ledger.rules.legal_force import PlanKind
 
@@ -45,7 +45,7 @@ def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse
         try:
             letter = actions.save_letter(child=child, step=step, evidence=steps.evidence, by=user, **data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Your letter is saved as sent. Download it below.")
             return redirect("letter-detail", letter_id=letter.pk)
@@ -73,7 +73,7 @@ def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
                 letter=letter, by=user, replied_on=form.cleaned_data["replied_on"], note=form.cleaned_data["reply_note"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The reply is recorded.")
             return redirect("letter-detail", letter_id=letter.pk)
@@ -113,7 +113,7 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
                     **{name: data[name] for name in ("outcome", "ground", "ends_on", "evidence", "transfer")},
                 )
             except ValidationError as error:
-                _apply(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, "Recorded.")
                 return redirect("statutory-events", child_id=child.pk)

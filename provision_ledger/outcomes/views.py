@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.outcomes import actions
 from provision_ledger.outcomes.charts import dose_response_chart
@@ -29,7 +30,6 @@ from provision_ledger.outcomes.render import pack_docx, pack_pdf
 from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import current_plan
-from provision_ledger.plans.views import _apply
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REVIEWS_AHEAD = timedelta(weeks=12)
@@ -76,7 +76,7 @@ def outcome_create(request: HttpRequest, child_id: int) -> HttpResponse:
         try:
             actions.create_outcome(plan=plan, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The outcome is set.")
             return redirect("child-outcomes", child_id=child.pk)
@@ -113,7 +113,7 @@ def progress_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
         try:
             actions.record_progress(outcome=outcome, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Progress recorded.")
             return redirect("outcome-detail", outcome_id=outcome.pk)
@@ -130,7 +130,7 @@ def observation_create(request: HttpRequest, outcome_id: int) -> HttpResponse:
         try:
             actions.add_home_observation(outcome=outcome, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Thank you: your observation is added to the record.")
             return redirect("outcome-detail", outcome_id=outcome.pk)
@@ -147,7 +147,7 @@ def progress_void(request: HttpRequest, entry_id: int) -> HttpResponse:
         try:
             actions.void_progress(entry=entry, by=user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The entry is void. It stays in the record.")
             return redirect("outcome-detail", outcome_id=entry.outcome_id)
@@ -202,7 +202,7 @@ def review_create(request: HttpRequest, child_id: int) -> HttpResponse:
         try:
             review = actions.create_review(plan=plan, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             return redirect("review-detail", review_id=review.pk)
     return render(request, "includes/simple_form.html", {"form": form, "child": child, "title": "Arrange the review"})
@@ -264,7 +264,7 @@ def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
             actions.update_review(review=review, by=user, **form.cleaned_data)
         except ValidationError as error:
             review.refresh_from_db()
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The review is updated.")
             return redirect("review-detail", review_id=review.pk)
@@ -288,7 +288,7 @@ def review_views(request: HttpRequest, review_id: int) -> HttpResponse:
         try:
             actions.record_views(review=review, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The views are saved and shown in the review pack.")
             return redirect("review-detail", review_id=review.pk)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from provision_ledger.core import access
+from provision_ledger.kit.params import school_year
 from provision_ledger.kit.spreadsheets import csv_text, download
 from provision_ledger.oversight import opendata, queries
 from provision_ledger.people.models import School, User
@@ -27,19 +28,10 @@ def _officer(request: HttpRequest) -> tuple[User, frozenset[int]]:
     return user, la_ids
 
 
-def _year(request: HttpRequest) -> int | None:
-    raw = request.GET.get("year", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= timezone.localdate().year:
-        raise ValueError(f"year: “{raw[:20]}” is not a school year. Give its first calendar year, such as 2025.")
-    return int(raw)
-
-
 def _dashboard(request: HttpRequest) -> queries.Dashboard:
     user, la_ids = _officer(request)
     schools = list(access.schools_for(user).filter(local_authority_id__in=la_ids).order_by("name"))
-    return queries.dashboard(schools, la_ids, timezone.localdate(), _year(request))
+    return queries.dashboard(schools, la_ids, timezone.localdate(), school_year(request))
 
 
 def authority_delivery(request: HttpRequest) -> HttpResponse:
@@ -59,7 +51,7 @@ def _trust_dashboard(request: HttpRequest, trust_id: int) -> tuple[Trust, querie
         raise PermissionDenied
     schools = list(access.trust_schools(user, trust))
     la_ids = {school.local_authority_id for school in schools}
-    return trust, queries.dashboard(schools, la_ids, timezone.localdate(), _year(request))
+    return trust, queries.dashboard(schools, la_ids, timezone.localdate(), school_year(request))
 
 
 def trust_delivery(request: HttpRequest, trust_id: int) -> HttpResponse:
@@ -85,7 +77,7 @@ def authority_trend(request: HttpRequest) -> HttpResponse:
     """Month by month across the authority: a page of its own, as it is a second pass over the year's sessions."""
     user, la_ids = _officer(request)
     try:
-        window = queries.authority_window(timezone.localdate(), _year(request))
+        window = queries.authority_window(timezone.localdate(), school_year(request))
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
     school_ids = access.schools_for(user).filter(local_authority_id__in=la_ids).values_list("pk", flat=True)
@@ -114,7 +106,7 @@ def authority_school(request: HttpRequest, urn: str) -> HttpResponse:
     if school.local_authority_id not in la_ids:
         raise PermissionDenied
     try:
-        window = queries.authority_window(timezone.localdate(), _year(request))
+        window = queries.authority_window(timezone.localdate(), school_year(request))
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
     rows = queries.children_of_school(school, window)

@@ -16,8 +16,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from provision_ledger.core.statements import school_overview
-from provision_ledger.core.templatetags.ledger import duration, whole
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
 from provision_ledger.nextsteps.advice import clocks_for
@@ -28,7 +26,8 @@ from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.clocks import ClockKind, Party, long_date, time_left
 from provision_ledger.rules.compliance import SessionStatus, Status
-from provision_ledger.rules.reporting import reporting_windows
+from provision_ledger.rules.reporting import duration, reporting_windows, whole
+from provision_ledger.statements import school_overview
 
 # Only recent misses are news: a parent joining mid-year is not sent the whole year's history.
 LOOKBACK = timedelta(days=14)

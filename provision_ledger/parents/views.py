@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from provision_ledger.accounts.passwords import right_for_any_account
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.params import whole_number
 from provision_ledger.parents import actions
 from provision_ledger.parents.calendar_feed import feed_for
@@ -30,7 +31,6 @@ from provision_ledger.parents.models import (
     hash_token,
 )
 from provision_ledger.plans.queries import current_plan, live_lines
-from provision_ledger.plans.views import _apply
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,7 +77,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("child-detail", child_id=invitation.child_id)
@@ -112,7 +112,7 @@ def concerns(request: HttpRequest, child_id: int) -> HttpResponse:
                     session=session,
                 )
             except ValidationError as error:
-                _apply(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, "Your concern has been sent to the school.")
                 return redirect("concern-detail", concern_id=concern.pk)
@@ -144,7 +144,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
             try:
                 actions.add_message(concern=concern, by=user, from_school=from_school, body=form.cleaned_data["body"])
             except ValidationError as error:
-                _apply(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, "Message sent.")
                 return redirect("concern-detail", concern_id=concern.pk)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,19 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.plans import actions
 from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm, VoidForm
 from provision_ledger.plans.queries import current_plan
 from provision_ledger.wording.checks import check_form_data, check_version
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    """Show an action's refusal on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +24,7 @@ def plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
         try:
             plan = actions.create_plan(child=child, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             return redirect("line-create", plan_id=plan.pk)
     return render(request, "plans/plan_form.html", {"form": form, "child": child, "title": "New plan"})
@@ -50,7 +41,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             actions.update_plan(plan=plan, by=user, **changes)
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             return redirect("child-detail", child_id=plan.child_id)
     return render(request, "plans/plan_form.html", {"form": form, "child": plan.child, "title": "Change plan"})
@@ -92,7 +83,7 @@ def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             actions.add_line(plan=plan, by=user, **form.terms())
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             if "add_another" in request.POST:
                 return redirect("line-create", plan_id=plan.pk)
@@ -134,7 +125,7 @@ def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
                 **form.terms(),
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             return redirect("child-detail", child_id=line.plan.child_id)
     return render(
@@ -164,7 +155,7 @@ def line_void(request: HttpRequest, line_id: int) -> HttpResponse:
         try:
             actions.void_line(line=line, by=user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            show_refusal(form, error)
         else:
             return redirect("child-detail", child_id=line.plan.child_id)
     return render(

@@ -44,3 +44,17 @@ def whole(value: Fraction | int | float) -> int:
     """Round half up to a whole number, as people expect: 29.5 expected sessions read as 30."""
     exact = Fraction(value)
     return int(exact + Fraction(1, 2)) if exact >= 0 else -int(-exact + Fraction(1, 2))
+
+
+def duration(minutes: Fraction | int | None) -> str:
+    """150 → "2 hours 30 minutes"; 45 → "45 minutes"; 0 → "none"; an authority's year, "3,871,609 hours"."""
+    total = whole(minutes or 0)
+    if total == 0:
+        return "none"
+    hours, mins = divmod(total, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours:,} hour{'s' if hours != 1 else ''}")
+    if mins:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts)

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from provision_ledger.core import access
+from provision_ledger.kit.params import school_year
 from provision_ledger.oversight.queries import authority_window
-from provision_ledger.oversight.views import _year
 from provision_ledger.plans.models import ProvisionLine
 from provision_ledger.services import figures
 from provision_ledger.services.models import Commission
@@ -23,7 +23,7 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
     if not access.manages_service(user, service):
         raise PermissionDenied
     try:
-        window = authority_window(timezone.localdate(), _year(request))
+        window = authority_window(timezone.localdate(), school_year(request))
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
     delivery = figures.delivery_of(Commission.objects.filter(service=service), window)
@@ -35,7 +35,7 @@ def school_services(request: HttpRequest, urn: str) -> HttpResponse:
     user = access.signed_in(request)
     school = access.get_school(user, urn)  # 404 outside the person's reach
     try:
-        window = authority_window(timezone.localdate(), _year(request))
+        window = authority_window(timezone.localdate(), school_year(request))
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
     delivery = figures.delivery_of(Commission.objects.filter(school=school), window)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
+from provision_ledger.kit.forms import show_refusal
 from provision_ledger.plans.models import Plan
 from provision_ledger.wording.actions import ConfirmedLine, LeftOut, LinesRejected, add_confirmed_lines
 from provision_ledger.wording.checks import ReadStatement, proposal_initials, read_section
@@ -149,7 +149,7 @@ def _confirm(request: HttpRequest, plan: Plan) -> HttpResponse:
             for form in formset:
                 error = rejected.errors.get(_statement_number(form))
                 if error is not None:
-                    _apply(form, error)
+                    show_refusal(form, error)
         else:
             messages.success(request, f"{len(added)} provision line{'s' if len(added) != 1 else ''} added to the plan.")
             if page < _pages(statements):
@@ -203,11 +203,3 @@ def _statement_number(form: ProposedLineForm) -> int:
         return int(form.data.get(form.add_prefix("statement"), 0))
     except (TypeError, ValueError):
         return 0
-
-
-def _apply(form: ProposedLineForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)

@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 
 from provision_ledger.api.actions import issue_token
 from provision_ledger.core.demo import load_demo
-from provision_ledger.core.statements import child_statement
 from provision_ledger.people.models import Child, User
 from provision_ledger.rules.reporting import whole
+from provision_ledger.statements import child_statement
 from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 
 from django import template
 from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, Textarea
 from django.utils.safestring import SafeString
 
 from provision_ledger.rules.compliance import Status
-from provision_ledger.rules.reporting import whole
+from provision_ledger.rules.reporting import duration, whole
 from provision_ledger.rules.wording import StatementCheck
 from provision_ledger.wording.checks import LineWording, PlanWording
 from provision_ledger.wording.checks import marked as marked_text
@@ -36,19 +35,7 @@ def thousands(value: int | Decimal | None) -> str:
     return "–" if value is None else f"{value:,}"
 
 
-@register.filter
-def duration(minutes: Fraction | int | None) -> str:
-    """150 → "2 hours 30 minutes"; 45 → "45 minutes"; 0 → "none"; an authority's year, "3,871,609 hours"."""
-    total = whole(minutes or 0)
-    if total == 0:
-        return "none"
-    hours, mins = divmod(total, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours:,} hour{'s' if hours != 1 else ''}")
-    if mins:
-        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
-    return " ".join(parts)
+register.filter("duration", duration)
 
 
 @register.filter
