@@ -14,7 +14,7 @@ import provision_ledger
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.parents.actions import invite_parent
 from provision_ledger.people.actions import remove_child_link, save_child_link
-from provision_ledger.people.models import Guardianship, StaffAssignment
+from provision_ledger.people.models import Guardianship, StaffAssignment, User
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,48 @@ def test_a_parent_accepting_an_invitation_is_in_the_childs_trail(unverified_clie
     [event] = AuditEvent.objects.filter(child=child, object_type="guardianship")
     assert (event.action, event.summary) == ("create", "Tom Bennett can see Oliver's record as father")
     assert Guardianship.objects.get(child=child).relationship == "Father"
+
+
+def test_giving_and_ending_a_staff_role_is_in_the_authoritys_chain(school, senco):
+    from provision_ledger.audit.chain import verify
+    from provision_ledger.people.actions import end_role, give_role
+    from provision_ledger.people.models import Membership, Role
+
+    admin = User.objects.create_superuser("admin@council.test", "pw")
+    assistant = make_user(first_name="Priya", last_name="Shah")
+
+    role = give_role(Membership(user=assistant, role=Role.STAFF, school=school), by=admin)
+    again = give_role(Membership(user=assistant, role=Role.STAFF, school=school), by=admin)
+    assert again.pk == role.pk  # a role already held is kept, with no second event
+    end_role(role, by=admin, reason="Left the school")
+
+    events = AuditEvent.objects.filter(local_authority=school.local_authority, object_type="membership").order_by("seq")
+    assert [(e.child_id, e.action, e.summary, e.reason) for e in events] == [
+        (None, "create", f"Priya Shah: teaching assistant, teacher or therapist at {school}: role given", ""),
+        (None, "void", f"Priya Shah: teaching assistant, teacher or therapist at {school}: role ended", "Left the school"),
+    ]
+    assert not Membership.objects.filter(user=assistant).exists()
+    assert verify(school.local_authority_id) == []
+
+
+def test_a_staff_role_given_in_the_admin_is_in_the_authoritys_chain(client, school):
+    from provision_ledger.people.models import Membership, Role
+
+    admin = User.objects.create_superuser("admin@council.test", "pw")
+    officer = make_user(email="officer@council.test", first_name="Tom", last_name="Reeves")
+    client.force_login(admin)
+    form = {
+        "email": officer.email, "first_name": "Tom", "last_name": "Reeves", "is_active": "on",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+        "memberships-0-role": Role.LA_OFFICER, "memberships-0-local_authority": school.local_authority_id,
+        "memberships-0-school": "",
+    }  # fmt: skip
+
+    response = client.post(reverse("admin:people_user_change", args=[officer.pk]), form)
+
+    assert response.status_code == 302
+    assert Membership.objects.get(user=officer).role == Role.LA_OFFICER
+    [event] = AuditEvent.objects.filter(object_type="membership")
+    assert (event.local_authority_id, event.child_id, event.actor_id, event.action) == (
+        school.local_authority_id, None, admin.pk, "create"
+    )  # fmt: skip

@@ -77,6 +77,37 @@ def record_event(
     return event
 
 
+def record_access_event(
+    *,
+    actor: User,
+    local_authority_id: int,
+    action: AuditEvent.Action,
+    obj: models.Model,
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append to an authority's chain a change to who may reach its records that no one child owns (a staff role)."""
+    assert obj.pk is not None
+    event = AuditEvent(
+        local_authority_id=local_authority_id,
+        child=None,
+        actor=actor,
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=obj.pk,
+        summary=summary[:300],
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    with transaction.atomic():
+        link([event], local_authority_id)
+        event.save()
+    return event
+
+
 def record_created(*, actor: User, created: Sequence[tuple[Child, models.Model, str, dict[str, Any]]]) -> None:
     """One CREATE event for each row an action has just saved (child, row, summary, after), appended to each
     authority's chain in one step: a batch of many rows costs a few queries, not a few for every row."""

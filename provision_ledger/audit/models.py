@@ -22,7 +22,10 @@ class AuditEvent(models.Model):
 
     # Served by the unique (local_authority, seq) and the (child, at) index, which begin with these columns.
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False)
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="audit_events", db_index=False)
+    # None for a change that no one child owns: a staff role giving sight of a whole school's or authority's records.
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events", db_index=False
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, editable=False)
     action = models.CharField(max_length=10, choices=Action.choices)

@@ -32,6 +32,7 @@ from provision_ledger.money.models import (
 )
 from provision_ledger.outcomes import actions as outcome_actions
 from provision_ledger.outcomes.models import Outcome
+from provision_ledger.people.actions import give_role
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -404,15 +405,15 @@ def load_demo(today: date, seed: int = 2013) -> None:
     other = _make_school(la, "990002", "Brookside Church of England Primary School", today)
     calendar = school.calendar()
 
-    senco = _user("senco@demo.test", "Helen", "Marsh")
-    Membership.objects.create(user=senco, role=Role.SENCO, school=school)
-    ta = _user("ta@demo.test", "Priya", "Shah")
-    Membership.objects.create(user=ta, role=Role.STAFF, school=school)
-    officer = _user("la@demo.test", "Tom", "Reeves")
-    Membership.objects.create(user=officer, role=Role.LA_OFFICER, local_authority=la)
-    other_senco = _user("senco@brookside.demo.test", "Ruth", "Okoro")
-    Membership.objects.create(user=other_senco, role=Role.SENCO, school=other)
     admin = _user("admin@demo.test", "Site", "Administrator", is_staff=True, is_superuser=True)
+    senco = _user("senco@demo.test", "Helen", "Marsh")
+    give_role(Membership(user=senco, role=Role.SENCO, school=school), by=admin)
+    ta = _user("ta@demo.test", "Priya", "Shah")
+    give_role(Membership(user=ta, role=Role.STAFF, school=school), by=admin)
+    officer = _user("la@demo.test", "Tom", "Reeves")
+    give_role(Membership(user=officer, role=Role.LA_OFFICER, local_authority=la), by=admin)
+    other_senco = _user("senco@brookside.demo.test", "Ruth", "Okoro")
+    give_role(Membership(user=other_senco, role=Role.SENCO, school=other), by=admin)
     for member_of_staff in (senco, ta, officer, other_senco, admin):
         twofactor.give_demo_device(member_of_staff)
     sessions = _Sessions(rng)

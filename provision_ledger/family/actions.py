@@ -32,6 +32,7 @@ from provision_ledger.family.models import (
     name_key,
 )
 from provision_ledger.parents.models import hash_token, new_token
+from provision_ledger.people.actions import give_role
 from provision_ledger.people.models import Child, Membership, Need, Role, School, SenStatus, User
 from provision_ledger.rules.family_record import Source
 from provision_ledger.rules.legal_force import PlanKind
@@ -463,7 +464,7 @@ def accept_school_invitation(*, token: str, first_name: str, last_name: str, pas
         raise ValidationError({"password": "You already have an account: enter its password."})
     if user.guardianships.exists() or user.family_children.exists():
         raise ValidationError("This email address belongs to a parent's account: use the school's address.")
-    Membership.objects.get_or_create(user=user, role=Role.SENCO, school=school)
+    give_role(Membership(user=user, role=Role.SENCO, school=school), by=user)
     # A school that already keeps the child claims its own record of them; otherwise its record starts here.
     child = Child.objects.filter(
         school=school,

@@ -32,6 +32,7 @@ from provision_ledger.audit.actions import record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.oversight.gias_layout import LINK_COLUMNS, ONS_CODE, REGION, REGIONS, REQUIRED, TRUST_CODE
 from provision_ledger.oversight.importer import ImportRefused, RowError, _CountingReader
+from provision_ledger.people.actions import give_role
 from provision_ledger.people.models import (
     Child,
     LocalAuthority,
@@ -451,12 +452,8 @@ def carry_to_successor(old: School, new: School, *, by: User, on: date | None) -
         NonTeachingDay.objects.bulk_create(
             NonTeachingDay(school=new, date=d.date, kind=d.kind, note=d.note) for d in old.non_teaching_days.all()
         )
-    roles = set(Membership.objects.filter(school=new).values_list("user_id", "role"))
-    Membership.objects.bulk_create(
-        Membership(user_id=m.user_id, role=m.role, school=new)
-        for m in Membership.objects.filter(school=old)
-        if (m.user_id, m.role) not in roles
-    )
+    for membership in Membership.objects.filter(school=old).select_related("user"):
+        give_role(Membership(user=membership.user, role=membership.role, school=new), by=by)
     when = f" on {on:%-d %B %Y}" if on else ""
     children = list(Child.objects.filter(school=old).select_related("school"))
     for child in children:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.actions import record_access_event, record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.people.models import Child, Guardianship, StaffAssignment, User
+from provision_ledger.people.models import Child, Guardianship, Membership, StaffAssignment, User
 
 ChildLink = Guardianship | StaffAssignment
 
@@ -78,3 +78,66 @@ def set_disabled(child: Child, *, disabled: bool, by: User) -> Child:
         after={"disabled": disabled},
     )
     return child
+
+
+# A staff role gives sight of every record of a school or an authority: each one given and ended is in that
+# authority's chain, beside the record it opened.
+
+
+def _role_authority_id(membership: Membership) -> int:
+    if membership.local_authority_id is not None:
+        return membership.local_authority_id
+    assert membership.school is not None  # the role's scope is checked by the model's constraint
+    return membership.school.local_authority_id
+
+
+def _role_summary(membership: Membership) -> str:
+    who = membership.user.get_full_name() or membership.user.email
+    where = membership.school or membership.local_authority
+    return f"{who}: {membership.get_role_display().lower()} at {where}"
+
+
+@transaction.atomic
+def give_role(membership: Membership, *, by: User) -> Membership:
+    """Give a person a staff role at a school or an authority, with its event; a role they already hold is kept."""
+    held = Membership.objects.filter(
+        user=membership.user,
+        role=membership.role,
+        school=membership.school,
+        local_authority=membership.local_authority,
+    ).first()
+    if held is not None and held.pk != membership.pk:
+        return held
+    before = None
+    if membership.pk is not None:
+        stored = Membership.objects.filter(pk=membership.pk).first()
+        before = snapshot(stored) if stored is not None else None
+    membership.full_clean()
+    membership.save()
+    if before is not None and before == snapshot(membership):
+        return membership
+    record_access_event(
+        actor=by,
+        local_authority_id=_role_authority_id(membership),
+        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.CHANGE,
+        obj=membership,
+        summary=f"{_role_summary(membership)}: role given",
+        before=before,
+        after=snapshot(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def end_role(membership: Membership, *, by: User, reason: str) -> None:
+    """End a person's staff role: the event stays in the authority's chain, the role goes."""
+    record_access_event(
+        actor=by,
+        local_authority_id=_role_authority_id(membership),
+        action=AuditEvent.Action.VOID,
+        obj=membership,
+        summary=f"{_role_summary(membership)}: role ended",
+        before=snapshot(membership),
+        reason=reason,
+    )
+    membership.delete()

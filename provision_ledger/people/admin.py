@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from provision_ledger.people.actions import remove_child_link, save_child_link
+from provision_ledger.people.actions import end_role, give_role, remove_child_link, save_child_link
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -40,6 +40,19 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Staff roles change through the people actions, so each one given and ended is in the authority's chain."""
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        by = request.user
+        assert isinstance(by, User)
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            end_role(membership, by=by, reason="Ended by the site administrator")
+        for membership in memberships:
+            give_role(membership, by=by)
 
 
 @admin.register(LocalAuthority)
