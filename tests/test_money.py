@@ -502,3 +502,17 @@ def test_an_officer_of_two_authorities_sets_the_rates_of_the_one_they_choose(cli
     assert saved["Location"] == chosen
     assert list(RateCard.objects.values_list("local_authority", "financial_year")) == [(south.pk, 2025)]
     assert client.get(page, {"la": "999"}).status_code == 404
+
+
+def test_the_school_and_the_authority_see_who_logged_support_time_and_the_parent_sees_only_the_totals(client):
+    from provision_ledger.people.models import Role
+
+    load_demo(timezone.localdate())
+    maya = Child.objects.get(first_name="Maya", last_name="Okafor")
+    officer = maya.school.local_authority.membership_set.get(role=Role.LA_OFFICER).user
+    senco = maya.school.membership_set.get(role=Role.SENCO).user
+    shown = {}
+    for who in (maya.guardians.get().user, senco, officer):
+        client.force_login(who)
+        shown[who.email] = "Priya Shah" in client.get(reverse("support-time", args=[maya.pk])).content.decode()
+    assert shown == {maya.guardians.get().user.email: False, senco.email: True, officer.email: True}

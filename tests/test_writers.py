@@ -83,7 +83,12 @@ def test_giving_and_ending_a_staff_role_is_in_the_authoritys_chain(school, senco
     events = AuditEvent.objects.filter(local_authority=school.local_authority, object_type="membership").order_by("seq")
     assert [(e.child_id, e.action, e.summary, e.reason) for e in events] == [
         (None, "create", f"Priya Shah: teaching assistant, teacher or therapist at {school}: role given", ""),
-        (None, "void", f"Priya Shah: teaching assistant, teacher or therapist at {school}: role ended", "Left the school"),
+        (
+            None,
+            "void",
+            f"Priya Shah: teaching assistant, teacher or therapist at {school}: role ended",
+            "Left the school",
+        ),
     ]
     assert not Membership.objects.filter(user=assistant).exists()
     assert verify(school.local_authority_id) == []

@@ -36,12 +36,11 @@ def issue_token(
     *, by: User, name: str, school: School | None = None, local_authority: LocalAuthority | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for a school its SENCO runs, or an authority its officer works for. The secret is shown once."""
-    scope = access.scope_for(by)
     if (school is None) == (local_authority is None):
         raise ValidationError("A token reaches one school or one local authority.")
-    if school is not None and school.pk not in scope.senco_school_ids:
+    if school is not None and not access.manages_school(by, school):
         raise PermissionDenied
-    if local_authority is not None and local_authority.pk not in scope.la_ids:
+    if local_authority is not None and not access.officer_authorities(by).filter(pk=local_authority.pk).exists():
         raise PermissionDenied
     if not name.strip():
         raise ValidationError({"name": "Say what will use this token."})

@@ -17,11 +17,10 @@ from provision_ledger.people.models import LocalAuthority, School
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     user = access.signed_in(request)
-    scope = access.scope_for(user)
-    if not (scope.senco_school_ids or scope.la_ids):
+    schools = list(access.managed_schools(user))
+    authorities = list(access.officer_authorities(user))
+    if not (schools or authorities):
         return redirect("home")
-    schools = list(School.objects.filter(pk__in=scope.senco_school_ids))
-    authorities = list(LocalAuthority.objects.filter(pk__in=scope.la_ids))
     form = TokenForm(request.POST or None, schools=schools, authorities=authorities)
     secret = None
     if request.method == "POST" and form.is_valid():

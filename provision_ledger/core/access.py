@@ -57,6 +57,7 @@ class Permission(Enum):
     FAMILY_SHARED = "family_shared"  # read the entries a family chose to share from its own record
     CLOCK_DATES = "clock_dates"  # record a date that starts a statutory clock: the parent or the school
     REVIEW_VIEWS = "review_views"  # give the parent's and the child's views for a review, or take them down
+    STAFF_TIME = "staff_time"  # see which member of staff logged which support time (a parent sees the totals)
 
 
 class Reach(Enum):
@@ -83,6 +84,7 @@ GRANTS: dict[Permission, frozenset[Reach]] = {
     Permission.FAMILY_SHARED: frozenset({Reach.SCHOOL}),
     Permission.CLOCK_DATES: frozenset({Reach.SCHOOL, Reach.FAMILY}),
     Permission.REVIEW_VIEWS: frozenset({Reach.SCHOOL, Reach.FAMILY}),
+    Permission.STAFF_TIME: frozenset({Reach.SCHOOL, Reach.AUTHORITY}),
 }
 
 
@@ -305,6 +307,30 @@ def get_school(user: User, urn: str) -> School:
     if school is None:
         raise Http404("No such school")
     return school
+
+
+def authority_schools(user: User) -> QuerySet[School]:
+    """The schools of the authorities the person is an officer of: none for anyone else."""
+    return School.objects.filter(local_authority_id__in=scope_for(user).la_ids).select_related("local_authority")
+
+
+def is_officer(user: User) -> bool:
+    """Whether the person is an officer of at least one authority: the authority's pages are theirs."""
+    return bool(scope_for(user).la_ids)
+
+
+def officer_authorities(user: User) -> QuerySet[LocalAuthority]:
+    return LocalAuthority.objects.filter(pk__in=scope_for(user).la_ids).order_by("name")
+
+
+def managed_schools(user: User) -> QuerySet[School]:
+    """The schools the person runs as SENCO or head."""
+    return School.objects.filter(pk__in=scope_for(user).senco_school_ids).order_by("name")
+
+
+def is_parent(user: User) -> bool:
+    """Whether the person is a parent or carer of a child whose school keeps a record on the ledger."""
+    return bool(scope_for(user).own_child_ids)
 
 
 def plans_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[Plan]:

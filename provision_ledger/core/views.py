@@ -58,12 +58,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def la_overview(request: HttpRequest) -> HttpResponse:
     user = access.signed_in(request)
-    if not access.scope_for(user).la_ids:
+    if not access.is_officer(user):
         return redirect("home")
     in_force = Q(children__plans__status=Plan.Status.ACTIVE)
     schools = list(
-        access.schools_for(user)
-        .filter(local_authority_id__in=access.scope_for(user).la_ids)
+        access.authority_schools(user)
         .annotate(
             ehc_plans=Count("children__plans", filter=in_force & Q(children__plans__kind=PlanKind.EHC_PLAN)),
             support_plans=Count("children__plans", filter=in_force & ~Q(children__plans__kind=PlanKind.EHC_PLAN)),
@@ -96,7 +95,7 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
             "breach_count": sum(len(s.breach_lines) for s in summaries),
             "breach_children": sum(1 for s in summaries if s.breach_lines),
             "today": today,
-            "can_manage": school.pk in access.scope_for(user).senco_school_ids,
+            "can_manage": access.manages_school(user, school),
         },
     )
 

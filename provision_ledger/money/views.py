@@ -200,10 +200,9 @@ def _spend_page(request: HttpRequest, schools: list[School], **context: object) 
 def authority_spend(request: HttpRequest) -> HttpResponse:
     """For an authority's officers: what each school delivered this financial year, at cost, and the top-ups agreed."""
     user = access.signed_in(request)
-    la_ids = access.scope_for(user).la_ids
-    if not la_ids:
+    if not access.is_officer(user):
         return redirect("home")
-    return _spend_page(request, list(access.schools_for(user).filter(local_authority_id__in=la_ids).order_by("name")))
+    return _spend_page(request, list(access.authority_schools(user).order_by("name")))
 
 
 def trust_spend(request: HttpRequest, trust_id: int) -> HttpResponse:
@@ -363,8 +362,7 @@ def support_time(request: HttpRequest, child_id: int) -> HttpResponse:
             "activities": list(Activity),
             "labels": ACTIVITY_LABELS,
             # A parent sees the child's totals, not which member of staff logged what.
-            "show_staff": access.allows(user, child, Permission.MANAGE)
-            or child.local_authority_id in access.scope_for(user).la_ids,
+            "show_staff": access.allows(user, child, Permission.STAFF_TIME),
         },
     )
 

@@ -22,10 +22,9 @@ def _officer(request: HttpRequest) -> tuple[User, frozenset[int]]:
     """The signed-in officer and their authorities; anyone else is refused (403)."""
     user = request.user
     assert isinstance(user, User)
-    la_ids = access.scope_for(user).la_ids
-    if not la_ids:
+    if not access.is_officer(user):
         raise PermissionDenied
-    return user, la_ids
+    return user, frozenset(access.officer_authorities(user).values_list("pk", flat=True))
 
 
 def _dashboard(request: HttpRequest) -> queries.Dashboard:

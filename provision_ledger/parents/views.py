@@ -179,7 +179,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     """Make, renew or stop the private calendar link of a parent's own children. The link is shown once: only its
     hash is kept. Staff have none (see `make_calendar_link`), and are told why."""
     user = access.signed_in(request)
-    if not access.scope_for(user).own_child_ids:
+    if not access.is_parent(user):
         return render(request, "parents/calendar_staff.html", status=403)
     new_link = None
     if request.method == "POST":
