@@ -27,6 +27,8 @@ from provision_ledger.people.models import Child, School, User
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.services.models import Service
 from provision_ledger.trusts.models import Trust, TrustRole
+from provision_ledger.wording.actions import LeftOut, add_confirmed_lines
+from provision_ledger.wording.models import PlanStatement
 from tests.factories import (
     make_child,
     make_commission,
@@ -69,6 +71,7 @@ class Record:
     upload: CtfUpload
     trust: Trust | None = None
     service: Service | None = None
+    statement: PlanStatement | None = None
 
 
 def _record(school: School, senco: User, first_name: str) -> Record:
@@ -103,9 +106,11 @@ def _record(school: School, senco: User, first_name: str) -> Record:
     entry = make_progress(outcome, senco, date(2025, 9, 15), 3)
     review = create_review(plan=plan, by=senco, meeting_date=date(2026, 6, 1), period_start=plan.start_date)
     upload = CtfUpload.objects.create(school=school, uploaded_by=senco, filename="ctf.xml", data=b"<CTfile/>")
+    add_confirmed_lines(plan=plan, by=senco, lines=[], left_out=[LeftOut("Support as needed", False, "provision", "")])
     return Record(
-        school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review, upload
-    )
+        school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review, upload,
+        statement=PlanStatement.objects.get(plan=plan),
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -161,6 +166,7 @@ ROUTES = {
     "plan-edit": lambda r: {"plan_id": r.plan.pk},
     "line-create": lambda r: {"plan_id": r.plan.pk},
     "plan-read": lambda r: {"plan_id": r.plan.pk},
+    "statement-void": lambda r: {"statement_id": r.statement.pk},
     "line-detail": lambda r: {"line_id": r.line.pk},
     "line-amend": lambda r: {"line_id": r.line.pk},
     "line-void": lambda r: {"line_id": r.line.pk},
@@ -233,6 +239,7 @@ MANAGE = {
     "plan-edit",
     "line-create",
     "plan-read",
+    "statement-void",
     "line-amend",
     "line-void",
     "session-void",

@@ -388,3 +388,31 @@ def test_the_plans_score_counts_the_vague_statements_left_out_and_names_them(cli
     # The same section confirmed again records no statement twice.
     client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), {**data, "form_key": "again"})
     assert AuditEvent.objects.filter(child=plan.child, object_type="planstatement").count() == 3
+
+
+def test_a_statement_read_from_the_plan_taken_out_of_the_score_stays_void_with_its_reason(client, senco, plan):
+    from provision_ledger.wording.models import PlanStatement
+
+    client.force_login(senco)
+    assert client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), _confirm_data(_read(client, plan, text=SIX)))
+    sensory = PlanStatement.objects.get(plan=plan, text__startswith="Access to a sensory room")
+    page = reverse("statement-void", kwargs={"statement_id": sensory.pk})
+    assert page in client.get(reverse("child-detail", kwargs={"child_id": plan.child_id})).content.decode()
+
+    refused = client.post(page, {"reason": "   "})
+    response = client.post(page, {"reason": "Read from last year's plan by mistake"})
+    again = client.post(page, {"reason": "Twice"})
+
+    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    assert response["Location"] == reverse("child-detail", kwargs={"child_id": plan.child_id})
+    assert again.status_code == 200 and "This statement is already void." in again.content.decode()
+    sensory.refresh_from_db()
+    assert (sensory.voided_by, sensory.void_reason) == (senco, "Read from last year's plan by mistake")
+    html = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id})).content.decode()
+    assert (
+        "<strong>Wording:</strong> 3 of 5 statements specified and quantified (60%), counting 2 read from the plan "
+        "and not entered as lines." in html
+    )
+    assert "Access to a sensory room" not in html
+    [event] = AuditEvent.objects.filter(child=plan.child, object_type="planstatement", action="void")
+    assert event.reason == "Read from last year's plan by mistake"

@@ -39,6 +39,7 @@ from provision_ledger.services.models import Service, ServiceRole
 from provision_ledger.services.queries import practitioner_line_ids
 from provision_ledger.trusts.models import Trust, TrustRole
 from provision_ledger.trusts.queries import current_school_ids
+from provision_ledger.wording.models import PlanStatement
 
 M = TypeVar("M", bound=Model)
 # Who is asking: a person signed in, or another system holding an API token.
@@ -341,6 +342,16 @@ def get_plan(user: Principal, plan_id: int, permission: Permission = Permission.
     plan = _reach(plans_for, user, plan_id, permission, "plan")
     note_reading(user, plan.child, reading)
     return plan
+
+
+def plan_statements_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[PlanStatement]:
+    return PlanStatement.objects.filter(_child_filter(scope_for(user), permission, "plan__child__")).select_related(
+        "plan__child__school"
+    )
+
+
+def get_plan_statement(user: Principal, statement_id: int, permission: Permission = Permission.VIEW) -> PlanStatement:
+    return _reach(plan_statements_for, user, statement_id, permission, "statement")
 
 
 def lines_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[ProvisionLine]:

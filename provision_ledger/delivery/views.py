@@ -17,9 +17,8 @@ from provision_ledger.delivery.actions import SessionEntry
 from provision_ledger.delivery.forms import CorrectSessionForm, SessionForm
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.register import register_for
-from provision_ledger.kit.forms import show_refusal
+from provision_ledger.kit.forms import VoidForm, show_refusal
 from provision_ledger.kit.params import recent_day
-from provision_ledger.plans.forms import VoidForm
 from provision_ledger.rules.compliance import MissReason, SessionStatus
 
 

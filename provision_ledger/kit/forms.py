@@ -25,6 +25,12 @@ class GovukFormMixin:
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
 
+class VoidForm(GovukFormMixin, forms.Form):
+    """Why an entry is being voided: it stays in the record, marked void with the reason."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is this being voided?")
+
+
 def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
     """Show an action's refusal on the form, by field where it names one the form has."""
     if hasattr(error, "error_dict"):

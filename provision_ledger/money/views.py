@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.kit.forms import show_refusal
+from provision_ledger.kit.forms import VoidForm, show_refusal
 from provision_ledger.kit.params import recent_day
 from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.kit.spreadsheets import csv_text, download, xlsx_bytes
@@ -35,7 +35,6 @@ from provision_ledger.money.forms import (
 from provision_ledger.money.models import RateCard, TimeBlock
 from provision_ledger.people.models import Need as ChildNeed
 from provision_ledger.people.models import School, User
-from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Category, DeliveredBy
 from provision_ledger.rules.costing import (
     CONTACT_WEEKS,

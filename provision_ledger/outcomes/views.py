@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.kit.forms import show_refusal
+from provision_ledger.kit.forms import VoidForm, show_refusal
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.outcomes import actions
 from provision_ledger.outcomes.charts import dose_response_chart
@@ -27,7 +27,6 @@ from provision_ledger.outcomes.forms import (
 from provision_ledger.outcomes.pack import review_pack
 from provision_ledger.outcomes.queries import dose_response, outcome_progress
 from provision_ledger.outcomes.render import pack_docx, pack_pdf
-from provision_ledger.plans.forms import VoidForm
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import current_plan
 

@@ -127,7 +127,3 @@ class AmendLineForm(LineForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["effective_from", "reason"])
-
-
-class VoidForm(GovukFormMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is this being voided?")

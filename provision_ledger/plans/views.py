@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.kit.forms import show_refusal
+from provision_ledger.kit.forms import VoidForm, show_refusal
 from provision_ledger.plans import actions
-from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm, VoidForm
+from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm
 from provision_ledger.plans.queries import current_plan
 from provision_ledger.wording.checks import check_form_data, check_version
 

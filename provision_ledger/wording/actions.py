@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from provision_ledger.audit.actions import record_created
+from provision_ledger.audit.actions import record_created, void_entry
 from provision_ledger.people.models import User
 from provision_ledger.plans import actions as plans
 from provision_ledger.plans.models import Plan, ProvisionLine
@@ -106,4 +106,18 @@ def _record_left_out(plan: Plan, by: User, left_out: Sequence[LeftOut]) -> None:
             )
             for row in saved
         ],
+    )
+
+
+@transaction.atomic
+def void_statement(*, statement: PlanStatement, by: User, reason: str) -> PlanStatement:
+    """Take a statement read from the plan out of the plan's score (read from the wrong document, or not provision
+    at all): it stays, marked void with the reason, and the trail says so."""
+    return void_entry(
+        statement,
+        by=by,
+        reason=reason,
+        child=statement.plan.child,
+        noun="statement",
+        summary=f"Statement read from the plan taken out of its score: “{statement.text[:200]}”",
     )

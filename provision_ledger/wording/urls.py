@@ -4,4 +4,5 @@ from provision_ledger.wording import views
 
 urlpatterns = [
     path("plans/<int:plan_id>/read/", views.plan_read, name="plan-read"),
+    path("statements/<int:statement_id>/void/", views.statement_void, name="statement-void"),
 ]

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.kit.forms import show_refusal
+from provision_ledger.kit.forms import VoidForm, show_refusal
 from provision_ledger.plans.models import Plan
-from provision_ledger.wording.actions import ConfirmedLine, LeftOut, LinesRejected, add_confirmed_lines
+from provision_ledger.wording.actions import ConfirmedLine, LeftOut, LinesRejected, add_confirmed_lines, void_statement
 from provision_ledger.wording.checks import ReadStatement, proposal_initials, read_section
 from provision_ledger.wording.forms import MAX_PASTE, ProposedLineForm, ProposedLineFormSet, ReadPlanForm
 
@@ -203,3 +204,24 @@ def _statement_number(form: ProposedLineForm) -> int:
         return int(form.data.get(form.add_prefix("statement"), 0))
     except (TypeError, ValueError):
         return 0
+
+
+@require_http_methods(["GET", "POST"])
+def statement_void(request: HttpRequest, statement_id: int) -> HttpResponse:
+    """Take a statement read from the plan, and not entered as a line, out of the plan's score."""
+    user = access.signed_in(request)
+    statement = access.get_plan_statement(user, statement_id, Permission.MANAGE)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            void_statement(statement=statement, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, "The statement no longer counts in the plan’s wording score.")
+            return redirect("child-detail", child_id=statement.plan.child_id)
+    return render(
+        request,
+        "core/void_form.html",
+        {"form": form, "child": statement.plan.child, "title": f"Take out of the score: “{statement.text[:80]}”"},
+    )
