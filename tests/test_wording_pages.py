@@ -403,9 +403,11 @@ def test_a_statement_read_from_the_plan_taken_out_of_the_score_stays_void_with_i
     response = client.post(page, {"reason": "Read from last year's plan by mistake"})
     again = client.post(page, {"reason": "Twice"})
 
-    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
     assert response["Location"] == reverse("child-detail", kwargs={"child_id": plan.child_id})
-    assert again.status_code == 200 and "This statement is already void." in again.content.decode()
+    assert again.status_code == 200
+    assert "This statement is already void." in again.content.decode()
     sensory.refresh_from_db()
     assert (sensory.voided_by, sensory.void_reason) == (senco, "Read from last year's plan by mistake")
     html = client.get(reverse("child-detail", kwargs={"child_id": plan.child_id})).content.decode()
