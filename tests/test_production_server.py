@@ -157,7 +157,7 @@ def test_production_settings_never_fall_back_to_the_console_for_email(monkeypatc
 
 
 def test_each_worker_draws_a_pdf_before_its_first_request_so_the_first_pdf_is_not_slow(monkeypatch):
-    from provision_ledger.core import pdf
+    from provision_ledger.kit import pdf
     from provision_ledger.ops import gunicorn_conf
 
     warnings: list[str] = []
