@@ -235,7 +235,8 @@ def test_wording_corpus_prints_precision_recall_extraction_and_the_misclassified
         "Vague verdict: precision 0.667, recall 1.000 "
         "(true positives 2, false positives 1, false negatives 0, true negatives 2)",
         "Extraction exact match (sessions, minutes, period) on 3 specific rows that fix them: 3/3 = 1.000",
-        "Target (precision and recall of the vague verdict at least 0.9): NOT met",
+        "Target (precision and recall of the vague verdict at least 0.95, extraction exact on at least 90% of the rows "
+        "that fix it): NOT met",
         "",
         "Misclassified rows (1):",
         "  #4 labelled specific, checked vague (Vague wording: “frequent”)",
@@ -255,9 +256,9 @@ def test_the_repository_corpus_meets_the_target() -> None:
     assert abs(vague - specific) <= total // 5  # roughly half and half
     figures = re.search(r"precision ([0-9.]+), recall ([0-9.]+)", output)
     assert figures is not None
-    assert float(figures.group(1)) >= 0.9
-    assert float(figures.group(2)) >= 0.9
-    assert "Target (precision and recall of the vague verdict at least 0.9): met" in output
+    assert float(figures.group(1)) >= 0.95
+    assert float(figures.group(2)) >= 0.95
+    assert output.count("at least 90% of the rows that fix it): met") == 3  # the tuned part and both held-out parts
 
 
 def test_the_repository_corpus_gives_every_row_a_source() -> None:

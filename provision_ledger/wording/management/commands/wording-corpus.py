@@ -171,6 +171,12 @@ def measure(rows: list[Row]) -> Report:
     return report
 
 
+# What the checker must reach on statements it was never tuned on: a vague plan line missed or a specific one
+# flagged costs a parent or a SENCO, so both errors count; extraction proposes the terms a SENCO then confirms.
+VAGUE_TARGET = 0.95
+EXTRACTION_TARGET = 0.9
+
+
 class Command(BaseCommand):
     help = "Print precision and recall of the vague verdict, and the extraction match rate, on the wording corpus."
 
@@ -208,8 +214,15 @@ class Command(BaseCommand):
             f"Extraction exact match (sessions, minutes, period) on {report.extraction_rows} specific rows "
             f"that fix them: {report.extraction_matches}/{report.extraction_rows} = {report.extraction_rate:.3f}"
         )
-        target = report.precision >= 0.9 and report.recall >= 0.9
-        out(f"Target (precision and recall of the vague verdict at least 0.9): {'met' if target else 'NOT met'}")
+        target = (
+            report.precision >= VAGUE_TARGET
+            and report.recall >= VAGUE_TARGET
+            and report.extraction_rate >= EXTRACTION_TARGET
+        )
+        out(
+            f"Target (precision and recall of the vague verdict at least {VAGUE_TARGET}, extraction exact on at least "
+            f"{EXTRACTION_TARGET:.0%} of the rows that fix it): {'met' if target else 'NOT met'}"
+        )
         out("")
         out(f"Misclassified rows ({len(report.misclassified)}):")
         for row, why in report.misclassified:
