@@ -175,16 +175,23 @@ def make_progress(
     )
 
 
+def administrator() -> User:
+    """The site administrator who links trusts and commissions services: one per test database, made when first
+    asked for, so the trail of those changes names who made them."""
+    found = User.objects.filter(email="administrator@factories.test").first()
+    return found or User.objects.create_superuser("administrator@factories.test", "pw")
+
+
 def make_trust(*schools: School, name: str = "Riverside Learning Trust", group_uid: str = "") -> Trust:
     trust = trust_actions.create_trust(name=name, group_uid=group_uid)
     for school in schools:
-        trust_actions.add_school(trust=trust, school=school, joined_on=date(2020, 9, 1))
+        trust_actions.add_school(trust=trust, school=school, joined_on=date(2020, 9, 1), by=administrator())
     return trust
 
 
 def make_trust_lead(trust: Trust, role: str = TrustRole.Role.SEND_LEAD, **kwargs: Any) -> User:
     user = make_user(**kwargs)
-    trust_actions.give_role(user=user, trust=trust, role=role)
+    trust_actions.give_role(user=user, trust=trust, role=role, by=administrator())
     return user
 
 
@@ -201,7 +208,7 @@ def make_commission(service: Service, school: School, **fields: Any) -> Commissi
         "start_date": date(2025, 9, 1),
         "category": "sensory_physical",
     }
-    return service_actions.commission(service=service, school=school, **{**values, **fields})
+    return service_actions.commission(service=service, school=school, by=administrator(), **{**values, **fields})
 
 
 def make_practitioner(service: Service, *children: Child, by: User | None = None, **kwargs: Any) -> User:

@@ -19,6 +19,7 @@ from provision_ledger.oversight import queries
 from provision_ledger.services import actions, figures
 from provision_ledger.services.models import Commission
 from tests.factories import (
+    administrator,
     make_child,
     make_commission,
     make_la,
@@ -127,6 +128,7 @@ def test_a_commission_names_only_lines_of_its_own_school(salt_world):
         actions.commission(
             service=salt_world["service"], school=salt_world["schools"][0], commissioner="school",
             commissioner_name="Oakfield", start_date=date(2025, 9, 1), lines=[salt_world["salt"][1]],
+            by=administrator(),
         )  # fmt: skip
     assert "lines" in elsewhere.value.message_dict
 
@@ -307,3 +309,11 @@ def test_a_commission_from_the_admin_names_only_lines_of_its_school(client, salt
         client.post("/admin/services/commission/add/", {**form, "lines": [salt_world["salt"][0].pk]}).status_code == 302
     )
     assert Commission.objects.count() == before + 1
+    from provision_ledger.audit.models import AuditEvent
+
+    made = Commission.objects.latest("pk")
+    event = AuditEvent.objects.get(object_type="commission", object_id=made.pk)
+    assert (event.actor, event.local_authority_id, event.after["lines"]) == (
+        admin, oakfield.local_authority_id, [salt_world["salt"][0].pk]
+    )  # fmt: skip
+    assert list(made.lines.all()) == [salt_world["salt"][0]]

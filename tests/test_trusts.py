@@ -19,6 +19,7 @@ from provision_ledger.people.models import School
 from provision_ledger.trusts import actions
 from provision_ledger.trusts.models import Trust, TrustRole, TrustSchool
 from tests.factories import (
+    administrator,
     make_child,
     make_la,
     make_la_officer,
@@ -92,8 +93,8 @@ def test_a_trust_made_by_hand_checks_its_numbers_and_a_school_is_in_one_trust_at
     school = make_school()
     first = actions.create_trust(name="Riverside", companies_house_number="08123456")
     second = actions.create_trust(name="Hill")
-    actions.add_school(trust=first, school=school, joined_on=date(2021, 9, 1))
-    actions.add_school(trust=second, school=school, joined_on=date(2024, 9, 1))
+    actions.add_school(trust=first, school=school, joined_on=date(2021, 9, 1), by=administrator())
+    actions.add_school(trust=second, school=school, joined_on=date(2024, 9, 1), by=administrator())
     assert list(TrustSchool.objects.filter(school=school).order_by("pk").values_list("trust__name", "left_on")) == [
         ("Riverside", date(2024, 9, 1)),
         ("Hill", None),
@@ -274,7 +275,7 @@ def test_the_trust_pages_take_the_same_queries_for_another_school_in_another_aut
     west = make_school(make_la("West"), name="West Academy")
     senco = make_senco(west)
     make_session(make_line(make_plan(make_child(west), senco), senco), senco, date(2025, 9, 10))
-    actions.add_school(trust=trust, school=west)
+    actions.add_school(trust=trust, school=west, by=administrator())
     with django_assert_max_num_queries(len(before)):
         response = client.get(url, {"year": 2025})
     shown = response.context["board"].schools if route == "trust-delivery" else response.context["spend"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 import provision_ledger
@@ -115,3 +116,60 @@ def test_a_staff_role_given_in_the_admin_is_in_the_authoritys_chain(client, scho
     assert (event.local_authority_id, event.child_id, event.actor_id, event.action) == (
         school.local_authority_id, None, admin.pk, "create"
     )  # fmt: skip
+
+
+def test_a_school_joining_and_leaving_a_trust_and_its_lead_are_in_each_authoritys_chain():
+    from datetime import date
+
+    from provision_ledger.audit.chain import verify
+    from provision_ledger.trusts import actions as trusts
+    from tests.factories import administrator, make_la, make_school
+
+    admin = administrator()
+    north, south = (
+        make_school(make_la("North"), name="North Academy"),
+        make_school(make_la("South"), name="South Academy"),
+    )
+    trust = trusts.create_trust(name="Riverside Learning Trust")
+    links = [trusts.add_school(trust=trust, school=s, joined_on=date(2024, 9, 1), by=admin) for s in (north, south)]
+    lead = make_user(first_name="Alison", last_name="Grant")
+    role = trusts.give_role(user=lead, trust=trust, role="trust_send_lead", by=admin)
+    trusts.end_role(role, by=admin, reason="Left the trust")
+    trusts.remove_school(link=links[1], left_on=date(2025, 8, 31), by=admin)
+
+    def trail(school):
+        events = AuditEvent.objects.filter(local_authority=school.local_authority).order_by("seq")
+        return [(e.child_id, e.object_type, e.action, e.summary) for e in events]
+
+    assert trail(north) == [
+        (None, "trustschool", "create", "Riverside Learning Trust runs North Academy from 1 September 2024"),
+        (None, "trustrole", "create", "Alison Grant: trust send lead of Riverside Learning Trust: role given"),
+        (None, "trustrole", "void", "Alison Grant: trust send lead of Riverside Learning Trust: role ended"),
+    ]
+    assert trail(south) == [
+        (None, "trustschool", "create", "Riverside Learning Trust runs South Academy from 1 September 2024"),
+        (None, "trustrole", "create", "Alison Grant: trust send lead of Riverside Learning Trust: role given"),
+        (None, "trustrole", "void", "Alison Grant: trust send lead of Riverside Learning Trust: role ended"),
+        (None, "trustschool", "change", "Riverside Learning Trust no longer runs South Academy from 31 August 2025"),
+    ]
+    assert verify(north.local_authority_id) == verify(south.local_authority_id) == []
+
+
+def test_a_service_commissioned_and_ended_at_a_school_is_in_its_authoritys_chain(school):
+    from datetime import date
+
+    from provision_ledger.services import actions as services
+    from tests.factories import administrator, make_commission, make_service
+
+    made = make_commission(make_service(), school)
+    services.end_commission(commission=made, end_date=date(2026, 7, 22), by=administrator())
+
+    events = AuditEvent.objects.filter(local_authority=school.local_authority, object_type="commission").order_by("seq")
+    assert [(e.child_id, e.action, e.summary) for e in events] == [
+        (None, "create", f"Children’s Speech and Language Therapy commissioned by {school.local_authority.name} to "
+                         f"deliver at {school.name} from 1 September 2025"),
+        (None, "change", f"{made} ends on 22 July 2026"),
+    ]  # fmt: skip
+    with pytest.raises(ValidationError) as twice:
+        services.end_commission(commission=made, end_date=date(2026, 7, 23), by=administrator())
+    assert twice.value.message_dict == {"end_date": ["The commission already ends on 22 July 2026."]}

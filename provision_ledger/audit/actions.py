@@ -77,6 +77,54 @@ def record_event(
     return event
 
 
+@dataclass(frozen=True)
+class AccessChange:
+    """A change to who may reach an authority's records that no one child owns: a staff role, a trust's school."""
+
+    local_authority_id: int
+    obj: models.Model
+    action: AuditEvent.Action
+    summary: str
+    before: dict[str, Any] | None = None
+    reason: str = ""
+
+
+def _access_snapshot(obj: models.Model) -> dict[str, Any]:
+    """The row's values, with the rows it links to by many-to-many (a commission's lines) as their ids."""
+    many = [f.name for f in obj._meta.many_to_many]
+    data = snapshot(obj, exclude=tuple(many))
+    for name in many:
+        data[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+    return data
+
+
+def record_access_events(*, actor: User, changes: Sequence[AccessChange]) -> list[AuditEvent]:
+    """Append each change to its authority's chain, with the row as it now stands (none for a row that went), in one
+    step per authority: a register import of thousands of schools costs a few queries per authority."""
+    by_authority: dict[int, list[AuditEvent]] = {}
+    for change in changes:
+        assert change.obj.pk is not None
+        gone = change.action is AuditEvent.Action.VOID
+        event = AuditEvent(
+            local_authority_id=change.local_authority_id,
+            child=None,
+            actor=actor,
+            action=change.action,
+            object_type=change.obj._meta.model_name or "",
+            object_id=change.obj.pk,
+            summary=change.summary[:300],
+            before=change.before,
+            after=None if gone else _access_snapshot(change.obj),
+            reason=change.reason,
+        )
+        by_authority.setdefault(change.local_authority_id, []).append(event)
+    with transaction.atomic():
+        for la_id, events in sorted(by_authority.items()):
+            link(events, la_id)
+            AuditEvent.objects.bulk_create(events)
+    return [event for _, events in sorted(by_authority.items()) for event in events]
+
+
 def record_access_event(
     *,
     actor: User,
@@ -85,26 +133,11 @@ def record_access_event(
     obj: models.Model,
     summary: str,
     before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append to an authority's chain a change to who may reach its records that no one child owns (a staff role)."""
-    assert obj.pk is not None
-    event = AuditEvent(
-        local_authority_id=local_authority_id,
-        child=None,
-        actor=actor,
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=obj.pk,
-        summary=summary[:300],
-        before=before,
-        after=after,
-        reason=reason,
-    )
-    with transaction.atomic():
-        link([event], local_authority_id)
-        event.save()
+    """One change to who may reach an authority's records (see `record_access_events`)."""
+    change = AccessChange(local_authority_id, obj, action, summary, before, reason)
+    [event] = record_access_events(actor=actor, changes=[change])
     return event
 
 

@@ -616,7 +616,7 @@ def load_demo(today: date, seed: int = 2013) -> None:
         for template in LINE_TEMPLATES["SPLD"]:
             line = _line(child_plan, other_senco, start, *template)
             sessions.follow(line, other.calendar(), start, today, Pattern(delivered=0.9), other_senco)
-    _trust_and_service(today, school, other, other_senco, sessions)
+    _trust_and_service(today, school, other, other_senco, sessions, admin)
     _rate_cards(la, today)
     ChildFunding.objects.create(
         local_authority=la,
@@ -632,14 +632,16 @@ def load_demo(today: date, seed: int = 2013) -> None:
     seal_record(by=admin)
 
 
-def _trust_and_service(today: date, school: School, other: School, other_senco: User, sessions: _Sessions) -> None:
+def _trust_and_service(
+    today: date, school: School, other: School, other_senco: User, sessions: _Sessions, admin: User
+) -> None:
     """Both schools in one academy trust, with its SEND lead; an NHS speech and language therapy service commissioned
     at both, whose therapist has every child with a therapy line on her caseload."""
     trust = trust_actions.create_trust(name="Demo Learning Trust", companies_house_number="09999999")
     for member in (school, other):
-        trust_actions.add_school(trust=trust, school=member, joined_on=date(today.year - 4, 9, 1))
+        trust_actions.add_school(trust=trust, school=member, joined_on=date(today.year - 4, 9, 1), by=admin)
     lead = _user("trust@demo.test", "Alison", "Grant")
-    trust_actions.give_role(user=lead, trust=trust, role=TrustRole.Role.SEND_LEAD)
+    trust_actions.give_role(user=lead, trust=trust, role=TrustRole.Role.SEND_LEAD, by=admin)
     service = service_actions.create_service(
         name="Children’s Speech and Language Therapy",
         organisation="Demo Community Health NHS Trust",
@@ -683,6 +685,7 @@ def _trust_and_service(today: date, school: School, other: School, other_senco: 
             commissioner_name=name,
             delivered_by="salt",
             start_date=date(today.year - 1, 9, 1),
+            by=admin,
         )
     caseload = Child.objects.filter(
         school__in=[school, other], plans__lines__versions__delivered_by="salt", plans__status=Plan.Status.ACTIVE

@@ -245,7 +245,8 @@ def _parse(row: dict[str, str]) -> _Row | None:
 class _Register:
     """Applies the establishment rows batch by batch, keeping only the authorities and counts in memory."""
 
-    def __init__(self, report: GiasReport) -> None:
+    def __init__(self, report: GiasReport, by: User) -> None:
+        self.by = by
         self.report = report
         self.authorities = {la.code: la for la in LocalAuthority.objects.all()}
         self.seen_authorities: set[str] = set()
@@ -334,6 +335,7 @@ class _Register:
                 [(ids[r.urn], r.trust_uid or "", str(r.values["trust"])) for _, r in with_trust],
                 today=self.today,
                 report=self.report.trusts,
+                by=self.by,
             )
         return errors
 
@@ -354,7 +356,7 @@ def import_gias(
     report = GiasReport(dry_run=dry_run)
     errors: list[RowError] = []
     with transaction.atomic():
-        register = _Register(report)
+        register = _Register(report, by)
         batch: list[tuple[int, _Row]] = []
         for number, row in _text_rows(stream, "establishments", REQUIRED):
             report.rows += 1

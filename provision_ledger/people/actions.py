@@ -36,7 +36,6 @@ def save_child_link(link: ChildLink, *, by: User) -> ChildLink:
         obj=link,
         summary=f"{link.user.get_full_name() or link.user.email} can see {link.child.first_name}'s record {_as(link)}",
         before=before,
-        after=snapshot(link),
     )
     return link
 
@@ -123,7 +122,6 @@ def give_role(membership: Membership, *, by: User) -> Membership:
         obj=membership,
         summary=f"{_role_summary(membership)}: role given",
         before=before,
-        after=snapshot(membership),
     )
     return membership
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_event, snapshot
+from provision_ledger.audit.actions import record_access_event, record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import Child, School, User
 from provision_ledger.plans.models import Category, DeliveredBy, ProvisionLine
@@ -57,6 +57,7 @@ def commission(
     category: str = "",
     delivered_by: str = "",
     lines: Iterable[ProvisionLine] = (),
+    by: User,
 ) -> Commission:
     """Commission the service to deliver lines at the school: the named lines, or those of an area of need and kind
     of practitioner."""
@@ -88,7 +89,37 @@ def commission(
         end_date=end_date,
     )
     made.lines.set(lines)
+    # A commission opens the school's commissioned lines to the service's practitioners: in the authority's chain.
+    record_access_event(
+        actor=by,
+        local_authority_id=school.local_authority_id,
+        action=AuditEvent.Action.CREATE,
+        obj=made,
+        summary=f"{service.name} commissioned by {made.commissioner_name} to deliver at {school.name} from "
+        f"{start_date:%-d %B %Y}",
+    )
     return made
+
+
+@transaction.atomic
+def end_commission(*, commission: Commission, end_date: date, by: User) -> Commission:
+    """The service delivers at the school no longer after `end_date`: its practitioners stop reaching those lines."""
+    if commission.end_date is not None and commission.end_date <= end_date:
+        raise ValidationError({"end_date": f"The commission already ends on {commission.end_date:%-d %B %Y}."})
+    if end_date < commission.start_date:
+        raise ValidationError({"end_date": "A commission cannot end before it starts."})
+    before = snapshot(commission)
+    commission.end_date = end_date
+    commission.save(update_fields=["end_date"])
+    record_access_event(
+        actor=by,
+        local_authority_id=commission.school.local_authority_id,
+        action=AuditEvent.Action.CHANGE,
+        obj=commission,
+        summary=f"{commission} ends on {end_date:%-d %B %Y}",
+        before=before,
+    )
+    return commission
 
 
 def check_caseload_entry(*, service: Service, practitioner: User, child: Child, start_date: date) -> None:

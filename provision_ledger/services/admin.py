@@ -44,10 +44,40 @@ class CommissionForm(forms.ModelForm):
 
 @admin.register(Commission)
 class CommissionAdmin(admin.ModelAdmin):
+    """A commission is made and ended through its actions, each with its event in the school's authority's chain;
+    it is never deleted, so who could reach which lines when stays known."""
+
     form = CommissionForm
     list_display = ["service", "school", "commissioner_name", "category", "delivered_by", "start_date", "end_date"]
     autocomplete_fields = ["school"]
     raw_id_fields = ["lines"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Commission | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return [f for f in CommissionForm.Meta.fields if f != "end_date"]
+
+    def save_model(self, request: HttpRequest, obj: Commission, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        if change:
+            if "end_date" in form.changed_data and obj.end_date is not None:
+                actions.end_commission(
+                    commission=Commission.objects.get(pk=obj.pk), end_date=obj.end_date, by=request.user
+                )
+            return
+        saved = actions.commission(
+            service=obj.service, school=obj.school, commissioner=obj.commissioner,
+            commissioner_name=obj.commissioner_name, category=obj.category, delivered_by=obj.delivered_by,
+            start_date=obj.start_date, end_date=obj.end_date, lines=form.cleaned_data.get("lines") or (),
+            by=request.user,
+        )  # fmt: skip
+        obj.pk = saved.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The action has set the lines; the form's own saving of them would write outside it."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Commission | None = None) -> bool:
+        return False
 
 
 class CaseloadForm(forms.ModelForm):

@@ -1,7 +1,9 @@
 """Creating trusts and linking their schools: by hand, or from the DfE's register (GIAS).
 
-A trust and its links name no child, so they are outside the children's hash-chained trail; a link is closed with
-the day the school left, never deleted, so who ran a school when stays known.
+A trust names no child, so it is outside the children's trail. But a school joining or leaving a trust, and a trust
+role given or ended, change who may read that school's records: each writes its event, without a child, in the chain
+of the authority the school sits in. A link is closed with the day the school left, never deleted, so who ran a school
+when stays known.
 """
 
 from __future__ import annotations
@@ -14,8 +16,42 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from provision_ledger.audit.actions import AccessChange, record_access_event, record_access_events, snapshot
+from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import School, User
 from provision_ledger.trusts.models import Trust, TrustRole, TrustSchool
+
+
+def _link_event(link: TrustSchool, by: User, action: AuditEvent.Action, summary: str, before: dict | None) -> None:
+    record_access_event(
+        actor=by,
+        local_authority_id=link.school.local_authority_id,
+        action=action,
+        obj=link,
+        summary=summary,
+        before=before,
+    )
+
+
+def _role_events(role: TrustRole, by: User, action: AuditEvent.Action, summary: str, reason: str = "") -> None:
+    """One event in the chain of each authority where the trust runs a school now: the reach the role opens there."""
+    authority_ids = sorted(
+        set(
+            TrustSchool.objects.filter(trust=role.trust, left_on__isnull=True).values_list(
+                "school__local_authority_id", flat=True
+            )
+        )
+    )
+    for local_authority_id in authority_ids:
+        record_access_event(
+            actor=by,
+            local_authority_id=local_authority_id,
+            action=action,
+            obj=role,
+            summary=summary,
+            before=snapshot(role) if action is AuditEvent.Action.VOID else None,
+            reason=reason,
+        )
 
 
 @transaction.atomic
@@ -34,7 +70,7 @@ def create_trust(*, name: str, group_uid: str = "", companies_house_number: str 
 
 
 @transaction.atomic
-def add_school(*, trust: Trust, school: School, joined_on: date | None = None) -> TrustSchool:
+def add_school(*, trust: Trust, school: School, joined_on: date | None = None, by: User) -> TrustSchool:
     """The school is run by the trust from `joined_on`; it leaves any trust it was in the day before."""
     if joined_on is not None and not date(1990, 1, 1) <= joined_on:
         raise ValidationError({"joined_on": "The date the school joined is too long ago to be right."})
@@ -42,28 +78,46 @@ def add_school(*, trust: Trust, school: School, joined_on: date | None = None) -
     if current is not None:
         if current.trust_id == trust.pk:
             return current
-        current.left_on = joined_on or date.today()
-        current.save(update_fields=["left_on"])
-    return TrustSchool.objects.create(trust=trust, school=school, joined_on=joined_on)
-
-
-@transaction.atomic
-def remove_school(*, link: TrustSchool, left_on: date) -> TrustSchool:
-    if link.left_on is not None:
-        raise ValidationError("The school has already left this trust.")
-    if link.joined_on and left_on < link.joined_on:
-        raise ValidationError({"left_on": "The school cannot leave the trust before it joined."})
-    link.left_on = left_on
-    link.save(update_fields=["left_on"])
+        remove_school(link=current, left_on=joined_on or date.today(), by=by)
+    link = TrustSchool.objects.create(trust=trust, school=school, joined_on=joined_on)
+    since = f" from {joined_on:%-d %B %Y}" if joined_on else ""
+    _link_event(link, by, AuditEvent.Action.CREATE, f"{trust.name} runs {school.name}{since}", None)
     return link
 
 
 @transaction.atomic
-def give_role(*, user: User, trust: Trust, role: str) -> TrustRole:
+def remove_school(*, link: TrustSchool, left_on: date, by: User) -> TrustSchool:
+    if link.left_on is not None:
+        raise ValidationError("The school has already left this trust.")
+    if link.joined_on and left_on < link.joined_on:
+        raise ValidationError({"left_on": "The school cannot leave the trust before it joined."})
+    before = snapshot(link)
+    link.left_on = left_on
+    link.save(update_fields=["left_on"])
+    summary = f"{link.trust.name} no longer runs {link.school.name} from {left_on:%-d %B %Y}"
+    _link_event(link, by, AuditEvent.Action.CHANGE, summary, before)
+    return link
+
+
+def _who(role: TrustRole) -> str:
+    return f"{role.user.get_full_name() or role.user.email}: {role.get_role_display().lower()} of {role.trust.name}"
+
+
+@transaction.atomic
+def give_role(*, user: User, trust: Trust, role: str, by: User) -> TrustRole:
     if role not in TrustRole.Role.values:
         raise ValidationError({"role": f"A trust role is one of: {', '.join(TrustRole.Role.labels)}."})
-    found, _ = TrustRole.objects.get_or_create(user=user, trust=trust, role=role)
+    found, created = TrustRole.objects.get_or_create(user=user, trust=trust, role=role)
+    if created:
+        _role_events(found, by, AuditEvent.Action.CREATE, f"{_who(found)}: role given")
     return found
+
+
+@transaction.atomic
+def end_role(role: TrustRole, *, by: User, reason: str) -> None:
+    """End a trust role: the events stay in each authority's chain, the role goes."""
+    _role_events(role, by, AuditEvent.Action.VOID, f"{_who(role)}: role ended", reason)
+    role.delete()
 
 
 @dataclass
@@ -75,7 +129,7 @@ class GiasTrusts:
 
 
 @transaction.atomic
-def link_from_gias(rows: Iterable[tuple[int, str, str]], *, today: date, report: GiasTrusts) -> None:
+def link_from_gias(rows: Iterable[tuple[int, str, str]], *, today: date, report: GiasTrusts, by: User) -> None:
     """Each (school id, GIAS group UID, trust name) of the register: the trust is created or renamed, and the school
     linked to it; a school GIAS lists with no trust leaves a trust it was linked to. Trusts made by hand (without a
     group UID) are left alone."""
@@ -98,14 +152,26 @@ def link_from_gias(rows: Iterable[tuple[int, str, str]], *, today: date, report:
         link.school_id: link
         for link in TrustSchool.objects.filter(school_id__in=school_ids, left_on__isnull=True).select_related("trust")
     }
+    schools = {pk: (la_id, name) for pk, la_id, name in School.objects.filter(pk__in=school_ids).values_list(
+        "pk", "local_authority_id", "name"
+    )}  # fmt: skip
+    events: list[AccessChange] = []
     for school_id, uid, _ in rows:
         link = current.get(school_id)
         if link is not None and (link.trust.group_uid == uid or (not link.trust.group_uid and not uid)):
             continue
         if link is not None and (uid or link.trust.group_uid):
+            before = snapshot(link)
             link.left_on = today
             link.save(update_fields=["left_on"])
             report.left += 1
+            la_id, name = schools[school_id]
+            summary = f"{link.trust.name} no longer runs {name} from {today:%-d %B %Y} (register of schools)"
+            events.append(AccessChange(la_id, link, AuditEvent.Action.CHANGE, summary, before))
         if uid:
-            TrustSchool.objects.create(trust=trusts[uid], school_id=school_id, joined_on=today)
+            made = TrustSchool.objects.create(trust=trusts[uid], school_id=school_id, joined_on=today)
             report.joined += 1
+            la_id, name = schools[school_id]
+            summary = f"{trusts[uid].name} runs {name} from {today:%-d %B %Y} (register of schools)"
+            events.append(AccessChange(la_id, made, AuditEvent.Action.CREATE, summary))
+    record_access_events(actor=by, changes=events)
