@@ -41,9 +41,11 @@ FAMILY_ROUTES = {
     "family-school-invite": lambda r: {"family_child_id": r["child"].pk},
     "family-school-confirm": lambda r: {"family_child_id": r["child"].pk},
     "family-record-export": lambda r: {"family_child_id": r["child"].pk},
+    "family-record-pdf": lambda r: {"family_child_id": r["child"].pk},
     "family-record-delete": lambda r: {"family_child_id": r["child"].pk},
     "family-entry-share": lambda r: {"entry_id": r["entry"].pk},
     "family-records-pdf": lambda r: {"request_id": r["request"].pk},
+    "family-records-docx": lambda r: {"request_id": r["request"].pk},
 }
 # Routes that take no record: sign-up and the invitation links are open; the family's own list shows only theirs.
 FAMILY_UNSCOPED = {

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.template.loader import render_to_string
 
+from provision_ledger.core.docx import Block, Heading, Paragraph, Table, document_bytes
 from provision_ledger.core.pdf import accessible_pdf
 from provision_ledger.family.models import RecordsRequest
 from provision_ledger.family.queries import deadlines_for, family_statement
@@ -102,6 +103,33 @@ def records_letter(request: RecordsRequest, today: date) -> RecordsLetter:
     )
 
 
+SCHEDULE_TITLE = "What the family has been told so far"
+SCHEDULE_HEADER = ("Support in the plan", "What the family knows", "Source")
+FOOTNOTE = (
+    "This letter was prepared with Provision Ledger. It is general information, not legal advice. Free, independent "
+    "help: your local SENDIASS or IPSEA (ipsea.org.uk)."
+)
+
+
 def records_letter_pdf(request: RecordsRequest, today: date) -> bytes:
     letter = records_letter(request, today)
-    return accessible_pdf(render_to_string("family/records_request_pdf.html", {"letter": letter}))
+    context = {"letter": letter, "schedule_title": SCHEDULE_TITLE, "header": SCHEDULE_HEADER, "footnote": FOOTNOTE}
+    return accessible_pdf(render_to_string("family/records_request_pdf.html", context))
+
+
+def records_letter_blocks(letter: RecordsLetter) -> list[Block]:
+    """The same letter as the PDF, block by block, for the Word document."""
+    blocks: list[Block] = [
+        Paragraph("\n".join(letter.sender)),
+        Paragraph(letter.dated),
+        Paragraph("\n".join(letter.addressee)),
+        Heading(letter.subject),
+        *[Paragraph(p) for p in letter.paragraphs],
+    ]
+    if letter.schedule:
+        blocks += [Heading(SCHEDULE_TITLE, level=2), Table(SCHEDULE_HEADER, letter.schedule)]
+    return [*blocks, Paragraph(FOOTNOTE)]
+
+
+def records_letter_docx(request: RecordsRequest, today: date) -> bytes:
+    return document_bytes(records_letter_blocks(records_letter(request, today)))

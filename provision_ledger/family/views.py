@@ -18,8 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from provision_ledger.accounts.passwords import right_for_any_account
 from provision_ledger.core import access
+from provision_ledger.core.docx import DOCX_TYPE
+from provision_ledger.core.spreadsheets import download
 from provision_ledger.core.views import _user
 from provision_ledger.family import actions
+from provision_ledger.family.documents import family_record_pdf
 from provision_ledger.family.forms import (
     AcceptInvitationForm,
     EntryForm,
@@ -28,7 +31,7 @@ from provision_ledger.family.forms import (
     RecordsRequestForm,
     SignUpForm,
 )
-from provision_ledger.family.letters import records_letter_pdf
+from provision_ledger.family.letters import records_letter_docx, records_letter_pdf
 from provision_ledger.family.models import FamilyChild
 from provision_ledger.family.queries import (
     deadlines_for,
@@ -394,6 +397,13 @@ def records_request_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
     return response
 
 
+def records_request_docx(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The same letter as the PDF, as a Word document the parent can change before sending."""
+    records = access.get_records_request(_user(request), request_id)
+    body = records_letter_docx(records, timezone.localdate())
+    return download(body, DOCX_TYPE, f"records-request-{records.received_on:%Y-%m-%d}.docx")
+
+
 # Bringing the school in
 
 
@@ -485,6 +495,17 @@ def record_export(request: HttpRequest, family_child_id: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="family-record-{family_child.pk}.json"'
     return response
+
+
+def record_pdf(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    """The whole record as a printed statement: the plan, promised against told, and every entry with its source."""
+    family_child = access.get_family_child(_user(request), family_child_id)
+    today = timezone.localdate()
+    return download(
+        family_record_pdf(family_child, today),
+        "application/pdf",
+        f"family-record-{family_child.pk}-{today:%Y-%m-%d}.pdf",
+    )
 
 
 @require_http_methods(["GET", "POST"])
