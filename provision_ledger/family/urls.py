@@ -23,5 +23,10 @@ urlpatterns = [
     path(
         "family/letters/<int:request_id>/records-request.docx", views.records_request_docx, name="family-records-docx"
     ),
+    path("family/children/<int:family_child_id>/next-steps/", views.next_steps, name="family-next-steps"),
+    path("family/children/<int:family_child_id>/letters/<str:kind>/", views.letter_write, name="family-letter-write"),
+    path("family/letters/<int:request_id>/answer/", views.records_answer, name="family-records-answer"),
+    path("family/sent/<int:letter_id>/", views.letter_detail, name="family-letter"),
+    path("family/sent/<int:letter_id>/letter.<str:extension>", views.letter_download, name="family-letter-download"),
     path("school-invitations/<str:token>/", views.school_accept, name="family-school-accept"),
 ]
