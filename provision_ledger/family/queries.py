@@ -274,20 +274,20 @@ def family_schedule(family_child: FamilyChild, statement: FamilyStatement, today
         if statement.own_calendar
         else "a typical English school year (the school’s own term dates are not known)"
     )
-    lines = []
+    lines: list[dict[str, object]] = []
     for s in statement.lines:
         if s.count is None:
             lines.append(
                 {
                     "description": s.line.description,
-                    "promise": "The plan does not say how many sessions, so what it promises cannot be counted.",
+                    "promise": "the plan does not say how many sessions, so what it promises cannot be counted",
                     "rows": [],
                     "entries": [],
                 }
             )
             continue
         c = s.count
-        rows = [
+        rows: list[list[object]] = [
             ["Promised by the plan so far", c.promised, f"The plan’s words, counted on {basis}"],
             ["The school said took place", c.school_took_place, "The school, in writing"],
             ["The school said did not take place", c.school_did_not, "The school, in writing"],

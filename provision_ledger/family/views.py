@@ -588,7 +588,7 @@ def records_answer(request: HttpRequest, request_id: int) -> HttpResponse:
             _apply(form, error)
     if form.errors:
         for errors in form.errors.values():
-            messages.error(request, errors[0])
+            messages.error(request, str(errors[0]))
     else:
         messages.success(request, "The school’s answer is recorded. Record what its records say as entries.")
     return redirect("family-next-steps", family_child_id=records.family_child_id)
