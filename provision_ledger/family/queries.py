@@ -16,6 +16,7 @@ from provision_ledger.rules.advisor import (
     StepKind,
     StepTaken,
     advise,
+    line_evidence,
     school_type,
 )
 from provision_ledger.rules.calendar import SchoolCalendar
@@ -195,6 +196,33 @@ def family_record_export(family_child: FamilyChild, today: date) -> dict[str, ob
     }
 
 
+def lines_behind(statement: FamilyStatement) -> list[tuple[LineStatement, LineBehind]]:
+    """Each counted line as the advisor reads it: the school's word that sessions took place as delivered, its word
+    that they did not as missed; what nobody has said is neither."""
+    return [
+        (
+            s,
+            LineBehind(
+                description=s.line.description,
+                promised_sessions=s.count.promised,
+                delivered_sessions=s.count.school_took_place,
+                owed_minutes=s.count.school_did_not * (s.line.minutes_per_session or 0),
+            ),
+        )
+        for s in statement.lines
+        if s.count is not None
+    ]
+
+
+def family_why(advice: Advice, statement: FamilyStatement) -> dict[str, tuple[str, ...]]:
+    """Each step's reasons as the family's pages give them: where the advisor states a line's evidence ("1 of 23
+    sessions delivered", which reads as if the rest were not), the family's own sentence says what the school told
+    them and how much is unknown."""
+    said = {line_evidence(behind): f"{s.line.description}: {s.sentence} {s.school_said}".strip() for s, behind in
+            lines_behind(statement)}  # fmt: skip
+    return {step.kind.value: tuple(said.get(why, why) for why in step.why) for step in advice.steps}
+
+
 def family_advice(
     family_child: FamilyChild, statement: FamilyStatement, today: date, letters: Sequence[FamilyLetter] = ()
 ) -> Advice:
@@ -202,22 +230,12 @@ def family_advice(
     only: a session counts as behind when the school said in writing that it did not take place; sessions nobody has
     told the family about count as neither delivered nor missed. The letters the family has sent move the steps on
     as a school-kept record's do."""
-    lines = tuple(
-        LineBehind(
-            description=s.line.description,
-            promised_sessions=s.count.promised,
-            delivered_sessions=s.count.school_took_place,
-            owed_minutes=s.count.school_did_not * (s.line.minutes_per_session or 0),
-        )
-        for s in statement.lines
-        if s.count is not None
-    )
     school = family_child.school
     return advise(
         Situation(
             plan_kind=PlanKind(family_child.plan_kind),
             today=today,
-            lines=lines,
+            lines=tuple(line for _, line in lines_behind(statement)),
             steps_taken=tuple(StepTaken(StepKind(x.kind), x.sent_on, x.replied_on) for x in letters),
             school_type=school_type(school.establishment_type) if school is not None else SchoolType.MAINTAINED,
         )

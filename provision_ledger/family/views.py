@@ -46,6 +46,7 @@ from provision_ledger.family.queries import (
     family_record_export,
     family_schedule,
     family_statement,
+    family_why,
     gate_for,
     maintained_for,
     records_asked,
@@ -545,12 +546,14 @@ def _routes(family_child: FamilyChild, today: date) -> dict[str, Any]:
     statement = family_statement(family_child, today)
     letters = list(family_child.letters.order_by("sent_on", "pk"))
     asked = records_asked(family_child, today)
+    advice = family_advice(family_child, statement, today, letters)
     return {
         "statement": statement,
         "letters": letters,
         "asked": asked,
         "gate": gate_for(asked, today),
-        "advice": family_advice(family_child, statement, today, letters),
+        "advice": advice,
+        "why": family_why(advice, statement),
     }
 
 
@@ -649,6 +652,7 @@ def letter_write(request: HttpRequest, family_child_id: int, kind: str) -> HttpR
             "step": step,
             "form": form,
             "schedule": schedule,
+            "why": routes["why"][step.kind.value],
             "limits": LIMITS,
             "needs_authority": family_child.school is None and step.kind.value in _LA_LETTERS,
             "title": step.title,
