@@ -115,3 +115,30 @@ def test_the_familys_record_and_its_records_request_are_tagged_pdfs(client):
     assert {"/H3", "/TH", "/TD", "/P"} <= set(kinds)
     kinds = _assert_tagged(letter, "Request for Oliver Bennett’s educational record and personal data", "/H1", "/Table")
     assert kinds.count("/P") >= 5
+
+
+def test_a_letter_of_the_familys_next_steps_is_a_tagged_pdf(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from provision_ledger.family.queries import family_advice, family_schedule, family_statement
+    from tests.test_family_record import _entry, _kept, _line
+
+    today = timezone.localdate()
+    family_child = _kept(make_user(first_name="Tom", last_name="Bennett"))
+    _entry(family_child, line=_line(family_child), sessions=2, outcome="did_not")
+    statement = family_statement(family_child, today)
+    [step] = [s for s in family_advice(family_child, statement, today).steps if s.kind == "ask_school_to_reinstate"]
+    letter = actions.save_family_letter(
+        family_child=family_child, step=step, schedule=family_schedule(family_child, statement, today),
+        by=family_child.keeper, addressee="The Headteacher", subject="Provision in my child's plan not being delivered",
+        body="Dear Headteacher,\n\nI ask the school to reinstate the provision.\n\nYours sincerely,",
+        sent_on=today - timedelta(days=1), today=today,
+    )  # fmt: skip
+    client.force_login(family_child.keeper)
+
+    pdf = client.get(reverse("family-letter-download", kwargs={"letter_id": letter.pk, "extension": "pdf"})).content
+
+    kinds = _assert_tagged(pdf, letter.subject, "/H1", "/H2", "/H3", "/Table")
+    assert {"/TH", "/TD"} <= set(kinds)

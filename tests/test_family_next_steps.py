@@ -152,7 +152,7 @@ def test_a_letter_from_the_familys_record_labels_every_figure_by_its_source_in_t
         f"The school has told me in writing that 0 took place and 3 did not; I have no information about the other "
         f"{unknown}." in body
     )
-    assert "The family’s record shows what the family was told, not what happened" in body
+    assert "My record shows what I have been told, not what happened" in body
     assert "The law: " in body
     assert "school's own records" not in body  # never the ledger's wording for the family's word
 
@@ -309,3 +309,28 @@ def test_the_next_steps_page_takes_a_fixed_number_of_queries(client):
             parent_address="", maintained=None, today=TODAY,
         )  # fmt: skip
     assert queries() == few
+
+
+def test_the_letters_and_the_schools_answer_are_in_the_download_and_go_with_the_record(client):
+    family_child, _, request = _behind()
+    actions.record_records_answer(request=request, by=family_child.keeper, answered_on=TODAY, today=TODAY)
+    statement = family_statement(family_child, TODAY)
+    [step] = [s for s in family_advice(family_child, statement, TODAY).steps if s.kind == "ask_school_to_reinstate"]
+    actions.save_family_letter(
+        family_child=family_child, step=step, schedule={"lines": []}, by=family_child.keeper,
+        addressee="The Headteacher", subject="Provision", body="Dear Headteacher", sent_on=TODAY, today=TODAY,
+    )  # fmt: skip
+    client.force_login(family_child.keeper)
+
+    export = client.get(reverse("family-record-export", args=[family_child.pk])).json()
+
+    assert export["records_requests"][0]["school_answered_on"] == TODAY.isoformat()
+    [letter] = export["letters"]
+    assert (letter["subject"], letter["words"], letter["sent_on"]) == (
+        "Provision",
+        "Dear Headteacher",
+        TODAY.isoformat(),
+    )
+    client.post(reverse("family-record-delete", args=[family_child.pk]), {"confirm_name": "Oliver"})
+    assert not FamilyLetter.objects.exists()
+    assert chain.verify() == []

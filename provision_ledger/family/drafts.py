@@ -23,16 +23,15 @@ from provision_ledger.nextsteps.drafts import (
     s42_history,
 )
 from provision_ledger.people.models import User
-from provision_ledger.rules.advisor import SchoolType, Step, StepKind, school_type
+from provision_ledger.rules.advisor import SchoolType, Step, StepKind, duration, school_type
 from provision_ledger.rules.clocks import long_date
 from provision_ledger.rules.family_record import RecordsAsked
 from provision_ledger.rules.legal_force import PlanKind
-from provision_ledger.rules.units import hours
 
-# Said in every letter drawn from the family's record, and on the page that drafts it.
+# Said in every letter drawn from the family's record, in the parent's voice; the pages say it to the parent.
 LIMITS = (
-    "The family’s record shows what the family was told, not what happened: the school’s own records may show more "
-    "sessions, or fewer."
+    "My record shows what I have been told, not what happened: the school’s own records may show more sessions, "
+    "or fewer."
 )
 
 
@@ -65,11 +64,16 @@ def line_facts(family_child: FamilyChild, statement: FamilyStatement, today: dat
             continue
         c = s.count
         many = "s" if s.line.sessions != 1 else ""
+        told = (
+            f"The school has told me in writing that {c.school_took_place} took place and {c.school_did_not} did not; "
+            f"I have no information about the other {c.unknown}."
+            if c.school_told
+            else "The school has told me nothing in writing about them."
+        )
         facts.append(
             f"- {s.line.description}: the plan specifies {s.line.sessions} session{many} "
             f"a {s.line.period} of {s.line.minutes_per_session} minutes. From {start} to {end}: {c.promised} sessions "
-            f"due. The school has told me in writing that {c.school_took_place} took place and {c.school_did_not} did "
-            f"not; I have no information about the other {c.unknown}."
+            f"due. {told}"
         )
     return facts
 
@@ -90,7 +94,7 @@ def family_facts(
             "of every figure. " + LIMITS + " Sessions nobody has told me about are counted neither as delivered "
             "nor as missed.",
             *line_facts(family_child, statement, today),
-            f"On the school's own written word, {hours(owed)} hours of provision were missed.",
+            f"On the school's own written word, {duration(owed)} of provision was missed.",
         ]
     )
 
@@ -140,7 +144,7 @@ def family_draft(
             email=parent.email,
             since=family_child.plan_start,
             facts=facts + "\n" + s42_history(letters),
-            owed=f"{hours(owed_minutes(statement))} hours",
+            owed=duration(owed_minutes(statement)),
             reply_by=long_date(due),
         )
     else:

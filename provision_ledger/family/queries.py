@@ -190,8 +190,26 @@ def family_record_export(family_child: FamilyChild, today: date) -> dict[str, ob
             for e in statement.entries
         ],
         "records_requests": [
-            {"school_receives_it": r.received_on, "subject_access_due": deadlines_for(r, today).subject_access}
+            {
+                "school_receives_it": r.received_on,
+                "subject_access_due": deadlines_for(r, today).subject_access,
+                "school_answered_on": r.answered_on,
+            }
             for r in family_child.records_requests.all()
+        ],
+        "letters": [
+            {
+                "kind": x.get_kind_display(),
+                "to": x.addressee,
+                "subject": x.subject,
+                "words": x.body,
+                "evidence_schedule": x.schedule,
+                "sent_on": x.sent_on,
+                "reply_due": x.reply_due,
+                "replied_on": x.replied_on,
+                "reply": x.reply_note,
+            }
+            for x in family_child.letters.order_by("sent_on", "pk")
         ],
     }
 

@@ -206,7 +206,7 @@ def test_a_parent_keeps_the_record_asks_for_the_schools_and_brings_the_senco_in(
     letter_text = " ".join(" ".join(p.extract_text() for p in letter.pages).split())
     assert told in letter_text
     assert "Not known: no information" in letter_text
-    assert "The family’s record shows what the family was told, not what happened" in letter_text
+    assert "My record shows what I have been told, not what happened" in letter_text
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Word document").click()
     word = docx.Document(io.BytesIO(download.value.path().read_bytes()))
