@@ -1,4 +1,5 @@
-"""Every kind of PDF (statement, cost statement, letter, annual review pack) is tagged PDF/UA-1: a structure tree in
+"""Every kind of PDF (statement, cost statement, letter, annual review pack, the family's record and its letters) is
+tagged PDF/UA-1: a structure tree in
 reading order, the language, the title shown in place of the file name, and the PDF/UA identification."""
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from provision_ledger.family import actions
 from provision_ledger.outcomes.pack import review_pack
 from provision_ledger.outcomes.render import pack_pdf
-from tests.factories import make_parent
+from tests.factories import make_parent, make_user
 from tests.test_nextsteps import _behind, _send
 from tests.test_outcomes import reviewed  # noqa: F401  (the fixture)
 
@@ -90,3 +92,53 @@ def test_the_annual_review_pack_is_a_tagged_pdf(reviewed):  # noqa: F811
 
     kinds = _assert_tagged(pdf, "Maya Okafor: annual review pack", "/H1", "/Table")
     assert "/H2" in kinds
+
+
+def test_the_familys_record_and_its_records_request_are_tagged_pdfs(client):
+    from django.utils import timezone
+
+    from tests.test_family_record import _entry, _kept, _line
+
+    today = timezone.localdate()
+    family_child = _kept(make_user(first_name="Tom", last_name="Bennett"))
+    _entry(family_child, line=_line(family_child), sessions=1, outcome="took_place")
+    request = actions.create_records_request(
+        family_child=family_child, by=family_child.keeper, received_on=today, parent_name="Tom Bennett",
+        parent_address="", maintained=None, today=today,
+    )  # fmt: skip
+    client.force_login(family_child.keeper)
+
+    record = client.get(reverse("family-record-pdf", kwargs={"family_child_id": family_child.pk})).content
+    letter = client.get(reverse("family-records-pdf", kwargs={"request_id": request.pk})).content
+
+    kinds = _assert_tagged(record, "Oliver Bennett: the family’s record", "/H1", "/H2", "/Table")
+    assert {"/H3", "/TH", "/TD", "/P"} <= set(kinds)
+    kinds = _assert_tagged(letter, "Request for Oliver Bennett’s educational record and personal data", "/H1", "/Table")
+    assert kinds.count("/P") >= 5
+
+
+def test_a_letter_of_the_familys_next_steps_is_a_tagged_pdf(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from provision_ledger.family.queries import family_advice, family_schedule, family_statement
+    from tests.test_family_record import _entry, _kept, _line
+
+    today = timezone.localdate()
+    family_child = _kept(make_user(first_name="Tom", last_name="Bennett"))
+    _entry(family_child, line=_line(family_child), sessions=2, outcome="did_not")
+    statement = family_statement(family_child, today)
+    [step] = [s for s in family_advice(family_child, statement, today).steps if s.kind == "ask_school_to_reinstate"]
+    letter = actions.save_family_letter(
+        family_child=family_child, step=step, schedule=family_schedule(family_child, statement, today),
+        by=family_child.keeper, addressee="The Headteacher", subject="Provision in my child's plan not being delivered",
+        body="Dear Headteacher,\n\nI ask the school to reinstate the provision.\n\nYours sincerely,",
+        sent_on=today - timedelta(days=1), today=today,
+    )  # fmt: skip
+    client.force_login(family_child.keeper)
+
+    pdf = client.get(reverse("family-letter-download", kwargs={"letter_id": letter.pk, "extension": "pdf"})).content
+
+    kinds = _assert_tagged(pdf, letter.subject, "/H1", "/H2", "/H3", "/Table")
+    assert {"/TH", "/TD"} <= set(kinds)

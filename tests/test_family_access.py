@@ -41,9 +41,16 @@ FAMILY_ROUTES = {
     "family-school-invite": lambda r: {"family_child_id": r["child"].pk},
     "family-school-confirm": lambda r: {"family_child_id": r["child"].pk},
     "family-record-export": lambda r: {"family_child_id": r["child"].pk},
+    "family-record-pdf": lambda r: {"family_child_id": r["child"].pk},
     "family-record-delete": lambda r: {"family_child_id": r["child"].pk},
     "family-entry-share": lambda r: {"entry_id": r["entry"].pk},
     "family-records-pdf": lambda r: {"request_id": r["request"].pk},
+    "family-records-docx": lambda r: {"request_id": r["request"].pk},
+    "family-next-steps": lambda r: {"family_child_id": r["child"].pk},
+    "family-letter-write": lambda r: {"family_child_id": r["child"].pk, "kind": "ask_school_to_reinstate"},
+    "family-records-answer": lambda r: {"request_id": r["request"].pk},
+    "family-letter": lambda r: {"letter_id": r["letter"].pk},
+    "family-letter-download": lambda r: {"letter_id": r["letter"].pk, "extension": "pdf"},
 }
 # Routes that take no record: sign-up and the invitation links are open; the family's own list shows only theirs.
 FAMILY_UNSCOPED = {
@@ -53,7 +60,7 @@ FAMILY_UNSCOPED = {
     "family-child-add",
     "family-school-accept",
 }
-POST_ONLY = {"family-school-confirm", "family-entry-share"}
+POST_ONLY = {"family-school-confirm", "family-entry-share", "family-records-answer"}
 
 
 @pytest.fixture
@@ -71,8 +78,31 @@ def kept():
         sessions=None, outcome="", text="Seen at home", today=TODAY,
     )  # fmt: skip
     request = actions.create_records_request(
-        family_child=family_child, by=keeper, received_on=TODAY, parent_name="Tom", parent_address="",
-        maintained=None, today=TODAY,
+        family_child=family_child, by=keeper, received_on=TODAY - timedelta(days=3), parent_name="Tom",
+        parent_address="", maintained=None, today=TODAY,
+    )  # fmt: skip
+    # The school answered and said in writing a session did not take place: the next steps and their letters open.
+    actions.record_records_answer(request=request, by=keeper, answered_on=TODAY, today=TODAY)
+    [line] = actions.add_family_lines(
+        family_child=family_child, by=keeper, lines=[actions.ConfirmedFamilyLine(
+            statement="Motor Skills", description="Motor Skills", sessions=3, period="week", minutes_per_session=20,
+            specific=True,
+        )],
+    )  # fmt: skip
+    actions.record_entry(
+        family_child=family_child, by=keeper, source="school_writing", line=line, happened_on=TODAY,
+        written_on=TODAY, sessions=1, outcome="did_not", text="No session today", today=TODAY,
+    )  # fmt: skip
+    from provision_ledger.family.queries import family_advice, family_statement
+
+    [step] = [
+        s
+        for s in family_advice(family_child, family_statement(family_child, TODAY), TODAY).steps
+        if s.kind == "ask_school_to_reinstate"
+    ]
+    letter = actions.save_family_letter(
+        family_child=family_child, step=step, schedule={}, by=keeper, addressee="The Headteacher",
+        subject="Provision", body="Dear Headteacher", sent_on=TODAY, today=TODAY,
     )  # fmt: skip
     school_child = make_child(school, first_name="Other")
     senco = make_senco(school)
@@ -82,6 +112,7 @@ def kept():
         "child": family_child,
         "entry": entry,
         "request": request,
+        "letter": letter,
         "keeper": keeper,
         "school": school,
         "others": {
@@ -127,7 +158,8 @@ def test_nobody_else_reaches_a_family_kept_record_on_any_route(client, kept, who
     }
     # A POST-only route refuses a GET for any id, so the 405 says nothing of whether the record exists.
     assert statuses == {key: 405 if key[0] in POST_ONLY and key[1] == "get" else 404 for key in statuses}
-    assert FamilyChild.objects.get().entries.count() == 1
+    assert FamilyChild.objects.get().entries.count() == 2
+    assert FamilyChild.objects.get().letters.count() == 1
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(kept):

@@ -434,7 +434,7 @@ def test_the_familys_pages_take_a_fixed_number_of_queries(client, django_assert_
         _entry(family_child, line=line, sessions=1, outcome="took_place", text=f"Email {n}")
         _kept(parent, first_name=f"Sibling{n}")
     assert (queries(page), queries(home)) == few
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # one of them the letters sent, which move the routes on
         client.get(page)
 
 

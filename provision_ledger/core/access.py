@@ -28,7 +28,14 @@ from provision_ledger.audit.actions import record_view
 from provision_ledger.audit.models import RecordView
 from provision_ledger.census.models import CtfUpload
 from provision_ledger.delivery.models import Session
-from provision_ledger.family.models import EntryShare, FamilyChild, FamilyEntry, RecordsRequest, SchoolLink
+from provision_ledger.family.models import (
+    EntryShare,
+    FamilyChild,
+    FamilyEntry,
+    FamilyLetter,
+    RecordsRequest,
+    SchoolLink,
+)
 from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
@@ -619,6 +626,17 @@ def get_records_request(user: Principal, request_id: int) -> RecordsRequest:
     if request is None:
         raise Http404("No such letter")
     return request
+
+
+def get_family_letter(user: Principal, letter_id: int) -> FamilyLetter:
+    letter = (
+        FamilyLetter.objects.filter(family_child__in=family_children_for(user), pk=letter_id)
+        .select_related("family_child__school")
+        .first()
+    )
+    if letter is None:
+        raise Http404("No such letter")
+    return letter
 
 
 def get_school_link(user: Principal, family_child: FamilyChild) -> SchoolLink | None:

@@ -24,6 +24,7 @@ from provision_ledger.family.models import (
     FamilyChild,
     FamilyEntry,
     FamilyEvent,
+    FamilyLetter,
     FamilyLine,
     RecordsRequest,
     SchoolInvitation,
@@ -34,6 +35,7 @@ from provision_ledger.family.models import (
 from provision_ledger.parents.models import hash_token, new_token
 from provision_ledger.people.actions import give_role
 from provision_ledger.people.models import Child, Membership, Need, Role, School, SenStatus, User
+from provision_ledger.rules.advisor import Step
 from provision_ledger.rules.family_record import Source
 from provision_ledger.rules.legal_force import PlanKind
 
@@ -347,6 +349,103 @@ def create_records_request(
         summary="A request for the school's records was written",
     )  # fmt: skip
     return request
+
+
+def _not_after_today(day: date | None, field: str, what: str, today: date) -> date:
+    if day is None:
+        raise ValidationError({field: f"Enter {what}."})
+    if day > today:
+        raise ValidationError(
+            {field: f"{what[0].upper()}{what[1:]} cannot be after today: {day:%-d %B %Y} has not come yet."}
+        )
+    return day
+
+
+@transaction.atomic
+def record_records_answer(
+    *, request: RecordsRequest, by: User, answered_on: date | None, today: date
+) -> RecordsRequest:
+    """The school answered the request for its records: the next steps open from that day."""
+    day = _not_after_today(answered_on, "answered_on", "the date of the school’s answer", today)
+    if day < request.received_on:
+        raise ValidationError(
+            {
+                "answered_on": "The answer cannot come before the school received the letter "
+                f"({request.received_on:%-d %B %Y})."
+            }
+        )
+    if request.answered_on is not None:
+        raise ValidationError(
+            {"answered_on": f"The school’s answer is already recorded ({request.answered_on:%-d %B %Y})."}
+        )
+    request.answered_on = day
+    request.save(update_fields=["answered_on"])
+    chain.record(
+        actor=by, family_child=request.family_child, action=FamilyEvent.Action.REPLY, obj=request,
+        summary="The school's answer to a request for its records was recorded",
+    )  # fmt: skip
+    return request
+
+
+# The letters of the next steps
+
+
+@transaction.atomic
+def save_family_letter(
+    *,
+    family_child: FamilyChild,
+    step: Step,
+    schedule: dict[str, object],
+    by: User,
+    addressee: str,
+    subject: str,
+    body: str,
+    sent_on: date,
+    today: date,
+) -> FamilyLetter:
+    """Keep the letter exactly as sent, with the schedule of what the family had been told as it stood, and start
+    its reply clock."""
+    day = _not_after_today(sent_on, "sent_on", "the date you send it", today)
+    if day < family_child.plan_start:
+        raise ValidationError(
+            {"sent_on": f"That is before {family_child.first_name}’s plan began ({family_child.plan_start:%-d %B %Y})."}
+        )
+    letter = FamilyLetter.objects.create(
+        family_child=family_child,
+        kind=step.kind.value,
+        addressee=addressee.strip(),
+        subject=subject.strip(),
+        body=body.strip(),
+        schedule={**schedule, "sender": [by.get_full_name() or by.email, by.email]},
+        sent_on=day,
+        reply_due=step.reply_period.period.after(day) if step.reply_period else None,
+        written_by=by,
+    )
+    chain.record(
+        actor=by, family_child=family_child, action=FamilyEvent.Action.CREATE, obj=letter,
+        summary="A letter of the next steps was kept as sent",
+    )  # fmt: skip
+    return letter
+
+
+@transaction.atomic
+def record_family_letter_reply(
+    *, letter: FamilyLetter, by: User, replied_on: date | None, note: str, today: date
+) -> FamilyLetter:
+    day = _not_after_today(replied_on, "replied_on", "the date of the reply", today)
+    if day < letter.sent_on:
+        raise ValidationError(
+            {"replied_on": f"The reply cannot come before the letter was sent ({letter.sent_on:%-d %B %Y})."}
+        )
+    if letter.replied_on is not None:
+        raise ValidationError({"replied_on": f"A reply is already recorded ({letter.replied_on:%-d %B %Y})."})
+    letter.replied_on, letter.reply_note = day, note.strip()
+    letter.save(update_fields=["replied_on", "reply_note"])
+    chain.record(
+        actor=by, family_child=letter.family_child, action=FamilyEvent.Action.REPLY, obj=letter,
+        summary="The reply to a letter of the next steps was recorded",
+    )  # fmt: skip
+    return letter
 
 
 # Sharing with the school

@@ -120,12 +120,19 @@ def verify() -> list[Problem]:
 
 def _row_problems(latest: dict[tuple[str, int], tuple[int, str]], deleted: set[int]) -> list[Problem]:
     """Each kept row held to its latest digest; a row gone from a record that was never deleted is named too."""
-    from provision_ledger.family.models import EntryShare, FamilyEntry, FamilyLine, RecordsRequest, SchoolLink
+    from provision_ledger.family.models import (
+        EntryShare,
+        FamilyEntry,
+        FamilyLetter,
+        FamilyLine,
+        RecordsRequest,
+        SchoolLink,
+    )
 
     problems = []
     seen: set[tuple[str, int]] = set()
     salts = dict(FamilyChild.objects.values_list("pk", "salt"))
-    for model in (FamilyChild, FamilyLine, FamilyEntry, RecordsRequest, SchoolLink, EntryShare):
+    for model in (FamilyChild, FamilyLine, FamilyEntry, RecordsRequest, SchoolLink, EntryShare, FamilyLetter):
         label = model._meta.model_name or ""
         for row in model._default_manager.order_by("pk").iterator(chunk_size=2000):
             record_id = row.pk if isinstance(row, FamilyChild) else _record_of(row)

@@ -116,3 +116,11 @@ class RecordsRequestForm(GovukFormMixin, forms.Form):
 
 class InviteSchoolForm(GovukFormMixin, forms.Form):
     email = forms.EmailField(label="The SENCO’s email address at the school")
+
+
+class RecordsAnswerForm(GovukFormMixin, forms.Form):
+    answered_on = forms.DateField(
+        widget=DATE,
+        label="The date the school answered",
+        help_text="The date on its email or letter, whether it sent the records or said why not.",
+    )

@@ -7,8 +7,9 @@ from datetime import date
 
 from django.template.loader import render_to_string
 
-from provision_ledger.family.models import RecordsRequest
+from provision_ledger.family.models import FamilyLetter, RecordsRequest
 from provision_ledger.family.queries import deadlines_for, family_statement
+from provision_ledger.kit.docx import Block, Heading, PageBreak, Paragraph, Table, document_bytes
 from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.rules.family_record import EDUCATIONAL_RECORD_SCHOOL_DAYS
 from provision_ledger.rules.legal_force import PlanKind
@@ -102,6 +103,83 @@ def records_letter(request: RecordsRequest, today: date) -> RecordsLetter:
     )
 
 
+SCHEDULE_TITLE = "What the family has been told so far"
+SCHEDULE_HEADER = ("Support in the plan", "What the family knows", "Source")
+FOOTNOTE = (
+    "This letter was prepared with Provision Ledger. It is general information, not legal advice. Free, independent "
+    "help: your local SENDIASS or IPSEA (ipsea.org.uk)."
+)
+
+
 def records_letter_pdf(request: RecordsRequest, today: date) -> bytes:
     letter = records_letter(request, today)
-    return accessible_pdf(render_to_string("family/records_request_pdf.html", {"letter": letter}))
+    context = {"letter": letter, "schedule_title": SCHEDULE_TITLE, "header": SCHEDULE_HEADER, "footnote": FOOTNOTE}
+    return accessible_pdf(render_to_string("family/records_request_pdf.html", context))
+
+
+def records_letter_blocks(letter: RecordsLetter) -> list[Block]:
+    """The same letter as the PDF, block by block, for the Word document."""
+    blocks: list[Block] = [
+        Paragraph("\n".join(letter.sender)),
+        Paragraph(letter.dated),
+        Paragraph("\n".join(letter.addressee)),
+        Heading(letter.subject),
+        *[Paragraph(p) for p in letter.paragraphs],
+    ]
+    if letter.schedule:
+        blocks += [Heading(SCHEDULE_TITLE, level=2), Table(SCHEDULE_HEADER, letter.schedule)]
+    return [*blocks, Paragraph(FOOTNOTE)]
+
+
+def records_letter_docx(request: RecordsRequest, today: date) -> bytes:
+    return document_bytes(records_letter_blocks(records_letter(request, today)))
+
+
+# The letters of the next steps, as kept when sent
+
+
+def family_letter_context(letter: FamilyLetter) -> dict[str, object]:
+    return {
+        "letter": letter,
+        "sent_on": long_date(letter.sent_on),
+        "sender": letter.schedule.get("sender", []),
+        "paragraphs": [p for p in letter.body.split("\n\n") if p.strip()],
+        "schedule": letter.schedule,
+        "header": SCHEDULE_COLUMNS,
+        "footnote": FOOTNOTE,
+    }
+
+
+SCHEDULE_COLUMNS = ("Sessions", "Number", "Whose word")
+
+
+def family_letter_pdf(letter: FamilyLetter) -> bytes:
+    return accessible_pdf(render_to_string("family/letter_pdf.html", family_letter_context(letter)))
+
+
+def family_letter_blocks(letter: FamilyLetter) -> list[Block]:
+    """The letter as sent, then the schedule of what the family had been told, every figure with its source."""
+    schedule = letter.schedule
+    blocks: list[Block] = [
+        Paragraph("\n".join(schedule.get("sender", []))),
+        Paragraph(long_date(letter.sent_on)),
+        Paragraph(letter.addressee),
+        Heading(letter.subject),
+        *[Paragraph(p) for p in letter.body.split("\n\n") if p.strip()],
+    ]
+    if schedule.get("lines"):
+        blocks += [
+            PageBreak(),
+            Heading("Evidence schedule: what the family has been told"),
+            Paragraph(f"From {schedule['from']} to {schedule['to']}. {schedule['note']}"),
+        ]
+        for line in schedule["lines"]:
+            blocks += [Heading(line["description"], level=2), Paragraph(f"Promised: {line['promise']}.")]
+            if line["rows"]:
+                blocks.append(Table(SCHEDULE_COLUMNS, line["rows"]))
+            blocks += [Paragraph(sentence) for sentence in line["entries"]]
+    return [*blocks, Paragraph(FOOTNOTE)]
+
+
+def family_letter_docx(letter: FamilyLetter) -> bytes:
+    return document_bytes(family_letter_blocks(letter))

@@ -7,9 +7,11 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from provision_ledger.nextsteps.models import STEP_CHOICES
 from provision_ledger.people.models import YEAR_GROUPS, Child, School
 from provision_ledger.plans.models import PLAN_KIND_CHOICES
 from provision_ledger.rules.delivery import LineTerms, Period
@@ -159,6 +161,7 @@ class RecordsRequest(models.Model):
     parent_name = models.CharField(max_length=200)
     parent_address = models.TextField(blank=True)
     maintained = models.BooleanField(null=True, help_text="Whether the school is maintained by its local authority")
+    answered_on = models.DateField(null=True, blank=True, help_text="The day the school answered, as the parent says")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -167,6 +170,30 @@ class RecordsRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Records request for {self.family_child}, received {self.received_on:%d %B %Y}"
+
+
+class FamilyLetter(models.Model):
+    """A letter of one of the next steps, kept as the parent sent it: its wording, the schedule of what the family had
+    been told as it stood that day (every figure with its source), when it went, and when a reply is due."""
+
+    family_child = models.ForeignKey(FamilyChild, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=40, choices=STEP_CHOICES)
+    addressee = models.TextField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    schedule = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    sent_on = models.DateField()
+    reply_due = models.DateField(null=True, blank=True)
+    replied_on = models.DateField(null=True, blank=True)
+    reply_note = models.TextField(blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.sent_on:%d %b %Y})"
 
 
 class SchoolInvitation(models.Model):
@@ -253,6 +280,7 @@ class FamilyEvent(models.Model):
         CONFIRM = "confirm", "Confirmed"
         DECLINE = "decline", "Declined"
         DELETE = "delete", "Deleted"
+        REPLY = "reply", "Reply recorded"
 
     family_record_id = models.BigIntegerField(db_index=True)  # the FamilyChild's id; no key, so it outlives deletion
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,26 +20,41 @@ from django.views.decorators.http import require_http_methods, require_POST
 from provision_ledger.accounts.passwords import right_for_any_account
 from provision_ledger.core import access
 from provision_ledger.family import actions
+from provision_ledger.family.documents import family_record_pdf
+from provision_ledger.family.drafts import LIMITS, family_draft
 from provision_ledger.family.forms import (
     AcceptInvitationForm,
     EntryForm,
     FamilyChildForm,
     InviteSchoolForm,
+    RecordsAnswerForm,
     RecordsRequestForm,
     SignUpForm,
 )
-from provision_ledger.family.letters import records_letter_pdf
+from provision_ledger.family.letters import (
+    family_letter_docx,
+    family_letter_pdf,
+    records_letter_docx,
+    records_letter_pdf,
+)
 from provision_ledger.family.models import FamilyChild
 from provision_ledger.family.queries import (
-    deadlines_for,
     family_advice,
     family_record_export,
+    family_schedule,
     family_statement,
+    family_why,
+    gate_for,
     maintained_for,
+    records_asked,
 )
+from provision_ledger.kit.docx import DOCX_TYPE
 from provision_ledger.kit.forms import show_refusal
+from provision_ledger.kit.spreadsheets import download
+from provision_ledger.nextsteps.forms import LetterForm, ReplyForm
 from provision_ledger.ops.client import client_address
 from provision_ledger.people.models import School
+from provision_ledger.rules.advisor import StepKind, step_applies
 from provision_ledger.rules.extraction import extract
 from provision_ledger.rules.legal_force import PlanKind, legal_force
 from provision_ledger.rules.wording import parent_hint
@@ -174,8 +190,9 @@ def child_page(request: HttpRequest, family_child_id: int) -> HttpResponse:
     family_child = access.get_family_child(user, family_child_id)
     today = timezone.localdate()
     statement = family_statement(family_child, today)
-    requests = [(r, deadlines_for(r, today)) for r in family_child.records_requests.all()]
-    advice = family_advice(family_child, statement, today)
+    asked = records_asked(family_child, today)
+    requests = [(r, a.deadlines) for r, a in asked]
+    advice = family_advice(family_child, statement, today, list(family_child.letters.all()))
     return render(
         request,
         "family/child.html",
@@ -189,6 +206,7 @@ def child_page(request: HttpRequest, family_child_id: int) -> HttpResponse:
             "invitations": family_child.school_invitations.all(),
             "today": today,
             "advice": advice,
+            "gate": gate_for(asked, today),
             "school_said_not": sum(s.count.school_did_not for s in statement.lines if s.count),
             "shared_ids": {e.pk for e in statement.entries if any(s.revoked_at is None for s in e.shares.all())},
         },
@@ -393,6 +411,13 @@ def records_request_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
     return response
 
 
+def records_request_docx(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The same letter as the PDF, as a Word document the parent can change before sending."""
+    records = access.get_records_request(access.signed_in(request), request_id)
+    body = records_letter_docx(records, timezone.localdate())
+    return download(body, DOCX_TYPE, f"records-request-{records.received_on:%Y-%m-%d}.docx")
+
+
 # Bringing the school in
 
 
@@ -486,6 +511,17 @@ def record_export(request: HttpRequest, family_child_id: int) -> HttpResponse:
     return response
 
 
+def record_pdf(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    """The whole record as a printed statement: the plan, promised against told, and every entry with its source."""
+    family_child = access.get_family_child(access.signed_in(request), family_child_id)
+    today = timezone.localdate()
+    return download(
+        family_record_pdf(family_child, today),
+        "application/pdf",
+        f"family-record-{family_child.pk}-{today:%Y-%m-%d}.pdf",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def record_delete(request: HttpRequest, family_child_id: int) -> HttpResponse:
     user = access.signed_in(request)
@@ -498,3 +534,172 @@ def record_delete(request: HttpRequest, family_child_id: int) -> HttpResponse:
             messages.success(request, "The record is deleted. Nothing of what it held is kept.")
             return redirect("family-home")
     return render(request, "family/delete.html", {"child": family_child})
+
+
+# The routes after the records request: the same next steps as a school-kept record's, with the family's letters
+
+
+def _routes(family_child: FamilyChild, today: date) -> dict[str, Any]:
+    """The next steps from the family's record: the gate, the advice and the letters sent, in a fixed number of
+    queries."""
+    statement = family_statement(family_child, today)
+    letters = list(family_child.letters.order_by("sent_on", "pk"))
+    asked = records_asked(family_child, today)
+    advice = family_advice(family_child, statement, today, letters)
+    return {
+        "statement": statement,
+        "letters": letters,
+        "asked": asked,
+        "gate": gate_for(asked, today),
+        "advice": advice,
+        "why": family_why(advice, statement),
+    }
+
+
+def next_steps(request: HttpRequest, family_child_id: int) -> HttpResponse:
+    family_child = access.get_family_child(access.signed_in(request), family_child_id)
+    today = timezone.localdate()
+    routes = _routes(family_child, today)
+    return render(
+        request,
+        "family/next_steps.html",
+        {
+            **routes,
+            "child": family_child,
+            "today": today,
+            "limits": LIMITS,
+            "answer_form": RecordsAnswerForm(initial={"answered_on": today}),
+            "school_said_not": sum(s.count.school_did_not for s in routes["statement"].lines if s.count),
+            "title": "Next steps",
+        },
+    )
+
+
+@require_POST
+def records_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The school answered the request for its records: recorded, and the next steps open."""
+    user = access.signed_in(request)
+    records = access.get_records_request(user, request_id)
+    form = RecordsAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_records_answer(
+                request=records, by=user, answered_on=form.cleaned_data["answered_on"], today=timezone.localdate()
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+    if form.errors:
+        for errors in form.errors.values():
+            messages.error(request, str(errors[0]))
+    else:
+        messages.success(request, "The school’s answer is recorded. Record what its records say as entries.")
+    return redirect("family-next-steps", family_child_id=records.family_child_id)
+
+
+@require_http_methods(["GET", "POST"])
+def letter_write(request: HttpRequest, family_child_id: int, kind: str) -> HttpResponse:
+    """Draft the letter of a next step from the family's record; the parent edits it, and saving keeps it as sent."""
+    user = access.signed_in(request)
+    family_child = access.get_family_child(user, family_child_id)
+    today = timezone.localdate()
+    routes = _routes(family_child, today)
+    step_kind = StepKind(kind) if kind in {k.value for k in StepKind} else None
+    step = next((s for s in routes["advice"].steps if s.kind == step_kind), None) if step_kind else None
+    why = ""
+    if not routes["gate"].open:
+        why = routes["gate"].reason
+    elif step is None or not step.is_letter:
+        why = (
+            step_applies(step_kind, PlanKind(family_child.plan_kind))
+            if step_kind
+            else "There is no letter of that kind."
+        ) or (
+            "The school has not told you in writing that any session did not take place, so there is no letter to "
+            "write about missed sessions."
+        )
+    if why or step is None:
+        return render(request, "family/no_letter.html", {"child": family_child, "why": why}, status=404)
+    draft = family_draft(step, family_child, routes["statement"], user, today, routes["letters"], routes["asked"])
+    schedule = family_schedule(family_child, routes["statement"], today)
+    form = LetterForm(
+        request.POST or None, initial={**vars(draft), "sent_on": today}, below_threshold=step.below_threshold
+    )
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            letter = actions.save_family_letter(
+                family_child=family_child,
+                step=step,
+                schedule=schedule,
+                by=user,
+                addressee=values["addressee"],
+                subject=values["subject"],
+                body=values["body"],
+                sent_on=values["sent_on"],
+                today=today,
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, "Your letter is kept as sent. Download it below.")
+            return redirect("family-letter", letter_id=letter.pk)
+    return render(
+        request,
+        "family/letter_write.html",
+        {
+            "child": family_child,
+            "step": step,
+            "form": form,
+            "schedule": schedule,
+            "why": routes["why"][step.kind.value],
+            "limits": LIMITS,
+            "needs_authority": family_child.school is None and step.kind.value in _LA_LETTERS,
+            "title": step.title,
+        },
+    )
+
+
+# Letters to the local authority: for a school typed by name the authority is not known, and the parent adds it.
+_LA_LETTERS = {
+    StepKind.WRITE_TO_LA_S42,
+    StepKind.COMPLAIN_TO_COUNCIL,
+    StepKind.PRE_ACTION_PROTOCOL_LETTER,
+    StepKind.REQUEST_EHC_NEEDS_ASSESSMENT,
+    StepKind.REQUEST_REVIEW_OR_REASSESSMENT,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
+    user = access.signed_in(request)
+    letter = access.get_family_letter(user, letter_id)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_family_letter_reply(
+                letter=letter,
+                by=user,
+                replied_on=form.cleaned_data["replied_on"],
+                note=form.cleaned_data["reply_note"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, "The reply is recorded.")
+            return redirect("family-letter", letter_id=letter.pk)
+    return render(
+        request,
+        "family/letter_detail.html",
+        {"letter": letter, "child": letter.family_child, "form": form, "title": letter.subject},
+    )
+
+
+def letter_download(request: HttpRequest, letter_id: int, extension: str) -> HttpResponse:
+    letter = access.get_family_letter(access.signed_in(request), letter_id)
+    if extension not in ("pdf", "docx"):
+        raise Http404("Letters come as PDF or DOCX")
+    name = f"letter-{letter.sent_on:%Y-%m-%d}-{letter.kind.replace('_', '-')}.{extension}"
+    if extension == "pdf":
+        return download(family_letter_pdf(letter), "application/pdf", name)
+    return download(family_letter_docx(letter), DOCX_TYPE, name)

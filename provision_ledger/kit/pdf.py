@@ -24,6 +24,8 @@ PDF_TEMPLATES = (
     "outcomes/pack_pdf.html",
     "money/cost_statement.html",
     "family/records_request_pdf.html",
+    "family/record_pdf.html",
+    "family/letter_pdf.html",
 )
 _WARM_UP = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Warm-up</title><style>
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from provision_ledger.nextsteps.advice import untagged
 from provision_ledger.nextsteps.evidence import Evidence, LineEvidence
@@ -83,9 +84,17 @@ _PLAN_WORDS = {
 }
 
 
-def _plan_words(kind: str) -> str:
+def plan_words(kind: str) -> str:
     plan_kind = PlanKind(kind)
     return _PLAN_WORDS.get(plan_kind, plan_kind.label)
+
+
+class SentLetter(Protocol):
+    """A letter already sent, as the drafts read it: the school's record's letters and the family's alike."""
+
+    kind: str
+    sent_on: date
+    replied_on: date | None
 
 
 @dataclass(frozen=True)
@@ -103,11 +112,17 @@ class _To:
 
 def recipient(kind: StepKind, child: Child) -> _To:
     """The body that holds the duty the letter is about, addressed as a professional would address it."""
-    la, school = child.local_authority.name, child.school.name
+    return recipient_for(
+        kind, child.school.name, child.local_authority.name, school_type(child.school.establishment_type)
+    )
+
+
+def recipient_for(kind: StepKind, school: str, la: str, kind_of_school: SchoolKind) -> _To:
+    """As `recipient`, from the names alone: for a record that holds the school and its authority by name only."""
     if kind is StepKind.ASK_SCHOOL_TO_REINSTATE:
         return _To(f"The Headteacher (copy to the SENCO)\n{school}", "Dear Headteacher")
     if kind is StepKind.COMPLAIN_TO_GOVERNORS:
-        if school_type(child.school.establishment_type) is SchoolKind.INDEPENDENT:
+        if kind_of_school is SchoolKind.INDEPENDENT:
             return _To(f"The Proprietor\n{school}", "Dear Sir or Madam")
         return _To(f"The Chair of Governors\n{school}", "Dear Chair of Governors")
     if kind is StepKind.WRITE_TO_LA_S42:
@@ -143,7 +158,7 @@ def line_facts(e: LineEvidence, start: date, end: date) -> str:
 
 def _facts(evidence: Evidence) -> str:
     plan = evidence.plan
-    kind = _plan_words(plan.kind) if plan is not None else "plan"
+    kind = plan_words(plan.kind) if plan is not None else "plan"
     opening = (
         f"My child's {kind}, in force from {long_date(plan.start_date)}, specifies the provision below. "
         if plan is not None
@@ -157,7 +172,7 @@ def _facts(evidence: Evidence) -> str:
     )
 
 
-def _s42_history(letters: Sequence[Letter]) -> str:
+def s42_history(letters: Sequence[SentLetter]) -> str:
     sent = [x for x in letters if x.kind == StepKind.WRITE_TO_LA_S42]
     if not sent:
         return "I have not yet written to the local authority about this."
@@ -223,18 +238,25 @@ def _limb_two(evidence: Evidence, today: date) -> list[str]:
 
 
 def _assessment_body(child: Child, evidence: Evidence, parent: User, today: date) -> list[str]:
+    return assessment_paragraphs(
+        f"{parent.get_full_name() or parent.email}, the parent of {child.full_name}, who attends {child.school.name}",
+        _limb_one(child, evidence),
+        _limb_two(evidence, today),
+    )
+
+
+def assessment_paragraphs(who: str, limb_one: list[str], limb_two: list[str]) -> list[str]:
     # IPSEA model letter 1: who is writing; the s36(1) request; the school; both limbs of s36(8) with evidence;
     # a higher local threshold is unlawful; the decision within 6 weeks of receipt (reg 5(1)) and the appeal.
     return [
-        f"I am {parent.get_full_name() or parent.email}, the parent of {child.full_name}, who attends "
-        f"{child.school.name}. I am writing to ask the local authority to carry out an education, health and care "
+        f"I am {who}. I am writing to ask the local authority to carry out an education, health and care "
         "(EHC) needs assessment for my child under section 36(1) of the Children and Families Act 2014.",
         "Under section 36(8) the local authority must secure an EHC needs assessment if my child has or may have "
         "special educational needs, and it may be necessary for special educational provision to be made for them "
         "in accordance with an EHC plan. Both parts of the test are met.",
-        "1. My child has or may have special educational needs.\n" + "\n".join(_limb_one(child, evidence)),
+        "1. My child has or may have special educational needs.\n" + "\n".join(limb_one),
         "2. It may be necessary for special educational provision to be made through an EHC plan.\n"
-        + "\n".join(_limb_two(evidence, today)),
+        + "\n".join(limb_two),
         "The test in section 36(8) is the only legal test: a local threshold set higher than it would be unlawful.",
         "The local authority must tell me its decision within 6 weeks of receiving this request (regulation 5(1), "
         "Special Educational Needs and Disability Regulations 2014). If it decides not to assess, I can appeal to "
@@ -245,19 +267,44 @@ def _assessment_body(child: Child, evidence: Evidence, parent: User, today: date
 def _pre_action_body(
     child: Child, evidence: Evidence, parent: User, letters: Sequence[Letter], reply_by: str
 ) -> list[str]:
+    return pre_action_paragraphs(
+        child=f"{child.full_name} (born {long_date(child.date_of_birth)})",
+        child_name=child.full_name,
+        la=child.local_authority.name,
+        school=child.school.name,
+        name=parent.get_full_name() or parent.email,
+        email=parent.email,
+        since=evidence.start,
+        facts=_facts(evidence) + "\n" + s42_history(letters),
+        owed=f"{evidence.owed_hours} hours",
+        reply_by=reply_by,
+    )
+
+
+def pre_action_paragraphs(
+    *,
+    child: str,
+    child_name: str,
+    la: str,
+    school: str,
+    name: str,
+    email: str,
+    since: date,
+    facts: str,
+    owed: str,
+    reply_by: str,
+) -> list[str]:
     # Pre-Action Protocol for Judicial Review, Annex A: the letter states the claim, in the protocol's order, and
     # proposes a reply within 14 days.
-    la, name = child.local_authority.name, parent.get_full_name() or parent.email
     return [
         "Letter before claim: Pre-Action Protocol for Judicial Review",
         "1. Proposed claim: a claim for judicial review of the local authority's continuing failure to secure the "
-        f"special educational provision specified in {child.full_name}'s EHC plan.",
+        f"special educational provision specified in {child_name}'s EHC plan.",
         f"2. The defendant: {la}, for the attention of its legal services department.",
-        f"3. The claimant: {child.full_name} (born {long_date(child.date_of_birth)}), by their parent and "
-        f"litigation friend, {name}.",
-        f"4. The matter being challenged: the failure, from {long_date(evidence.start)} to date, to secure the "
+        f"3. The claimant: {child}, by their parent and litigation friend, {name}.",
+        f"4. The matter being challenged: the failure, from {long_date(since)} to date, to secure the "
         "special educational provision in Section F of the EHC plan.",
-        "5. The details of the matter being challenged:\n" + _facts(evidence) + "\n" + _s42_history(letters),
+        "5. The details of the matter being challenged:\n" + facts,
         "6. The issues (the claim in law): the local authority is in breach of its duty under section 42(2), "
         "Children and Families Act 2014, to secure the special educational provision specified in the plan. "
         "The duty is absolute: there is no best-endeavours defence (R (BA) v Nottinghamshire County Council "
@@ -265,21 +312,21 @@ def _pre_action_body(
         "Council ex p M [1997] ELR 62).",
         "7. The action the defendant is expected to take: to secure the provision in Section F in full without "
         "further delay; to confirm in writing who will deliver it and from what date; and to make up the "
-        f"{evidence.owed_hours} hours of provision missed.",
+        f"{owed} of provision missed.",
         "8. Alternative dispute resolution: the claimant is willing to consider the council's complaints "
         "procedure or mediation, provided it does not delay the provision or the claim, which must be brought "
         "promptly.",
-        f"9. Interested parties: {child.school.name}, where the provision is to be delivered; a copy of this "
+        f"9. Interested parties: {school}, where the provision is to be delivered; a copy of this "
         "letter goes to its headteacher.",
         "10. Information and documents sought: the local authority's records of the arrangements it has made to "
         "secure the provision since the date above, and any decision it has made about it.",
         "11. Legal advisers: none at present.",
-        f"12. Address for reply: {name}, {parent.email}.",
+        f"12. Address for reply: {name}, {email}.",
         f"13. Proposed reply date: {reply_by}, 14 days from the date of this letter.",
     ]
 
 
-def _reply_line(step: Step, sent_on: date) -> str:
+def reply_line(step: Step, sent_on: date) -> str:
     if step.kind is StepKind.REQUEST_EHC_NEEDS_ASSESSMENT or step.reply_period is None:
         return ""
     due = step.reply_period.period.after(sent_on)
@@ -307,9 +354,9 @@ def draft_letter(
         middle = [
             ASKS.get(step.kind, ""),
             _facts(evidence),
-            _s42_history(letters) if step.kind is StepKind.COMPLAIN_TO_COUNCIL else "",
+            s42_history(letters) if step.kind is StepKind.COMPLAIN_TO_COUNCIL else "",
             f"The law: {untagged(step.law)}.",
-            _reply_line(step, sent_on),
+            reply_line(step, sent_on),
         ]
     paragraphs = [
         f"{to.salutation},",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from provision_ledger.kit.docx import Block, Heading, PageBreak, Paragraph, Table, document_bytes
 from provision_ledger.kit.pdf import accessible_pdf
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.rules.clocks import long_date
@@ -41,40 +41,44 @@ def letter_pdf(letter: Letter) -> bytes:
 
 
 def letter_docx(letter: Letter) -> bytes:
-    from docx import Document  # slow to import, and needed only here
+    return document_bytes(letter_blocks(letter))
 
-    document = Document()
+
+def letter_blocks(letter: Letter) -> list[Block]:
+    """The letter as sent, then its evidence schedule on a page of its own."""
     evidence = _readable(letter.evidence)
+    blocks: list[Block] = []
     if evidence.get("sender"):
-        document.add_paragraph("\n".join(evidence["sender"]))
-    document.add_paragraph(long_date(letter.sent_on))
-    document.add_paragraph(letter.addressee)
-    document.add_heading(letter.subject, level=1)
-    for paragraph in letter.body.split("\n\n"):
-        if paragraph.strip():
-            document.add_paragraph(paragraph)
-    if evidence.get("lines"):
-        document.add_page_break()
-        document.add_heading("Evidence schedule", level=1)
-        document.add_paragraph(
+        blocks.append(Paragraph("\n".join(evidence["sender"])))
+    blocks += [Paragraph(long_date(letter.sent_on)), Paragraph(letter.addressee), Heading(letter.subject)]
+    blocks += [Paragraph(p) for p in letter.body.split("\n\n") if p.strip()]
+    if not evidence.get("lines"):
+        return blocks
+    blocks += [
+        PageBreak(),
+        Heading("Evidence schedule"),
+        Paragraph(
             f"From the school's records, {evidence['from']} to {evidence['to']}. "
             f"Time owed in all: {evidence['owed_hours']} hours."
-        )
-        for line in evidence["lines"]:
-            document.add_heading(line["description"], level=2)
-            document.add_paragraph(f"Promised: {line['promise']}. Time owed: {line['owed_hours']} hours.")
-            if line.get("due_sessions") is not None:
-                document.add_paragraph(
+        ),
+    ]
+    for line in evidence["lines"]:
+        blocks += [
+            Heading(line["description"], level=2),
+            Paragraph(f"Promised: {line['promise']}. Time owed: {line['owed_hours']} hours."),
+        ]
+        if line.get("due_sessions") is not None:
+            blocks.append(
+                Paragraph(
                     f"Sessions due: {line['due_sessions']}. Delivered: {line['delivered_sessions']}. Recorded as "
                     f"missed: {line['missed_sessions']}. Not recorded at all (nobody has said whether they "
                     f"happened): {line['not_recorded_sessions']}."
                 )
-            if line["value"] is not None:
-                document.add_paragraph(
-                    f"Indicative value of the time owed: £{line['value']} at £{line['rate']} an hour."
-                )
-            _table(
-                document,
+            )
+        if line["value"] is not None:
+            blocks.append(Paragraph(f"Indicative value of the time owed: £{line['value']} at £{line['rate']} an hour."))
+        blocks.append(
+            Table(
                 ["Term", "Sessions promised", "Sessions delivered", "Minutes promised", "Minutes delivered"],
                 [
                     [
@@ -87,23 +91,12 @@ def letter_docx(letter: Letter) -> bytes:
                     for t in line["terms"]
                 ],
             )
-            if line["missed"]:
-                _table(
-                    document,
+        )
+        if line["missed"]:
+            blocks.append(
+                Table(
                     ["Date", "What happened", "Reason", "Minutes missed"],
                     [[m["day"], m["what"], m["reason"], m["minutes"]] for m in line["missed"]],
                 )
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _table(document: Any, header: list[str], rows: list[list[Any]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
+            )
+    return blocks

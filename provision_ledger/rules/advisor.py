@@ -514,6 +514,11 @@ def _duration(minutes: int) -> str:
     return " ".join(parts)
 
 
+def duration(minutes: int) -> str:
+    """E.g. "23 hours 30 minutes", "1 hour", "45 minutes": time as the letters give it."""
+    return _duration(minutes)
+
+
 def line_evidence(line: LineBehind) -> str:
     """E.g. "Motor Skills programme: 1 of 48 sessions delivered; 23 hours 30 minutes owed"."""
     noun = "session" if line.promised_sessions == 1 else "sessions"

@@ -244,3 +244,68 @@ def records_deadlines(received: date, maintained: bool | None, calendar: SchoolC
         school_days_after(received, EDUCATIONAL_RECORD_SCHOOL_DAYS, calendar) if maintained is not False else None
     )
     return RecordsDeadlines(one_month_after(received), educational, maintained)
+
+
+# When the later routes open for a family-kept record
+
+# A family's record holds only what the family was told; the school's own records say what happened. So the routes a
+# school-kept record opens at once (nextsteps: ask the school, complain, write to the authority) open for the family's
+# record once the school has had the time the law gives it to hand its records over and has not, or once it has
+# answered: the later of the one month of Article 12(3) UK GDPR (every school) and the 15 school days of regulation 5
+# of the Education (Pupil Information) (England) Regulations 2005 (a maintained school, or a special school not so
+# maintained), counted from the day the school received the request.
+
+
+@dataclass(frozen=True)
+class RecordsAsked:
+    """A request for the school's records: when the school received it, its deadlines, and any answer."""
+
+    received_on: date
+    deadlines: RecordsDeadlines
+    answered_on: date | None = None
+
+    @property
+    def last_day(self) -> date:
+        """The last day the school has to answer both parts of the request that apply to it."""
+        return max(self.deadlines.subject_access, self.deadlines.educational_record or self.deadlines.subject_access)
+
+
+@dataclass(frozen=True)
+class RoutesGate:
+    open: bool
+    reason: str
+    waiting_until: date | None = None  # the last day the school has, while the family waits for it
+
+
+def _day(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def routes_gate(requests: Iterable[RecordsAsked], today: date) -> RoutesGate:
+    """Whether the routes open: once the school has answered a request for its records, or once the last day it had to
+    answer one has passed without an answer."""
+    asked = sorted(requests, key=lambda r: r.received_on)
+    if not asked:
+        return RoutesGate(
+            False,
+            "Ask the school for its records first. Your record shows what you have been told; the school’s records "
+            "show what happened, and the letters below rest on them.",
+        )
+    answered = [r for r in asked if r.answered_on is not None]
+    if answered:
+        first = min(r.answered_on for r in answered if r.answered_on is not None)
+        return RoutesGate(True, f"The school answered your request for its records on {_day(first)}.")
+    passed = [r for r in asked if r.last_day < today]
+    if passed:
+        last = min(r.last_day for r in passed)
+        return RoutesGate(
+            True,
+            f"The school had until {_day(last)} to send you its records, and you have not recorded an answer.",
+        )
+    until = min(r.last_day for r in asked)
+    return RoutesGate(
+        False,
+        f"The school has until {_day(until)} to send you its records. The next steps open when it answers, or when "
+        "that day has passed without an answer.",
+        waiting_until=until,
+    )

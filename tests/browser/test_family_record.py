@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
+import docx
 import pypdf
 import pytest
 from django.core import mail
@@ -150,3 +152,78 @@ def test_a_parent_keeps_the_record_asks_for_the_schools_and_brings_the_senco_in(
     expect(shared).to_contain_text("Oliver had one Motor Skills session this term")
     expect(shared).to_contain_text("Source: The school, in writing")
     senco_context.close()
+
+    # The Word letter and the record to print, read from the files downloaded.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the letter (Word, to change it)").click()
+    word = docx.Document(io.BytesIO(download.value.path().read_bytes()))
+    word_text = " ".join(" ".join(p.text for p in word.paragraphs).split())
+    assert "The Headteacher Hillside Primary School" in word_text
+    assert "Education (Pupil Information) (England) Regulations 2005" in word_text
+    assert "Article 15 of the UK General Data Protection Regulation" in word_text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the record to print (PDF)").click()
+    record = pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    record_text = " ".join(" ".join(p.extract_text() for p in record.pages).split())
+    assert f"The school has told you about 1 of the {promised} sessions the plan promised" in record_text
+    assert "Oliver had one Motor Skills session this term. Mrs Green, SENCO" in record_text
+    assert "Shared with the school." in record_text
+    assert "Entries are never edited after they are saved" in record_text
+
+    # The school writes that two sessions did not take place, and answers the request for its records.
+    page.get_by_role("link", name="Record what you know").click()
+    page.wait_for_url(re.compile(r"/family/children/\d+/entries/new/$"))
+    page.get_by_label("The school, in writing (an email or a report)").check()
+    page.get_by_label("Which line of the plan?").select_option(label="Motor Skills programme")
+    page.get_by_label("The day it is about").fill((today - timedelta(days=7)).isoformat())
+    page.get_by_label("The date on the email, report or diary page").fill((today - timedelta(days=6)).isoformat())
+    page.get_by_label("How many sessions?").fill("2")
+    page.get_by_label("Did not take place", exact=True).check()
+    page.get_by_label("The words").fill("The TA was off sick: no Motor Skills this week. Mrs Green")
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(r"/family/children/\d+/$"))
+    page.get_by_role("link", name="See the next steps, their deadlines and the letters").click()
+    page.wait_for_url(re.compile(r"/next-steps/$"))
+    expect(page.get_by_test_id("routes-gate")).to_contain_text("Not yet")
+    page.get_by_label("The date the school answered").fill(today.isoformat())
+    page.get_by_role("button", name="The school has answered").click()
+    expect(page.get_by_test_id("routes-gate")).to_contain_text("The school answered your request for its records")
+    expect(page.get_by_test_id("family-limits")).to_contain_text("Your record shows what you were told")
+    _look(page, "family-next-steps")
+
+    # The first letter, drafted from the family's record: every figure says whose word it is.
+    page.get_by_role("link", name=re.compile("^Write this letter.*Ask the school to reinstate the provision$")).click()
+    expect(page.get_by_role("heading", name="Ask the school to reinstate the provision")).to_be_visible()
+    _look(page, "family-letter-write")
+    page.get_by_role("button", name="Save as sent, then download").click()
+    expect(page.get_by_text("Your letter is kept as sent.")).to_be_visible()
+    _look(page, "family-letter")
+    written = today - timedelta(days=6)
+    told = f"The school told the family in writing on {written.day} {written:%B %Y}: 2 sessions did not take place"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    letter = pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    letter_text = " ".join(" ".join(p.extract_text() for p in letter.pages).split())
+    assert told in letter_text
+    assert "Not known: no information" in letter_text
+    assert "My record shows what I have been told, not what happened" in letter_text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download Word document").click()
+    word = docx.Document(io.BytesIO(download.value.path().read_bytes()))
+    word_text = " ".join(" ".join(p.text for p in word.paragraphs).split())
+    assert told in word_text
+    assert "Dear Headteacher," in word_text
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def _look(page: Page, name: str) -> None:
+    """No accessibility violation, nothing scrolls sideways at 320 px; screenshots at 1280 and 320 px to look at."""
+    assert axe_violations(page) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    page.screenshot(path=str(SHOTS / f"{name}-320.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
