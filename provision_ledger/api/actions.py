@@ -40,7 +40,7 @@ def issue_token(
         raise ValidationError("A token reaches one school or one local authority.")
     if school is not None and not access.manages_school(by, school):
         raise PermissionDenied
-    if local_authority is not None and not access.officer_authorities(by).filter(pk=local_authority.pk).exists():
+    if local_authority is not None and local_authority.pk not in access.officer_authority_ids(by):
         raise PermissionDenied
     if not name.strip():
         raise ValidationError({"name": "Say what will use this token."})

@@ -327,8 +327,13 @@ def is_officer(user: User) -> bool:
     return bool(scope_for(user).la_ids)
 
 
+def officer_authority_ids(user: User) -> frozenset[int]:
+    """The ids of the authorities the person is an officer of, from the scope already read for the request."""
+    return scope_for(user).la_ids
+
+
 def officer_authorities(user: User) -> QuerySet[LocalAuthority]:
-    return LocalAuthority.objects.filter(pk__in=scope_for(user).la_ids).order_by("name")
+    return LocalAuthority.objects.filter(pk__in=officer_authority_ids(user)).order_by("name")
 
 
 def managed_schools(user: User) -> QuerySet[School]:

@@ -24,7 +24,7 @@ def _officer(request: HttpRequest) -> tuple[User, frozenset[int]]:
     assert isinstance(user, User)
     if not access.is_officer(user):
         raise PermissionDenied
-    return user, frozenset(access.officer_authorities(user).values_list("pk", flat=True))
+    return user, access.officer_authority_ids(user)
 
 
 def _dashboard(request: HttpRequest) -> queries.Dashboard:
