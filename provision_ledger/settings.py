@@ -1,6 +1,5 @@
 """One settings module, read from the environment, with defaults that work on a developer's machine."""
 
-import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -291,9 +290,8 @@ if PROGRESS_FIGURE_MIN_CHILDREN < 1:
 LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"Unexpected value LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
-if LOG_FORMAT == "json":
-    # A Python warning (a library's UserWarning) goes through the JSON handler too, not raw onto standard error.
-    logging.captureWarnings(True)
+# Also sends Python's warnings through the JSON handler in production (ops/jsonlog.py).
+LOGGING_CONFIG = "provision_ledger.ops.jsonlog.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
