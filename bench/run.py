@@ -8,12 +8,15 @@ For each database, from empty:
       command's peak resident memory;
   (c) a child's page under load: gunicorn on loopback, 50 concurrent clients from wrk in a second process, p50 and
       p99, beside one client alone and the floor (a signed-in page that reads next to nothing) under the same load;
-  (e) a GIAS establishment file of 25,000 made-up establishments in the published layout (Windows-1252, every column)
-      through `provision-ledger import-gias`, then the same file again (nothing to change), each timed with the
-      command's peak resident memory.
+  (e) a GIAS establishment file of 25,000 made-up establishments in the published layout (Windows-1252, every
+      column; written by tests/gias_files.py, as the tests' files are) through `provision-ledger import-gias` into a
+      database of its own, then the same file again (nothing may change), each timed with the command's peak resident
+      memory; and the same for 2,500 establishments, so that memory is seen to stay flat as the file grows.
 
 Writes bench/results.json and bench/results.md. Usage: python bench/run.py [--children 10000] [--sessions 1000000]
-[--databases sqlite,postgresql]. PostgreSQL is reached at BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+[--databases sqlite,postgresql] [--only gias]. PostgreSQL is reached at BENCH_PG (default
+postgres://postgres@127.0.0.1:5432). `BENCH_ONLY=gias make bench` (or --only gias) runs step (e) alone, in a minute
+or two, and puts its figures into the results already written, leaving the other steps' as they were.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,8 +52,12 @@ TARGETS = {
     "child_page_p99_ms": 150,
     "synth_seconds": 300,
     "gias_seconds": 60,
+    # Flat memory: the import's peak with ten times the establishments is at most this much above its peak with 2,500.
+    "gias_peak_growth": 0.10,
 }
-GIAS_ESTABLISHMENTS = 25_000
+GIAS_SIZES = (2_500, 25_000)
+GIAS_PG_NAME = "pl_bench_gias"
+STEPS = ("gias",)  # what --only / BENCH_ONLY can pick out; the other steps build on the synthetic authority
 
 
 def log(message: str) -> None:
@@ -97,28 +106,43 @@ def _pg_version() -> str:
 SQLITE_FILE = WORK / "bench.sqlite3"
 
 
-def env_for(vendor: str) -> dict[str, str]:
+def env_for(vendor: str, name: str = PG_NAME) -> dict[str, str]:
+    """The environment of a command on the benchmark's database (`name`: the synthetic authority's, or GIAS's own)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "provision_ledger.settings", "DEBUG": "False"}
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
-    env["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}" if vendor == "sqlite" else f"{PG}/{PG_NAME}"
+    sqlite = SQLITE_FILE if name == PG_NAME else WORK / f"{name}.sqlite3"
+    env["DATABASE_URL"] = f"sqlite:///{sqlite}" if vendor == "sqlite" else f"{PG}/{name}"
     return env
 
 
-def pl(vendor: str, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "provision-ledger"), *args], env=env_for(vendor), text=True, check=True, **kwargs)  # type: ignore[call-overload]
+def pl(vendor: str, *args: str, name: str = PG_NAME, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "provision-ledger"), *args], env=env_for(vendor, name), text=True, check=True, **kwargs
+    )  # type: ignore[call-overload]
 
 
-def fresh_database(vendor: str) -> None:
+def fresh_database(vendor: str, name: str = PG_NAME) -> None:
     if vendor == "sqlite":
+        sqlite = Path(env_for(vendor, name)["DATABASE_URL"].removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
-            (WORK / f"bench.sqlite3{suffix}").unlink(missing_ok=True)
+            sqlite.with_name(sqlite.name + suffix).unlink(missing_ok=True)
     else:
         script = (
             "import psycopg,sys; c=psycopg.connect(sys.argv[1], autocommit=True); "
-            f"c.execute('DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)'); c.execute('CREATE DATABASE {PG_NAME}')"
+            f"c.execute('DROP DATABASE IF EXISTS {name} WITH (FORCE)'); c.execute('CREATE DATABASE {name}')"
         )
         subprocess.run([str(BIN / "python"), "-c", script, f"{PG}/postgres"], check=True)
-    pl(vendor, "migrate", "--noinput", "-v0")
+    pl(vendor, "migrate", "--noinput", "-v0", name=name)
+
+
+def drop_database(vendor: str, name: str) -> None:
+    if vendor == "sqlite":
+        sqlite = Path(env_for(vendor, name)["DATABASE_URL"].removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            sqlite.with_name(sqlite.name + suffix).unlink(missing_ok=True)
+        return
+    script = f"import psycopg,sys; psycopg.connect(sys.argv[1], autocommit=True).execute('DROP DATABASE {name}')"
+    subprocess.run([str(BIN / "python"), "-c", script, f"{PG}/postgres"], check=True)
 
 
 def timed_child(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
@@ -311,46 +335,109 @@ def load_test(vendor: str, child_id: int, cookie: str, clients: int, seconds: fl
         server.wait(timeout=30)
 
 
-def write_gias_csv(path: Path, establishments: int) -> None:
-    """A GIAS establishment file in the published layout: every column, quoted, Windows-1252, dd-mm-yyyy dates; about
-    150 authorities with made-up schools (the URNs from 300000 so they do not meet the synthetic authority's)."""
-    import sys
-
+def gias_establishments(count: int) -> Iterator[dict[str, str]]:
+    """Made-up establishments in about 150 authorities, written by the tests' own GIAS file builder: every published
+    column, the codes beside the names, a curly apostrophe that only Windows-1252 (not Latin-1) has, a quarter of them
+    in one of 900 trusts, and URNs from 300000, clear of the synthetic authority's."""
     sys.path.insert(0, str(ROOT))
-    from provision_ledger.oversight.gias_layout import GIAS_COLUMNS
+    from tests.gias_files import establishment
 
-    phases = ["Primary", "Secondary", "All-through", "Not applicable", "16 plus", "Nursery"]
-    types = ["Community school", "Academy converter", "Voluntary aided school", "Foundation special school"]
-    with path.open("w", newline="", encoding="cp1252") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        writer.writerow(GIAS_COLUMNS)
-        for i in range(establishments):
-            la = 800 + i % 150
-            row = dict.fromkeys(GIAS_COLUMNS, "")
-            row.update({
-                "URN": str(300000 + i), "LA (code)": str(la), "LA (name)": f"Authority {la}",
-                "EstablishmentNumber": f"{2000 + i // 150:04d}", "EstablishmentName": f"St Anne’s School {i}",
-                "TypeOfEstablishment (name)": types[i % len(types)], "EstablishmentStatus (name)": "Open",
-                "OpenDate": f"{1 + i % 28:02d}-09-{1950 + i % 70}", "PhaseOfEducation (name)": phases[i % len(phases)],
-                "Trusts (name)": f"Trust {i % 900}" if i % 4 == 1 else "", "UKPRN": f"{10000000 + i}",
-                "GSSLACode (name)": f"E10{la:06d}", "Country (name)": "United Kingdom",
-            })  # fmt: skip
-            writer.writerow(row.values())
+    phases = [("1", "Nursery"), ("2", "Primary"), ("4", "Secondary"), ("6", "16 plus"), ("7", "All-through")]
+    types = [("01", "Community school", "4", "Local authority maintained schools"),
+             ("28", "Academy sponsor led", "10", "Academies"),
+             ("02", "Voluntary aided school", "4", "Local authority maintained schools"),
+             ("12", "Foundation special school", "5", "Special schools")]  # fmt: skip
+    regions = ["North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
+               "East of England", "London", "South East", "South West"]  # fmt: skip
+    for i in range(count):
+        la = 800 + i % 150
+        phase, kind = phases[i % len(phases)], types[i % len(types)]
+        in_trust = i % 4 == 1
+        yield establishment(
+            str(300000 + i), f"St Anne’s School {i}", la=str(la), la_name=f"Authority {la}",
+            number=f"{2000 + i // 150:04d}",
+            **{
+                "TypeOfEstablishment (code)": kind[0], "TypeOfEstablishment (name)": kind[1],
+                "EstablishmentTypeGroup (code)": kind[2], "EstablishmentTypeGroup (name)": kind[3],
+                "PhaseOfEducation (code)": phase[0], "PhaseOfEducation (name)": phase[1],
+                "OpenDate": f"{1 + i % 28:02d}-09-{1950 + i % 70}", "UKPRN": f"{10000000 + i}",
+                "Trusts (code)": str(5000 + i % 900) if in_trust else "",
+                "Trusts (name)": f"Trust {i % 900}" if in_trust else "",
+                "TrustSchoolFlag (code)": "5" if in_trust else "0",
+                "TrustSchoolFlag (name)": "Supported by a multi-academy trust" if in_trust else "Not applicable",
+                "GSSLACode (name)": f"E10{la:06d}", "GOR (name)": regions[la % len(regions)],
+                "Postcode": f"NE{i % 99} {i % 9}AB", "Town": f"Town {la}", "NumberOfPupils": str(100 + i % 900),
+            },
+        )  # fmt: skip
 
 
-def gias_step(vendor: str, establishments: int, email: str) -> dict[str, object]:
-    """Import the GIAS file twice: once creating every school, once finding nothing to change."""
-    path = WORK / "edubasealldata.csv"
-    write_gias_csv(path, establishments)
-    result: dict[str, object] = {"establishments": establishments, "file_mb": round(path.stat().st_size / 1e6, 1)}
-    for name in ("first", "again"):
-        took, peak, output = timed_child(
-            [str(BIN / "provision-ledger"), "import-gias", str(path), "--as", email], env_for(vendor)
-        )
-        result[name] = {"seconds": round(took, 1), "peak_mb": peak, "output": output.strip().splitlines()[1]}
-        log(f"{vendor}: import-gias ({name}) {took:.1f} s, peak {peak} MB")
-    path.unlink()
+IMPORTER = r"""
+import django
+django.setup()
+from provision_ledger.people.models import User
+User.objects.create_user(email="gias@bench.test", password=None)
+"""
+
+
+def gias_step(vendor: str) -> dict[str, object]:
+    """For 2,500 and for 25,000 establishments, each into an empty database of its own: the file imported, then the
+    same file again, which must change nothing. Each timed, with the command's peak resident memory."""
+    sys.path.insert(0, str(ROOT))
+    from tests.gias_files import write_gias_file
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    result: dict[str, object] = {"load_average_at_start": os.getloadavg(), "sizes": {}}
+    for count in GIAS_SIZES:
+        fresh_database(vendor, GIAS_PG_NAME)
+        subprocess.run([str(BIN / "python"), "-c", IMPORTER], env=env_for(vendor, GIAS_PG_NAME), check=True)
+        path = WORK / f"edubasealldata-{count}.csv"
+        with path.open("wb") as handle:
+            write_gias_file(handle, gias_establishments(count))
+        size: dict[str, object] = {"file_mb": round(path.stat().st_size / 1e6, 1)}
+        for name in ("first", "again"):
+            took, peak, output = timed_child(
+                [str(BIN / "provision-ledger"), "import-gias", str(path), "--as", "gias@bench.test"],
+                env_for(vendor, GIAS_PG_NAME),
+            )
+            said = output.strip().splitlines()
+            size[name] = {"seconds": round(took, 1), "peak_mb": peak, "output": said[1]}
+            log(f"{vendor}: import-gias of {count:,} ({name}) {took:.1f} s, peak {peak} MB: {said[1]}")
+        expected = {
+            "first": f"Did create {count:,} schools and update 0; 0 unchanged.",
+            "again": f"Did create 0 schools and update 0; {count:,} unchanged.",
+        }
+        for name, line in expected.items():
+            if size[name]["output"] != line:  # type: ignore[index]
+                raise RuntimeError(f"import-gias ({name}) said {size[name]['output']!r}, not {line!r}")  # type: ignore[index]
+        result["sizes"][count] = size  # type: ignore[index]
+        path.unlink()
+    drop_database(vendor, GIAS_PG_NAME)
+    result["load_average_at_end"] = os.getloadavg()
     return result
+
+
+def gias_verdicts(gias: dict) -> list[tuple[str, str, str, bool | None]]:  # type: ignore[type-arg]
+    sizes = {int(k): v for k, v in gias["sizes"].items()}
+    small, large = sizes[min(sizes)], sizes[max(sizes)]
+    limit, growth = TARGETS["gias_seconds"], TARGETS["gias_peak_growth"]
+    rows: list[tuple[str, str, str, bool | None]] = []
+    for count, size in sorted(sizes.items()):
+        for run, what in (("first", "first import"), ("again", "same file again, nothing changed")):
+            figures = f"{size[run]['seconds']} s, peak {size[run]['peak_mb']} MB"
+            if count == max(sizes):
+                rows.append(
+                    (f"{count:,} establishments, {what}", figures, f"under {limit} s", size[run]["seconds"] < limit)
+                )
+            else:  # measured for the memory comparison below
+                rows.append((f"{count:,} establishments, {what}", figures, "(the memory baseline)", None))
+    peak_small = max(small["first"]["peak_mb"], small["again"]["peak_mb"])
+    peak_large = max(large["first"]["peak_mb"], large["again"]["peak_mb"])
+    rows.append((
+        f"Peak memory, {max(sizes):,} against {min(sizes):,}", f"{peak_large} MB against {peak_small} MB "
+        f"({(peak_large - peak_small) / peak_small:+.0%})", f"at most {growth:.0%} more (flat)",
+        peak_large <= peak_small * (1 + growth),
+    ))  # fmt: skip
+    return rows
 
 
 def run(vendor: str, children: int, sessions: int, year: int, clients: int, seconds: float) -> dict[str, object]:
@@ -394,8 +481,6 @@ def run(vendor: str, children: int, sessions: int, year: int, clients: int, seco
     }
     log(f"{vendor}: import {sessions / took:,.0f} rows/s, peak {peak} MB")
     csv_path.unlink()
-    log(f"{vendor}: import-gias of {GIAS_ESTABLISHMENTS:,} establishments")
-    result["gias"] = gias_step(vendor, GIAS_ESTABLISHMENTS, "officer990@synth.test")
     return result
 
 
@@ -413,27 +498,61 @@ def verdicts(result: dict) -> list[tuple[str, str, str, bool]]:  # type: ignore[
         ("Import peak memory", f"{i['peak_mb']} MB", "under 300 MB", i["peak_mb"] < TARGETS["import_peak_mb"]),
         ("Child page p99 (50 clients)", f"{p99:.0f} ms", "under 150 ms", p99 < TARGETS["child_page_p99_ms"]),
         ("Synth", f"{s['seconds']} s", "under 300 s", s["seconds"] < TARGETS["synth_seconds"]),
-    ] + [
-        (f"GIAS import, {g['establishments']:,} establishments ({run})",
-         f"{g[run]['seconds']} s, {g[run]['peak_mb']} MB", "under 60 s", g[run]["seconds"] < TARGETS["gias_seconds"])
-        for g in [result["gias"]] if "gias" in result for run in ("first", "again")
     ]  # fmt: skip
 
 
-def markdown(report: dict) -> str:  # type: ignore[type-arg]
-    m = report["machine"]
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Run {report['finished']} with `make bench` ({report['children']:,} children; "
-        f"{report['import_rows']:,} session rows imported).",
-        "",
+def _machine_line(m: dict) -> str:  # type: ignore[type-arg]
+    return (
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['os']}; Python {m['python']}; "
         f"SQLite {m['sqlite']}; PostgreSQL {m['postgresql']}. Load average at start: "
-        f"{', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}. {m['note']}",
+        f"{', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}. {m['note']}"
+    )
+
+
+def gias_markdown(gias: dict) -> list[str]:  # type: ignore[type-arg]
+    lines = [
+        "## GIAS import",
+        "",
+        "Step (e), also run alone with `BENCH_ONLY=gias make bench`. Files in the published layout (every column, "
+        "Windows-1252) written by tests/gias_files.py, imported by `provision-ledger import-gias FILE --as EMAIL` into "
+        "an empty database, then imported again; peak memory is the command's own maximum resident set (wait4's "
+        "ru_maxrss).",
         "",
     ]
-    for result in report["results"]:
+    for vendor, result in gias.items():
+        sizes = ", ".join(f"{int(k):,}: {v['file_mb']} MB" for k, v in result["sizes"].items())
+        load = " → ".join(
+            ", ".join(f"{x:.2f}" for x in result[k]) for k in ("load_average_at_start", "load_average_at_end")
+        )
+        lines += [
+            f"### {vendor}",
+            "",
+            f"Run {result['finished']}. {_machine_line(result['machine'])}",
+            "",
+            f"File sizes: {sizes}. Load average (1, 5, 15 min) before → after: {load}.",
+            "",
+            "| Measure | Result | Target | Met |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {name} | {value} | {target} | {'' if ok is None else 'yes' if ok else '**no**'} |"
+            for name, value, target, ok in gias_verdicts(result)
+        ]
+        lines += [""]
+    return lines
+
+
+def markdown(report: dict) -> str:  # type: ignore[type-arg]
+    lines = ["# Benchmark results", ""]
+    if report.get("results"):
+        lines += [
+            f"Run {report['finished']} with `make bench` ({report['children']:,} children; "
+            f"{report['import_rows']:,} session rows imported).",
+            "",
+            _machine_line(report["machine"]),
+            "",
+        ]
+    for result in report.get("results", []):
         d = result["dashboard"]
         lines += [
             f"## {result['database']}",
@@ -473,7 +592,19 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
             else f"Child page: no successful requests ({c['errors']} errors).",
             "",
         ]
-    return "\n".join(lines) + "\n"
+    if report.get("gias"):
+        lines += gias_markdown(report["gias"])
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def run_gias(databases: list[str], report: dict) -> None:  # type: ignore[type-arg]
+    """Step (e) on each database; each database's figures replace its earlier ones, and only its."""
+    for vendor in databases:
+        about = machine()
+        about["note"] = str(about["note"]).split(" In the child-page test")[0]  # no load generator in this step
+        log(f"{vendor}: import-gias of {' and '.join(f'{n:,}' for n in GIAS_SIZES)} establishments")
+        result = {"machine": about, **gias_step(vendor), "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"}
+        report.setdefault("gias", {})[vendor] = result
 
 
 def remeasure(args: argparse.Namespace) -> None:
@@ -516,13 +647,30 @@ def main() -> None:
     parser.add_argument("--dashboard-only", action="store_true", help="Re-measure the dashboard on built databases")
     parser.add_argument("--merge-only", action="store_true", help="Only merge saved re-measurements into results")
     parser.add_argument("--sqlite-file", type=Path, help="The SQLite database to measure (with --dashboard-only)")
+    parser.add_argument(
+        "--only",
+        default=os.environ.get("BENCH_ONLY", ""),
+        help=f"Run one step alone ({', '.join(STEPS)}) and merge its figures into the results already written",
+    )
     args = parser.parse_args()
     if args.dashboard_only or args.merge_only:
         global SQLITE_FILE
         SQLITE_FILE = args.sqlite_file or SQLITE_FILE
         remeasure(args)
         return
+    if args.only and args.only not in STEPS:
+        parser.error(f"--only (BENCH_ONLY) is one of: {', '.join(STEPS)}; not {args.only!r}")
     WORK.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.only == "gias":
+        saved = args.out / "results.json"
+        earlier: dict[str, object] = json.loads(saved.read_text()) if saved.exists() else {}
+        run_gias(args.databases.split(","), earlier)
+        saved.write_text(json.dumps(earlier, indent=2) + "\n")
+        (args.out / "results.md").write_text(markdown(earlier))
+        print("\n".join(gias_markdown(earlier["gias"])))  # type: ignore[arg-type]
+        shutil.rmtree(WORK, ignore_errors=True)
+        return
     report: dict[str, object] = {
         "machine": machine(),
         "started": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
@@ -531,13 +679,15 @@ def main() -> None:
         "targets": TARGETS,
         "results": [],
     }
-    args.out.mkdir(parents=True, exist_ok=True)
     for vendor in args.databases.split(","):
         report["results"].append(run(vendor, args.children, args.sessions, args.year, args.clients, args.seconds))  # type: ignore[attr-defined]
         # Written after each database, so a run cut short still leaves what it measured.
         report["finished"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
         (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
         (args.out / "results.md").write_text(markdown(report))
+    run_gias(args.databases.split(","), report)
+    (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "results.md").write_text(markdown(report))
     print(markdown(report))
     shutil.rmtree(WORK, ignore_errors=True)
 

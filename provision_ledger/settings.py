@@ -290,6 +290,8 @@ if PROGRESS_FIGURE_MIN_CHILDREN < 1:
 LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"Unexpected value LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
+# Also sends Python's warnings through the JSON handler in production (ops/jsonlog.py).
+LOGGING_CONFIG = "provision_ledger.ops.jsonlog.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import selectors
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -116,6 +120,43 @@ def test_gunicorn_started_directly_with_the_config_file_refuses_too():
 
     assert result.returncode == 2
     assert "Not starting: SECRET_KEY is not set" in result.stderr
+
+
+def test_every_line_the_production_server_writes_is_one_json_object_gunicorns_own_lines_too(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in (*COMPLETE, "DJANGO_ALLOW_ASYNC_UNSAFE", "LOG_FORMAT")}
+    server = subprocess.Popen(
+        [str(PROVISION_LEDGER), "serve"],
+        # Static files not yet collected: WhiteNoise warns (a Python warning) as each worker starts.
+        env={**env, **COMPLETE, "BIND": "127.0.0.1:0", "WEB_WORKERS": "1", "STATIC_ROOT": str(tmp_path / "static")},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stderr is not None
+    lines: list[str] = []
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(server.stderr, selectors.EVENT_READ)
+            deadline = time.monotonic() + 60
+            while not any("Booting worker" in line for line in lines) and time.monotonic() < deadline:
+                if selector.select(timeout=1):
+                    lines.append(server.stderr.readline())
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, rest = server.communicate(timeout=60)
+    lines += rest.splitlines()
+
+    entries = [json.loads(line) for line in lines if line.strip()]  # each line parses, or this fails
+    gunicorn = [entry["message"] for entry in entries if entry["logger"] == "gunicorn.error"]
+    for starting in (
+        "Starting gunicorn ",
+        "Listening at: http://127.0.0.1:",
+        "Booting worker with pid: ",
+        "Shutting down",
+    ):
+        assert [m for m in gunicorn if m.startswith(starting)] != [], starting
+    (warning,) = [entry["message"] for entry in entries if entry["logger"] == "py.warnings"]
+    assert f"UserWarning: No directory at: {tmp_path / 'static'}/" in warning
+    assert server.returncode == 0
 
 
 def test_migrate_and_check_fail_under_production_while_a_setting_is_missing():

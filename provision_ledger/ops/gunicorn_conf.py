@@ -29,6 +29,19 @@ accesslog = None
 control_socket_disable = True
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's own lines (starting, each worker booting, a worker timed out, shutting down) follow LOG_FORMAT as
+# Django's do (settings.py: JSON by default under PRODUCTION=True), so every line on standard error is one JSON
+# object and `journalctl -u provision-ledger -o cat | jq .` reads the whole journal.
+if os.environ.get("LOG_FORMAT", "json" if os.environ.get("PRODUCTION") == "True" else "text") == "json":
+    logconfig_dict = {
+        "formatters": {"json": {"()": "provision_ledger.ops.jsonlog.JsonFormatter"}},
+        "handlers": {
+            name: {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+            for name in ("console", "error_console")
+        },
+        "root": {"level": "WARNING", "handlers": ["console"]},
+        "loggers": {"gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False}},
+    }
 if os.environ.get("TLS_CERTFILE") and os.environ.get("TLS_KEYFILE"):
     certfile = os.environ["TLS_CERTFILE"]
     keyfile = os.environ["TLS_KEYFILE"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.config
 import traceback
 from datetime import UTC, datetime
 
@@ -43,3 +44,12 @@ class JsonFormatter(logging.Formatter):
                 f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in traceback.extract_tb(record.exc_info[2])
             ]
         return json.dumps(entry, default=str)
+
+
+def configure(config: dict[str, object]) -> None:
+    """Django's LOGGING_CONFIG: the settings' LOGGING, and when it logs JSON, Python's warnings through it as well (a
+    library's UserWarning would otherwise go onto standard error as two lines of plain text)."""
+    logging.config.dictConfig(config)
+    handlers = config.get("handlers", {})
+    if isinstance(handlers, dict) and any(h.get("formatter") == "json" for h in handlers.values()):
+        logging.captureWarnings(True)
