@@ -15,6 +15,7 @@ from provision_ledger.ops import governance
 from provision_ledger.ops import views as ops
 from provision_ledger.oversight import views as oversight
 from provision_ledger.parents import views as parents
+from provision_ledger.people import views as people
 from provision_ledger.plans import views as plans
 from provision_ledger.services import views as services
 from provision_ledger.wording import views as wording
@@ -86,6 +87,9 @@ urlpatterns = [
     path("children/<int:child_id>/", core.child_detail, name="child-detail"),
     path("children/<int:child_id>/history/", core.child_history, name="child-history"),
     path("children/<int:child_id>/disability/", core.child_disability, name="child-disability"),
+    path("children/<int:child_id>/move/", people.child_move, name="child-move"),
+    path("children/<int:child_id>/earlier/", people.child_earlier, name="child-earlier"),
+    path("plan-proposals/<int:proposal_id>/adopt/", people.proposal_adopt, name="proposal-adopt"),
     path("children/<int:child_id>/views/", core.record_views, name="record-views"),
     path("children/<int:child_id>/plans/new/", plans.plan_create, name="plan-create"),
     path("children/<int:child_id>/invite/", parents.invite, name="parent-invite"),

@@ -138,6 +138,51 @@ def _open_enrolment(child: Child, by: User, today: date) -> Enrolment:
 SCHOOLS_OWN_PLANS = (PlanKind.SEN_SUPPORT, PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS)
 
 
+def check_move(
+    child: Child,
+    to_school: School,
+    moved_on: date,
+    reason: str,
+    *,
+    old_authority_aware_on: date | None = None,
+    today: date | None = None,
+) -> Plan | None:
+    """Refuse, by field, a move that cannot have happened; else the plan in force (the move page's confirmation
+    step asks this before anything is written)."""
+    today = today or timezone.localdate()
+    from_school = child.school
+    current = Enrolment.objects.filter(child=child, ended_on__isnull=True).first()
+    started_on = current.started_on if current else first_enrolment_start(child, today)
+    plan = Plan.objects.filter(child=child, status=Plan.Status.ACTIVE).order_by("-start_date", "-id").first()
+    errors: dict[str, str] = {}
+    if to_school.pk == from_school.pk:
+        errors["to_school"] = f"{child.first_name} is already at {from_school}: choose the school they moved to."
+    if moved_on > today:
+        errors["moved_on"] = "A move cannot be recorded for a day that has not happened yet."
+    elif moved_on <= started_on:
+        errors["moved_on"] = (
+            f"{child.first_name} started at {from_school} on {started_on:%-d %B %Y}: the move must be dated after that."
+        )
+    else:
+        last = Session.objects.current().filter(child=child).aggregate(last=Max("date"))["last"]
+        if last is not None and last >= moved_on:
+            errors["moved_on"] = (
+                f"A session at {from_school} is recorded on {last:%-d %B %Y}: the child's first day at the new "
+                "school must be after it."
+            )
+        elif plan is not None and plan.kind in SCHOOLS_OWN_PLANS and plan.start_date >= moved_on:
+            errors["moved_on"] = (
+                f"The plan in force at {from_school} starts on {plan.start_date:%-d %B %Y}: the move must be after it."
+            )
+    if old_authority_aware_on is not None and old_authority_aware_on > today:
+        errors["old_authority_aware_on"] = "This date has not happened yet."
+    if not reason.strip():
+        errors["reason"] = "Say why the child moved (for example, the family moved house)."
+    if errors:
+        raise ValidationError(errors)
+    return plan
+
+
 @transaction.atomic
 def move_child(
     child: Child,
@@ -162,35 +207,10 @@ def move_child(
     today = today or timezone.localdate()
     given, child = child, Child.objects.select_for_update().select_related("school").get(pk=child.pk)
     from_school = child.school
+    plan = check_move(
+        child, to_school, moved_on, reason, old_authority_aware_on=old_authority_aware_on, today=today
+    )
     current = _open_enrolment(child, by, today)
-    plan = Plan.objects.filter(child=child, status=Plan.Status.ACTIVE).order_by("-start_date", "-id").first()
-    errors: dict[str, str] = {}
-    if to_school.pk == from_school.pk:
-        errors["to_school"] = f"{child.first_name} is already at {from_school}: choose the school they moved to."
-    if moved_on > today:
-        errors["moved_on"] = "A move cannot be recorded for a day that has not happened yet."
-    elif moved_on <= current.started_on:
-        errors["moved_on"] = (
-            f"{child.first_name} started at {from_school} on {current.started_on:%-d %B %Y}: "
-            "the move must be dated after that."
-        )
-    else:
-        last = Session.objects.current().filter(child=child).aggregate(last=Max("date"))["last"]
-        if last is not None and last >= moved_on:
-            errors["moved_on"] = (
-                f"A session at {from_school} is recorded on {last:%-d %B %Y}: the child's first day at the new "
-                "school must be after it."
-            )
-        elif plan is not None and plan.kind in SCHOOLS_OWN_PLANS and plan.start_date >= moved_on:
-            errors["moved_on"] = (
-                f"The plan in force at {from_school} starts on {plan.start_date:%-d %B %Y}: the move must be after it."
-            )
-    if old_authority_aware_on is not None and old_authority_aware_on > today:
-        errors["old_authority_aware_on"] = "This date has not happened yet."
-    if not reason.strip():
-        errors["reason"] = "Say why the child moved (for example, the family moved house)."
-    if errors:
-        raise ValidationError(errors)
     last_day = moved_on - timedelta(days=1)
 
     before = _enrolment_snapshot(current)
