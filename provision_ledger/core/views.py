@@ -118,8 +118,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     wording = (
         plan_wording((r.line for r in statement.reports), live_statements(statement.plan)) if statement.plan else None
     )
-    deadlines = deadlines_for(child, timezone.localdate(), statement.plan)
     schools = list(child.enrolments.select_related("school").order_by("started_on", "pk"))
+    deadlines = deadlines_for(child, timezone.localdate(), statement.plan, schools)
     return render(
         request,
         "core/child_detail.html",
