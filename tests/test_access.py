@@ -109,7 +109,20 @@ def _record(school: School, senco: User, first_name: str) -> Record:
         local_authority_id=child.local_authority_id, child=child, plan=plan, school=school, proposed_on=plan.start_date
     )
     return Record(
-        school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review, upload,
+        school,
+        child,
+        plan,
+        line,
+        session,
+        concern,
+        letter,
+        allocation,
+        item,
+        token,
+        outcome,
+        entry,
+        review,
+        upload,
         proposal,
     )
 

@@ -107,7 +107,8 @@ def test_rows_written_before_the_move_keep_their_authority_and_later_changes_are
 @pytest.mark.parametrize(
     ("moved_on", "to", "reason", "field", "message"),
     [
-        (date(2026, 3, 3), "elm", "Moved", "moved_on", "A move cannot be recorded for a day that has not happened yet."),
+        (date(2026, 3, 3), "elm", "Moved", "moved_on",
+         "A move cannot be recorded for a day that has not happened yet."),
         (date(2025, 9, 1), "elm", "Moved", "moved_on",
          "Oliver started at Oak Primary on 1 September 2025: the move must be dated after that."),
         (date(2026, 1, 12), "elm", "Moved", "moved_on",

@@ -76,8 +76,9 @@ def record_event(
     reason: str = "",
     seals: Sequence[models.Model] = (),
 ) -> AuditEvent:
-    """Append one event to the chain of the row's authority (`chain_of`). It seals `obj` when it is part of the record, and every
-    other row in `seals` the same action wrote (a line's new version, a concern's message): call it after saving."""
+    """Append one event to the chain of the row's authority (`chain_of`). It seals `obj` when it is part of the
+    record, and every other row in `seals` the same action wrote (a line's new version, a concern's message): call it
+    after saving."""
     event = _event(
         actor=actor, child=child, action=action, obj=obj, summary=summary, before=before, after=after,
         reason=reason, seals=seals,

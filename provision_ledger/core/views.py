@@ -97,7 +97,8 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
         "core/school_overview.html",
         {
             # Children who left: the SENCO reads their time here (access.earlier_stays_for), nothing after it.
-            "moved_away": access.earlier_stays_for(user).filter(school=school) if access.manages_school(user, school)
+            "moved_away": access.earlier_stays_for(user).filter(school=school)
+            if access.manages_school(user, school)
             else [],
             "open_concerns": open_concerns,
             "school": school,

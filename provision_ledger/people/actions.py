@@ -207,9 +207,7 @@ def move_child(
     today = today or timezone.localdate()
     given, child = child, Child.objects.select_for_update().select_related("school").get(pk=child.pk)
     from_school = child.school
-    plan = check_move(
-        child, to_school, moved_on, reason, old_authority_aware_on=old_authority_aware_on, today=today
-    )
+    plan = check_move(child, to_school, moved_on, reason, old_authority_aware_on=old_authority_aware_on, today=today)
     current = _open_enrolment(child, by, today)
     last_day = moved_on - timedelta(days=1)
 

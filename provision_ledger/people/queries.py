@@ -45,9 +45,7 @@ def stays_of(children: Iterable[Child]) -> dict[int, list[Stay]]:
     rows: dict[int, list[Enrolment]] = {c.pk: [] for c in children}
     for enrolment in Enrolment.objects.filter(child__in=[c.pk for c in children]).order_by("started_on", "id"):
         rows[enrolment.child_id].append(enrolment)
-    return {
-        c.pk: _stays(rows[c.pk]) or [Stay(c.school_id, c.local_authority_id, None, None)] for c in children
-    }
+    return {c.pk: _stays(rows[c.pk]) or [Stay(c.school_id, c.local_authority_id, None, None)] for c in children}
 
 
 def current_enrolment(child: Child) -> Enrolment | None:

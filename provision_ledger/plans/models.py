@@ -55,7 +55,6 @@ class Plan(models.Model):
         return legal_force(PlanKind(self.kind))
 
 
-
 class PlanProposal(models.Model):
     """A school's own plan (SEN Support or an IEP) that a child brought from the school they left.
 
