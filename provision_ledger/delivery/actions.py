@@ -123,7 +123,7 @@ def _likely_mistakes(entries: Sequence[SessionEntry]) -> dict[int, dict[str, str
     return found
 
 
-def _joined(child_ids: set[int]) -> dict[int, date]:
+def joined_days(child_ids: set[int]) -> dict[int, date]:
     """For the children who came from another school recorded here: the day they joined their present one (one
     query). Days before it are the earlier school's, whose record is closed: nothing is recorded or changed there."""
     moved = Enrolment.objects.filter(child_id__in=child_ids, ended_on__isnull=False).values("child_id")
@@ -140,10 +140,15 @@ def _refuse_before_joining(day: date, joined: date | None) -> None:
         )  # fmt: skip
 
 
-def check_entry(entry: SessionEntry, *, by: User, today: date | None = None) -> Session:
-    """The session an entry would record, unsaved; a ValidationError keyed by field if it would be refused."""
+def check_entry(
+    entry: SessionEntry, *, by: User, today: date | None = None, joined: dict[int, date] | None = None
+) -> Session:
+    """The session an entry would record, unsaved; a ValidationError keyed by field if it would be refused.
+
+    `joined`: `joined_days` of the batch's children, read once for the batch (else read here)."""
     session = _build(entry, by, today or timezone.localdate())
-    _refuse_before_joining(entry.date, _joined({session.child_id}).get(session.child_id))
+    joined = joined if joined is not None else joined_days({session.child_id})
+    _refuse_before_joining(entry.date, joined.get(session.child_id))
     _check_fields(session)
     return session
 
@@ -198,7 +203,7 @@ def record_sessions(
     today = today or timezone.localdate()
     sessions = []
     mistakes = _likely_mistakes(entries)
-    joined = _joined({entry.line.plan.child_id for entry in entries})
+    joined = joined_days({entry.line.plan.child_id for entry in entries})
     for index, entry in enumerate(entries):
         try:
             session = _build(entry, by, today)
@@ -242,7 +247,7 @@ def record_group_session(
 @transaction.atomic
 def void_session(session: Session, *, by: User, reason: str) -> Session:
     """Strike an entry from the totals. It stays in the record with who voided it, when and why."""
-    joined = _joined({session.child_id}).get(session.child_id)
+    joined = joined_days({session.child_id}).get(session.child_id)
     if joined is not None and session.date < joined:
         raise ValidationError(
             "This session was recorded by the school the child was at before they moved: it stays as that school "
@@ -262,7 +267,7 @@ def correct_session(
     """Void an entry and record what really happened in its place."""
     void_session(session, by=by, reason=reason)
     replacement = _build(entry, by, today or timezone.localdate())
-    _refuse_before_joining(entry.date, _joined({session.child_id}).get(session.child_id))
+    _refuse_before_joining(entry.date, joined_days({session.child_id}).get(session.child_id))
     replacement.corrects = session
     _check_fields(replacement)
     mistakes = _likely_mistakes([entry])  # after the void, so the entry it replaces is not "another that day"

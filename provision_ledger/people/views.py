@@ -101,6 +101,8 @@ def child_earlier(request: HttpRequest, child_id: int) -> HttpResponse:
     for plan in plans:
         lines = []
         for line in plan.lines.all():
+            if line.voided_at is not None and line.voided_at.date() <= last_day:
+                continue  # entered in error while the child was here: it never counted
             # The terms the line had by the last day here: later amendments are the next school's.
             versions = [v for v in line.versions_in_order if v.effective_from <= last_day]
             if versions:
