@@ -213,3 +213,25 @@ def test_a_new_plan_written_by_the_new_school_settles_the_proposal_as_replaced(m
     proposal = PlanProposal.objects.get(child=child)
     assert (proposal.outcome, proposal.adopted_as, proposal.settled_by) == ("replaced", None, move["elm_senco"])
     assert replacement.local_authority == move["south"]
+
+
+def test_the_data_migration_gives_every_child_one_open_enrolment_from_the_earliest_date_of_their_record(move):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = import_module("provision_ledger.people.migrations.0006_every_child_enrolled")
+    newcomer = make_child(move["elm"], first_name="Ava")  # nothing recorded of her yet
+    migration.enrol_every_child(apps, None)
+    rows = {
+        e.child.first_name: (e.school, e.local_authority, e.started_on, e.ended_on) for e in Enrolment.objects.all()
+    }
+    assert rows == {
+        # The plan from 1 September 2025 is the earliest of Oliver's plan, his sessions and his events.
+        "Oliver": (move["oak"], move["north"], date(2025, 9, 1), None),
+        "Ava": (move["elm"], move["south"], timezone.localdate(), None),
+    }
+    migration.enrol_every_child(apps, None)  # run again, it adds nothing
+    assert Enrolment.objects.count() == 2
+    assert newcomer.enrolments.count() == 1
