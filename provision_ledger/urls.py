@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("provision_ledger.ops.urls")),
     path("", include("provision_ledger.accounts.urls")),
     path("", include("provision_ledger.core.urls")),
+    path("", include("provision_ledger.people.urls")),
     path("", include("provision_ledger.parents.urls")),
     path("", include("provision_ledger.oversight.urls")),
     path("", include("provision_ledger.services.urls")),

@@ -24,7 +24,7 @@ from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.actions import raise_concern
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, School, User
-from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.plans.models import Plan, PlanProposal, ProvisionLine
 from provision_ledger.services.models import Service
 from provision_ledger.trusts.models import Trust, TrustRole
 from provision_ledger.wording.actions import LeftOut, add_confirmed_lines
@@ -69,6 +69,7 @@ class Record:
     entry: ProgressEntry
     review: Review
     upload: CtfUpload
+    proposal: PlanProposal
     trust: Trust | None = None
     service: Service | None = None
     statement: PlanStatement | None = None
@@ -107,10 +108,28 @@ def _record(school: School, senco: User, first_name: str) -> Record:
     review = create_review(plan=plan, by=senco, meeting_date=date(2026, 6, 1), period_start=plan.start_date)
     upload = CtfUpload.objects.create(school=school, uploaded_by=senco, filename="ctf.xml", data=b"<CTfile/>")
     add_confirmed_lines(plan=plan, by=senco, lines=[], left_out=[LeftOut("Support as needed", False, "provision", "")])
+    # A school's plan a child brought from a school they left (people.actions.move_child writes these).
+    proposal = PlanProposal.objects.create(
+        local_authority_id=child.local_authority_id, child=child, plan=plan, school=school, proposed_on=plan.start_date
+    )
     return Record(
-        school, child, plan, line, session, concern, letter, allocation, item, token, outcome, entry, review, upload,
+        school,
+        child,
+        plan,
+        line,
+        session,
+        concern,
+        letter,
+        allocation,
+        item,
+        token,
+        outcome,
+        entry,
+        review,
+        upload,
+        proposal,
         statement=PlanStatement.objects.get(plan=plan),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -161,6 +180,9 @@ ROUTES = {
     "child-detail": lambda r: {"child_id": r.child.pk},
     "child-history": lambda r: {"child_id": r.child.pk},
     "child-disability": lambda r: {"child_id": r.child.pk},
+    "child-move": lambda r: {"child_id": r.child.pk},
+    "child-earlier": lambda r: {"child_id": r.child.pk},
+    "proposal-adopt": lambda r: {"proposal_id": r.proposal.pk},
     "record-views": lambda r: {"child_id": r.child.pk},
     "plan-create": lambda r: {"child_id": r.child.pk},
     "plan-edit": lambda r: {"plan_id": r.plan.pk},
@@ -235,6 +257,8 @@ LOG = {"session-create", "session-correct", "time-log", "progress-create"}
 MANAGE = {
     "sen-summary-ctf",
     "child-disability",
+    "child-move",
+    "proposal-adopt",
     "plan-create",
     "plan-edit",
     "line-create",
@@ -309,6 +333,9 @@ UNSCOPED = {
 
 def _expected_on_own(role: str, route: str) -> int:
     """The status a role gets on the record it is entitled to (the own child of school A, in North)."""
+    if route == "child-earlier":
+        # A school's time with a child who left it, for that school (tests/test_moving_access.py): nobody's here.
+        return 404
     if route in TRUST:
         return {"trust_lead": 200, "trust_rates": 403}.get(role, 404)
     if route == "trust-spend":

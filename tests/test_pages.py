@@ -126,8 +126,9 @@ def test_school_overview_query_count_does_not_grow_with_children(
         make_session(line, senco, date(2025, 9, 10))
     client.force_login(senco)
     # session, user, authenticator, memberships, assignments, guardianships, school, terms, non-teaching days,
-    # children, plans, lines, versions, session totals, letters, statutory events, ranked needs, open concerns
-    with django_assert_num_queries(18):
+    # children, plans, lines, versions, session totals, letters, statutory events, ranked needs, open concerns, the
+    # children's moves (an EHC plan's transfer clocks), the children who moved away
+    with django_assert_num_queries(20):
         client.get(reverse("school-overview", kwargs={"urn": school.urn}))
 
 
@@ -144,8 +145,8 @@ def test_child_page_query_count_does_not_grow_with_lines(
     # session, user, authenticator, scope (3), child, the read logged, plan, terms, non-teaching days, lines,
     # versions, totals, missed, weekly minutes, earlier plans, open concerns, the letters and dated events that
     # start the statutory clocks, the entries a family shared from its own record, and the statements read from the
-    # plan's wording that are not lines
-    with django_assert_num_queries(22):
+    # plan's wording that are not lines, the schools the child attended, a plan brought from an earlier school
+    with django_assert_num_queries(24):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from provision_ledger.api.models import ApiToken, ClientKey
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.delivery.actions import SessionEntry, check_entry, record_sessions
+from provision_ledger.delivery.actions import SessionEntry, check_entry, joined_days, record_sessions
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.plans.models import ProvisionLine
@@ -179,6 +179,7 @@ def write_sessions(
         ).select_related("session")
     }
     entries: list[tuple[int, SessionEntry]] = []
+    joined = joined_days({line.plan.child_id for line in lines.values()})
     for index, row in enumerate(rows):
         if index not in lines:
             continue
@@ -191,7 +192,7 @@ def write_sessions(
             continue
         entry = row.entry(lines[index])
         try:
-            check_entry(entry, by=token.created_by, today=today)
+            check_entry(entry, by=token.created_by, today=today, joined=joined)
         except ValidationError as error:
             errors.extend(_field_errors(index, error))
         entries.append((index, entry))

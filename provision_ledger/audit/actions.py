@@ -39,7 +39,7 @@ def _event(
     assert obj.pk is not None
     sealed = [obj] if sealing.is_sealed(obj) else []
     return AuditEvent(
-        local_authority_id=child.local_authority_id,
+        local_authority_id=chain_of(obj, child),
         child=child,
         actor=actor,
         action=action,
@@ -51,6 +51,17 @@ def _event(
         reason=reason,
         seals=sealing.seals_of([*sealed, *seals]),
     )
+
+
+def chain_of(obj: models.Model, child: Child) -> int:
+    """The authority whose chain records a change to `obj`: the one its row is keyed to, else the child's.
+
+    A row keeps the authority it was written under when the child moves to another (people.actions.move_child), and
+    `verify` holds each authority's rows to the seals in its own chain: so a later change to a row written before
+    the move (a plan that moved with the child, a session of the earlier school) is sealed in that row's chain.
+    """
+    keyed = getattr(obj, "local_authority_id", None)
+    return int(keyed) if keyed is not None else child.local_authority_id
 
 
 def record_event(
@@ -65,14 +76,15 @@ def record_event(
     reason: str = "",
     seals: Sequence[models.Model] = (),
 ) -> AuditEvent:
-    """Append one event to the child's authority's chain. It seals `obj` when it is part of the record, and every
-    other row in `seals` the same action wrote (a line's new version, a concern's message): call it after saving."""
+    """Append one event to the chain of the row's authority (`chain_of`). It seals `obj` when it is part of the
+    record, and every other row in `seals` the same action wrote (a line's new version, a concern's message): call it
+    after saving."""
     event = _event(
         actor=actor, child=child, action=action, obj=obj, summary=summary, before=before, after=after,
         reason=reason, seals=seals,
     )  # fmt: skip
     with transaction.atomic():
-        link([event], child.local_authority_id)
+        link([event], event.local_authority_id)
         event.save()
     return event
 
@@ -147,7 +159,7 @@ def record_created(*, actor: User, created: Sequence[tuple[Child, models.Model, 
     by_authority: dict[int, list[AuditEvent]] = {}
     for child, obj, summary, after in created:
         event = _event(actor=actor, child=child, action=AuditEvent.Action.CREATE, obj=obj, summary=summary, after=after)
-        by_authority.setdefault(child.local_authority_id, []).append(event)
+        by_authority.setdefault(event.local_authority_id, []).append(event)
     with transaction.atomic():
         for la_id, events in sorted(by_authority.items()):
             link(events, la_id)

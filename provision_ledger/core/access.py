@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import Enum
 from typing import TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, Model, Q, QuerySet, Value
+from django.db.models import IntegerField, Min, Model, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -40,8 +40,8 @@ from provision_ledger.money.models import Allocation, ChildItem
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.models import Concern
-from provision_ledger.people.models import Child, LocalAuthority, Role, School, User
-from provision_ledger.plans.models import Plan, ProvisionLine
+from provision_ledger.people.models import Child, Enrolment, LocalAuthority, Role, School, User
+from provision_ledger.plans.models import Plan, PlanProposal, ProvisionLine
 from provision_ledger.services.models import Service, ServiceRole
 from provision_ledger.services.queries import practitioner_line_ids
 from provision_ledger.trusts.models import Trust, TrustRole
@@ -66,6 +66,8 @@ class Permission(Enum):
     CLOCK_DATES = "clock_dates"  # record a date that starts a statutory clock: the parent or the school
     REVIEW_VIEWS = "review_views"  # give the parent's and the child's views for a review, or take them down
     STAFF_TIME = "staff_time"  # see which member of staff logged which support time (a parent sees the totals)
+    # Read what happened while the child was at the person's school, up to their last day there: never the rest.
+    EARLIER = "earlier"
 
 
 class Reach(Enum):
@@ -77,11 +79,22 @@ class Reach(Enum):
     FAMILY = "family"  # the child's parent or carer
     TRUST = "trust"  # the SEND lead of the trust that runs the child's school
     SERVICE = "service"  # a practitioner, for a line their service is commissioned to deliver (lines, not the child)
+    # A child who moved school: the SENCO of a school they left, the staff assigned to them there when they left, and
+    # the officers of that school's authority. These reach only the child's time at that school
+    # (`earlier_stays_for`), never the child's present record.
+    EARLIER_SCHOOL = "earlier_school"
+    EARLIER_STAFF = "earlier_staff"
+    EARLIER_AUTHORITY = "earlier_authority"
+
+
+EARLIER_REACHES = frozenset({Reach.EARLIER_SCHOOL, Reach.EARLIER_STAFF, Reach.EARLIER_AUTHORITY})
+# The ways that reach a child's present record.
+PRESENT = frozenset(Reach) - EARLIER_REACHES
 
 
 # Who may do what: the one table every check below reads.
 GRANTS: dict[Permission, frozenset[Reach]] = {
-    Permission.VIEW: frozenset(Reach),
+    Permission.VIEW: PRESENT,
     Permission.LOG: frozenset({Reach.SCHOOL, Reach.ASSIGNED, Reach.SERVICE}),
     Permission.MANAGE: frozenset({Reach.SCHOOL}),
     Permission.RAISE: frozenset({Reach.FAMILY}),
@@ -90,9 +103,11 @@ GRANTS: dict[Permission, frozenset[Reach]] = {
     # The school's SENCO alone, and only for a child whose school record the parent confirmed as theirs: never the
     # authority, staff or a token (the family's own record is reached by its keeper only: `family_children_for`).
     Permission.FAMILY_SHARED: frozenset({Reach.SCHOOL}),
+    # A school the child left reads its own time with them, read only: it logs, manages and records nothing more.
     Permission.CLOCK_DATES: frozenset({Reach.SCHOOL, Reach.FAMILY}),
     Permission.REVIEW_VIEWS: frozenset({Reach.SCHOOL, Reach.FAMILY}),
     Permission.STAFF_TIME: frozenset({Reach.SCHOOL, Reach.AUTHORITY}),
+    Permission.EARLIER: EARLIER_REACHES,
 }
 
 
@@ -231,6 +246,10 @@ def allows(user: Principal, child: Child, permission: Permission) -> bool:
         Reach.FAMILY: child.pk in scope.own_child_ids,
         Reach.TRUST: child.school_id in scope.trust_school_ids,
         Reach.SERVICE: False,  # a practitioner reaches lines, never the whole child: see `allows_line`
+        # A school the child left reaches only its own time with them: see `earlier_stays_for`.
+        Reach.EARLIER_SCHOOL: False,
+        Reach.EARLIER_STAFF: False,
+        Reach.EARLIER_AUTHORITY: False,
     }
     return any(reaches[reach] for reach in GRANTS[permission])
 
@@ -592,6 +611,107 @@ def reviews_for(user: User, permission: Permission = Permission.VIEW) -> QuerySe
 
 def get_review(user: User, review_id: int, permission: Permission = Permission.VIEW) -> Review:
     return _reach(reviews_for, user, review_id, permission, "review")
+
+
+def school_by_urn(urn: str) -> School | None:
+    """A school that uses the ledger, by the URN the register of schools gives it, for naming where a child moved:
+    its name and URN are public. Reaching the school is not reaching any of its children."""
+    return School.objects.filter(urn=urn).select_related("local_authority").first()
+
+
+def proposals_for(user: User, permission: Permission = Permission.VIEW) -> QuerySet[PlanProposal]:
+    return PlanProposal.objects.filter(_child_filter(scope_for(user), permission, "child__")).select_related(
+        "child__school", "plan", "school"
+    )
+
+
+def get_proposal(user: User, proposal_id: int, permission: Permission = Permission.VIEW) -> PlanProposal:
+    return _reach(proposals_for, user, proposal_id, permission, "plan")
+
+
+# A child who moved school, as a school they left sees them: its own time with the child, to their last day there.
+
+
+def earlier_stays_for(user: User) -> QuerySet[Enrolment]:
+    """The enrolments, now ended, of children at the person's schools (as SENCO), of children they worked with when
+    they left (as staff assigned to them then), or at the schools of their authority (as its officer): the time the
+    person's school or authority had with each child.
+
+    A child who came back is reached as a pupil again (`children_for`); this reaches the earlier stays only.
+    """
+    scope = scope_for(user)
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return Enrolment.objects.none()
+    reach = Q(pk__in=[])
+    if Reach.EARLIER_SCHOOL in GRANTS[Permission.EARLIER] and scope.senco_school_ids:
+        reach |= Q(school_id__in=scope.senco_school_ids)
+    if Reach.EARLIER_STAFF in GRANTS[Permission.EARLIER]:
+        reach |= Q(staff=user)
+    if Reach.EARLIER_AUTHORITY in GRANTS[Permission.EARLIER] and scope.la_ids:
+        reach |= Q(local_authority_id__in=scope.la_ids)
+    return (
+        Enrolment.objects.filter(reach, ended_on__isnull=False)
+        .select_related("child", "school")
+        .order_by("-ended_on", "-pk")
+        .distinct()
+    )
+
+
+def get_earlier_child(user: User, child_id: int, *, reading: str = "") -> tuple[Child, list[Enrolment]]:
+    """A child who left the person's school, with the stays there the person reaches (oldest first); 404 otherwise."""
+    stays = list(earlier_stays_for(user).filter(child_id=child_id).order_by("started_on", "pk"))
+    if not stays:
+        raise Http404("No such child")
+    child = stays[0].child
+    note_reading(user, child, reading)
+    return child, stays
+
+
+def _bounds(stays: Iterable[Enrolment]) -> list[tuple[int, date | None, date]]:
+    """(child, first day, last day) of each stay; no first day for a child's first enrolment, which also holds what
+    the record has from before it (people.models.Enrolment)."""
+    stays = list(stays)
+    firsts = dict(
+        Enrolment.objects.filter(child_id__in={s.child_id for s in stays})
+        .values("child_id")
+        .annotate(first=Min("started_on"))
+        .values_list("child_id", "first")
+        .order_by()
+    )
+    bounds = []
+    for stay in stays:
+        assert stay.ended_on is not None, "an earlier stay has ended"
+        bounds.append((stay.child_id, None if stay.started_on <= firsts[stay.child_id] else stay.started_on,
+                       stay.ended_on))  # fmt: skip
+    return bounds
+
+
+def _within(stays: Iterable[Enrolment], field: str) -> Q:
+    """Rows of the child dated (by `field`) within these stays."""
+    found = Q(pk__in=[])
+    for child_id, first, last in _bounds(stays):
+        dated = Q(child_id=child_id, **{f"{field}__lte": last})
+        found |= dated & Q(**{f"{field}__gte": first}) if first else dated
+    return found
+
+
+def earlier_sessions(stays: list[Enrolment]) -> QuerySet[Session]:
+    """The sessions recorded for days the child was at the school, from stays fetched by `get_earlier_child`."""
+    return Session.objects.filter(_within(stays, "date")).select_related("line", "recorded_by").order_by("-date", "-id")
+
+
+def earlier_plans(stays: list[Enrolment]) -> QuerySet[Plan]:
+    """The plans in force while the child was at the school: begun by their last day there, not ended before."""
+    in_force = Q(pk__in=[])
+    for child_id, first, last in _bounds(stays):
+        plan = Q(child_id=child_id, start_date__lte=last)
+        in_force |= plan & (Q(end_date__isnull=True) | Q(end_date__gte=first)) if first else plan
+    return Plan.objects.filter(in_force).order_by("-start_date", "-id")
+
+
+def earlier_concerns(stays: list[Enrolment]) -> QuerySet[Concern]:
+    """The concerns raised while the child was at the school."""
+    return Concern.objects.filter(_within(stays, "raised_at__date")).order_by("-raised_at", "-id")
 
 
 # The family's own record: its keeper's alone. No other reach (school, staff, authority, token) leads to it; a school

@@ -89,6 +89,10 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
         request,
         "core/school_overview.html",
         {
+            # Children who left: the SENCO reads their time here (access.earlier_stays_for), nothing after it.
+            "moved_away": access.earlier_stays_for(user).filter(school=school)
+            if access.manages_school(user, school)
+            else [],
             "open_concerns": open_concerns,
             "school": school,
             "summaries": summaries,
@@ -108,7 +112,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     wording = (
         plan_wording((r.line for r in statement.reports), live_statements(statement.plan)) if statement.plan else None
     )
-    deadlines = deadlines_for(child, timezone.localdate(), statement.plan)
+    schools = list(child.enrolments.select_related("school").order_by("started_on", "pk"))
+    deadlines = deadlines_for(child, timezone.localdate(), statement.plan, schools)
     return render(
         request,
         "core/child_detail.html",
@@ -130,6 +135,9 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "letters": access.letters_for(user).filter(child=child) if is_parent else [],
             # What the family chose to show from its own record: the SENCO's, once the parent confirmed the child.
             "family_entries": access.shared_family_entries(user, child),
+            # The schools the child attended, when more than one; and a school's plan they brought, not yet adopted.
+            "schools": schools if len(schools) > 1 else [],
+            "proposal": child.plan_proposals.filter(settled_at__isnull=True).select_related("plan").first(),
         },
     )
 

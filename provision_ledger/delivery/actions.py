@@ -17,7 +17,7 @@ from provision_ledger.audit.actions import record_created, record_event, snapsho
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import Session
-from provision_ledger.people.models import User
+from provision_ledger.people.models import Enrolment, User
 from provision_ledger.plans.models import ProvisionLine
 from provision_ledger.rules.calendar import SchoolCalendar
 from provision_ledger.rules.compliance import SessionStatus
@@ -123,9 +123,32 @@ def _likely_mistakes(entries: Sequence[SessionEntry]) -> dict[int, dict[str, str
     return found
 
 
-def check_entry(entry: SessionEntry, *, by: User, today: date | None = None) -> Session:
-    """The session an entry would record, unsaved; a ValidationError keyed by field if it would be refused."""
+def joined_days(child_ids: set[int]) -> dict[int, date]:
+    """For the children who came from another school recorded here: the day they joined their present one (one
+    query). Days before it are the earlier school's, whose record is closed: nothing is recorded or changed there."""
+    moved = Enrolment.objects.filter(child_id__in=child_ids, ended_on__isnull=False).values("child_id")
+    return dict(
+        Enrolment.objects.filter(child_id__in=moved, ended_on__isnull=True).values_list("child_id", "started_on")
+    )
+
+
+def _refuse_before_joining(day: date, joined: date | None) -> None:
+    if joined is not None and day < joined:
+        raise ValidationError(
+            {"date": f"The child joined this school on {joined:%-d %B %Y}: days before that were recorded by the "
+             "school they were at then, and that record is closed."}
+        )  # fmt: skip
+
+
+def check_entry(
+    entry: SessionEntry, *, by: User, today: date | None = None, joined: dict[int, date] | None = None
+) -> Session:
+    """The session an entry would record, unsaved; a ValidationError keyed by field if it would be refused.
+
+    `joined`: `joined_days` of the batch's children, read once for the batch (else read here)."""
     session = _build(entry, by, today or timezone.localdate())
+    joined = joined if joined is not None else joined_days({session.child_id})
+    _refuse_before_joining(entry.date, joined.get(session.child_id))
     _check_fields(session)
     return session
 
@@ -180,9 +203,11 @@ def record_sessions(
     today = today or timezone.localdate()
     sessions = []
     mistakes = _likely_mistakes(entries)
+    joined = joined_days({entry.line.plan.child_id for entry in entries})
     for index, entry in enumerate(entries):
         try:
             session = _build(entry, by, today)
+            _refuse_before_joining(entry.date, joined.get(session.child_id))
             _check_fields(session)
             if index in mistakes:
                 raise ValidationError(mistakes[index])
@@ -222,6 +247,12 @@ def record_group_session(
 @transaction.atomic
 def void_session(session: Session, *, by: User, reason: str) -> Session:
     """Strike an entry from the totals. It stays in the record with who voided it, when and why."""
+    joined = joined_days({session.child_id}).get(session.child_id)
+    if joined is not None and session.date < joined:
+        raise ValidationError(
+            "This session was recorded by the school the child was at before they moved: it stays as that school "
+            "recorded it."
+        )
     voided = void_entry(
         session, by=by, reason=reason, child=session.child, noun="entry", summary=f"Session voided: {session}"
     )
@@ -236,6 +267,7 @@ def correct_session(
     """Void an entry and record what really happened in its place."""
     void_session(session, by=by, reason=reason)
     replacement = _build(entry, by, today or timezone.localdate())
+    _refuse_before_joining(entry.date, joined_days({session.child_id}).get(session.child_id))
     replacement.corrects = session
     _check_fields(replacement)
     mistakes = _likely_mistakes([entry])  # after the void, so the entry it replaces is not "another that day"

@@ -27,7 +27,15 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     user = access.signed_in(request)
     line = access.get_line(user, line_id, reading="a provision line and its sessions")
     child = line.plan.child
-    sessions = Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
+    sessions = list(
+        Session.objects.filter(line=line).select_related("recorded_by", "voided_by").order_by("-date", "-id")
+    )
+    # A child who moved school: each session says the school it was delivered at.
+    stays = list(child.enrolments.select_related("school").order_by("started_on", "pk"))
+    if len(stays) > 1:
+        for session in sessions:
+            at = [stay for stay in stays if stay.started_on <= session.date] or stays[:1]
+            session.delivered_at = at[-1].school.name  # type: ignore[attr-defined]
     return render(
         request,
         "delivery/line_detail.html",
@@ -36,6 +44,7 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
             "child": child,
             "sessions": sessions,
             "versions": line.versions_in_order,
+            "several_schools": len(stays) > 1,
             "can_manage": access.allows(user, child, Permission.MANAGE),
             "can_log": access.allows_line(user, line, Permission.LOG),
             "can_raise": access.allows(user, child, Permission.RAISE),
@@ -146,6 +155,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "reasons": list(MissReason),
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < today else None,
+            # A school's plan a child brought from the school they left promises nothing here until it is adopted.
+            "proposals": access.proposals_for(user, Permission.LOG).filter(settled_at__isnull=True),
         },
     )
 

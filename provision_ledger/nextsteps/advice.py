@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q
 from provision_ledger.delivery.models import Session
 from provision_ledger.nextsteps.evidence import Evidence, evidence_for
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
-from provision_ledger.people.models import Child
+from provision_ledger.people.models import Child, Enrolment
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules import clocks as rules_clocks
 from provision_ledger.rules.advisor import Advice, LineBehind, Situation, StepKind, StepTaken, advise, school_type
@@ -214,8 +214,49 @@ def recorded_exceptions(events: list[StatutoryEvent]) -> tuple[RecordedException
     )
 
 
-def clocks_for(child: Child, plan: Plan | None, letters: list[Letter], events: list[StatutoryEvent]) -> list[Clock]:
-    """The statutory clocks this child's record starts: from the plan, letters sent and events recorded.
+def arrivals_from_another_authority(
+    children: list[Child], enrolments: list[Enrolment] | None = None
+) -> dict[int, Enrolment]:
+    """Each child's latest enrolment that began with a move from a school of another authority, in one query (none
+    when the page has read the children's enrolments already, in date order)."""
+    found: dict[int, Enrolment] = {}
+    earlier: dict[int, Enrolment] = {}
+    if enrolments is None:
+        enrolments = list(Enrolment.objects.filter(child__in=children).order_by("child_id", "started_on", "id"))
+    for enrolment in enrolments:
+        before = earlier.get(enrolment.child_id)
+        if before is not None and before.local_authority_id != enrolment.local_authority_id:
+            found[enrolment.child_id] = enrolment
+        earlier[enrolment.child_id] = enrolment
+    return found
+
+
+def _transfer_clocks(plan: Plan, arrival: Enrolment, events: list[StatutoryEvent]) -> tuple[list[Clock], bool]:
+    """The clocks of an EHC plan that moved to a new authority with the child (reg 15 SEND Regulations 2014), and
+    whether a review since the transfer has met them (after it, the annual review runs from that review again)."""
+    reviews = [e.date for e in events if e.kind == StatutoryEvent.Kind.REVIEW_MEETING]
+    before = [d for d in reviews if d < arrival.started_on]
+    last = max([plan.start_date, *before])
+    transfer = rules_clocks.plan_transfer_date(arrival.started_on, arrival.old_authority_aware_on)
+    since = [d for d in reviews if d >= transfer]
+    clocks = rules_clocks.plan_transfer_clocks(
+        arrival.started_on,
+        last,
+        old_authority_aware_on=arrival.old_authority_aware_on,
+        reviewed_on=since[0] if since else None,
+    )
+    return list(clocks), bool(since)
+
+
+def clocks_for(
+    child: Child,
+    plan: Plan | None,
+    letters: list[Letter],
+    events: list[StatutoryEvent],
+    arrival: Enrolment | None = None,
+) -> list[Clock]:
+    """The statutory clocks this child's record starts: from the plan, letters sent and events recorded, and the
+    transfer of an EHC plan when the child moved to another authority's school while it was in force (`arrival`).
 
     Events are in date order. The assessment clocks run from the local authority's receipt of the request where it
     is recorded (reg 5(1) SEND Regulations 2014), otherwise from the request.
@@ -224,8 +265,13 @@ def clocks_for(child: Child, plan: Plan | None, letters: list[Letter], events: l
     found: list[Clock] = []
     latest = {e.kind: e.date for e in events}  # events are in date order, so the latest of each kind wins
     if plan is not None and plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT):
+        reviewed_since = True
+        if arrival is not None and plan.start_date < arrival.started_on:
+            transfer, reviewed_since = _transfer_clocks(plan, arrival, events)
+            found += transfer
         last_review = latest.get(kind.REVIEW_MEETING, plan.start_date)
-        found += rules_clocks.annual_review_due(max(last_review, plan.start_date), child.date_of_birth)
+        if reviewed_since:  # until the new authority's first review, reg 15(5) sets when it is due instead
+            found += rules_clocks.annual_review_due(max(last_review, plan.start_date), child.date_of_birth)
         if kind.REVIEW_MEETING in latest:
             found += _review_clocks(events, latest[kind.REVIEW_MEETING])
     request = latest.get(kind.ASSESSMENT_REQUESTED)
@@ -261,12 +307,15 @@ def _views(clocks: list[Clock], today: date) -> list[ClockView]:
     return [ClockView(c, clock_status(c, today), (c.limit - today).days) for c in ordered]
 
 
-def deadlines_for(child: Child, today: date, plan: Plan | None) -> list[ClockView]:
+def deadlines_for(
+    child: Child, today: date, plan: Plan | None, enrolments: list[Enrolment] | None = None
+) -> list[ClockView]:
     """Every clock the child's record starts, with where it stands today, from the plan in force (or none), in two
-    queries."""
+    queries (three without the child's `enrolments` in date order)."""
     letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
-    return _views(clocks_for(child, plan, letters, events), today)
+    arrival = arrivals_from_another_authority([child], enrolments).get(child.pk)
+    return _views(clocks_for(child, plan, letters, events, arrival), today)
 
 
 _OPEN = (ClockStatus.RUNNING, ClockStatus.DUE_SOON)
@@ -285,21 +334,23 @@ def next_steps_for(child: Child, today: date) -> NextSteps | None:
     if situation is None:
         return None
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
-    clocks = _views(clocks_for(child, evidence.plan, letters, events), today)
+    arrival = arrivals_from_another_authority([child]).get(child.pk)
+    clocks = _views(clocks_for(child, evidence.plan, letters, events, arrival), today)
     return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks)
 
 
 def overdue_clocks(children: list[Child], plans: dict[int, Plan], today: date) -> dict[int, list[Clock]]:
-    """Each child's overdue statutory clocks, for a school's overview, in two queries for all the children."""
+    """Each child's overdue statutory clocks, for a school's overview, in three queries for all the children."""
     letters: dict[int, list[Letter]] = {c.pk: [] for c in children}
     events: dict[int, list[StatutoryEvent]] = {c.pk: [] for c in children}
     for letter in Letter.objects.filter(child__in=children).order_by("sent_on", "id"):
         letters[letter.child_id].append(letter)
     for event in StatutoryEvent.objects.filter(child__in=children).order_by("date", "id"):
         events[event.child_id].append(event)
+    arrivals = arrivals_from_another_authority(children)
     found = {}
     for child in children:
-        clocks = clocks_for(child, plans.get(child.pk), letters[child.pk], events[child.pk])
+        clocks = clocks_for(child, plans.get(child.pk), letters[child.pk], events[child.pk], arrivals.get(child.pk))
         overdue = [c for c in clocks if clock_status(c, today) is ClockStatus.OVERDUE]
         if overdue:
             found[child.pk] = overdue

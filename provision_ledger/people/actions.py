@@ -5,11 +5,22 @@ child's record, and from when, is evidence too: every grant and removal writes i
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from provision_ledger.audit.actions import record_access_event, record_event, snapshot
 from provision_ledger.audit.models import AuditEvent
-from provision_ledger.people.models import Child, Guardianship, Membership, StaffAssignment, User
+from provision_ledger.delivery.models import Session
+from provision_ledger.people.models import Child, Enrolment, Guardianship, Membership, School, StaffAssignment, User
+from provision_ledger.plans.actions import update_plan
+from provision_ledger.plans.expected import refresh_expected
+from provision_ledger.plans.models import Plan, PlanProposal, ProvisionLine
+from provision_ledger.plans.queries import with_delivery
+from provision_ledger.rules.legal_force import PlanKind
 
 ChildLink = Guardianship | StaffAssignment
 
@@ -139,3 +150,185 @@ def end_role(membership: Membership, *, by: User, reason: str) -> None:
         reason=reason,
     )
     membership.delete()
+
+
+def _enrolment_snapshot(enrolment: Enrolment) -> dict[str, object]:
+    data = snapshot(enrolment, exclude=("staff",))
+    data["staff"] = sorted(enrolment.staff.values_list("pk", flat=True)) if enrolment.pk else []
+    return data
+
+
+def first_enrolment_start(child: Child, today: date) -> date:
+    """The start given to a child's first enrolment, as the data migration gives it (people/migrations/0006): the
+    earliest start of their plans, date of their sessions or day of their first event, and never after today."""
+    found = [today]
+    for first in (
+        Plan.objects.filter(child=child).aggregate(first=Min("start_date"))["first"],
+        Session.objects.filter(child=child).aggregate(first=Min("date"))["first"],
+    ):
+        if first is not None:
+            found.append(first)
+    first_event = AuditEvent.objects.filter(child=child).aggregate(first=Min("at"))["first"]
+    if first_event is not None:
+        found.append(timezone.localdate(first_event))
+    return min(found)
+
+
+def _open_enrolment(child: Child, by: User, today: date) -> Enrolment:
+    """The child's enrolment at their present school; the first one, when the record has none yet."""
+    current = Enrolment.objects.filter(child=child, ended_on__isnull=True).first()
+    if current is None:
+        current = Enrolment.objects.create(
+            local_authority_id=child.local_authority_id,
+            child=child,
+            school_id=child.school_id,
+            started_on=first_enrolment_start(child, today),
+            recorded_by=by,
+        )
+        record_event(
+            actor=by,
+            child=child,
+            action=AuditEvent.Action.CREATE,
+            obj=current,
+            summary=f"{child.first_name} recorded at {child.school} from {current.started_on:%-d %B %Y}",
+            after=_enrolment_snapshot(current),
+        )
+    return current
+
+
+SCHOOLS_OWN_PLANS = (PlanKind.SEN_SUPPORT, PlanKind.IEP_SCHOOL_ACTION, PlanKind.IEP_SCHOOL_ACTION_PLUS)
+
+
+def check_move(
+    child: Child,
+    to_school: School,
+    moved_on: date,
+    reason: str,
+    *,
+    old_authority_aware_on: date | None = None,
+    today: date | None = None,
+) -> Plan | None:
+    """Refuse, by field, a move that cannot have happened; else the plan in force (the move page's confirmation
+    step asks this before anything is written)."""
+    today = today or timezone.localdate()
+    from_school = child.school
+    current = Enrolment.objects.filter(child=child, ended_on__isnull=True).first()
+    started_on = current.started_on if current else first_enrolment_start(child, today)
+    plan = Plan.objects.filter(child=child, status=Plan.Status.ACTIVE).order_by("-start_date", "-id").first()
+    errors: dict[str, str] = {}
+    if to_school.pk == from_school.pk:
+        errors["to_school"] = f"{child.first_name} is already at {from_school}: choose the school they moved to."
+    if moved_on > today:
+        errors["moved_on"] = "A move cannot be recorded for a day that has not happened yet."
+    elif moved_on <= started_on:
+        errors["moved_on"] = (
+            f"{child.first_name} started at {from_school} on {started_on:%-d %B %Y}: the move must be dated after that."
+        )
+    else:
+        last = Session.objects.current().filter(child=child).aggregate(last=Max("date"))["last"]
+        if last is not None and last >= moved_on:
+            errors["moved_on"] = (
+                f"A session at {from_school} is recorded on {last:%-d %B %Y}: the child's first day at the new "
+                "school must be after it."
+            )
+        elif plan is not None and plan.kind in SCHOOLS_OWN_PLANS and plan.start_date >= moved_on:
+            errors["moved_on"] = (
+                f"The plan in force at {from_school} starts on {plan.start_date:%-d %B %Y}: the move must be after it."
+            )
+    if old_authority_aware_on is not None and old_authority_aware_on > today:
+        errors["old_authority_aware_on"] = "This date has not happened yet."
+    if not reason.strip():
+        errors["reason"] = "Say why the child moved (for example, the family moved house)."
+    if errors:
+        raise ValidationError(errors)
+    return plan
+
+
+@transaction.atomic
+def move_child(
+    child: Child,
+    to_school: School,
+    moved_on: date,
+    by: User,
+    reason: str,
+    *,
+    old_authority_aware_on: date | None = None,
+    today: date | None = None,
+) -> Enrolment:
+    """Record that the child moved to another school: from `moved_on` (their first day there) they are its pupil.
+
+    One transaction. The enrolment at the school they left ends the day before, with the staff then assigned to them
+    (who keep reading what happened there, and lose the rest), and its event is in that school's authority's chain;
+    the new enrolment's event is in the new school's authority's chain. Every row written before the move keeps its
+    authority key. An EHC plan or statement is the authority's and moves with the child; a school's own plan (SEN
+    Support, an IEP) ends on the last day at the school it was written by and is proposed to the new school, whose
+    SENCO adopts it or writes their own (`plans.actions.adopt_proposal`). Expected delivery is laid again: each day
+    on the calendar of the school the child was at, and under its authority.
+    """
+    today = today or timezone.localdate()
+    given, child = child, Child.objects.select_for_update().select_related("school").get(pk=child.pk)
+    from_school = child.school
+    plan = check_move(child, to_school, moved_on, reason, old_authority_aware_on=old_authority_aware_on, today=today)
+    current = _open_enrolment(child, by, today)
+    last_day = moved_on - timedelta(days=1)
+
+    before = _enrolment_snapshot(current)
+    current.ended_on, current.left_reason = last_day, reason.strip()
+    current.save(update_fields=["ended_on", "left_reason"])
+    current.staff.set(StaffAssignment.objects.filter(child=child).values_list("user_id", flat=True))
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CHANGE,
+        obj=current,
+        summary=f"{child.first_name} left {from_school}: last day {last_day:%-d %B %Y}, moving to {to_school}",
+        before=before,
+        after=_enrolment_snapshot(current),
+        reason=reason.strip(),
+    )
+    for link in StaffAssignment.objects.filter(child=child).select_related("user", "child"):
+        remove_child_link(link, by=by, reason=f"{child.first_name} moved to {to_school} on {moved_on:%-d %B %Y}")
+    ended_plan = None
+    if plan is not None and plan.kind in SCHOOLS_OWN_PLANS:
+        update_plan(plan=plan, by=by, status=Plan.Status.ENDED, end_date=last_day)
+        ended_plan = plan
+
+    child.school = to_school
+    child.save(update_fields=["school", "local_authority"])
+    given.school, given.local_authority_id = to_school, child.local_authority_id  # the caller's copy moves too
+    arrival = Enrolment.objects.create(
+        local_authority_id=to_school.local_authority_id,
+        child=child,
+        school=to_school,
+        started_on=moved_on,
+        old_authority_aware_on=old_authority_aware_on,
+        recorded_by=by,
+    )
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CREATE,
+        obj=arrival,
+        summary=f"{child.first_name} joined {to_school} on {moved_on:%-d %B %Y}, from {from_school}",
+        after=_enrolment_snapshot(arrival),
+        reason=reason.strip(),
+    )
+    if ended_plan is not None:
+        proposal = PlanProposal.objects.create(
+            local_authority_id=to_school.local_authority_id,
+            child=child,
+            plan=ended_plan,
+            school=to_school,
+            proposed_on=moved_on,
+        )
+        record_event(
+            actor=by,
+            child=child,
+            action=AuditEvent.Action.CREATE,
+            obj=proposal,
+            summary=f"{ended_plan.kind_label} from {from_school} proposed to {to_school}: it promises nothing there "
+            "until the SENCO adopts it",
+            after=snapshot(proposal),
+        )
+    refresh_expected(ProvisionLine.objects.filter(with_delivery("plan__"), plan__child=child))
+    return arrival

@@ -147,6 +147,11 @@ class ChildAdmin(admin.ModelAdmin):
     exclude = ["local_authority"]
     inlines = [GuardianInline, AssignmentInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        """A child's school changes only by a move (people.actions.move_child), recorded in both authorities' chains
+        with the enrolments it ends and begins: never by editing the child here."""
+        return ["school"] if obj is not None else []
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Who may see the child changes through the people actions, so each grant and removal is in the trail."""
         if formset.model not in (Guardianship, StaffAssignment):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from provision_ledger.rules.calendar import SchoolCalendar, Term
 from provision_ledger.rules.compliance import (
@@ -380,3 +381,45 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.relationship}) of {self.child}"
+
+
+class Enrolment(models.Model):
+    """A school the child attended, from the day they started there to their last day, under the authority that
+    maintains that school (the authority responsible for them in that period).
+
+    Written only by `people.actions.move_child` (and, for the record kept before moves were recorded, by the data
+    migration that gave every child one open enrolment). A child without a row has one open enrolment at their
+    school, from the start of their record. The first enrolment holds what the record has from before its start
+    date too: there is no other school it could belong to.
+    """
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True, help_text="The last day at the school")
+    left_reason = models.TextField(blank=True)
+    # Staff assigned to the child at this school when they left: they still read what happened here, to the last day.
+    staff = models.ManyToManyField(User, blank=True, related_name="+")
+    # For an EHC plan moving to another authority: the day the old authority learned of the move, when known
+    # (reg 15(2) SEND Regulations 2014 sets the transfer date from it). Recorded on the arrival.
+    old_authority_aware_on = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["child", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(ended_on__isnull=True), name="one_open_enrolment_per_child"
+            ),
+            models.UniqueConstraint(fields=["child", "started_on"], name="one_enrolment_per_child_and_start"),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="enrolment_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f" to {self.ended_on:%-d %B %Y}" if self.ended_on else ""
+        return f"{self.school} from {self.started_on:%-d %B %Y}{until}"

@@ -13,7 +13,7 @@ from provision_ledger.audit.actions import record_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import Child, User
 from provision_ledger.plans.expected import refresh_expected
-from provision_ledger.plans.models import LineVersion, Plan, ProvisionLine
+from provision_ledger.plans.models import LINE_TERM_FIELDS, LineVersion, Plan, PlanProposal, ProvisionLine
 
 
 @transaction.atomic
@@ -39,6 +39,9 @@ def create_plan(*, child: Child, by: User, replaces_confirmed: bool = False, **f
                 }
             )
     plan.save()
+    if plan.status == Plan.Status.ACTIVE:
+        for proposal in PlanProposal.objects.filter(child=child, settled_at__isnull=True):
+            _settle(proposal, by, PlanProposal.Outcome.REPLACED, plan)
     for earlier in earlier_plans:
         update_plan(plan=earlier, by=by, status=Plan.Status.ENDED, end_date=plan.start_date - timedelta(days=1))
         refresh_expected(list(earlier.lines.all()))
@@ -90,7 +93,8 @@ def _check_line_dates(plan: Plan, version: LineVersion) -> None:
 
 @transaction.atomic
 def add_line(*, plan: Plan, by: User, **terms: Any) -> ProvisionLine:
-    line = ProvisionLine.objects.create(plan=plan, local_authority_id=plan.local_authority_id, created_by=by)
+    # Keyed to the authority responsible for the child now: a plan that moved with the child keeps its own key.
+    line = ProvisionLine.objects.create(plan=plan, local_authority_id=plan.child.local_authority_id, created_by=by)
     version = LineVersion(line=line, effective_from=terms["start_date"], created_by=by, **terms)
     version.full_clean()
     _check_line_dates(plan, version)
@@ -160,3 +164,78 @@ def void_line(*, line: ProvisionLine, by: User, reason: str) -> ProvisionLine:
     return void_entry(
         line, by=by, reason=reason, child=line.plan.child, noun="line", summary=f"Provision line voided: {line}"
     )
+
+
+def _settle(proposal: PlanProposal, by: User, outcome: PlanProposal.Outcome, plan: Plan) -> None:
+    before = snapshot(proposal)
+    proposal.outcome, proposal.settled_at, proposal.settled_by = outcome, timezone.now(), by
+    proposal.adopted_as = plan if outcome == PlanProposal.Outcome.ADOPTED else None
+    proposal.save(update_fields=["outcome", "settled_at", "settled_by", "adopted_as"])
+    kind = proposal.plan.kind_label
+    record_event(
+        actor=by,
+        child=proposal.child,
+        action=AuditEvent.Action.CHANGE,
+        obj=proposal,
+        summary=(
+            f"{kind} brought from the earlier school adopted from {plan.start_date:%-d %B %Y}"
+            if outcome == PlanProposal.Outcome.ADOPTED
+            else f"{kind} brought from the earlier school replaced by a new plan from {plan.start_date:%-d %B %Y}"
+        ),
+        before=before,
+        after=snapshot(proposal),
+    )
+
+
+@transaction.atomic
+def adopt_proposal(
+    *, proposal: PlanProposal, by: User, start_date: date, review_due: date, today: date | None = None
+) -> Plan:
+    """The new school takes on the plan a child brought from their earlier school: a plan of the new school from
+    `start_date`, with each line still running then on the terms it had, and the proposal settled as adopted.
+
+    Until then the new school's register expects nothing of it; the earlier school's delivery stays its own.
+    """
+    today = today or timezone.localdate()
+    proposal = PlanProposal.objects.select_for_update().select_related("plan", "child__school").get(pk=proposal.pk)
+    errors = {}
+    if proposal.settled_at is not None:
+        raise ValidationError("This plan has already been adopted or replaced.")
+    if start_date < proposal.proposed_on:
+        errors["start_date"] = (
+            f"{proposal.child.first_name} joined on {proposal.proposed_on:%-d %B %Y}: the plan starts then or later."
+        )
+    elif start_date > today + timedelta(days=366):
+        errors["start_date"] = "Choose a start date within the next year."
+    if review_due <= start_date:
+        errors["review_due"] = "The review date must be after the plan starts."
+    if errors:
+        raise ValidationError(errors)
+    plan = Plan(
+        child=proposal.child,
+        local_authority_id=proposal.child.local_authority_id,
+        created_by=by,
+        kind=proposal.plan.kind,
+        start_date=start_date,
+        review_due=review_due,
+        status=Plan.Status.ACTIVE,
+    )
+    plan.full_clean()
+    plan.save()
+    _settle(proposal, by, PlanProposal.Outcome.ADOPTED, plan)
+    record_event(
+        actor=by,
+        child=plan.child,
+        action=AuditEvent.Action.CREATE,
+        obj=plan,
+        summary=f"Plan created: {plan}, adopted from the plan of the earlier school",
+        after=snapshot(plan),
+    )
+    for line in proposal.plan.lines.filter(voided_at__isnull=True).prefetch_related("versions"):
+        current = line.current_version
+        if current is None or (current.end_date is not None and current.end_date < start_date):
+            continue
+        terms = {name: getattr(current, name) for name in LINE_TERM_FIELDS}
+        terms["start_date"] = max(current.start_date, start_date)
+        add_line(plan=plan, by=by, **terms)
+    return plan

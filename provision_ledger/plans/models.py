@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from provision_ledger.people.models import Child, LocalAuthority
+from provision_ledger.people.models import Child, LocalAuthority, School
 from provision_ledger.rules.delivery import LineTerms, Period, ended_by
 from provision_ledger.rules.legal_force import LegalForce, PlanKind, legal_force
 
@@ -53,6 +53,43 @@ class Plan(models.Model):
     @property
     def legal_force(self) -> LegalForce:
         return legal_force(PlanKind(self.kind))
+
+
+class PlanProposal(models.Model):
+    """A school's own plan (SEN Support or an IEP) that a child brought from the school they left.
+
+    The earlier school's plan ended on the child's last day there; at the new school it promises nothing until the
+    SENCO adopts it (`plans.actions.adopt_proposal`: a plan of the new school with the same lines from the day it is
+    adopted) or writes a plan of their own, which settles it as replaced. An EHC plan or statement is the
+    authority's and moves with the child, so it is never proposed.
+    """
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", "Adopted"
+        REPLACED = "replaced", "Replaced by a new plan"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plan_proposals")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    proposed_on = models.DateField(help_text="The day the child joined the school")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    adopted_as = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-proposed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(settled_at__isnull=True), name="one_open_proposal_per_child"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.kind_label} brought to {self.school} on {self.proposed_on:%-d %B %Y}"
 
 
 class ProvisionLine(models.Model):

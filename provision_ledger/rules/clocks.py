@@ -141,6 +141,9 @@ class ClockKind(StrEnum):
     LA_REPLY_REQUESTED = "la_reply_requested"
     DRAFT_PLAN_COMMENTS = "draft_plan_comments"
     AMENDMENT_COMMENTS = "amendment_comments"
+    PLAN_TRANSFER = "plan_transfer"
+    TRANSFER_NOTICE = "transfer_notice"
+    TRANSFER_REVIEW = "transfer_review"
 
 
 class Party(StrEnum):
@@ -505,6 +508,107 @@ def annual_review_due(last_review_or_plan_date: date, child_dob: date) -> tuple[
             )
         )
     return tuple(clocks)
+
+
+# --- A child with an EHC plan moving to another local authority's area ------------------------------
+
+_REG_15 = "Regulation 15, Special Educational Needs and Disability Regulations 2014"
+
+
+def plan_transfer_date(moved_on: date, old_authority_aware_on: date | None = None) -> date:
+    """The day the old authority must transfer the EHC plan to the new one.
+
+    Reg 15(2) SEND Regulations 2014: "on the day of the move or, where it has not become aware of the move at least
+    15 working days prior to that move, within 15 working days beginning with the day on which it did become aware".
+    Our rule: the old authority was aware "at least 15 working days prior" when counting 15 working days on from the
+    day it learned reaches the day of the move. Otherwise "beginning with" counts the day it learned as the first
+    of the 15 when that is a working day. Learned Thursday 8 January 2026 of a move on Wednesday 14 January: too
+    late for the day of the move, so the plan transfers by Wednesday 28 January 2026. Without the day it learned,
+    the plan transfers on the day of the move, as the regulation first says.
+    """
+    if old_authority_aware_on is None or add_working_days(old_authority_aware_on, 15) <= moved_on:
+        return moved_on
+    return add_working_days(old_authority_aware_on - _ONE_DAY, 15)
+
+
+def plan_transfer_clocks(
+    moved_on: date,
+    last_review_or_plan_date: date,
+    *,
+    old_authority_aware_on: date | None = None,
+    informed_on: date | None = None,
+    reviewed_on: date | None = None,
+) -> tuple[Clock, ...]:
+    """The three time limits of an EHC plan's transfer to a new local authority (reg 15 SEND Regulations 2014).
+
+    - Reg 15(2): the old authority transfers the plan on the day of the move, or within 15 working days of learning
+      of it when it learned less than 15 working days before (`plan_transfer_date`). From then the new authority
+      maintains the plan as if it had made it (reg 15(3)(a)).
+    - Reg 15(4): "within 6 weeks of the date of the transfer" the new authority tells the parent that the plan has
+      been transferred, whether it proposes to make an EHC needs assessment, and when it proposes to review the plan.
+      Counted as our other weeks: transferred Wednesday 14 January 2026, by Wednesday 25 February 2026.
+    - Reg 15(5): the new authority reviews the plan (s44 CFA 2014) "before the expiry of the later of" 12 months
+      beginning with the date the plan was made or last reviewed, and 3 months beginning with the date of the
+      transfer. "Beginning with" counts the first day, so each period ends the day before its anniversary: made
+      1 September 2025 and transferred 14 January 2026, the later of 31 August 2026 and 13 April 2026, so 31 August
+      2026; last reviewed 20 February 2025, the later of 19 February 2026 and 13 April 2026, so 13 April 2026.
+
+    The 6 weeks and the review run from the day the plan is due to transfer; a plan transferred earlier has them
+    earlier.
+    """
+    _refuse_if_before(moved_on, "move", last_review_or_plan_date, "plan or last review")
+    transfer = plan_transfer_date(moved_on, old_authority_aware_on)
+    late_notice = transfer != moved_on
+    return (
+        Clock(
+            kind=ClockKind.PLAN_TRANSFER,
+            name="Transfer of the EHC plan to the new local authority",
+            measures=(
+                "The old local authority must transfer the EHC plan to the new one"
+                + (
+                    ": it learned of the move less than 15 working days before, so within 15 working days of learning."
+                    if late_notice
+                    else " on the day of the move."
+                )
+            ),
+            runs_from="the move" if not late_notice else "the old local authority learning of the move",
+            start=moved_on if not late_notice else old_authority_aware_on,
+            limit=transfer,
+            source=f"{_REG_15}, paragraph (2)",
+            party=Party.LOCAL_AUTHORITY,
+        ),
+        Clock(
+            kind=ClockKind.TRANSFER_NOTICE,
+            name="The new local authority writes to you about the transferred plan",
+            measures=(
+                "The new local authority must tell you that the EHC plan has been transferred, whether it proposes "
+                "to make an EHC needs assessment, and when it proposes to review the plan."
+            ),
+            runs_from="the transfer of the EHC plan",
+            start=transfer,
+            limit=add_weeks(transfer, 6),
+            source=f"{_REG_15}, paragraph (4): within 6 weeks of the transfer",
+            party=Party.LOCAL_AUTHORITY,
+            met_on=informed_on,
+        ),
+        Clock(
+            kind=ClockKind.TRANSFER_REVIEW,
+            name="First review of the EHC plan by the new local authority",
+            measures=(
+                "The new local authority must review the EHC plan by the later of 12 months from the plan being made "
+                "or last reviewed, and 3 months from its transfer."
+            ),
+            runs_from="the plan being made or its last review, or its transfer if later",
+            start=transfer,
+            limit=max(add_months(last_review_or_plan_date, 12), add_months(transfer, 3)) - _ONE_DAY,
+            source=(
+                f"{_REG_15}, paragraph (5), and section 44, Children and Families Act 2014: the later of 12 months "
+                "beginning with the plan or its last review and 3 months beginning with the transfer"
+            ),
+            party=Party.LOCAL_AUTHORITY,
+            met_on=reviewed_on,
+        ),
+    )
 
 
 # --- After an annual review meeting ------------------------------------------------------------------
