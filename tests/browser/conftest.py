@@ -13,6 +13,15 @@ from provision_ledger.people.models import User
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_pdfs() -> None:
+    """Draw one PDF before the first journey, as each production worker does at start: the live server runs in this
+    process, so a journey's first download is not the one that loads the fonts (seconds on a loaded machine)."""
+    from provision_ledger.kit.pdf import warm_up
+
+    warm_up()
+
+
 @pytest.fixture
 def sign_in(page: Page, live_server):
     """Sign in through the pages, as a person would: the password, then (for staff) the code from their app."""
