@@ -12,10 +12,11 @@ from provision_ledger.census.queries import ranked_needs
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import LineReport, WeekFigures, line_reports, weekly_figures
 from provision_ledger.nextsteps.advice import overdue_clocks
-from provision_ledger.people.models import Child, School
+from provision_ledger.people.models import Child, Enrolment, School
+from provision_ledger.people.queries import calendar_of
 from provision_ledger.plans.models import Plan
 from provision_ledger.plans.queries import current_plan, live_lines
-from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.calendar import Calendar
 from provision_ledger.rules.clocks import Clock
 from provision_ledger.rules.compliance import SessionStatus, Status, compliance, whole_percent
 from provision_ledger.rules.legal_force import PlanKind
@@ -53,9 +54,10 @@ class ChildStatement:
         return worst_status(self.reports, "year")
 
 
-def child_statement(child: Child, today: date) -> ChildStatement:
+def child_statement(child: Child, today: date, enrolments: list[Enrolment] | None = None) -> ChildStatement:
+    """`enrolments`: the child's, in date order, when the caller has read them."""
     plan = current_plan(child)
-    calendar = child.school.calendar()
+    calendar = calendar_of(child, enrolments)
     windows = reporting_windows(calendar, today, since=plan.start_date if plan else None)
     lines = list(live_lines([plan])) if plan else []
     reports = line_reports(lines, child.school, calendar, windows)
@@ -82,7 +84,7 @@ def child_statement(child: Child, today: date) -> ChildStatement:
     )
 
 
-def earlier_plans(child: Child, calendar: SchoolCalendar, today: date) -> list[EarlierPlan]:
+def earlier_plans(child: Child, calendar: Calendar, today: date) -> list[EarlierPlan]:
     """Every plan that a later one replaced, each with its own lines over the days it was in force."""
     earlier = []
     ended = child.plans.filter(status=Plan.Status.ENDED, end_date__isnull=False, start_date__lte=today)

@@ -7,17 +7,23 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from icalendar import Calendar
 
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.actions import SessionEntry, record_session, void_session
 from provision_ledger.delivery.models import LineMonth
+from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.oversight.queries import Window, line_figures
+from provision_ledger.parents.calendar_feed import feed_for
 from provision_ledger.people.actions import move_child
 from provision_ledger.people.models import Child, Enrolment, NonTeachingDay, StaffAssignment
+from provision_ledger.people.queries import calendar_of
 from provision_ledger.plans.actions import adopt_proposal
 from provision_ledger.plans.models import ExpectedMonth, Plan, PlanProposal, ProvisionLine
 from provision_ledger.rules.compliance import SessionStatus
+from provision_ledger.rules.delivery import expected_delivery
+from provision_ledger.statements import child_statement
 from tests.factories import make_child, make_la, make_line, make_plan, make_school, make_senco, make_session, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +173,25 @@ def test_a_split_month_counts_each_side_under_the_authority_responsible_on_its_o
     }
 
 
+def test_the_childs_own_figures_lay_each_day_on_the_calendar_of_the_school_they_were_at_as_the_authorities_do(move):
+    # Oak closed on Friday 9 January, before he left; Elm was open that day.
+    NonTeachingDay.objects.create(school=move["oak"], date=date(2026, 1, 9), kind=NonTeachingDay.Kind.CLOSURE)
+    _move(move)
+    child = Child.objects.select_related("school").get(pk=move["child"].pk)
+    statement = child_statement(child, TODAY)
+    year = statement.reports[0].assessments["year"].expected
+    january = expected_delivery(move["line"].terms_history(), calendar_of(child), date(2026, 1, 1), date(2026, 1, 31))
+    # At Oak 5 to 13 January less its closure: 6 days, 72 minutes; at Elm 12 days, 144 minutes (as above).
+    assert january.minutes == 216
+    assert sum(_months(ExpectedMonth, move["line"], "minutes").get((la, date(2026, 1, 1)), 0)
+               for la in ("North", "South")) == 216  # fmt: skip
+    # The year to Monday 2 March on his page: every stored month to February, and 2 March at Elm (12 minutes).
+    stored = sum(
+        m for (_, month), m in _months(ExpectedMonth, move["line"], "minutes").items() if month < date(2026, 3, 1)
+    )
+    assert year.minutes == stored + 12
+
+
 def test_each_authoritys_dashboard_sums_the_lines_months_before_the_move_under_the_old_and_after_under_the_new(move):
     _move(move)
     record_session(SessionEntry(move["line"], date(2026, 2, 3), SessionStatus.DELIVERED), by=move["elm_senco"],
@@ -235,3 +260,34 @@ def test_the_data_migration_gives_every_child_one_open_enrolment_from_the_earlie
     migration.enrol_every_child(apps, None)  # run again, it adds nothing
     assert Enrolment.objects.count() == 2
     assert newcomer.enrolments.count() == 1
+
+
+def _reviewed_long_before_the_move():
+    """Ben's EHC plan was made on 3 February 2025 at Oak (North); he moves to Elm (South) on 14 January 2026. The
+    s44 year ends on 2 February 2026; reg 15(5) gives the new authority the later 3 months from the transfer, to
+    13 April 2026."""
+    north, south = make_la("North"), make_la("South")
+    oak, elm = make_school(north, "Oak Primary", years=(2024, 2025)), make_school(south, "Elm Primary")
+    senco = make_senco(oak)
+    child = make_child(oak)
+    make_plan(child, senco, kind="ehc_plan", start=date(2025, 2, 3))
+    move_child(child, elm, MOVED_ON, by=senco, reason="The family moved house.", today=TODAY)
+    return child, elm
+
+
+def test_the_new_authoritys_count_of_overdue_reviews_waits_for_reg_15_5s_later_limit():
+    _, elm = _reviewed_long_before_the_move()
+    assert overdue_reviews_by_school([elm.pk], TODAY) == {}
+    assert overdue_reviews_by_school([elm.pk], date(2026, 4, 14)) == {elm.pk: 1}
+
+
+def test_the_parents_calendar_carries_the_new_authoritys_first_review_by_reg_15_5_not_the_s44_year():
+    child, _ = _reviewed_long_before_the_move()
+    feed = Calendar.from_ical(feed_for([Child.objects.get(pk=child.pk)], TODAY))
+    reviews = {
+        (str(e["summary"]), e.decoded("dtstart"))
+        for e in feed.walk("VEVENT")
+        if "review of the ehc plan" in e["summary"].lower()
+    }
+    assert reviews == {(f"{child.first_name}: First review of the EHC plan by the new local authority due",
+                        date(2026, 4, 13))}  # fmt: skip

@@ -107,12 +107,12 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.signed_in(request)
     child = access.get_child(user, child_id, reading="the record page")
-    statement = child_statement(child, timezone.localdate())
+    schools = list(child.enrolments.select_related("school").order_by("started_on", "pk"))
+    statement = child_statement(child, timezone.localdate(), schools)
     is_parent = access.allows(user, child, Permission.RAISE)
     wording = (
         plan_wording((r.line for r in statement.reports), live_statements(statement.plan)) if statement.plan else None
     )
-    schools = list(child.enrolments.select_related("school").order_by("started_on", "pk"))
     deadlines = deadlines_for(child, timezone.localdate(), statement.plan, schools)
     return render(
         request,

@@ -13,7 +13,7 @@ from django.db.models import Aggregate, Count, F, Q, Sum
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import School
 from provision_ledger.plans.models import ProvisionLine
-from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.calendar import Calendar
 from provision_ledger.rules.compliance import (
     DeliveryTotals,
     LineAssessment,
@@ -84,7 +84,7 @@ class LineReport:
 
 
 def line_reports(
-    lines: Iterable[ProvisionLine], school: School, calendar: SchoolCalendar, windows: list[Window]
+    lines: Iterable[ProvisionLine], school: School, calendar: Calendar, windows: list[Window]
 ) -> list[LineReport]:
     """Assess each line over each window: expected from the calendar, delivered from the database."""
     lines = list(lines)
@@ -125,7 +125,7 @@ class WeekFigures:
 
 
 def weekly_figures(
-    lines: Sequence[ProvisionLine], calendar: SchoolCalendar, start: date, end: date
+    lines: Sequence[ProvisionLine], calendar: Calendar, start: date, end: date
 ) -> dict[int, list[WeekFigures]]:
     """Promised and delivered minutes per line for each week from start to end, in one query.
 

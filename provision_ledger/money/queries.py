@@ -25,9 +25,10 @@ from provision_ledger.money.models import (
     TimeBlock,
 )
 from provision_ledger.people.models import Child, School
+from provision_ledger.people.queries import calendar_of
 from provision_ledger.plans.models import DeliveredBy, ExpectedMonth, Funder, LineVersion, Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines, with_delivery
-from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.calendar import Calendar, SchoolCalendar
 from provision_ledger.rules.costing import (
     ELEMENT_2_SOURCE,
     ELEMENT_2_THRESHOLD,
@@ -521,7 +522,7 @@ class AllocationAccount:
         return (Decimal(minutes) / 60 * self.rate).quantize(Decimal("0.01"))
 
 
-def school_days_by_week(calendar: SchoolCalendar, start: date, end: date) -> dict[date, int]:
+def school_days_by_week(calendar: Calendar, start: date, end: date) -> dict[date, int]:
     weeks: dict[date, int] = {}
     for day in calendar.school_days(start, end):
         monday = day - timedelta(days=day.weekday())
@@ -534,7 +535,7 @@ def allocation_accounts(child: Child, start: date, end: date) -> list[Allocation
     allocations = list(child.allocations.select_related("staff").order_by("start_date", "pk"))
     if not allocations:
         return []
-    calendar = child.school.calendar()
+    calendar = calendar_of(child)
     logged: dict[int, list[tuple[date, Activity, int]]] = defaultdict(list)
     rows = (
         TimeBlock.objects.current()

@@ -172,7 +172,10 @@ def record_statutory_event(
     fields: outcome (a review decision), ground, ends_on and evidence (an exception), transfer (a phase transfer);
     any other kind keeps none of them.
     """
-    from provision_ledger.nextsteps.advice import clocks_for  # advice reads these models; imported late
+    from provision_ledger.nextsteps.advice import (
+        arrivals_from_another_authority,
+        clocks_for,
+    )  # advice reads these models; imported late
 
     if kind != _K.PHASE_TRANSFER:  # a move to a new phase is recorded ahead: its deadline falls before it
         _refuse_unhappened(day, "date", "An event")
@@ -192,7 +195,7 @@ def record_statutory_event(
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
     plan = child.plans.filter(status="active").order_by("-start_date").first()
     try:
-        clocks_for(child, plan, letters, events)
+        clocks_for(child, plan, letters, events, arrivals_from_another_authority([child]).get(child.pk))
     except ValueError as error:
         field = "ends_on" if kind == _K.EXCEPTION and fields.get("ends_on") else "date"
         raise ValidationError({field: str(error)}) from error

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.nextsteps.evidence import Evidence, evidence_for
@@ -19,6 +19,7 @@ from provision_ledger.rules.advisor import Advice, LineBehind, Situation, StepKi
 from provision_ledger.rules.clocks import (
     AppealableDecision,
     Clock,
+    ClockKind,
     ClockStatus,
     ExceptionKind,
     Party,
@@ -253,7 +254,7 @@ def clocks_for(
     plan: Plan | None,
     letters: list[Letter],
     events: list[StatutoryEvent],
-    arrival: Enrolment | None = None,
+    arrival: Enrolment | None,
 ) -> list[Clock]:
     """The statutory clocks this child's record starts: from the plan, letters sent and events recorded, and the
     transfer of an EHC plan when the child moved to another authority's school while it was in force (`arrival`).
@@ -368,7 +369,7 @@ def overdue_reviews_by_school(school_ids: list[int], today: date) -> dict[int, i
     last_review = Max(
         "child__statutory_events__date", filter=Q(child__statutory_events__kind=StatutoryEvent.Kind.REVIEW_MEETING)
     )
-    rows = (
+    candidates = (
         Plan.objects.filter(
             status=Plan.Status.ACTIVE,
             kind__in=[PlanKind.EHC_PLAN, PlanKind.STATEMENT],
@@ -377,7 +378,30 @@ def overdue_reviews_by_school(school_ids: list[int], today: date) -> dict[int, i
         )
         .annotate(last_review=last_review)
         .filter(Q(last_review__isnull=True) | Q(last_review__lte=cutoff))
-        .values("child__school_id")
-        .annotate(n=Count("id"))
     )
-    return {row["child__school_id"]: row["n"] for row in rows}
+    # A child who changed school while the plan was in force may be under reg 15(5)'s later limit instead.
+    moved = Exists(Enrolment.objects.filter(child=OuterRef("child"), started_on__gt=OuterRef("start_date")))
+    counts: dict[int, int] = {}
+    any_moved = False
+    for row in candidates.annotate(moved=moved).values("child__school_id", "moved").annotate(n=Count("id")):
+        if row["moved"]:
+            any_moved = True
+        else:
+            counts[row["child__school_id"]] = row["n"]
+    if any_moved:  # a few children: each is asked of their own clocks
+        for plan in candidates.filter(moved).select_related("child"):
+            if _review_overdue(plan, today):
+                counts[plan.child.school_id] = counts.get(plan.child.school_id, 0) + 1
+    return counts
+
+
+_REVIEW_CLOCKS = (ClockKind.ANNUAL_REVIEW, ClockKind.TRANSFER_REVIEW)
+
+
+def _review_overdue(plan: Plan, today: date) -> bool:
+    """Whether the plan's review is overdue by the child's own clocks, a transfer's among them."""
+    child = plan.child
+    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
+    arrival = arrivals_from_another_authority([child]).get(child.pk)
+    clocks = clocks_for(child, plan, [], events, arrival)
+    return any(c.kind in _REVIEW_CLOCKS and clock_status(c, today) is ClockStatus.OVERDUE for c in clocks)

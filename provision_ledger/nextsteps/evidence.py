@@ -10,6 +10,7 @@ from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
 from provision_ledger.money.queries import hourly_rates
 from provision_ledger.people.models import Child
+from provision_ledger.people.queries import calendar_of
 from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines
 from provision_ledger.rules.compliance import LineAssessment, SessionStatus
@@ -117,7 +118,7 @@ def evidence_for(child: Child, today: date) -> Evidence:
     plan = current_plan(child)
     if plan is None:
         return Evidence(child, None, today, today, [])
-    calendar = child.school.calendar()
+    calendar = calendar_of(child)
     since_plan = Window("plan", "Since the plan started", plan.start_date, today)
     term_windows = [
         Window(f"term{i}", t.name, max(t.start, plan.start_date), min(t.end, today))

@@ -20,6 +20,7 @@ from provision_ledger.money.queries import cost_history, delivered_by_day, rate_
 from provision_ledger.outcomes.charts import dose_response_chart
 from provision_ledger.outcomes.models import Outcome, Review
 from provision_ledger.outcomes.queries import OutcomeProgress, outcome_progress
+from provision_ledger.people.queries import calendar_of
 from provision_ledger.plans.models import LineVersion, ProvisionLine
 from provision_ledger.plans.queries import live_lines
 from provision_ledger.rules.compliance import LineAssessment, MissReason, SessionStatus
@@ -114,7 +115,7 @@ CostRow = tuple[Decimal | None, Decimal | None, str]  # planned, delivered, why 
 
 def _costs(lines: list[ProvisionLine], review: Review, start: date, end: date) -> dict[int, CostRow]:
     school = review.child.school
-    calendar = school.calendar()
+    calendar = calendar_of(review.child)
     years = range(financial_year(start), financial_year(end) + 1)
     rates = rate_book(school, years)
     delivered = delivered_by_day([line.pk for line in lines], start, end)
@@ -138,7 +139,7 @@ def review_pack(review: Review, today: date) -> ReviewPack:
     child, plan = review.child, review.plan
     lines = list(live_lines([plan]))
     window = Window("review", "Review period", start, end)
-    reports = line_reports(lines, child.school, child.school.calendar(), [window])
+    reports = line_reports(lines, child.school, calendar_of(child), [window])
     missed = _missed(lines, start, end)
     costs = _costs(lines, review, start, end)
     pack_lines = []

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
-from provision_ledger.nextsteps.advice import clocks_for
+from provision_ledger.nextsteps.advice import arrivals_from_another_authority, clocks_for
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.parents.models import Alert, AlertChoice, AlertPreference, Concern, DigestSent
 from provision_ledger.people.models import Child, Guardianship, Membership, Role, School, User
@@ -129,11 +129,14 @@ def _deadline_alerts(children: list[Child], guardians: dict[int, list[int]], tod
         letters[letter.child_id].append(letter)
     for event in StatutoryEvent.objects.filter(child__in=children).order_by("date", "id"):
         events[event.child_id].append(event)
+    arrivals = arrivals_from_another_authority(children)
     alerts = []
     for child in children:
         if child.pk not in events:
             continue  # only recorded decisions start a parent's clock
-        for clock in clocks_for(child, plans.get(child.pk), letters[child.pk], events[child.pk]):
+        for clock in clocks_for(
+            child, plans.get(child.pk), letters[child.pk], events[child.pk], arrivals.get(child.pk)
+        ):
             if clock.party is not Party.PARENT or clock.met_on is not None or clock.due is None:
                 continue
             left = (clock.due - today).days

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from provision_ledger.nextsteps.advice import clocks_for, untagged
+from provision_ledger.nextsteps.advice import arrivals_from_another_authority, clocks_for, untagged
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child
 from provision_ledger.plans.models import Plan
@@ -74,10 +74,11 @@ def _add_clocks(calendar: Calendar, children: list[Child], stamp: datetime) -> N
     plans = {p.child_id: p for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)}
     letters = Letter.objects.filter(child__in=children).order_by("sent_on", "id")
     events = StatutoryEvent.objects.filter(child__in=children).order_by("date", "id")
+    arrivals = arrivals_from_another_authority(children)
     for child in children:
         child_letters = [x for x in letters if x.child_id == child.pk]
         child_events = [e for e in events if e.child_id == child.pk]
-        for clock in clocks_for(child, plans.get(child.pk), child_letters, child_events):
+        for clock in clocks_for(child, plans.get(child.pk), child_letters, child_events, arrivals.get(child.pk)):
             if clock.due is None or clock.met_on is not None:
                 continue
             event = Event()

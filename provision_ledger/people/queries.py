@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from provision_ledger.people.models import Child, Enrolment
+from provision_ledger.people.models import Child, Enrolment, calendars_of
+from provision_ledger.rules.calendar import Calendar, ChildCalendar, Stint
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,17 @@ def joined_on(child: Child) -> date | None:
     """The day the child joined their present school, when they came from another one recorded here; else None."""
     stays = stays_of([child])[child.pk]
     return stays[-1].start if len(stays) > 1 else None
+
+
+def calendar_of(child: Child, enrolments: list[Enrolment] | None = None) -> Calendar:
+    """The child's school days: their school's calendar, or for a child who moved, each school's for its days.
+
+    `enrolments`, the child's in date order, when the caller has read them already."""
+    if enrolments is None:
+        stays = stays_of([child])[child.pk]
+    else:
+        stays = _stays(enrolments) or [Stay(child.school_id, child.local_authority_id, None, None)]
+    if len(stays) == 1:
+        return calendars_of([child.school_id])[child.school_id]
+    calendars = calendars_of(sorted({stay.school_id for stay in stays}))
+    return ChildCalendar(tuple(Stint(calendars[stay.school_id], stay.start, stay.end) for stay in stays))

@@ -120,6 +120,78 @@ class SchoolCalendar:
 
 
 @dataclass(frozen=True)
+class Stint:
+    """The days a child was at one school (`first` None: from the start of the record; `last` None: still there)."""
+
+    calendar: SchoolCalendar
+    first: date | None
+    last: date | None
+
+    def clip(self, start: date, end: date) -> tuple[date, date] | None:
+        lo = start if self.first is None else max(start, self.first)
+        hi = end if self.last is None else min(end, self.last)
+        return (lo, hi) if lo <= hi else None
+
+
+@dataclass(frozen=True)
+class ChildCalendar:
+    """The school days of a child who moved school: each day on the calendar of the school they were at.
+
+    A day's weight under a termly or yearly line is that school's own (its term's school days), so a child's figures
+    over any window are the sum of what each school's calendar gives for its days, exactly as each school's
+    authority lays its months.
+    """
+
+    stints: tuple[Stint, ...]  # in date order, not overlapping
+
+    def _at(self, d: date) -> SchoolCalendar | None:
+        return next((s.calendar for s in self.stints if s.clip(d, d)), None)
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """The terms the child was at school in, each named by the school they were at in it; a term the child
+        moved during is the new school's."""
+        found: list[Term] = []
+        for stint in self.stints:
+            for term in stint.calendar.terms:
+                if stint.clip(term.start, term.end) is None:
+                    continue
+                found = [t for t in found if t.end < term.start]
+                found.append(term)
+        return tuple(found)
+
+    def is_school_day(self, d: date) -> bool:
+        calendar = self._at(d)
+        return calendar is not None and calendar.is_school_day(d)
+
+    def school_days(self, start: date, end: date) -> list[date]:
+        days: list[date] = []
+        for stint in self.stints:
+            span = stint.clip(start, end)
+            if span is not None:
+                days.extend(stint.calendar.school_days(*span))
+        return days
+
+    def count_school_days(self, start: date, end: date) -> int:
+        return sum(s.calendar.count_school_days(*span) for s in self.stints if (span := s.clip(start, end)))
+
+    def term_containing(self, d: date) -> Term | None:
+        calendar = self._at(d)
+        return calendar.term_containing(d) if calendar is not None else None
+
+    def half_term_containing(self, d: date) -> tuple[date, date] | None:
+        calendar = self._at(d)
+        return calendar.half_term_containing(d) if calendar is not None else None
+
+    def academic_year_bounds(self, d: date) -> tuple[date, date]:
+        return academic_year_bounds(d)
+
+
+# A school's calendar, or a moved child's calendars one after another.
+Calendar = SchoolCalendar | ChildCalendar
+
+
+@dataclass(frozen=True)
 class _CalendarIndex:
     days: tuple[date, ...]  # sorted, for counting a range by bisection
     day_set: frozenset[date]  # for membership

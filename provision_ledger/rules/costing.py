@@ -32,7 +32,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from provision_ledger.rules import units
-from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.calendar import Calendar
 from provision_ledger.rules.delivery import LineTerms, expected_delivery
 
 PENNY = Decimal("0.01")
@@ -309,9 +309,7 @@ def _part(version: CostVersion, year: int, minutes: Fraction, rate: Rate) -> Cos
     )
 
 
-def planned_cost(
-    history: Sequence[CostVersion], calendar: SchoolCalendar, start: date, end: date, rates: RateBook
-) -> Cost:
+def planned_cost(history: Sequence[CostVersion], calendar: Calendar, start: date, end: date, rates: RateBook) -> Cost:
     """The cost of what the line promises over start..end inclusive, on the school calendar."""
     terms_history = [(v.effective_from, v.terms) for v in history]
     parts = []

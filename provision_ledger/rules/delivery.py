@@ -36,7 +36,7 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import groupby
 
-from provision_ledger.rules.calendar import SchoolCalendar, academic_year_bounds
+from provision_ledger.rules.calendar import Calendar, ChildCalendar, SchoolCalendar, academic_year_bounds
 
 _ONE_DAY = timedelta(days=1)
 
@@ -130,12 +130,19 @@ def _sharing_key(terms: LineTerms, calendar: SchoolCalendar, d: date) -> Hashabl
 
 
 def _daily_weights(
-    versions: Sequence[tuple[date, LineTerms]], calendar: SchoolCalendar, start: date, end: date
+    versions: Sequence[tuple[date, LineTerms]], calendar: Calendar, start: date, end: date
 ) -> Iterator[tuple[date, Expected]]:
     """Each school day in start..end with a non-zero weight, under the version in force that day.
 
     Days sharing a weight get the very same Expected object, which lets a caller sum runs cheaply.
     """
+    if isinstance(calendar, ChildCalendar):
+        # Each school's days weigh what that school's calendar gives them.
+        for stint in calendar.stints:
+            span = stint.clip(start, end)
+            if span is not None:
+                yield from _daily_weights(versions, stint.calendar, *span)
+        return
     ordered = _in_order(versions)
     for i, (effective_from, terms) in enumerate(ordered):
         first = max(effective_from, terms.start, start)
@@ -156,14 +163,14 @@ def _daily_weights(
 
 
 def expected_by_day(
-    versions: Sequence[tuple[date, LineTerms]], calendar: SchoolCalendar, start: date, end: date
+    versions: Sequence[tuple[date, LineTerms]], calendar: Calendar, start: date, end: date
 ) -> dict[date, Expected]:
     """The expected delivery of each day in start..end that carries any (for a staff register)."""
     return dict(_daily_weights(versions, calendar, start, end))
 
 
 def expected_delivery(
-    versions: Sequence[tuple[date, LineTerms]], calendar: SchoolCalendar, start: date, end: date
+    versions: Sequence[tuple[date, LineTerms]], calendar: Calendar, start: date, end: date
 ) -> Expected:
     """The expected delivery over start..end inclusive; zero for an empty window."""
     total = ZERO

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Window:
     end: date
 
 
-def reporting_windows(calendar: SchoolCalendar, today: date, since: date | None = None) -> list[Window]:
+def reporting_windows(calendar: Calendar, today: date, since: date | None = None) -> list[Window]:
     """Half-term, term and school year to date, and since `since` (a plan's start) when given.
 
     In a holiday, the half-term and term are the ones just ended.

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provision_ledger.rules.calendar import SchoolCalendar, Term, academic_year_bounds, bank_holidays
+from provision_ledger.rules.calendar import (
+    ChildCalendar,
+    SchoolCalendar,
+    Stint,
+    Term,
+    academic_year_bounds,
+    bank_holidays,
+)
 
 # The project-wide conftest adds a harmless function-scoped autouse fixture; the calendar is immutable.
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -172,3 +179,49 @@ def test_counting_school_days_agrees_with_listing_them(cal: SchoolCalendar, star
     assert cal.count_school_days(start, end) == len(days)
     assert days == sorted(days)
     assert all(cal.is_school_day(d) and start <= d <= end for d in days)
+
+
+def _two_schools() -> ChildCalendar:
+    """Oak until Tuesday 13 January 2026, Elm from the 14th; Oak's spring term starts on the 5th, Elm's on the 6th."""
+    oak = SchoolCalendar(
+        terms=(Term("Autumn 2025", date(2025, 9, 3), date(2025, 12, 19)), Term("Spring 2026", date(2026, 1, 5),
+               date(2026, 3, 27), date(2026, 2, 16), date(2026, 2, 20))),
+        closures=frozenset({date(2026, 1, 9)}),
+    )  # fmt: skip
+    elm = SchoolCalendar(
+        terms=(Term("Spring term", date(2026, 1, 6), date(2026, 3, 31), date(2026, 2, 9), date(2026, 2, 13)),),
+        inset_days=frozenset({date(2026, 1, 15)}),
+    )
+    return ChildCalendar((Stint(oak, None, date(2026, 1, 13)), Stint(elm, date(2026, 1, 14), None)))
+
+
+def test_a_moved_childs_days_are_each_on_the_calendar_of_the_school_they_were_at():
+    calendar = _two_schools()
+    # Oak's closure on the 9th and Elm's INSET day on the 15th both count; Elm's own first day, the 6th, does not.
+    assert calendar.school_days(date(2026, 1, 5), date(2026, 1, 16)) == [
+        date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7), date(2026, 1, 8), date(2026, 1, 12),
+        date(2026, 1, 13), date(2026, 1, 14), date(2026, 1, 16),
+    ]  # fmt: skip
+    assert calendar.count_school_days(date(2026, 1, 5), date(2026, 1, 16)) == 8
+    assert (calendar.is_school_day(date(2026, 1, 9)), calendar.is_school_day(date(2026, 1, 15))) == (False, False)
+    assert calendar.is_school_day(date(2026, 1, 16)) is True
+
+
+def test_a_moved_childs_terms_and_half_terms_are_the_schools_they_were_at_and_the_term_they_moved_in_is_the_new_one():
+    calendar = _two_schools()
+    assert [t.name for t in calendar.terms] == ["Autumn 2025", "Spring term"]
+    assert calendar.term_containing(date(2026, 1, 12)).name == "Spring 2026"
+    assert calendar.term_containing(date(2026, 1, 14)).name == "Spring term"
+    # Half-term at Elm is 9 to 13 February, Oak's a week later.
+    assert calendar.half_term_containing(date(2026, 2, 17)) == (date(2026, 2, 14), date(2026, 3, 31))
+    assert calendar.half_term_containing(date(2026, 2, 10)) is None
+    assert calendar.academic_year_bounds(date(2026, 1, 14)) == (date(2025, 9, 1), date(2026, 8, 31))
+
+
+def test_before_the_first_school_and_after_the_last_there_are_no_days():
+    elm = SchoolCalendar(terms=(Term("Spring", date(2026, 1, 6), date(2026, 3, 31)),))
+    calendar = ChildCalendar((Stint(elm, date(2026, 1, 14), date(2026, 2, 27)),))
+    assert calendar.is_school_day(date(2026, 1, 13)) is False
+    assert calendar.term_containing(date(2026, 3, 2)) is None
+    assert calendar.half_term_containing(date(2026, 3, 2)) is None
+    assert calendar.count_school_days(date(2026, 3, 2), date(2026, 3, 6)) == 0

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from provision_ledger.rules.calendar import SchoolCalendar
+from provision_ledger.rules.calendar import ChildCalendar, SchoolCalendar, Stint, Term
 from provision_ledger.rules.delivery import (
     ZERO,
     Expected,
@@ -376,3 +376,16 @@ def test_a_new_version_never_alters_expected_delivery_before_its_effective_date(
     before = min(end, effective_from - timedelta(days=1))
     amended = sorted([*history, (effective_from, amendment)], key=lambda v: v[0])
     assert expected_delivery(amended, cal, start, before) == expected_delivery(history, cal, start, before)
+
+
+def test_a_moved_childs_termly_line_weighs_each_day_by_the_term_of_the_school_they_were_at():
+    oak = SchoolCalendar(terms=(Term("Spring", date(2026, 1, 5), date(2026, 3, 27)),))
+    elm = SchoolCalendar(terms=(Term("Spring", date(2026, 1, 6), date(2026, 3, 31)),))
+    moved = ChildCalendar((Stint(oak, None, date(2026, 1, 13)), Stint(elm, date(2026, 1, 14), None)))
+    line = [(date(2026, 1, 5), LineTerms(6, Period.TERM, 60, date(2026, 1, 5), None))]
+    whole_term = expected_delivery(line, moved, date(2026, 1, 5), date(2026, 3, 31))
+    # Oak's 7 days of its 60-day term, then Elm's 55 of its 61 days (each term's 6 sessions spread on its own days).
+    assert whole_term.sessions == Fraction(6 * 7, 60) + Fraction(6 * 55, 61)
+    assert whole_term == expected_delivery(line, oak, date(2026, 1, 5), date(2026, 1, 13)) + expected_delivery(
+        line, elm, date(2026, 1, 14), date(2026, 3, 31)
+    )
