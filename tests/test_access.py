@@ -182,6 +182,7 @@ ROUTES = {
     "child-disability": lambda r: {"child_id": r.child.pk},
     "child-move": lambda r: {"child_id": r.child.pk},
     "child-earlier": lambda r: {"child_id": r.child.pk},
+    "move-void": lambda r: {"child_id": r.child.pk},
     "proposal-adopt": lambda r: {"proposal_id": r.proposal.pk},
     "record-views": lambda r: {"child_id": r.child.pk},
     "plan-create": lambda r: {"child_id": r.child.pk},
@@ -333,8 +334,9 @@ UNSCOPED = {
 
 def _expected_on_own(role: str, route: str) -> int:
     """The status a role gets on the record it is entitled to (the own child of school A, in North)."""
-    if route == "child-earlier":
-        # A school's time with a child who left it, for that school (tests/test_moving_access.py): nobody's here.
+    if route in ("child-earlier", "move-void"):
+        # A school's time with a child who left it, and undoing a move: the own child has not moved
+        # (tests/test_moving_access.py has a child who did).
         return 404
     if route in TRUST:
         return {"trust_lead": 200, "trust_rates": 403}.get(role, 404)

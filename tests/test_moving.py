@@ -16,7 +16,7 @@ from provision_ledger.delivery.models import LineMonth
 from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.oversight.queries import Window, line_figures
 from provision_ledger.parents.calendar_feed import feed_for
-from provision_ledger.people.actions import move_child
+from provision_ledger.people.actions import move_child, void_move
 from provision_ledger.people.models import Child, Enrolment, NonTeachingDay, StaffAssignment
 from provision_ledger.people.queries import calendar_of
 from provision_ledger.plans.actions import adopt_proposal
@@ -291,3 +291,61 @@ def test_the_parents_calendar_carries_the_new_authoritys_first_review_by_reg_15_
     }
     assert reviews == {(f"{child.first_name}: First review of the EHC plan by the new local authority due",
                         date(2026, 4, 13))}  # fmt: skip
+
+
+def test_a_move_recorded_in_error_is_void_the_child_is_the_earlier_schools_again_and_both_chains_verify(move):
+    arrival = _move(move)
+    back = void_move(arrival, by=move["elm_senco"], reason="Wrong child: Oliver never left Oak.")
+    child = Child.objects.get(pk=move["child"].pk)
+    assert (child.school, child.local_authority, back.ended_on) == (move["oak"], move["north"], None)
+    # The live record has one open enrolment at Oak; the arrival stays, void with its reason.
+    assert list(Enrolment.objects.filter(child=child).values_list("school__name", "ended_on")) == [
+        ("Oak Primary", None)
+    ]
+    voided = Enrolment.recorded.get(pk=arrival.pk)
+    assert (voided.void_reason, voided.voided_by) == ("Wrong child: Oliver never left Oak.", move["elm_senco"])
+    # The TA he had at Oak works with him again; every month is North's once more.
+    assert list(StaffAssignment.objects.filter(child=child).values_list("user", flat=True)) == [move["ta"].pk]
+    assert {la for la, _ in _months(ExpectedMonth, move["line"], "minutes")} == {"North"}
+    south = list(AuditEvent.objects.filter(local_authority=move["south"]).values_list("summary", flat=True))
+    assert south[0] == "The move of Oliver to Elm Primary on 14 January 2026 was recorded in error and is void"
+    assert AuditEvent.objects.filter(local_authority=move["north"]).values_list("summary", flat=True)[0] == (
+        "Sam Lee can see Oliver's record as staff assigned to them"
+    )
+    assert verify() == []
+
+
+def test_a_move_cannot_be_undone_once_anything_is_recorded_after_it_and_nothing_changes(move):
+    arrival = _move(move)
+    record_session(SessionEntry(move["line"], date(2026, 1, 20), SessionStatus.DELIVERED), by=move["elm_senco"],
+                   today=TODAY)  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        void_move(arrival, by=move["elm_senco"], reason="Wrong child")
+    assert refused.value.messages[0].startswith("Something has been recorded since the move (")
+    assert Child.objects.get(pk=move["child"].pk).school == move["elm"]
+    assert Enrolment.recorded.get(pk=arrival.pk).voided_at is None
+
+
+def test_undoing_a_move_puts_the_school_plan_it_ended_back_in_force_and_withdraws_its_proposal(move):
+    child = make_child(move["oak"], first_name="Ava")
+    support = make_plan(child, move["oak_senco"])
+    make_line(support, move["oak_senco"])
+    arrival = move_child(child, move["elm"], MOVED_ON, move["oak_senco"], "Moved house", today=TODAY)
+    void_move(arrival, by=move["oak_senco"], reason="Ava stayed: the family's move fell through.")
+    support.refresh_from_db()
+    assert (support.status, support.end_date) == (Plan.Status.ACTIVE, None)
+    proposal = PlanProposal.objects.get(child=child)
+    assert (proposal.outcome, proposal.settled_by) == ("withdrawn", move["oak_senco"])
+    assert not ExpectedMonth.objects.filter(line__plan__child=child, local_authority=move["south"]).exists()
+    assert verify() == []
+
+
+def test_a_move_is_undone_once_however_often_it_is_asked_and_a_blank_reason_is_refused(move):
+    arrival = _move(move)
+    with pytest.raises(ValidationError) as refused:
+        void_move(arrival, by=move["elm_senco"], reason="  ")
+    assert refused.value.message_dict == {"reason": ["Say why the move was recorded in error."]}
+    void_move(arrival, by=move["elm_senco"], reason="Wrong child")
+    with pytest.raises(ValidationError) as again:
+        void_move(arrival, by=move["elm_senco"], reason="Wrong child")
+    assert again.value.messages == ["This move is already voided."]

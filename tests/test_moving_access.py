@@ -81,29 +81,32 @@ ROUTES = {
     "record-pdf": lambda w: {"child_id": w["child"].pk},
     "child-move": lambda w: {"child_id": w["child"].pk},
     "child-earlier": lambda w: {"child_id": w["child"].pk},
+    "move-void": lambda w: {"child_id": w["child"].pk},
 }
 ROLES = list(ROUTES)
 
 # The status each role gets on each route, before the move and after it.
+# Nobody undoes a move before there is one.
 BEFORE = {
-    "old_senco": {**dict.fromkeys(ROUTES, 200), "child-earlier": 404},
+    "old_senco": {**dict.fromkeys(ROUTES, 200), "child-earlier": 404, "move-void": 404},
     "old_ta": {**dict.fromkeys(ROUTES, 200), "session-void": 403, "plan-create": 403, "record-pdf": 403,
-               "child-move": 403, "child-earlier": 404},
+               "child-move": 403, "child-earlier": 404, "move-void": 404},
     "new_senco": dict.fromkeys(ROUTES, 404),
     "new_ta": dict.fromkeys(ROUTES, 404),
     "old_la_officer": {**dict.fromkeys(ROUTES, 403), "child-detail": 200, "child-history": 200, "line-detail": 200,
-                       "concern-detail": 200, "child-earlier": 404},
+                       "concern-detail": 200, "child-earlier": 404, "move-void": 404},
     "new_la_officer": dict.fromkeys(ROUTES, 404),
     "parent": {**dict.fromkeys(ROUTES, 403), "child-detail": 200, "child-history": 200, "line-detail": 200,
-               "concern-detail": 200, "record-pdf": 200, "child-earlier": 404},
+               "concern-detail": 200, "record-pdf": 200, "child-earlier": 404, "move-void": 404},
     "old_trust_lead": {**dict.fromkeys(ROUTES, 403), "child-detail": 200, "child-history": 200, "line-detail": 200,
-                       "concern-detail": 200, "child-earlier": 404},
+                       "concern-detail": 200, "child-earlier": 404, "move-void": 404},
     "new_trust_lead": dict.fromkeys(ROUTES, 404),
 }  # fmt: skip
 EARLIER_ONLY = {**dict.fromkeys(ROUTES, 404), "child-earlier": 200}
 AFTER = {
     # The school he left, and its authority, read his time there on one page; nothing else of him is in reach.
-    "old_senco": EARLIER_ONLY,
+    # Either school's SENCO may find the move was recorded in error.
+    "old_senco": {**EARLIER_ONLY, "move-void": 200},
     "old_ta": EARLIER_ONLY,
     "old_la_officer": EARLIER_ONLY,
     # The school he joined manages the whole record, except the earlier school's sessions, which stay as it left them.

@@ -132,3 +132,25 @@ def test_a_school_plan_brought_along_is_shown_as_not_expected_until_the_new_senc
     proposal.refresh_from_db()
     assert proposal.outcome == "adopted"
     assert "has not adopted it yet" not in client.get(reverse("child-detail", args=[ava.pk])).content.decode()
+
+
+def test_the_senco_of_the_school_left_undoes_a_move_recorded_in_error_once_from_the_earlier_page(client, world):
+    move_child(world["child"], world["elm"], date(2026, 1, 14), world["oak_senco"], "Moved house")
+    client.force_login(world["oak_senco"])
+    earlier = client.get(reverse("child-earlier", args=[world["child"].pk])).content.decode()
+    assert "Oliver did not leave: the move was recorded in error" in earlier
+    url = reverse("move-void", args=[world["child"].pk])
+    page = client.get(url).content.decode()
+    assert "joined Elm Primary on 14 January 2026" in page
+    blank = client.post(url, {**_form_values(page), "reason": ""})
+    assert _errors(blank.content.decode()) == ["Why was the move recorded in error?: This field is required."]
+    sent = {**_form_values(blank.content.decode()), "reason": "Wrong child chosen."}
+    first = client.post(url, sent)
+    assert first["Location"] == reverse("school-overview", args=[world["oak"].urn])
+    again = client.post(url, sent, follow=True)
+    assert ALREADY_SENT in again.content.decode()
+    assert Child.objects.get(pk=world["child"].pk).school == world["oak"]
+    assert Enrolment.recorded.filter(voided_at__isnull=False).count() == 1
+    # The new school's SENCO no longer reaches him.
+    client.force_login(world["elm_senco"])
+    assert client.get(reverse("child-detail", args=[world["child"].pk])).status_code == 404

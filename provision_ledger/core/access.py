@@ -667,6 +667,16 @@ def get_earlier_child(user: User, child_id: int, *, reading: str = "") -> tuple[
     return child, stays
 
 
+def get_move_to_undo(user: User, child_id: int) -> tuple[Enrolment, Enrolment]:
+    """The child's latest move (their arrival, and the stay it ended), for the SENCO of the school they joined or of
+    the school they left: either may find it was recorded in error. 404 otherwise."""
+    senco_of = scope_for(user).senco_school_ids if isinstance(user, User) and user.is_authenticated else set()
+    stays = list(Enrolment.objects.filter(child_id=child_id).select_related("child", "school").order_by("-started_on"))
+    if len(stays) < 2 or stays[0].ended_on is not None or not {stays[0].school_id, stays[1].school_id} & senco_of:
+        raise Http404("No such move")
+    return stays[0], stays[1]
+
+
 def _bounds(stays: Iterable[Enrolment]) -> list[tuple[int, date | None, date]]:
     """(child, first day, last day) of each stay; no first day for a child's first enrolment, which also holds what
     the record has from before it (people.models.Enrolment)."""

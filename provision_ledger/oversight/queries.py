@@ -182,7 +182,8 @@ def _missed_by_reason(la_ids: Iterable[int], window: Window, school_ids: list[in
 def _children_of(school_ids: Iterable[int]) -> Any:
     """The children at these schools now, or earlier (people.Enrolment), as a subquery."""
     school_ids = list(school_ids)
-    return Child.objects.filter(Q(school_id__in=school_ids) | Q(enrolments__school_id__in=school_ids)).values("pk")
+    earlier = Q(enrolments__school_id__in=school_ids, enrolments__voided_at__isnull=True)
+    return Child.objects.filter(Q(school_id__in=school_ids) | earlier).values("pk")
 
 
 def _table(model: type[Model]) -> str:

@@ -332,3 +332,126 @@ def move_child(
         )
     refresh_expected(ProvisionLine.objects.filter(with_delivery("plan__"), plan__child=child))
     return arrival
+
+
+def _move_events(arrival: Enrolment) -> tuple[int, int | None]:
+    """The id of the event that recorded the arrival, and of the proposal it brought, if any."""
+    created = AuditEvent.objects.filter(
+        child_id=arrival.child_id, object_type="enrolment", object_id=arrival.pk, action=AuditEvent.Action.CREATE
+    ).aggregate(first=Min("pk"))["first"]
+    assert created is not None  # every arrival is recorded with its event
+    proposal = PlanProposal.objects.filter(child_id=arrival.child_id, proposed_on=arrival.started_on).first()
+    return created, proposal.pk if proposal else None
+
+
+def check_void_move(arrival: Enrolment, reason: str) -> None:
+    """Refuse, with the reason, to undo a move that cannot be undone as a simple correction: one that is not the
+    child's latest, or after which anything has been recorded for them (that record would lose its school)."""
+    if arrival.voided_at is not None:
+        raise ValidationError("This move is already voided.")
+    if arrival.ended_on is not None:
+        raise ValidationError("Only the child's latest move can be undone.")
+    if not Enrolment.objects.filter(child_id=arrival.child_id, started_on__lt=arrival.started_on).exists():
+        raise ValidationError("This is the first school recorded for the child: there is no move to undo.")
+    created, proposal_id = _move_events(arrival)
+    later = AuditEvent.objects.filter(child_id=arrival.child_id, pk__gt=created)
+    if proposal_id is not None:  # the move's own last event
+        later = later.exclude(object_type="planproposal", object_id=proposal_id, action=AuditEvent.Action.CREATE)
+    since = later.order_by("pk").first()
+    if since is not None:
+        raise ValidationError(
+            f"Something has been recorded since the move ({since.summary}, {timezone.localdate(since.at):%-d %B %Y}). "
+            "A move can be undone only before anything else is recorded; correct that first, or record a move back."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the move was recorded in error."})
+
+
+@transaction.atomic
+def void_move(arrival: Enrolment, *, by: User, reason: str) -> Enrolment:
+    """Undo a move recorded in error, before anything else was recorded for the child.
+
+    The arrival stays, voided with the reason, in the new school's authority's chain; the enrolment the child left is
+    open again, with its event in its own authority's chain; the child is the earlier school's pupil again, with the
+    staff then assigned to them who still work there; a school's own plan the move ended is in force again and its
+    proposal to the other school withdrawn. Expected delivery is laid again."""
+    arrival = Enrolment.recorded.select_for_update().select_related("school", "child").get(pk=arrival.pk)
+    check_void_move(arrival, reason)
+    reason = reason.strip()
+    child = Child.objects.select_for_update().select_related("school").get(pk=arrival.child_id)
+    left = Enrolment.objects.filter(child=child, started_on__lt=arrival.started_on).order_by("-started_on").first()
+    assert left is not None  # checked above
+    _, proposal_id = _move_events(arrival)
+
+    before = _enrolment_snapshot(arrival)
+    arrival.voided_at, arrival.voided_by, arrival.void_reason = timezone.now(), by, reason
+    arrival.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.VOID,
+        obj=arrival,
+        summary=f"The move of {child.first_name} to {arrival.school} on {arrival.started_on:%-d %B %Y} was recorded "
+        "in error and is void",
+        before=before,
+        after=_enrolment_snapshot(arrival),
+        reason=reason,
+    )
+    for link in StaffAssignment.objects.filter(child=child).select_related("user", "child"):
+        remove_child_link(link, by=by, reason=f"The move to {arrival.school} was recorded in error")
+    if proposal_id is not None:
+        proposal = PlanProposal.objects.select_related("plan").get(pk=proposal_id)
+        proposal_before = snapshot(proposal)
+        proposal.outcome, proposal.settled_at, proposal.settled_by = (
+            PlanProposal.Outcome.WITHDRAWN,
+            timezone.now(),
+            by,
+        )
+        proposal.save(update_fields=["outcome", "settled_at", "settled_by"])
+        record_event(
+            actor=by,
+            child=child,
+            action=AuditEvent.Action.CHANGE,
+            obj=proposal,
+            summary=f"The {proposal.plan.kind_label} is no longer proposed to {arrival.school}: the move was "
+            "recorded in error",
+            before=proposal_before,
+            after=snapshot(proposal),
+            reason=reason,
+        )
+
+    child.school = left.school
+    child.save(update_fields=["school", "local_authority"])
+    before = _enrolment_snapshot(left)
+    staff = list(left.staff.all())
+    left.ended_on, left.left_reason = None, ""
+    left.save(update_fields=["ended_on", "left_reason"])
+    left.staff.clear()
+    record_event(
+        actor=by,
+        child=child,
+        action=AuditEvent.Action.CHANGE,
+        obj=left,
+        summary=f"{child.first_name} is at {left.school} again: the move to {arrival.school} was recorded in error",
+        before=before,
+        after=_enrolment_snapshot(left),
+        reason=reason,
+    )
+    still_there = set(Membership.objects.filter(user__in=staff, school=left.school).values_list("user_id", flat=True))
+    for user in staff:
+        if user.pk in still_there:
+            save_child_link(StaffAssignment(user=user, child=child), by=by)
+    if proposal_id is not None:
+        # The plan as it stood before the move ended it, as that change's event recorded it.
+        ended = AuditEvent.objects.filter(
+            object_type="plan", object_id=proposal.plan_id, action=AuditEvent.Action.CHANGE
+        ).latest("pk")
+        end_date = (ended.before or {}).get("end_date")
+        update_plan(
+            plan=proposal.plan,
+            by=by,
+            status=Plan.Status.ACTIVE,
+            end_date=date.fromisoformat(end_date) if end_date else None,
+        )
+    refresh_expected(ProvisionLine.objects.filter(with_delivery("plan__"), plan__child=child))
+    return left

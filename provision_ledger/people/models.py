@@ -383,6 +383,13 @@ class Guardianship(models.Model):
         return f"{self.user} ({self.relationship}) of {self.child}"
 
 
+class LiveEnrolments(models.Manager["Enrolment"]):
+    """Enrolments as they stand: a move voided as recorded in error is left out."""
+
+    def get_queryset(self) -> models.QuerySet[Enrolment]:
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
 class Enrolment(models.Model):
     """A school the child attended, from the day they started there to their last day, under the authority that
     maintains that school (the authority responsible for them in that period).
@@ -406,14 +413,29 @@ class Enrolment(models.Model):
     old_authority_aware_on = models.DateField(null=True, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A move recorded in error is voided (`people.actions.void_move`): the row stays, and no page or figure reads it.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    void_reason = models.TextField(blank=True)
+
+    recorded = models.Manager()  # every row, voided ones too
+    objects = LiveEnrolments()
 
     class Meta:
         ordering = ["child", "started_on", "id"]
+        default_manager_name = "objects"
+        base_manager_name = "recorded"
         constraints = [
             models.UniqueConstraint(
-                fields=["child"], condition=models.Q(ended_on__isnull=True), name="one_open_enrolment_per_child"
+                fields=["child"],
+                condition=models.Q(ended_on__isnull=True, voided_at__isnull=True),
+                name="one_open_enrolment_per_child",
             ),
-            models.UniqueConstraint(fields=["child", "started_on"], name="one_enrolment_per_child_and_start"),
+            models.UniqueConstraint(
+                fields=["child", "started_on"],
+                condition=models.Q(voided_at__isnull=True),
+                name="one_enrolment_per_child_and_start",
+            ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
                 name="enrolment_ends_after_it_starts",

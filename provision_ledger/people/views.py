@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.kit.forms import show_refusal
-from provision_ledger.people.actions import check_move, move_child
+from provision_ledger.kit.forms import VoidForm, show_refusal
+from provision_ledger.people.actions import check_move, move_child, void_move
 from provision_ledger.people.forms import AdoptForm, MoveForm
 from provision_ledger.plans.actions import adopt_proposal
 from provision_ledger.rules.legal_force import PlanKind
@@ -60,6 +61,41 @@ def child_move(request: HttpRequest, child_id: int) -> HttpResponse:
         request,
         "people/child_move.html",
         {"child": child, "form": form, "confirming": confirming, "title": "Record a move to another school"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def move_void(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Undo a move recorded in error, by the SENCO of either school, before anything else is recorded."""
+    user = access.signed_in(request)
+    arrival, left = access.get_move_to_undo(user, child_id)
+    child = arrival.child
+    form = VoidForm(request.POST or None)
+    form.fields["reason"].label = "Why was the move recorded in error?"
+    if request.method == "POST" and form.is_valid():
+        try:
+            void_move(arrival, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, f"{child.first_name} is recorded at {left.school.name} again.")
+            ours = left.school if access.manages_school(user, left.school) else arrival.school
+            return redirect("school-overview", urn=ours.urn)
+    in_school_now = access.manages_school(user, arrival.school)
+    return render(
+        request,
+        "people/move_void.html",
+        {
+            "child": child,
+            "arrival": arrival,
+            "left": left,
+            "proposal": child.plan_proposals.filter(settled_at__isnull=True).select_related("plan").first(),
+            "form": form,
+            "title": f"Undo the move to {arrival.school.name}",
+            "back": reverse("child-detail", args=[child.pk])
+            if in_school_now
+            else reverse("child-earlier", args=[child.pk]),
+        },
     )
 
 
@@ -115,6 +151,8 @@ def child_earlier(request: HttpRequest, child_id: int) -> HttpResponse:
             "stays": stays,
             "plans": shown,
             "concerns": access.earlier_concerns(stays),
+            # The school they left last may undo a move it recorded in error.
+            "can_undo": child.school_id != stays[-1].school_id and access.manages_school(user, stays[-1].school),
             "title": f"{child.first_name}'s time at {stays[-1].school.name}",
         },
     )

@@ -67,6 +67,7 @@ class PlanProposal(models.Model):
     class Outcome(models.TextChoices):
         ADOPTED = "adopted", "Adopted"
         REPLACED = "replaced", "Replaced by a new plan"
+        WITHDRAWN = "withdrawn", "Withdrawn: the move was recorded in error"
 
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plan_proposals")
