@@ -12,6 +12,7 @@ from tests.browser.conftest import axe_violations
 from tests.factories import (
     make_child,
     make_la,
+    make_la_officer,
     make_line,
     make_parent,
     make_plan,
@@ -24,7 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_move_to_another_authoritys_school_as_each_party_then_sees_it(page: Page, live_server, sign_in):
-    oak, elm = make_school(make_la("North"), "Oak Primary"), make_school(make_la("South"), "Elm Primary")
+    north, south = make_la("North"), make_la("South")
+    oak, elm = make_school(north, "Oak Primary"), make_school(south, "Elm Primary")
+    make_la_officer(north, email="officer@north.test")
+    make_la_officer(south, email="officer@south.test")
     oak_senco = make_senco(oak, email="senco@oak.test")
     elm_senco = make_senco(elm, email="senco@elm.test")
     oliver = make_child(oak)
@@ -77,3 +81,22 @@ def test_a_move_to_another_authoritys_school_as_each_party_then_sees_it(page: Pa
     page.get_by_role("link", name="Every entry for Motor Skills programme").click()
     expect(page.locator("tbody")).to_contain_text("Mon 12 Jan 2026")
     expect(page.locator("tbody")).to_contain_text("Tue 20 Jan 2026")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Sign out").click()
+
+    # North, which maintained Oak, reads his time there and its own schools only; South reads his whole record.
+    sign_in("officer@north.test")
+    assert page.goto(f"{live_server.url}/children/{oliver.pk}/").status == 404
+    page.goto(f"{live_server.url}/children/{oliver.pk}/earlier/")
+    expect(page.get_by_test_id("left-on")).to_contain_text("At Oak Primary to 13 January 2026")
+    page.goto(f"{live_server.url}/authority/delivery/?year=2025")
+    expect(page.get_by_test_id("schools")).to_contain_text("Oak Primary")
+    expect(page.get_by_test_id("schools")).not_to_contain_text("Elm Primary")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in("officer@south.test")
+    page.goto(f"{live_server.url}/children/{oliver.pk}/")
+    expect(page.get_by_test_id("schools")).to_contain_text("Elm Primary from 14 January 2026")
+    assert page.goto(f"{live_server.url}/children/{oliver.pk}/earlier/").status == 404
+    page.goto(f"{live_server.url}/authority/delivery/?year=2025")
+    expect(page.get_by_test_id("schools")).to_contain_text("Elm Primary")
+    expect(page.get_by_test_id("schools")).not_to_contain_text("Oak Primary")
