@@ -92,7 +92,9 @@ def test_demo_tells_the_threads_story_motor_skills_in_breach_with_one_session():
         "ta@demo.test",
         "trust@demo.test",
     ]
-    assert Child.objects.filter(school__urn="990001").count() == 30
+    # Thirty of Oakfield's own, and one who moved from Brookside a fortnight ago.
+    assert Child.objects.filter(school__urn="990001").count() == 31
+    assert Child.objects.filter(school__urn="990001", enrolments__school__urn="990002").count() == 1
     assert verify() == []  # the demo's bulk-written history is chained like any other
 
 

@@ -32,7 +32,7 @@ from provision_ledger.money.models import (
 )
 from provision_ledger.outcomes import actions as outcome_actions
 from provision_ledger.outcomes.models import Outcome
-from provision_ledger.people.actions import give_role
+from provision_ledger.people.actions import give_role, move_child
 from provision_ledger.people.models import (
     Child,
     Guardianship,
@@ -594,7 +594,9 @@ def load_demo(today: date, seed: int = 2013) -> None:
             sessions.follow(line, calendar, start, today, pattern, ta if index < 4 else senco)
         register.append((line, pattern.delivered))
 
-    # A few children at the second school, so the authority sees more than one school.
+    # A few children at the second school, so the authority sees more than one school. The last of them moves to
+    # Oakfield a fortnight before today, bringing a plan Oakfield has not adopted yet.
+    mover: Child | None = None
     for index in range(5):
         child = Child.objects.create(
             school=other,
@@ -613,9 +615,11 @@ def load_demo(today: date, seed: int = 2013) -> None:
             start_date=start,
             review_due=start + timedelta(days=120),
         )
+        last_day = today if index < 4 else today - timedelta(days=21)
         for template in LINE_TEMPLATES["SPLD"]:
             line = _line(child_plan, other_senco, start, *template)
-            sessions.follow(line, other.calendar(), start, today, Pattern(delivered=0.9), other_senco)
+            sessions.follow(line, other.calendar(), start, last_day, Pattern(delivered=0.9), other_senco)
+        mover = child
     _trust_and_service(today, school, other, other_senco, sessions, admin)
     _rate_cards(la, today)
     ChildFunding.objects.create(
@@ -628,6 +632,9 @@ def load_demo(today: date, seed: int = 2013) -> None:
     _items(maya, senco, today)
     sessions.save()
     _outcomes(today, rng, senco, dad, (plan, narrative, motor), (ehcp, support, salt), register)
+    assert mover is not None
+    move_child(mover, school, _weekday_on_or_after(today - timedelta(days=14)), other_senco,
+               "The family moved to the Oakfield side of town.", today=today)  # fmt: skip
     # The rates, funding, items and support time above are written directly; seal them as the upgrade would.
     seal_record(by=admin)
 

@@ -27,7 +27,12 @@ PAGES_BY_ROLE = {
         "/schools/990001/provision-map/",
         "/children/{maya}/items/",
         "/children/{maya}/support-time/",
+        "/children/{oliver}/move/",
+        "/children/{mover}/",
+        "/children/{mover}/move/undo/",
+        "/plan-proposals/{proposal}/adopt/",
     ],
+    "senco@brookside.demo.test": ["/children/{mover}/earlier/"],
     "ta@demo.test": ["/today/", "/children/{maya}/time/", "/my-time/"],
     "parent@demo.test": ["/", "/children/{oliver}/", "/account/calendar/"],
     "la@demo.test": ["/", "/authority/delivery/"],
@@ -41,7 +46,10 @@ def _paths() -> dict[str, int]:
     maya = Child.objects.get(first_name="Maya")
     plan = oliver.plans.get()
     motor = plan.lines.get(versions__description="Motor Skills programme")
-    return {"oliver": oliver.pk, "maya": maya.pk, "oliver_plan": plan.pk, "motor": motor.pk}
+    mover = Child.objects.get(enrolments__school__urn="990002", school__urn="990001")
+    proposal = mover.plan_proposals.get()
+    return {"oliver": oliver.pk, "maya": maya.pk, "oliver_plan": plan.pk, "motor": motor.pk, "mover": mover.pk,
+            "proposal": proposal.pk}  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [320, 1280])
