@@ -213,7 +213,7 @@ def make_commission(service: Service, school: School, **fields: Any) -> Commissi
 
 def make_practitioner(service: Service, *children: Child, by: User | None = None, **kwargs: Any) -> User:
     user = make_user(**kwargs)
-    service_actions.give_role(user=user, service=service, role=ServiceRole.Role.PRACTITIONER)
+    service_actions.give_role(user=user, service=service, role=ServiceRole.Role.PRACTITIONER, by=administrator())
     for child in children:
         service_actions.add_to_caseload(
             service=service, practitioner=user, child=child, start_date=date(2025, 9, 1), by=by or user
@@ -223,5 +223,5 @@ def make_practitioner(service: Service, *children: Child, by: User | None = None
 
 def make_service_manager(service: Service, **kwargs: Any) -> User:
     user = make_user(**kwargs)
-    service_actions.give_role(user=user, service=service, role=ServiceRole.Role.MANAGER)
+    service_actions.give_role(user=user, service=service, role=ServiceRole.Role.MANAGER, by=administrator())
     return user

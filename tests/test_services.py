@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
@@ -317,3 +318,25 @@ def test_a_commission_from_the_admin_names_only_lines_of_its_school(client, salt
         admin, oakfield.local_authority_id, [salt_world["salt"][0].pk]
     )  # fmt: skip
     assert list(made.lines.all()) == [salt_world["salt"][0]]
+
+
+def test_a_service_role_given_and_ended_is_in_the_chain_of_each_authority_whose_schools_commission_the_service(
+    salt_world,
+):
+    therapist = salt_world["therapist"]
+    role = therapist.service_roles.get()
+    events = AuditEvent.objects.filter(object_type="servicerole", object_id=role.pk).order_by("local_authority__name")
+    who = f"{therapist.get_full_name()}: practitioner of {salt_world['service'].name}"
+    assert [(e.local_authority.name, e.action, e.summary, e.child_id) for e in events] == [
+        ("North", "create", f"{who}: role given", None),
+        ("South", "create", f"{who}: role given", None),
+    ]
+    actions.end_role(role, by=administrator(), reason="Left the service")
+    ended = events.filter(action=AuditEvent.Action.VOID)
+    assert [(e.local_authority.name, e.reason) for e in ended] == [
+        ("North", "Left the service"),
+        ("South", "Left the service"),
+    ]
+    assert not therapist.service_roles.exists()
+    assert access.lines_for(therapist).count() == 0
+    assert verify() == []

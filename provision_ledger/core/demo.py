@@ -656,8 +656,8 @@ def _trust_and_service(
     )
     therapist = _user("salt@demo.test", "Grace", "Adeyemi")
     manager = _user("salt.manager@demo.test", "Martin", "Doyle")
-    service_actions.give_role(user=therapist, service=service, role=ServiceRole.Role.PRACTITIONER)
-    service_actions.give_role(user=manager, service=service, role=ServiceRole.Role.MANAGER)
+    service_actions.give_role(user=therapist, service=service, role=ServiceRole.Role.PRACTITIONER, by=admin)
+    service_actions.give_role(user=manager, service=service, role=ServiceRole.Role.MANAGER, by=admin)
     for user in (lead, therapist, manager):
         twofactor.give_demo_device(user)
     start = today - timedelta(days=150)

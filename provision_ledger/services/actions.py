@@ -37,12 +37,43 @@ def create_service(*, name: str, organisation: str, kind: str) -> Service:
     return Service.objects.create(name=name.strip()[:200], organisation=organisation.strip()[:200], kind=kind)
 
 
+def _who(role: ServiceRole) -> str:
+    return f"{role.user.get_full_name() or role.user.email}: {role.get_role_display().lower()} of {role.service.name}"
+
+
+def _role_events(role: ServiceRole, by: User, action: AuditEvent.Action, summary: str, reason: str = "") -> None:
+    """One event in the chain of each authority where the service is commissioned at a school now or later: the
+    reach the role opens there. A service commissioned nowhere yet opens nothing; its first commission's event
+    records the opening."""
+    today = timezone.localdate()
+    open_commissions = Commission.objects.filter(service=role.service).exclude(end_date__lt=today)
+    for local_authority_id in sorted(set(open_commissions.values_list("school__local_authority_id", flat=True))):
+        record_access_event(
+            actor=by,
+            local_authority_id=local_authority_id,
+            action=action,
+            obj=role,
+            summary=summary,
+            before=snapshot(role) if action is AuditEvent.Action.VOID else None,
+            reason=reason,
+        )
+
+
 @transaction.atomic
-def give_role(*, user: User, service: Service, role: str) -> ServiceRole:
+def give_role(*, user: User, service: Service, role: str, by: User) -> ServiceRole:
     if role not in ServiceRole.Role.values:
         raise ValidationError({"role": f"A service role is one of: {', '.join(ServiceRole.Role.labels)}."})
-    found, _ = ServiceRole.objects.get_or_create(user=user, service=service, role=role)
+    found, created = ServiceRole.objects.get_or_create(user=user, service=service, role=role)
+    if created:
+        _role_events(found, by, AuditEvent.Action.CREATE, f"{_who(found)}: role given")
     return found
+
+
+@transaction.atomic
+def end_role(role: ServiceRole, *, by: User, reason: str) -> None:
+    """End a service role: the events stay in each authority's chain, the role goes."""
+    _role_events(role, by, AuditEvent.Action.VOID, f"{_who(role)}: role ended", reason)
+    role.delete()
 
 
 @transaction.atomic

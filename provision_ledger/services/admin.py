@@ -22,6 +22,19 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ["name", "organisation"]
     inlines = [ServiceRoleInline]
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Roles given and ended go through the service actions, so each change to who may read a school's records
+        is in its authority's chain."""
+        by = request.user
+        assert isinstance(by, User)
+        rows = formset.save(commit=False)
+        for role in formset.deleted_objects:
+            actions.end_role(role, by=by, reason="Ended by the site administrator")
+        for role in rows:
+            if role.pk is not None:  # a role changed in place: the old one ends, the new one is given
+                actions.end_role(ServiceRole.objects.get(pk=role.pk), by=by, reason="Changed by the site administrator")
+            actions.give_role(user=role.user, service=form.instance, role=role.role, by=by)
+
 
 class CommissionForm(forms.ModelForm):
     class Meta:
