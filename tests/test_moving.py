@@ -13,6 +13,7 @@ from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.actions import SessionEntry, record_session, void_session
 from provision_ledger.delivery.models import LineMonth
+from provision_ledger.money.queries import authority_spend
 from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.oversight.queries import Window, line_figures
 from provision_ledger.parents.calendar_feed import feed_for
@@ -349,3 +350,18 @@ def test_a_move_is_undone_once_however_often_it_is_asked_and_a_blank_reason_is_r
     with pytest.raises(ValidationError) as again:
         void_move(arrival, by=move["elm_senco"], reason="Wrong child")
     assert again.value.messages == ["This move is already voided."]
+
+
+def test_the_spend_of_a_moved_child_is_each_schools_for_its_own_days_and_months(move):
+    _move(move)
+    record_session(SessionEntry(move["line"], date(2026, 1, 20), SessionStatus.DELIVERED), by=move["elm_senco"],
+                   today=TODAY)  # fmt: skip
+    oak, elm = authority_spend([move["oak"], move["elm"]], 2025, TODAY)
+    # Delivered: 8 September and 12 January at Oak, 20 January at Elm.
+    assert (oak.delivered_minutes, elm.delivered_minutes) == (60, 30)
+    months = _months(ExpectedMonth, move["line"], "minutes")
+    in_year = {(la, m): v for (la, m), v in months.items() if date(2025, 4, 1) <= m <= date(2026, 3, 31)}
+    assert oak.planned_minutes == sum(v for (la, _), v in in_year.items() if la == "North")
+    assert elm.planned_minutes == sum(v for (la, _), v in in_year.items() if la == "South")
+    # Both at the default rate for a teaching assistant: Oak's hour costs twice Elm's half hour.
+    assert oak.delivered_cost == 2 * elm.delivered_cost

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 
@@ -25,7 +25,7 @@ from provision_ledger.money.models import (
     TimeBlock,
 )
 from provision_ledger.people.models import Child, School
-from provision_ledger.people.queries import calendar_of
+from provision_ledger.people.queries import calendar_of, moved_children, school_in_authority, school_on
 from provision_ledger.plans.models import DeliveredBy, ExpectedMonth, Funder, LineVersion, Plan, ProvisionLine
 from provision_ledger.plans.queries import current_plan, live_lines, with_delivery
 from provision_ledger.rules.calendar import Calendar, SchoolCalendar
@@ -641,34 +641,54 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
     start, end = financial_year_bounds(year)
     to_date = min(today, end)
     books = rate_books(schools, [year])
-    delivered = (
-        Session.objects.current()
-        .filter(child__school__in=schools, date__gte=start, date__lte=to_date, delivered_minutes__gt=0)
-        .annotate(**_costing_terms("date"))
-        .filter(Q(paid_by__in=EDUCATION_FUNDERS))
-        .values("child__school_id", *_COSTING_GROUPS)
-        .order_by()
-        .annotate(minutes=Sum("delivered_minutes"))
+    # Each sum goes to the school the child was at: for a child who never moved, their school; for one who moved
+    # (a few), the school of the session's day or of the month's authority.
+    moved = moved_children()
+    school_ids = [school.pk for school in schools]
+    delivered = Session.objects.current().filter(
+        Q(child__school__in=school_ids) | Q(child__in=moved),
+        date__gte=start,
+        date__lte=to_date,
+        delivered_minutes__gt=0,
+    )
+    delivered = delivered.annotate(
+        at=Case(
+            When(child__in=moved, then=school_on("date")), default=F("child__school_id"), output_field=IntegerField()
+        )
     )
     # Planned: the months the rules laid for each live line of a plan in force (plans.ExpectedMonth), costed by the
     # version in force on the first of the month. A line amended mid-month is costed at its earlier terms for the
     # rest of that month, so the total can differ slightly from the provision map, which splits at the day.
-    planned = (
-        ExpectedMonth.objects.filter(
-            with_delivery("line__plan__"),  # a plan replaced in the year counts up to its end, as the dashboard's
-            line__plan__child__school__in=schools,
-            line__voided_at__isnull=True,
-            month__gte=start,
-            month__lte=end,
-        )
-        .annotate(**_costing_terms("month"))
-        .filter(Q(paid_by__in=EDUCATION_FUNDERS))
-        .values("line__plan__child__school_id", *_COSTING_GROUPS)
-        .order_by()
-        .annotate(minutes=Sum("minutes"))
+    planned = ExpectedMonth.objects.filter(
+        Q(line__plan__child__school__in=school_ids) | Q(line__plan__child__in=moved),
+        with_delivery("line__plan__"),  # a plan replaced in the year counts up to its end, as the dashboard's
+        line__voided_at__isnull=True,
+        month__gte=start,
+        month__lte=end,
     )
-    delivered_rows = [(row["child__school_id"], row) for row in delivered]
-    planned_rows = [(row["line__plan__child__school_id"], row) for row in planned]
+    planned = planned.annotate(
+        at=Case(
+            When(
+                line__plan__child__in=moved, then=school_in_authority("local_authority", "month", "line__plan__child")
+            ),
+            default=F("line__plan__child__school_id"),
+            output_field=IntegerField(),
+        )
+    )
+
+    def summed(rows: QuerySet[Any], day: str, field: str) -> list[tuple[int, dict[str, Any]]]:
+        found = (
+            rows.filter(at__in=school_ids)
+            .annotate(**_costing_terms(day))
+            .filter(Q(paid_by__in=EDUCATION_FUNDERS))
+            .values("at", *_COSTING_GROUPS)
+            .order_by()
+            .annotate(minutes=Sum(field))
+        )
+        return [(row["at"], row) for row in found]
+
+    delivered_rows = summed(delivered, "date", "delivered_minutes")
+    planned_rows = summed(planned, "month", "minutes")
     shares = _non_contact_shares(row for _, row in delivered_rows + planned_rows)
     minutes_by_school: dict[int, int] = defaultdict(int)
     planned_minutes: dict[int, Decimal] = defaultdict(Decimal)

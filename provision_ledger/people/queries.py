@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from provision_ledger.people.models import Child, Enrolment, calendars_of
 from provision_ledger.rules.calendar import Calendar, ChildCalendar, Stint
@@ -71,3 +75,29 @@ def calendar_of(child: Child, enrolments: list[Enrolment] | None = None) -> Cale
         return calendars_of([child.school_id])[child.school_id]
     calendars = calendars_of(sorted({stay.school_id for stay in stays}))
     return ChildCalendar(tuple(Stint(calendars[stay.school_id], stay.start, stay.end) for stay in stays))
+
+
+def moved_children() -> QuerySet[Enrolment, Any]:
+    """The ids of children who changed school (an enrolment of theirs has ended), as a subquery."""
+    return Enrolment.objects.filter(ended_on__isnull=False).values("child_id")
+
+
+def _school_of(enrolments: QuerySet[Enrolment]) -> Subquery:
+    return Subquery(enrolments.values("school_id")[:1], output_field=IntegerField())
+
+
+def school_on(day: str, child: str = "child") -> Coalesce:
+    """The school a row's child was at on the row's date (`day`, a field path): the enrolment begun on or before it,
+    else their first (which holds what the record has from before it). For rows of children who moved."""
+    begun = Enrolment.objects.filter(child=OuterRef(child), started_on__lte=OuterRef(day)).order_by("-started_on")
+    first = Enrolment.objects.filter(child=OuterRef(child)).order_by("started_on")
+    return Coalesce(_school_of(begun), _school_of(first), output_field=IntegerField())
+
+
+def school_in_authority(authority: str, day: str, child: str) -> Coalesce:
+    """The school a child was at under an authority (`authority`, a field path) in the month starting on `day`: their
+    enrolment there begun by that day, else the first one there begun later (a move in the month)."""
+    there = Enrolment.objects.filter(child=OuterRef(child), local_authority=OuterRef(authority))
+    begun = there.filter(started_on__lte=OuterRef(day)).order_by("-started_on")
+    later = there.filter(started_on__gt=OuterRef(day)).order_by("started_on")
+    return Coalesce(_school_of(begun), _school_of(later), output_field=IntegerField())
