@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -135,6 +135,22 @@ def record_access_events(*, actor: User, changes: Sequence[AccessChange]) -> lis
             link(events, la_id)
             AuditEvent.objects.bulk_create(events)
     return [event for _, events in sorted(by_authority.items()) for event in events]
+
+
+def record_role_events(
+    *,
+    actor: User,
+    role: models.Model,
+    authority_ids: Iterable[int],
+    action: AuditEvent.Action,
+    summary: str,
+    reason: str = "",
+) -> list[AuditEvent]:
+    """A role that opens records in these authorities (a trust's, a service's), given or ended (VOID): one event in
+    each authority's chain."""
+    before = snapshot(role) if action is AuditEvent.Action.VOID else None
+    changes = [AccessChange(la_id, role, action, summary, before, reason) for la_id in sorted(set(authority_ids))]
+    return record_access_events(actor=actor, changes=changes)
 
 
 def record_access_event(

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_access_event, record_event, snapshot
+from provision_ledger.audit.actions import record_access_event, record_event, record_role_events, snapshot
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import Child, School, User
 from provision_ledger.plans.models import Category, DeliveredBy, ProvisionLine
@@ -47,16 +47,8 @@ def _role_events(role: ServiceRole, by: User, action: AuditEvent.Action, summary
     records the opening."""
     today = timezone.localdate()
     open_commissions = Commission.objects.filter(service=role.service).exclude(end_date__lt=today)
-    for local_authority_id in sorted(set(open_commissions.values_list("school__local_authority_id", flat=True))):
-        record_access_event(
-            actor=by,
-            local_authority_id=local_authority_id,
-            action=action,
-            obj=role,
-            summary=summary,
-            before=snapshot(role) if action is AuditEvent.Action.VOID else None,
-            reason=reason,
-        )
+    authority_ids = open_commissions.values_list("school__local_authority_id", flat=True)
+    record_role_events(actor=by, role=role, authority_ids=authority_ids, action=action, summary=summary, reason=reason)
 
 
 @transaction.atomic

@@ -16,7 +16,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from provision_ledger.audit.actions import AccessChange, record_access_event, record_access_events, snapshot
+from provision_ledger.audit.actions import (
+    AccessChange,
+    record_access_event,
+    record_access_events,
+    record_role_events,
+    snapshot,
+)
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.people.models import School, User
 from provision_ledger.trusts.models import Trust, TrustRole, TrustSchool
@@ -35,23 +41,9 @@ def _link_event(link: TrustSchool, by: User, action: AuditEvent.Action, summary:
 
 def _role_events(role: TrustRole, by: User, action: AuditEvent.Action, summary: str, reason: str = "") -> None:
     """One event in the chain of each authority where the trust runs a school now: the reach the role opens there."""
-    authority_ids = sorted(
-        set(
-            TrustSchool.objects.filter(trust=role.trust, left_on__isnull=True).values_list(
-                "school__local_authority_id", flat=True
-            )
-        )
-    )
-    for local_authority_id in authority_ids:
-        record_access_event(
-            actor=by,
-            local_authority_id=local_authority_id,
-            action=action,
-            obj=role,
-            summary=summary,
-            before=snapshot(role) if action is AuditEvent.Action.VOID else None,
-            reason=reason,
-        )
+    schools = TrustSchool.objects.filter(trust=role.trust, left_on__isnull=True)
+    authority_ids = schools.values_list("school__local_authority_id", flat=True)
+    record_role_events(actor=by, role=role, authority_ids=authority_ids, action=action, summary=summary, reason=reason)
 
 
 @transaction.atomic
