@@ -6,6 +6,7 @@ child's record, and from when, is evidence too: every grant and removal writes i
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,16 +30,20 @@ def _as(link: ChildLink) -> str:
     return f"as {link.relationship.lower()}" if isinstance(link, Guardianship) else "as staff assigned to them"
 
 
+def _save(row: ChildLink | Membership) -> tuple[dict[str, Any] | None, bool]:
+    """Check and save a new or changed row: its stored values before (None when new), and whether it changed."""
+    stored = type(row).objects.filter(pk=row.pk).first() if row.pk is not None else None
+    before = snapshot(stored) if stored is not None else None
+    row.full_clean()
+    row.save()
+    return before, before is None or before != snapshot(row)
+
+
 @transaction.atomic
 def save_child_link(link: ChildLink, *, by: User) -> ChildLink:
     """Save a new or changed link between a person and a child, with its event."""
-    before = None
-    if link.pk is not None:
-        stored = type(link).objects.filter(pk=link.pk).first()
-        before = snapshot(stored) if stored is not None else None
-    link.full_clean()
-    link.save()
-    if before is not None and before == snapshot(link):
+    before, changed = _save(link)
+    if not changed:
         return link
     record_event(
         actor=by,
@@ -118,13 +123,8 @@ def give_role(membership: Membership, *, by: User) -> Membership:
     ).first()
     if held is not None and held.pk != membership.pk:
         return held
-    before = None
-    if membership.pk is not None:
-        stored = Membership.objects.filter(pk=membership.pk).first()
-        before = snapshot(stored) if stored is not None else None
-    membership.full_clean()
-    membership.save()
-    if before is not None and before == snapshot(membership):
+    before, changed = _save(membership)
+    if not changed:
         return membership
     record_access_event(
         actor=by,
