@@ -98,7 +98,7 @@ def test_a_decision_before_its_request_is_refused_naming_the_date(client, child)
 def test_a_certificate_before_the_mediation_contact_is_refused_naming_the_date(client, child):
     client.force_login(make_parent(child))
     _record(client, child, kind="decided_not_to_assess", date=date(2026, 10, 1))
-    _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20))
+    _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20), mediation="declined")
     response = _record(client, child, kind="mediation_certificate", date=date(2026, 10, 15))
     assert response.context["form"].errors["date"] == [
         "The mediation certificate (15 October 2026) is before you contacted the mediation adviser (20 October 2026): "
@@ -108,7 +108,26 @@ def test_a_certificate_before_the_mediation_contact_is_refused_naming_the_date(c
     # Certificate Friday 20 November 2026 + 1 month = Sunday 20 December, later than 1 December (2 months).
     appeal = _kinds(child)[ClockKind.TRIBUNAL_APPEAL]
     assert appeal.clock.limit == date(2026, 12, 20)
-    assert _kinds(child)[ClockKind.MEDIATION_CERTIFICATE].status is ClockStatus.MET_LATE  # due Fri 23 October
+    # Declined on Tuesday 20 October 2026: 3 working days is Friday 23 October (reg 34(1)), so the certificate was late.
+    assert _kinds(child)[ClockKind.MEDIATION_CERTIFICATE].status is ClockStatus.MET_LATE
+
+
+def test_a_mediation_contact_names_the_choice_and_going_to_mediation_starts_no_certificate_clock(client, child):
+    """Reg 34(1) SEND Regulations 2014: the 3 working days run from telling the adviser you do not want mediation.
+    Where mediation goes ahead the certificate follows it (s55(5) CFA 2014), so nobody is late 3 days after contact."""
+    client.force_login(make_parent(child))
+    _record(client, child, kind="decided_not_to_assess", date=date(2026, 10, 1))
+    response = _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20))
+    assert response.context["form"].errors["mediation"] == [
+        "Say whether you told the mediation adviser you do not want mediation or chose to go to mediation: only a "
+        "refusal starts the 3 working days for the certificate."
+    ]
+    _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20), mediation="mediation")
+    clocks = _kinds(child)
+    assert ClockKind.MEDIATION_CERTIFICATE not in clocks
+    assert not [v for v in clocks.values() if v.status is ClockStatus.OVERDUE]
+    # Letter Thursday 1 October 2026 + 2 months = Tuesday 1 December 2026; nothing moves it without a certificate.
+    assert clocks[ClockKind.TRIBUNAL_APPEAL].clock.limit == date(2026, 12, 1)
 
 
 def test_an_exception_without_its_ground_or_evidence_is_refused_naming_the_field(client, child):

@@ -133,6 +133,12 @@ def _check_event(child: Child, kind: str, day: date, fields: dict[str, object]) 
             "date",
             "Record the decision you may appeal first: mediation comes after a decision such as a refusal to assess.",
         )
+    if kind == _K.MEDIATION_CONTACTED and not fields.get("mediation"):
+        _refuse(
+            "mediation",
+            "Say whether you told the mediation adviser you do not want mediation or chose to go to mediation: "
+            "only a refusal starts the 3 working days for the certificate.",
+        )
     if kind == _K.MEDIATION_CERTIFICATE:
         contacts = [e.date for e in earlier if e.kind == _K.MEDIATION_CONTACTED]
         if not contacts:
@@ -158,6 +164,7 @@ def _check_event(child: Child, kind: str, day: date, fields: dict[str, object]) 
 
 _FIELDS_FOR = {
     _K.REVIEW_DECISION: ("outcome",),
+    _K.MEDIATION_CONTACTED: ("mediation",),
     _K.EXCEPTION: ("ground", "ends_on", "evidence"),
     _K.PHASE_TRANSFER: ("transfer",),
 }
@@ -169,7 +176,8 @@ def record_statutory_event(
 ) -> StatutoryEvent:
     """Record a dated event; refused, and nothing kept, if it contradicts the dates already recorded.
 
-    fields: outcome (a review decision), ground, ends_on and evidence (an exception), transfer (a phase transfer);
+    fields: outcome (a review decision), mediation (what the parent told the mediation adviser), ground, ends_on and
+    evidence (an exception), transfer (a phase transfer);
     any other kind keeps none of them.
     """
     from provision_ledger.nextsteps.advice import clocks_for  # advice reads these models; imported late

@@ -21,6 +21,7 @@ from provision_ledger.rules.clocks import (
     Clock,
     ClockStatus,
     ExceptionKind,
+    MediationChoice,
     Party,
     RecordedException,
     ReviewOutcome,
@@ -165,6 +166,10 @@ def _appeal_clocks(events: list[StatutoryEvent]) -> list[Clock]:
         until = decisions[i + 1][0].date if i + 1 < len(decisions) else None
         mine = [e for e in events if e.date >= event.date and (until is None or e.date < until)]
         contacts = [e.date for e in mine if e.kind == kind.MEDIATION_CONTACTED]
+        # The 3 working days run only from telling the adviser you do not want mediation (reg 34(1)).
+        declined = [
+            e.date for e in mine if e.kind == kind.MEDIATION_CONTACTED and e.mediation == MediationChoice.DECLINED
+        ]
         certificates = [e.date for e in mine if e.kind == kind.MEDIATION_CERTIFICATE]
         appeals = [e.date for e in mine if e.kind == kind.APPEAL_LODGED]
         clocks.append(
@@ -176,10 +181,10 @@ def _appeal_clocks(events: list[StatutoryEvent]) -> list[Clock]:
                 appealed_on=appeals[0] if appeals else None,
             )
         )
-        if contacts:
+        if declined:
             clocks.append(
                 rules_clocks.mediation_certificate_clock(
-                    contacts[0], issued_on=next((c for c in certificates if c >= contacts[0]), None)
+                    declined[0], issued_on=next((c for c in certificates if c >= declined[0]), None)
                 )
             )
     return clocks

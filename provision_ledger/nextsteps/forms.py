@@ -47,12 +47,13 @@ class EventForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = StatutoryEvent
-        fields = ["kind", "date", "outcome", "ground", "ends_on", "evidence", "transfer", "note"]
+        fields = ["kind", "date", "outcome", "mediation", "ground", "ends_on", "evidence", "transfer", "note"]
         widgets = {"date": DATE, "ends_on": DATE, "evidence": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "kind": "What happened",
             "date": "Date (the date on the letter, or the day it happened)",
             "outcome": "What the local authority decided (after a review)",
+            "mediation": "What you told the mediation adviser (when you contacted them)",
             "ground": "The exception the local authority relies on",
             "ends_on": "When the exception ended (if it has)",
             "evidence": "What shows the exception applies (for an exception)",

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from provision_ledger.people.models import Child, LocalAuthority
 from provision_ledger.rules.advisor import StepKind
-from provision_ledger.rules.clocks import ExceptionKind, TransferKind
+from provision_ledger.rules.clocks import ExceptionKind, MediationChoice, TransferKind
 
 STEP_CHOICES = [(kind.value, kind.value.replace("_", " ")) for kind in StepKind]
 # The grounds of regs 5(4) and 10(4) SEND Regulations 2014, and the kinds of move of reg 18: defined in rules/clocks.py.
 GROUND_CHOICES = [(k.value, k.label) for k in ExceptionKind]
 TRANSFER_CHOICES = [(k.value, k.label) for k in TransferKind]
+# What the parent told the mediation adviser: only a refusal starts the 3 working days for the certificate.
+MEDIATION_CHOICES = [(k.value, k.label) for k in MediationChoice]
 
 
 class Letter(models.Model):
@@ -81,6 +83,7 @@ class StatutoryEvent(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True)
     transfer = models.CharField(max_length=30, choices=TRANSFER_CHOICES, blank=True)
+    mediation = models.CharField(max_length=20, choices=MEDIATION_CHOICES, blank=True)
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

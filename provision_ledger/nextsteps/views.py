@@ -110,7 +110,10 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
                     kind=data["kind"],
                     day=data["date"],
                     note=data["note"],
-                    **{name: data[name] for name in ("outcome", "ground", "ends_on", "evidence", "transfer")},
+                    **{
+                        name: data[name]
+                        for name in ("outcome", "mediation", "ground", "ends_on", "evidence", "transfer")
+                    },
                 )
             except ValidationError as error:
                 show_refusal(form, error)

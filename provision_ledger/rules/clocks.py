@@ -801,9 +801,30 @@ def tribunal_appeal_deadline(decision_letter_date: date, *, mediation_certificat
     )
 
 
+class MediationChoice(StrEnum):
+    """What the parent told the mediation adviser (reg 33 SEND Regulations 2014: whether they wish to pursue it)."""
+
+    DECLINED = "declined"
+    MEDIATION = "mediation"
+
+    @property
+    def label(self) -> str:
+        return _MEDIATION_LABELS[self]
+
+
+_MEDIATION_LABELS: dict[MediationChoice, str] = {
+    MediationChoice.DECLINED: "I told the adviser I do not want mediation",
+    MediationChoice.MEDIATION: "I chose to go to mediation",
+}
+
+
 def mediation_certificate_clock(declined_on: date, *, issued_on: date | None = None) -> Clock:
-    """The mediation certificate, due within 3 working days once you decline mediation (s55 CFA 2014 and
-    Part 6 of the SEND Regulations 2014)."""
+    """The mediation certificate, due within 3 working days of your telling the mediation adviser that you do not
+    wish to pursue mediation (s55(4) CFA 2014; reg 34(1) SEND Regulations 2014, in Part 2 of them).
+
+    Only for a parent who declined: where mediation goes ahead, the certificate follows the mediation itself
+    (s55(5)), so a clock from the first contact would flag the adviser as late when nobody is.
+    """
     _refuse_if_before(issued_on, "mediation certificate", declined_on, "day you declined mediation")
     return Clock(
         kind=ClockKind.MEDIATION_CERTIFICATE,
@@ -812,7 +833,8 @@ def mediation_certificate_clock(declined_on: date, *, issued_on: date | None = N
         runs_from="you telling the mediation adviser you do not want mediation",
         start=declined_on,
         limit=add_working_days(declined_on, 3),
-        source=f"Section 55, Children and Families Act 2014, and Part 6, {_SIXTEEN}: within 3 working days",
+        source=f"Section 55(4), Children and Families Act 2014, and regulation 34(1), {_SIXTEEN}: within 3 working "
+        "days of your telling the adviser you do not want mediation",
         party=Party.MEDIATION_ADVISER,
         met_on=issued_on,
     )

@@ -51,12 +51,17 @@ def test_reg_22_2_c_fifteen_days_on_proposed_amendments_run_into_christmas_eve()
 
 
 def test_s55_the_mediation_certificate_across_christmas_skips_both_bank_holidays() -> None:
-    """s55 CFA 2014: certificate within 3 working days. Contact Wednesday 23 December 2026: Thursday 24 is day 1;
+    """s55(4) CFA 2014, reg 34(1) SEND Regulations 2014: certificate within 3 working days of declining mediation.
+    Declined Wednesday 23 December 2026: Thursday 24 is day 1;
     Friday 25 (Christmas Day) and Monday 28 (Boxing Day's substitute, 26 December being a Saturday) are bank
     holidays; Tuesday 29 is day 2 and Wednesday 30 December 2026 day 3."""
     clock = mediation_certificate_clock(date(2026, 12, 23))
     assert clock.limit == date(2026, 12, 30)
     assert clock.party is Party.MEDIATION_ADVISER
+    assert clock.source.startswith(
+        "Section 55(4), Children and Families Act 2014, and regulation 34(1), Special Educational Needs and "
+        "Disability Regulations 2014"
+    )
 
 
 def test_rule_20_a_refusal_to_assess_can_be_appealed_for_two_months_from_the_letter() -> None:
