@@ -28,6 +28,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 10, 17)  # Friday: 34 school days of the autumn term so far
+ADDRESS = "12 Mill Lane\nOakfield\nOK1 2AB"
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +53,7 @@ def _send(client, child, kind) -> Letter:
     form = page.context["form"]
     client.post(
         reverse("letter-write", kwargs={"child_id": child.pk, "kind": kind}),
-        {**form.initial, "sent_on": timezone.localdate().isoformat()},
+        {**form.initial, "sent_on": timezone.localdate().isoformat(), "sender_address": ADDRESS},
     )
     return Letter.objects.get(kind=kind)
 
@@ -271,7 +272,7 @@ def test_pre_action_letter_before_four_weeks_needs_the_parent_to_accept_the_warn
     refused = client.post(url, {**form.initial, "sent_on": "2025-10-27"})
     assert refused.context["form"].errors["override"] == ["Tick the box to say you have read the warning, or wait."]
     assert not Letter.objects.filter(kind="pre_action_protocol_letter").exists()
-    client.post(url, {**form.initial, "sent_on": "2025-10-27", "override": "on"})
+    client.post(url, {**form.initial, "sent_on": "2025-10-27", "override": "on", "sender_address": ADDRESS})
     letter = Letter.objects.get(kind="pre_action_protocol_letter")
     assert letter.reply_due == date(2025, 11, 10)  # 14 days from Monday 27 October (Pre-Action Protocol)
     event = AuditEvent.objects.filter(

@@ -11,10 +11,10 @@ from provision_ledger.family.models import FamilyChild, FamilyLetter, RecordsReq
 from provision_ledger.family.queries import FamilyStatement, statement_end
 from provision_ledger.nextsteps.advice import untagged
 from provision_ledger.nextsteps.drafts import (
-    ASKS,
     NOT_LEGAL_ADVICE,
     SUBJECTS,
     Draft,
+    ask_for,
     assessment_paragraphs,
     plan_words,
     pre_action_paragraphs,
@@ -149,7 +149,7 @@ def family_draft(
         )
     else:
         middle = [
-            ASKS.get(step.kind, ""),
+            ask_for(step.kind, letters),
             facts,
             s42_history(letters) if step.kind is StepKind.COMPLAIN_TO_COUNCIL else "",
             f"The law: {untagged(step.law)}.",

@@ -14,7 +14,7 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.nextsteps.evidence import Evidence
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child, User
-from provision_ledger.rules.advisor import Step
+from provision_ledger.rules.advisor import Step, StepKind
 from provision_ledger.rules.clocks import long_date
 
 PRIVATE_LETTER = "A letter of the family's was kept in their record"
@@ -27,12 +27,40 @@ def _refuse_unhappened(day: date, field: str, what: str) -> None:
         raise ValidationError({field: f"{what} cannot be dated after today: {day:%-d %B %Y} has not come yet."})
 
 
+def sender_block(by: User, address: str) -> list[str]:
+    """The sender's block at the head of a letter: name, postal address (line by line), email."""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    return [by.get_full_name() or by.email, *lines, by.email]
+
+
+def refuse_without_address(step: Step, address: str) -> None:
+    """A letter before claim gives an address for reply and service of documents (Pre-Action Protocol for Judicial
+    Review, Annex A): an email alone will not do."""
+    if step.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER and not address.strip():
+        raise ValidationError(
+            {
+                "sender_address": "Give your postal address: a letter before claim needs an address where the "
+                "council's lawyers can reply and send papers."
+            }
+        )
+
+
 @transaction.atomic
 def save_letter(
-    *, child: Child, step: Step, evidence: Evidence, by: User, addressee: str, subject: str, body: str, sent_on: date
+    *,
+    child: Child,
+    step: Step,
+    evidence: Evidence,
+    by: User,
+    addressee: str,
+    subject: str,
+    body: str,
+    sent_on: date,
+    sender_address: str = "",
 ) -> Letter:
     """Keep the letter exactly as sent, with the evidence as it stood, and start its reply clock."""
     _refuse_unhappened(sent_on, "sent_on", "A letter")
+    refuse_without_address(step, sender_address)
     first_plan = child.plans.order_by("start_date").values_list("start_date", flat=True).first()
     if first_plan and sent_on < first_plan:
         raise ValidationError(
@@ -50,7 +78,7 @@ def save_letter(
             **evidence.as_json(),
             "ledger_seal": seal(child.local_authority_id),
             # The sender's block at the head of the letter, as it was when it was sent.
-            "sender": [by.get_full_name() or by.email, by.email],
+            "sender": sender_block(by, sender_address),
         },
         sent_on=sent_on,
         reply_due=reply_due,

@@ -65,6 +65,21 @@ ASKS = {
 }
 
 
+# A complaint to the council before any letter to it says only what is wrong, never that it was told.
+_COUNCIL_COMPLAINT_FIRST = (
+    "I am making a formal complaint under the council's complaints procedure. The special educational provision "
+    "in my child's EHC plan is not being made. I ask the council to investigate, to secure the provision without "
+    "further delay and to make up the provision missed."
+)
+
+
+def ask_for(kind: StepKind, letters: Sequence[SentLetter]) -> str:
+    """What the letter asks for, true to the letters already sent."""
+    if kind is StepKind.COMPLAIN_TO_COUNCIL and not any(x.kind == StepKind.WRITE_TO_LA_S42 for x in letters):
+        return _COUNCIL_COMPLAINT_FIRST
+    return ASKS.get(kind, "")
+
+
 # The subject line, as the recipient files it: what the letter is, then the child.
 SUBJECTS = {
     StepKind.ASK_SCHOOL_TO_REINSTATE: "Provision in my child's plan not being delivered",
@@ -170,6 +185,15 @@ def _facts(evidence: Evidence) -> str:
         + "\n".join(line_facts(e, evidence.start, evidence.end) for e in evidence.lines)
         + f"\nIn all, {evidence.owed_hours} hours of provision are owed."
     )
+
+
+def last_sender_address(letters: Sequence[Letter], by: User) -> str:
+    """The postal address this person gave on their latest letter for the child, to offer again."""
+    mine = [x for x in letters if x.written_by_id == by.pk and len(x.evidence.get("sender", [])) > 2]
+    if not mine:
+        return ""
+    latest = max(mine, key=lambda x: (x.sent_on, x.pk))
+    return "\n".join(latest.evidence["sender"][1:-1])
 
 
 def s42_history(letters: Sequence[SentLetter]) -> str:
@@ -300,7 +324,8 @@ def pre_action_paragraphs(
         "Letter before claim: Pre-Action Protocol for Judicial Review",
         "1. Proposed claim: a claim for judicial review of the local authority's continuing failure to secure the "
         f"special educational provision specified in {child_name}'s EHC plan.",
-        f"2. The defendant: {la}, for the attention of its legal services department.",
+        f"2. The defendant: {la}, for the attention of its legal services department. Reference: the EHC plan of "
+        f"{child}; please give the council's own reference for it in your reply.",
         f"3. The claimant: {child}, by their parent and litigation friend, {name}.",
         f"4. The matter being challenged: the failure, from {long_date(since)} to date, to secure the "
         "special educational provision in Section F of the EHC plan.",
@@ -321,7 +346,8 @@ def pre_action_paragraphs(
         "10. Information and documents sought: the local authority's records of the arrangements it has made to "
         "secure the provision since the date above, and any decision it has made about it.",
         "11. Legal advisers: none at present.",
-        f"12. Address for reply: {name}, {email}.",
+        f"12. Address for reply and service of documents: {name}, at the address at the head of this letter; "
+        f"by email to {email}.",
         f"13. Proposed reply date: {reply_by}, 14 days from the date of this letter.",
     ]
 
@@ -352,7 +378,7 @@ def draft_letter(
         middle = _pre_action_body(child, evidence, parent, letters, long_date(due))
     else:
         middle = [
-            ASKS.get(step.kind, ""),
+            ask_for(step.kind, letters),
             _facts(evidence),
             s42_history(letters) if step.kind is StepKind.COMPLAIN_TO_COUNCIL else "",
             f"The law: {untagged(step.law)}.",

@@ -11,7 +11,18 @@ from provision_ledger.plans.forms import DATE
 
 
 class LetterForm(GovukFormMixin, forms.Form):
-    addressee = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="To")
+    sender_address = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        required=False,
+        label="Your postal address",
+        help_text="Printed under your name at the top of the letter. A letter before claim needs it: the council's "
+        "lawyers reply and send any papers there.",
+    )
+    addressee = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="To",
+        help_text="Add their postal address below the name of the office if you are posting the letter.",
+    )
     subject = forms.CharField(max_length=300)
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 24}),

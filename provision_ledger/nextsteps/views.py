@@ -13,11 +13,11 @@ from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.nextsteps import actions
 from provision_ledger.nextsteps.advice import next_steps_for
-from provision_ledger.nextsteps.drafts import draft_letter
+from provision_ledger.nextsteps.drafts import draft_letter, last_sender_address
 from provision_ledger.nextsteps.forms import EventForm, LetterForm, ReplyForm
 from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.nextsteps.render import letter_docx, letter_pdf
-from provision_ledger.rules.advisor import StepKind, step_applies
+from provision_ledger.rules.advisor import StepKind, letter_refused, step_applies
 from provision_ledger.rules.legal_force import PlanKind
 
 
@@ -37,8 +37,11 @@ def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse
         ) or "Nothing in the record is behind, so there is no letter to write about delivery."
         return render(request, "nextsteps/no_letter.html", {"child": child, "why": why}, status=404)
     letters = list(access.letters_for(user).filter(child=child))
+    refused = letter_refused(step.kind, (x.kind for x in letters))
+    if refused:
+        return render(request, "nextsteps/no_letter.html", {"child": child, "why": refused}, status=404)
     draft = draft_letter(step, child, steps.evidence, user, today, letters)
-    initial = {**vars(draft), "sent_on": today}
+    initial = {**vars(draft), "sent_on": today, "sender_address": last_sender_address(letters, user)}
     form = LetterForm(request.POST or None, initial=initial, below_threshold=step.below_threshold)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "override"}

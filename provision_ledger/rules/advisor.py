@@ -28,7 +28,7 @@ This is information, never legal advice: every result carries DISCLAIMER, and ev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -584,6 +584,23 @@ def step_applies(kind: StepKind, plan_kind: PlanKind) -> str | None:
             "Your child already has a plan the local authority must secure: ask for a re-assessment or an early "
             "review instead."
         )
+    return None
+
+
+# Pre-Action Protocol for Judicial Review, Annex A: the letter sets out the history of the matter; for a failure to
+# secure provision that is the letter to the local authority citing s42(2) and its reply. Without one the council has
+# never been told in writing, and a letter before claim would be the first it hears of the claim.
+_PAP_NEEDS_S42 = (
+    "A letter before claim tells the council's lawyers what you have already asked the council to do and when. "
+    "Write to the local authority first (the letter citing section 42, Children and Families Act 2014), and give it "
+    "time to put the provision in place."
+)
+
+
+def letter_refused(kind: StepKind, sent: Iterable[str]) -> str | None:
+    """Why the letter of a step cannot be drafted from the kinds of letter already sent, or None when it can."""
+    if kind is StepKind.PRE_ACTION_PROTOCOL_LETTER and StepKind.WRITE_TO_LA_S42 not in set(sent):
+        return _PAP_NEEDS_S42
     return None
 
 
