@@ -23,6 +23,7 @@ from provision_ledger.rules.advisor import SchoolType as SchoolKind
 from provision_ledger.rules.clocks import LA_REPLY_PERIOD, long_date
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.reporting import whole
+from provision_ledger.rules.units import hours
 
 NOT_LEGAL_ADVICE = "This letter was prepared with Provision Ledger. " + DISCLAIMER
 
@@ -167,7 +168,8 @@ def line_facts(e: LineEvidence, start: date, end: date) -> str:
         f"- {e.line}: the plan specifies {e.promise}. From {long_date(start)} to {long_date(end)}: "
         f"{whole(a.expected.sessions)} sessions due, {a.delivered_sessions} delivered, {a.missed_sessions} recorded "
         f"as missed, {a.not_recorded_sessions} with no record at all (nobody has recorded whether they happened). "
-        f"Time owed: {e.owed_hours} hours."
+        f"In hours: {hours(a.expected.minutes)} due, {hours(a.delivered_minutes)} delivered (sessions cut short are "
+        f"counted above as delivered). Time owed: {e.owed_hours} hours."
     )
 
 
