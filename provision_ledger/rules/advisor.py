@@ -18,10 +18,11 @@ The rule (each source is named next to the wording it supports; what reaches a p
   2014, reg 24 SEND Regulations 2014); the right to ask for a school (ss38, 39; reg 13(1)); the Tribunal.
   For statement records from before the transfer to EHC plans by 1 April 2018, the duty is s324(5)(a) EA 1996.
 
-Progress. A step whose letter was sent waits for its reply until the reply period ends; when it
-ends without a recorded reply the step is "reply overdue" and the steps that follow it open. A
-recorded reply opens them too, because the record still shows the provision behind. The
-recommended step is the first one, in order, that can be taken now.
+Progress. A step whose letter was sent waits for its reply until the reply period ends; when it ends without a
+recorded reply its reply date has passed (REPLY_OVERDUE: shown as "no reply by the date you asked for", never as a
+breach, unless a regulation sets the date) and the steps that follow it open. A recorded reply opens them too,
+because the record still shows the provision behind. The recommended step is the first one, in order, that can be
+taken now.
 
 This is information, never legal advice: every result carries DISCLAIMER, and every step offers free help (HELP).
 """
@@ -275,7 +276,13 @@ class Step:
         if self.status is StepStatus.AWAITING_REPLY and self.reply_due is not None:
             return f"Sent, awaiting a reply until {long_date(self.reply_due)}"
         if self.status is StepStatus.REPLY_OVERDUE and self.reply_due is not None:
-            return f"Reply overdue since {long_date(self.reply_due)}: move on to the next step"
+            if self.reply_period is not None and self.reply_period.statutory:
+                return (
+                    f"No reply recorded by {long_date(self.reply_due)}, the time limit the law sets: you can move on "
+                    "to the next step"
+                )
+            # A reply date the parent asked for, never set by law: not called overdue, which reads as a breach.
+            return f"No reply by {long_date(self.reply_due)}, the date you asked for: you can move on to the next step"
         if self.status is StepStatus.DONE and self.replied_on is not None:
             return f"Reply received on {long_date(self.replied_on)}"
         if self.status is StepStatus.SENT and self.sent_on is not None:

@@ -170,6 +170,16 @@ def test_a_sent_assessment_request_awaits_its_six_week_decision() -> None:
     assert request.status_text == "Sent, awaiting a reply until Tuesday 14 April 2026"
 
 
+def test_an_assessment_request_past_its_six_weeks_says_the_law_set_the_date() -> None:
+    """Reg 5(1) SEND Regulations 2014: sent Tuesday 3 March 2026, the decision was due Tuesday 14 April 2026."""
+    sent = StepTaken(StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, date(2026, 3, 3))
+    request = advise(situation(PlanKind.SEN_SUPPORT, sent, today=date(2026, 4, 15))).steps[2]
+    assert request.status is StepStatus.REPLY_OVERDUE
+    assert request.status_text == (
+        "No reply recorded by Tuesday 14 April 2026, the time limit the law sets: you can move on to the next step"
+    )
+
+
 def test_school_reply_overdue_moves_the_recommendation_to_the_governors() -> None:
     school = StepTaken(StepKind.ASK_SCHOOL_TO_REINSTATE, date(2026, 4, 1))
     # Reply due Fri 17 April 2026; on Fri 17 April the school is still in time.
@@ -181,7 +191,9 @@ def test_school_reply_overdue_moves_the_recommendation_to_the_governors() -> Non
     # On Mon 20 April, no reply: overdue, and the governors' complaint is recommended.
     overdue = advise(situation(PlanKind.SEN_SUPPORT, school, today=date(2026, 4, 20)))
     assert overdue.steps[0].status is StepStatus.REPLY_OVERDUE
-    assert overdue.steps[0].status_text == "Reply overdue since Friday 17 April 2026: move on to the next step"
+    assert overdue.steps[0].status_text == (
+        "No reply by Friday 17 April 2026, the date you asked for: you can move on to the next step"
+    )
     assert overdue.recommended is not None
     assert overdue.recommended.kind is StepKind.COMPLAIN_TO_GOVERNORS
     assert overdue.recommended.why[0] == (
