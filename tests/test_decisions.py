@@ -54,6 +54,19 @@ def test_a_refusal_to_assess_shows_the_appeal_deadline_and_mediation_step_on_the
     assert (decision.clock.limit, decision.status) == (date(2026, 10, 28), ClockStatus.MET)
 
 
+def test_the_deadlines_page_shows_the_appeal_for_a_child_with_no_plan(client, child):
+    """A child with no plan yet can be refused an assessment: the 6 weeks (reg 5(1)) and the appeal (rule 20) show on
+    the deadlines page as on the child's page."""
+    assert current_plan(child) is None
+    client.force_login(make_parent(child))
+    _record(client, child, kind="assessment_requested", date=date(2026, 9, 14))
+    response = _record(client, child, kind="decided_not_to_assess", date=date(2026, 10, 21))
+    page = client.get(response.url).content.decode()
+    assert "Last day to appeal the decision not to carry out an EHC needs assessment" in page
+    assert "21 December 2026" in page  # Wednesday 21 October 2026 + 2 months
+    assert "Decision whether to carry out an EHC needs assessment" in page
+
+
 def test_the_calendar_feed_and_an_alert_carry_the_appeal_deadline(client, child):
     parent = make_parent(child, email="dad@example.test")
     StatutoryEvent.objects.create(

@@ -12,11 +12,12 @@ from provision_ledger.core.access import Permission
 from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.nextsteps import actions
-from provision_ledger.nextsteps.advice import next_steps_for
+from provision_ledger.nextsteps.advice import deadlines_for, next_steps_for
 from provision_ledger.nextsteps.drafts import draft_letter, last_sender_address
 from provision_ledger.nextsteps.forms import EventForm, LetterForm, ReplyForm
 from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.nextsteps.render import letter_docx, letter_pdf
+from provision_ledger.plans.queries import current_plan
 from provision_ledger.rules.advisor import StepKind, letter_refused, step_applies
 from provision_ledger.rules.legal_force import PlanKind
 
@@ -123,7 +124,9 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Recorded.")
                 return redirect("statutory-events", child_id=child.pk)
-    steps = next_steps_for(child, timezone.localdate())
+    # Every clock the record starts, with or without a plan: a child with none can still have a request for an
+    # assessment refused, and its appeal deadline must show.
+    clocks = deadlines_for(child, timezone.localdate(), current_plan(child))
     return render(
         request,
         "nextsteps/events.html",
@@ -131,7 +134,7 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": child,
             "form": form,
             "may_record": may_record,
-            "clocks": steps.clocks if steps else [],
+            "clocks": clocks,
             "events": StatutoryEvent.objects.filter(child=child).select_related("recorded_by"),
             "title": "Statutory deadlines",
         },
