@@ -144,6 +144,24 @@ def test_the_assessment_request_is_in_the_parents_voice_with_evidence_for_both_l
     assert "within 6 weeks of receiving this request (regulation 5(1)" in body
 
 
+def test_an_assessment_request_from_an_independent_school_says_it_has_no_best_endeavours_duty(
+    client, senco, child, monkeypatch
+):
+    """s66(1), (5) CFA 2014: the best-endeavours duty binds mainstream schools only, so the second limb's evidence
+    does not claim an independent school owes one."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    child.school.establishment_type = "Other independent school"
+    child.school.save(update_fields=["establishment_type"])
+    _ledger(child, senco, "sen_support")
+    client.force_login(make_parent(child))
+    body = _send(client, child, "request_ehc_needs_assessment", TODAY).body
+    assert (
+        "Without an EHC plan nobody can be made to deliver this provision: as an independent school the school has no "
+        "duty even to use its best endeavours (section 66, Children and Families Act 2014, binds mainstream schools "
+        "only)." in body
+    )
+
+
 @pytest.mark.parametrize(("kind", "to", "dear", "duty", "ask"), LA_LETTERS)
 def test_an_ehc_plan_letter_to_the_council_is_addressed_dated_and_carries_the_ledgers_figures(
     client, senco, child, monkeypatch, kind, to, dear, duty, ask

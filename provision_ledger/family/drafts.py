@@ -21,6 +21,7 @@ from provision_ledger.nextsteps.drafts import (
     recipient_for,
     reply_line,
     s42_history,
+    without_a_plan,
 )
 from provision_ledger.people.models import User
 from provision_ledger.rules.advisor import SchoolType, Step, StepKind, duration, school_type
@@ -129,8 +130,7 @@ def family_draft(
                 "The provision the school itself put in place (the provision tried) is not being delivered, on the "
                 "school's own written word. " + LIMITS,
                 *line_facts(family_child, statement, sent_on),
-                "Without an EHC plan nobody can be made to deliver this provision: the school's duty is only to use "
-                "its best endeavours (section 66, Children and Families Act 2014).",
+                without_a_plan(kind_of_school),
             ],
         )
     elif step.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER:

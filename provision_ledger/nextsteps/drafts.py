@@ -256,11 +256,23 @@ def _limb_two(evidence: Evidence, today: date) -> list[str]:
             )
         else:
             found.append("The school has recorded no measured progress towards the plan's outcomes.")
-    found.append(
-        "Without an EHC plan nobody can be made to deliver this provision: the school's duty is only to use its best "
-        "endeavours (section 66, Children and Families Act 2014)."
-    )
+    found.append(without_a_plan(school_type(evidence.child.school.establishment_type)))
     return found
+
+
+def without_a_plan(kind_of_school: SchoolKind) -> str:
+    """Why an EHC plan may be necessary: what the school's own duty is without one (s66 CFA 2014 binds mainstream
+    schools only, s66(1) and (5))."""
+    if kind_of_school in (SchoolKind.MAINTAINED, SchoolKind.ACADEMY):
+        return (
+            "Without an EHC plan nobody can be made to deliver this provision: the school's duty is only to use its "
+            "best endeavours (section 66, Children and Families Act 2014)."
+        )
+    return (
+        "Without an EHC plan nobody can be made to deliver this provision: as "
+        f"{kind_of_school.with_article} the school has no duty even to use its best endeavours (section 66, Children "
+        "and Families Act 2014, binds mainstream schools only)."
+    )
 
 
 def _assessment_body(child: Child, evidence: Evidence, parent: User, today: date) -> list[str]:

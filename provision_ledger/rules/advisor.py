@@ -81,6 +81,11 @@ class SchoolType(StrEnum):
             SchoolType.SPECIAL: "special school",
         }[self]
 
+    @property
+    def with_article(self) -> str:
+        """E.g. "an academy", "a special school"."""
+        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label}"
+
 
 def school_type(establishment_type: str) -> SchoolType:
     """The kind of school from the DfE register's type of establishment (GIAS "TypeOfEstablishment (name)"),
@@ -642,12 +647,19 @@ def _governors_template(
         "The Ombudsman cannot investigate most complaints about what happens inside schools, "
         "so the school's complaints procedure is the last step within the school.",
     ]
-    if plan_kind not in _SCHOOL_LEVEL:
+    if plan_kind not in _SCHOOL_LEVEL and school in _S66_SCHOOLS:
         why.insert(
             len(evidence),
             "The local authority's duty to secure the provision does not take away the school's own: "
             "the best-endeavours duty applies to every pupil with special educational needs at a mainstream "
             "school, including one with an EHC plan (section 66).",
+        )
+    elif plan_kind not in _SCHOOL_LEVEL:
+        why.insert(
+            len(evidence),
+            f"{school.with_article.capitalize()} has no best-endeavours duty under section 66, but it is the school "
+            "that delivers the "
+            "provision day to day; the duty to secure it stays with the local authority.",
         )
     return _Template(
         kind=StepKind.COMPLAIN_TO_GOVERNORS,

@@ -455,6 +455,9 @@ def test_an_ehc_plan_at_a_mainstream_school_keeps_the_governors_route_under_sect
     assert any("including one with an EHC plan (section 66)" in w for w in governors.why)
     special = step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_GOVERNORS, school_type=SchoolType.SPECIAL)
     assert "Section 66" not in special.law
+    # A special school has no s66 duty: its pupils are not told the mainstream duty binds it.
+    assert not any("including one with an EHC plan (section 66)" in w for w in special.why)
+    assert any(w.startswith("A special school has no best-endeavours duty under section 66") for w in special.why)
 
 
 def test_iep_routes_cite_section_317_not_section_66() -> None:
