@@ -949,12 +949,15 @@ _APPEALABLE_LABELS: dict[AppealableDecision, str] = {
 
 # Section 55 CFA 2014: before appealing, a parent must contact a mediation adviser and obtain a certificate,
 # unless the appeal is only about the school or other institution named in the plan; going to mediation itself
-# is the parent's choice. The 1 month from the certificate is rule 20 of the Tribunal's procedure rules.
+# is the parent's choice. Reg 33 SEND Regulations 2014: contact the adviser within 2 months of the decision notice and
+# say whether you wish to pursue mediation. The 1 month from the certificate is rule 20 of the Tribunal's procedure
+# rules.
 MEDIATION_STEP = (
     "Before you appeal you must contact a mediation adviser (the decision letter gives their details) and get a "
     "certificate from them, unless your appeal is only about the school or college named in the plan (section 55, "
-    "Children and Families Act 2014). You do not have to go to mediation. If the certificate reaches you late, you "
-    "have 1 month from the date on it."
+    "Children and Families Act 2014). Contact them within 2 months of the decision letter and say whether you want "
+    "mediation (regulation 33, Special Educational Needs and Disability Regulations 2014). You do not have to go to "
+    "mediation. If the certificate reaches you late, you have 1 month from the date on it."
 )
 
 

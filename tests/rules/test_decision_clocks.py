@@ -74,6 +74,8 @@ def test_rule_20_a_refusal_to_assess_can_be_appealed_for_two_months_from_the_let
     assert clock.party is Party.PARENT
     assert MEDIATION_STEP in clock.measures
     assert "section 55, Children and Families Act 2014" in clock.measures
+    # Reg 33 SEND Regulations 2014: the adviser is contacted within the same 2 months.
+    assert "Contact them within 2 months of the decision letter and say whether you want mediation" in clock.measures
 
 
 def test_rule_20_a_later_mediation_certificate_gives_one_month_from_its_date() -> None:
