@@ -95,7 +95,8 @@ def test_letter_to_the_school_cites_s66_and_the_ledgers_numbers(client, senco, c
         "Motor Skills programme: the plan specifies 2 sessions of 30 minutes a week, one-to-one, with a teaching "
         "assistant. From Monday 1 September 2025 to Friday 17 October 2025: 14 sessions due, 1 delivered, 1 recorded "
         "as missed, 12 with no record at all (nobody has recorded whether they happened). In hours: 6.8 due, 0.5 "
-        "delivered (sessions cut short are counted above as delivered). Time owed: 6.3 hours." in text
+        "delivered (sessions cut short are counted above as delivered). Reasons the school recorded for the sessions "
+        "missed or cut short: staff redeployed to other duties (1). Time owed: 6.3 hours." in text
     )
     assert "Thu 11 Sep 2025 Not delivered Staff redeployed to other duties 30" in text
     assert "From the school’s records, Monday 1 September 2025 to Friday 17 October 2025." in text
@@ -124,7 +125,8 @@ def test_letter_to_the_la_cites_s42_and_lists_the_ta_hours_not_delivered(client,
         "1:1 teaching assistant support: the plan specifies 20 hours a week, one-to-one, with a teaching assistant. "
         "From Monday 1 September 2025 to Friday 17 October 2025: 34 sessions due, 1 delivered, 1 recorded as missed, "
         "32 with no record at all (nobody has recorded whether they happened). In hours: 136.0 due, 4.0 delivered "
-        "(sessions cut short are counted above as delivered). Time owed: 132.0 hours." in body
+        "(sessions cut short are counted above as delivered). Reasons the school recorded for the sessions missed or "
+        "cut short: staff redeployed to other duties (1). Time owed: 132.0 hours." in body
     )
     # 132 hours at £19.74 an hour with the child (£750 a year for an hour a week ÷ 38 weeks of contact).
     assert letter.evidence["lines"][0]["value"] == "2605.68"

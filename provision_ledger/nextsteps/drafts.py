@@ -8,6 +8,7 @@ request for an assessment follows IPSEA's model letter 1 (s36(1) and both limbs 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -169,8 +170,18 @@ def line_facts(e: LineEvidence, start: date, end: date) -> str:
         f"{whole(a.expected.sessions)} sessions due, {a.delivered_sessions} delivered, {a.missed_sessions} recorded "
         f"as missed, {a.not_recorded_sessions} with no record at all (nobody has recorded whether they happened). "
         f"In hours: {hours(a.expected.minutes)} due, {hours(a.delivered_minutes)} delivered (sessions cut short are "
-        f"counted above as delivered). Time owed: {e.owed_hours} hours."
+        f"counted above as delivered).{_reasons(e)} Time owed: {e.owed_hours} hours."
     )
+
+
+def _reasons(e: LineEvidence) -> str:
+    """The reasons the school gave for the sessions missed or cut short, most frequent first (IPSEA's model letter 6
+    itemises them): the council's first answer is often the reason, so the letter states it from the record."""
+    counts = Counter(m.reason.lower() or "no reason recorded" for m in e.missed)
+    if not counts:
+        return ""
+    given = ", ".join(f"{reason} ({n})" for reason, n in sorted(counts.items(), key=lambda rn: (-rn[1], rn[0])))
+    return f" Reasons the school recorded for the sessions missed or cut short: {given}."
 
 
 def _facts(evidence: Evidence) -> str:
