@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.delivery.queries import line_reports
-from provision_ledger.nextsteps.advice import clocks_for
+from provision_ledger.nextsteps.advice import arrivals_from_another_authority, clocks_for
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.parents.models import Alert, AlertChoice, AlertPreference, Concern, DigestSent
 from provision_ledger.people.models import Child, Guardianship, Membership, Role, School, User
@@ -121,8 +121,12 @@ DEADLINE_WARNINGS = (14, 7)
 
 
 def _deadline_alerts(children: list[Child], guardians: dict[int, list[int]], today: date) -> list[Alert]:
-    """ "2 weeks left to appeal": the parent's own dates, once at each warning, in three queries for all children."""
-    plans = {p.child_id: p for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)}
+    """ "2 weeks left to appeal": the parent's own dates, once at each warning, in four queries for all children."""
+    # The plan in force is the latest started (as on the child's page), so it is read last.
+    plans = {
+        p.child_id: p
+        for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE).order_by("start_date", "id")
+    }
     letters: dict[int, list[Letter]] = defaultdict(list)
     events: dict[int, list[StatutoryEvent]] = defaultdict(list)
     for letter in Letter.objects.filter(child__in=children).order_by("sent_on", "id"):
@@ -130,10 +134,13 @@ def _deadline_alerts(children: list[Child], guardians: dict[int, list[int]], tod
     for event in StatutoryEvent.objects.filter(child__in=children).order_by("date", "id"):
         events[event.child_id].append(event)
     alerts = []
+    arrivals = arrivals_from_another_authority([c for c in children if c.pk in events])
     for child in children:
         if child.pk not in events:
             continue  # only recorded decisions start a parent's clock
-        for clock in clocks_for(child, plans.get(child.pk), letters[child.pk], events[child.pk]):
+        for clock in clocks_for(
+            child, plans.get(child.pk), letters[child.pk], events[child.pk], arrivals.get(child.pk)
+        ):
             if clock.party is not Party.PARENT or clock.met_on is not None or clock.due is None:
                 continue
             left = (clock.due - today).days
