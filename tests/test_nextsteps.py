@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.nextsteps.advice import next_steps_for
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.rules.clocks import ClockStatus
 from tests.factories import (
@@ -151,6 +152,27 @@ def test_request_for_assessment_sets_out_both_limbs_and_starts_the_six_week_cloc
         date(2025, 11, 28),
         ClockStatus.RUNNING,
     )
+
+
+def test_the_councils_recorded_receipt_moves_the_six_weeks_on_the_clock_and_the_step_alike(
+    client, senco, child, monkeypatch
+):
+    """Reg 5(1) SEND Regulations 2014: the request sent Friday 17 October 2025 and received Monday 20 October; on
+    Tuesday 21 October, 6 weeks from the receipt is Monday 1 December 2025, on the deadlines page and the step."""
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    _send(client, child, "request_ehc_needs_assessment")
+    today = date(2025, 10, 21)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    url = reverse("statutory-events", kwargs={"child_id": child.pk})
+    client.post(url, {"kind": "request_received", "date": "2025-10-20"})
+    clocks = client.get(url).context["clocks"]
+    (decision,) = [c for c in clocks if c.clock.name == "Decision whether to carry out an EHC needs assessment"]
+    assert decision.clock.limit == date(2025, 12, 1)
+    steps = next_steps_for(child, today)
+    assert steps is not None
+    (step,) = [s for s in steps.advice.steps if s.kind.value == "request_ehc_needs_assessment"]
+    assert step.status_text == "Sent, awaiting a reply until Monday 1 December 2025"
 
 
 def test_a_letter_for_a_step_that_does_not_apply_says_why(client, senco, child):

@@ -73,7 +73,17 @@ def _missed_by_reason(evidence: Evidence) -> dict[int, tuple[tuple[MissReason, i
     return {pk: tuple((MissReason(r), n) for r, n in sorted(c.items())) for pk, c in counts.items()}
 
 
-def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today: date) -> Situation | None:
+def _received(letter: Letter, events: list[StatutoryEvent]) -> date | None:
+    """The local authority's recorded receipt of a request for an assessment, from which its 6 weeks run."""
+    if letter.kind != StepKind.REQUEST_EHC_NEEDS_ASSESSMENT:
+        return None
+    days = [e.date for e in events if e.kind == StatutoryEvent.Kind.REQUEST_RECEIVED and e.date >= letter.sent_on]
+    return days[0] if days else None
+
+
+def situation_for(
+    child: Child, evidence: Evidence, letters: list[Letter], today: date, events: list[StatutoryEvent] | None = None
+) -> Situation | None:
     plan = evidence.plan
     if plan is None:
         return None
@@ -94,7 +104,9 @@ def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today
         plan_kind=kind,
         today=today,
         lines=lines,
-        steps_taken=tuple(StepTaken(StepKind(x.kind), x.sent_on, x.replied_on) for x in letters),
+        steps_taken=tuple(
+            StepTaken(StepKind(x.kind), x.sent_on, x.replied_on, _received(x, events or [])) for x in letters
+        ),
         legacy_statement_records=kind is PlanKind.STATEMENT and plan.start_date < TRANSFER_OF_STATEMENTS,
         school_type=school_type(child.school.establishment_type),
         disabled=child.disabled,
@@ -335,10 +347,10 @@ def next_steps_for(child: Child, today: date) -> NextSteps | None:
     """What the parent can do next, with the evidence and the clocks; None when the child has no plan."""
     evidence = evidence_for(child, today)
     letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
-    situation = situation_for(child, evidence, letters, today)
+    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
+    situation = situation_for(child, evidence, letters, today, events)
     if situation is None:
         return None
-    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
     arrival = arrivals_from_another_authority([child]).get(child.pk)
     clocks = _views(clocks_for(child, evidence.plan, letters, events, arrival), today)
     return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks)

@@ -157,11 +157,16 @@ class LineBehind:
 
 @dataclass(frozen=True)
 class StepTaken:
-    """A step the parent has already taken: the date it was sent and, if any, the date of the reply."""
+    """A step the parent has already taken: the date it was sent and, if any, the date of the reply.
+
+    received_on: the day the recipient received it, where that is recorded and the reply's time runs from it (the
+    6 weeks on a request for an assessment run from the local authority's receipt, reg 5(1) SEND Regulations 2014).
+    """
 
     kind: StepKind
     sent_on: date
     replied_on: date | None = None
+    received_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -1065,7 +1070,8 @@ def _build(template: _Template, taken: StepTaken | None, today: date, built: dic
         threshold=template.threshold,
     )
     if taken is not None:
-        due = template.reply.period.after(taken.sent_on) if template.reply else None
+        runs_from = taken.received_on if taken.received_on is not None and taken.received_on >= taken.sent_on else None
+        due = template.reply.period.after(runs_from or taken.sent_on) if template.reply else None
         if taken.replied_on is not None:
             status = StepStatus.DONE
         elif due is None:

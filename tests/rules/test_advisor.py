@@ -180,6 +180,14 @@ def test_an_assessment_request_past_its_six_weeks_says_the_law_set_the_date() ->
     )
 
 
+def test_an_assessment_request_waits_six_weeks_from_the_councils_receipt_when_it_is_recorded() -> None:
+    """Reg 5(1): sent Tuesday 3 March 2026, received Thursday 5 March 2026, so the decision is due Thursday 16 April
+    2026, not Tuesday 14 April; on Wednesday 15 April the council is still in time."""
+    sent = StepTaken(StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, date(2026, 3, 3), received_on=date(2026, 3, 5))
+    request = advise(situation(PlanKind.SEN_SUPPORT, sent, today=date(2026, 4, 15))).steps[2]
+    assert (request.status, request.reply_due) == (StepStatus.AWAITING_REPLY, date(2026, 4, 16))
+
+
 def test_school_reply_overdue_moves_the_recommendation_to_the_governors() -> None:
     school = StepTaken(StepKind.ASK_SCHOOL_TO_REINSTATE, date(2026, 4, 1))
     # Reply due Fri 17 April 2026; on Fri 17 April the school is still in time.
