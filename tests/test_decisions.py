@@ -193,6 +193,17 @@ def test_a_decision_to_maintain_after_review_clears_the_twelve_week_clock_and_ca
     assert clocks[ClockKind.TRIBUNAL_APPEAL].clock.limit == date(2026, 12, 1)
 
 
+def test_a_refusal_to_reassess_shows_its_appeal_deadline(client, senco, child):
+    """s51 CFA 2014: a refusal to re-assess can be appealed; rule 20: letter Monday 2 November 2026 + 2 months is
+    Saturday 2 January 2027, not moved off the weekend."""
+    make_plan(child, senco, kind="ehc_plan", start=date(2025, 9, 1))
+    client.force_login(make_parent(child))
+    _record(client, child, kind="decided_not_to_reassess", date=date(2026, 11, 2))
+    appeal = _kinds(child)[ClockKind.TRIBUNAL_APPEAL]
+    assert appeal.clock.name == "Last day to appeal the decision not to re-assess your child's needs"
+    assert (appeal.clock.limit, appeal.status) == (date(2027, 1, 2), ClockStatus.RUNNING)
+
+
 def test_a_draft_plan_and_a_phase_transfer_start_their_clocks(client, senco, child):
     make_plan(child, senco, kind="ehc_plan", start=date(2025, 9, 1))
     client.force_login(senco)

@@ -120,6 +120,7 @@ def _on_or_after(events: list[StatutoryEvent], kind: str, day: date) -> list[Sta
 # Which recorded events are decisions a parent can appeal (section 51(2) CFA 2014).
 _APPEALABLE: dict[str, AppealableDecision] = {
     StatutoryEvent.Kind.DECIDED_NOT_TO_ASSESS: AppealableDecision.REFUSAL_TO_ASSESS,
+    StatutoryEvent.Kind.DECIDED_NOT_TO_REASSESS: AppealableDecision.REFUSAL_TO_REASSESS,
     StatutoryEvent.Kind.NOTICE_NOT_TO_ISSUE: AppealableDecision.REFUSAL_TO_ISSUE,
     StatutoryEvent.Kind.FINAL_PLAN_ISSUED: AppealableDecision.FINAL_PLAN,
     StatutoryEvent.Kind.FINAL_AMENDED_PLAN: AppealableDecision.FINAL_AMENDED_PLAN,

@@ -55,6 +55,7 @@ class StatutoryEvent(models.Model):
         ASSESSMENT_DECISION = "assessment_decision", "Local authority decided to assess"
         DECIDED_NOT_TO_ASSESS = "decided_not_to_assess", "Local authority refused to assess"
         NOTICE_NOT_TO_ISSUE = "notice_not_to_issue", "Local authority refused to issue a plan"
+        DECIDED_NOT_TO_REASSESS = "decided_not_to_reassess", "Local authority refused to re-assess"
         DRAFT_PLAN_SERVED = "draft_plan_served", "Draft EHC plan served"
         FINAL_PLAN_ISSUED = "final_plan_issued", "Final EHC plan issued"
         REVIEW_MEETING = "review_meeting", "Annual review meeting held"

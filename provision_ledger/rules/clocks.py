@@ -927,6 +927,7 @@ class AppealableDecision(StrEnum):
     """The decisions section 51(2) CFA 2014 lets a parent appeal to the First-tier Tribunal (SEND)."""
 
     REFUSAL_TO_ASSESS = "refusal_to_assess"
+    REFUSAL_TO_REASSESS = "refusal_to_reassess"
     REFUSAL_TO_ISSUE = "refusal_to_issue"
     FINAL_PLAN = "final_plan"
     FINAL_AMENDED_PLAN = "final_amended_plan"
@@ -940,6 +941,7 @@ class AppealableDecision(StrEnum):
 
 _APPEALABLE_LABELS: dict[AppealableDecision, str] = {
     AppealableDecision.REFUSAL_TO_ASSESS: "the decision not to carry out an EHC needs assessment",
+    AppealableDecision.REFUSAL_TO_REASSESS: "the decision not to re-assess your child's needs",
     AppealableDecision.REFUSAL_TO_ISSUE: "the decision not to issue an EHC plan",
     AppealableDecision.FINAL_PLAN: "what the final EHC plan says (Sections B, F and I)",
     AppealableDecision.FINAL_AMENDED_PLAN: "what the amended EHC plan says (Sections B, F and I)",
