@@ -54,6 +54,19 @@ def test_a_refusal_to_assess_shows_the_appeal_deadline_and_mediation_step_on_the
     assert (decision.clock.limit, decision.status) == (date(2026, 10, 28), ClockStatus.MET)
 
 
+def test_the_deadlines_page_shows_the_appeal_for_a_child_with_no_plan(client, child):
+    """A child with no plan yet can be refused an assessment: the 6 weeks (reg 5(1)) and the appeal (rule 20) show on
+    the deadlines page as on the child's page."""
+    assert current_plan(child) is None
+    client.force_login(make_parent(child))
+    _record(client, child, kind="assessment_requested", date=date(2026, 9, 14))
+    response = _record(client, child, kind="decided_not_to_assess", date=date(2026, 10, 21))
+    page = client.get(response.url).content.decode()
+    assert "Last day to appeal the decision not to carry out an EHC needs assessment" in page
+    assert "21 December 2026" in page  # Wednesday 21 October 2026 + 2 months
+    assert "Decision whether to carry out an EHC needs assessment" in page
+
+
 def test_the_calendar_feed_and_an_alert_carry_the_appeal_deadline(client, child):
     parent = make_parent(child, email="dad@example.test")
     StatutoryEvent.objects.create(
@@ -98,7 +111,7 @@ def test_a_decision_before_its_request_is_refused_naming_the_date(client, child)
 def test_a_certificate_before_the_mediation_contact_is_refused_naming_the_date(client, child):
     client.force_login(make_parent(child))
     _record(client, child, kind="decided_not_to_assess", date=date(2026, 10, 1))
-    _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20))
+    _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20), mediation="declined")
     response = _record(client, child, kind="mediation_certificate", date=date(2026, 10, 15))
     assert response.context["form"].errors["date"] == [
         "The mediation certificate (15 October 2026) is before you contacted the mediation adviser (20 October 2026): "
@@ -108,7 +121,26 @@ def test_a_certificate_before_the_mediation_contact_is_refused_naming_the_date(c
     # Certificate Friday 20 November 2026 + 1 month = Sunday 20 December, later than 1 December (2 months).
     appeal = _kinds(child)[ClockKind.TRIBUNAL_APPEAL]
     assert appeal.clock.limit == date(2026, 12, 20)
-    assert _kinds(child)[ClockKind.MEDIATION_CERTIFICATE].status is ClockStatus.MET_LATE  # due Fri 23 October
+    # Declined on Tuesday 20 October 2026: 3 working days is Friday 23 October (reg 34(1)), so the certificate was late.
+    assert _kinds(child)[ClockKind.MEDIATION_CERTIFICATE].status is ClockStatus.MET_LATE
+
+
+def test_a_mediation_contact_names_the_choice_and_going_to_mediation_starts_no_certificate_clock(client, child):
+    """Reg 34(1) SEND Regulations 2014: the 3 working days run from telling the adviser you do not want mediation.
+    Where mediation goes ahead the certificate follows it (s55(5) CFA 2014), so nobody is late 3 days after contact."""
+    client.force_login(make_parent(child))
+    _record(client, child, kind="decided_not_to_assess", date=date(2026, 10, 1))
+    response = _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20))
+    assert response.context["form"].errors["mediation"] == [
+        "Say whether you told the mediation adviser you do not want mediation or chose to go to mediation: only a "
+        "refusal starts the 3 working days for the certificate."
+    ]
+    _record(client, child, kind="mediation_contacted", date=date(2026, 10, 20), mediation="mediation")
+    clocks = _kinds(child)
+    assert ClockKind.MEDIATION_CERTIFICATE not in clocks
+    assert not [v for v in clocks.values() if v.status is ClockStatus.OVERDUE]
+    # Letter Thursday 1 October 2026 + 2 months = Tuesday 1 December 2026; nothing moves it without a certificate.
+    assert clocks[ClockKind.TRIBUNAL_APPEAL].clock.limit == date(2026, 12, 1)
 
 
 def test_an_exception_without_its_ground_or_evidence_is_refused_naming_the_field(client, child):
@@ -159,6 +191,17 @@ def test_a_decision_to_maintain_after_review_clears_the_twelve_week_clock_and_ca
         == "Last day to appeal the decision after the review not to amend the plan"
     )
     assert clocks[ClockKind.TRIBUNAL_APPEAL].clock.limit == date(2026, 12, 1)
+
+
+def test_a_refusal_to_reassess_shows_its_appeal_deadline(client, senco, child):
+    """s51 CFA 2014: a refusal to re-assess can be appealed; rule 20: letter Monday 2 November 2026 + 2 months is
+    Saturday 2 January 2027, not moved off the weekend."""
+    make_plan(child, senco, kind="ehc_plan", start=date(2025, 9, 1))
+    client.force_login(make_parent(child))
+    _record(client, child, kind="decided_not_to_reassess", date=date(2026, 11, 2))
+    appeal = _kinds(child)[ClockKind.TRIBUNAL_APPEAL]
+    assert appeal.clock.name == "Last day to appeal the decision not to re-assess your child's needs"
+    assert (appeal.clock.limit, appeal.status) == (date(2027, 1, 2), ClockStatus.RUNNING)
 
 
 def test_a_draft_plan_and_a_phase_transfer_start_their_clocks(client, senco, child):

@@ -44,11 +44,14 @@ def _ledger(child, senco, kind: str):
     return plan
 
 
-def _send(client, child, kind: str, on: date) -> Letter:
+ADDRESS = "12 Mill Lane\nOakfield\nOK1 2AB"
+
+
+def _send(client, child, kind: str, on: date, address: str = ADDRESS) -> Letter:
     url = reverse("letter-write", kwargs={"child_id": child.pk, "kind": kind})
     page = client.get(url)
     assert page.status_code == 200, kind
-    client.post(url, {**page.context["form"].initial, "sent_on": on.isoformat()})
+    client.post(url, {**page.context["form"].initial, "sent_on": on.isoformat(), "sender_address": address})
     return Letter.objects.get(child=child, kind=kind)
 
 
@@ -141,6 +144,24 @@ def test_the_assessment_request_is_in_the_parents_voice_with_evidence_for_both_l
     assert "within 6 weeks of receiving this request (regulation 5(1)" in body
 
 
+def test_an_assessment_request_from_an_independent_school_says_it_has_no_best_endeavours_duty(
+    client, senco, child, monkeypatch
+):
+    """s66(1), (5) CFA 2014: the best-endeavours duty binds mainstream schools only, so the second limb's evidence
+    does not claim an independent school owes one."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    child.school.establishment_type = "Other independent school"
+    child.school.save(update_fields=["establishment_type"])
+    _ledger(child, senco, "sen_support")
+    client.force_login(make_parent(child))
+    body = _send(client, child, "request_ehc_needs_assessment", TODAY).body
+    assert (
+        "Without an EHC plan nobody can be made to deliver this provision: as an independent school the school has no "
+        "duty even to use its best endeavours (section 66, Children and Families Act 2014, binds mainstream schools "
+        "only)." in body
+    )
+
+
 @pytest.mark.parametrize(("kind", "to", "dear", "duty", "ask"), LA_LETTERS)
 def test_an_ehc_plan_letter_to_the_council_is_addressed_dated_and_carries_the_ledgers_figures(
     client, senco, child, monkeypatch, kind, to, dear, duty, ask
@@ -206,7 +227,10 @@ def test_the_letter_before_claim_follows_annex_a_and_states_the_claim(client, se
             "8. Alternative dispute resolution:",
             "9. Interested parties: Hillside Primary School",
             "11. Legal advisers: none at present.",
-            "12. Address for reply: Daniel Bennett,",
+            "Reference: the EHC plan of Oliver Bennett (born Monday 1 July 2019); please give the council's own "
+            "reference for it in your reply.",
+            "12. Address for reply and service of documents: Daniel Bennett, at the address at the head of this "
+            "letter; by email to",
             "13. Proposed reply date: Monday 1 December 2025, 14 days from the date of this letter.",
             "On Friday 17 October 2025 I wrote to the local authority",
             _ledger_figures(child, LATER),
@@ -214,3 +238,42 @@ def test_the_letter_before_claim_follows_annex_a_and_states_the_claim(client, se
             assert heading in text, (where, heading)
         assert "The law: Pre-Action Protocol" not in text  # it states the claim, not what such a letter is
     assert letter.reply_due == date(2025, 12, 1)
+    # The address for reply heads the letter, under the sender's name, on paper and in Word.
+    assert texts["PDF"].startswith("Daniel Bennett 12 Mill Lane Oakfield OK1 2AB")
+    assert texts["Word"].startswith("Daniel Bennett 12 Mill Lane Oakfield OK1 2AB")
+
+
+def test_no_letter_before_claim_until_the_council_has_been_written_to_and_never_without_an_address(
+    client, senco, child, monkeypatch
+):
+    """Annex A asks for the history of the matter and an address for reply and service: a letter before claim with
+    no earlier s42 letter would be the first the council hears of it, and an email alone is no address."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: LATER)
+    _ledger(child, senco, "ehc_plan")
+    client.force_login(make_parent(child))
+    url = reverse("letter-write", kwargs={"child_id": child.pk, "kind": "pre_action_protocol_letter"})
+    refused = client.get(url)
+    assert refused.status_code == 404
+    assert "Write to the local authority first (the letter citing section 42" in refused.content.decode()
+    _send(client, child, "write_to_la_s42", TODAY)
+    page = client.get(url)
+    # The form offers the address given on the earlier letter; cleared, the letter is refused.
+    assert page.context["form"].initial["sender_address"] == ADDRESS
+    response = client.post(
+        url, {**page.context["form"].initial, "sent_on": LATER.isoformat(), "override": "on", "sender_address": ""}
+    )
+    assert response.context["form"].errors["sender_address"] == [
+        "Give your postal address: a letter before claim needs an address where the council's lawyers can reply "
+        "and send papers."
+    ]
+    assert not Letter.objects.filter(kind="pre_action_protocol_letter").exists()
+
+
+def test_a_complaint_to_the_council_before_any_letter_to_it_never_says_it_was_told(client, senco, child, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    _ledger(child, senco, "ehc_plan")
+    client.force_login(make_parent(child))
+    body = _send(client, child, "complain_to_council", TODAY).body
+    assert "since I wrote to it" not in body
+    assert "I am making a formal complaint under the council's complaints procedure. The special educational " in body
+    assert "I have not yet written to the local authority about this." in body

@@ -14,7 +14,16 @@ from provision_ledger.people.actions import move_child
 from provision_ledger.people.models import Child, Enrolment
 from provision_ledger.plans.models import PlanProposal
 from provision_ledger.submissions.middleware import ALREADY_SENT
-from tests.factories import make_child, make_la, make_line, make_plan, make_school, make_senco, make_session
+from tests.factories import (
+    make_child,
+    make_la,
+    make_line,
+    make_parent,
+    make_plan,
+    make_school,
+    make_senco,
+    make_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +121,21 @@ def test_the_new_senco_sees_the_transfer_clocks_of_the_ehc_plan_on_the_childs_pa
     assert "Regulation 15, Special Educational Needs and Disability Regulations 2014" in text
     # The s44 annual review clock gives way to reg 15(5) until the new authority's first review.
     assert "Annual review of the EHC plan" not in text
+
+
+def test_the_parents_calendar_feed_carries_the_transfer_clocks_as_the_childs_page_does(client, world):
+    """Reg 15(4) SEND Regulations 2014: transferred Wednesday 28 January 2026, the new authority writes within 6 weeks,
+    by Wednesday 11 March 2026; reg 15(5) replaces the s44 annual review until the new authority's first review."""
+    move_child(world["child"], world["elm"], date(2026, 1, 14), world["oak_senco"], "Moved house",
+               old_authority_aware_on=date(2026, 1, 8))  # fmt: skip
+    client.force_login(make_parent(world["child"]))
+    link = client.post(reverse("calendar-settings"), {"action": "create"}).context["new_link"]
+    client.logout()
+    feed = client.get(link.replace("http://testserver", "")).content.decode().replace("\r\n ", "")
+    assert "The new local authority writes to you about the transferred plan due" in feed
+    assert "DTSTART;VALUE=DATE:20260311" in feed
+    assert "First review of the EHC plan by the new local authority due" in feed
+    assert "Annual review of the EHC plan due" not in feed
 
 
 def test_a_school_plan_brought_along_is_shown_as_not_expected_until_the_new_senco_adopts_it(client, world):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.nextsteps.advice import next_steps_for
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.rules.clocks import ClockStatus
 from tests.factories import (
@@ -28,6 +29,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 10, 17)  # Friday: 34 school days of the autumn term so far
+ADDRESS = "12 Mill Lane\nOakfield\nOK1 2AB"
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +54,7 @@ def _send(client, child, kind) -> Letter:
     form = page.context["form"]
     client.post(
         reverse("letter-write", kwargs={"child_id": child.pk, "kind": kind}),
-        {**form.initial, "sent_on": timezone.localdate().isoformat()},
+        {**form.initial, "sent_on": timezone.localdate().isoformat(), "sender_address": ADDRESS},
     )
     return Letter.objects.get(kind=kind)
 
@@ -93,7 +95,9 @@ def test_letter_to_the_school_cites_s66_and_the_ledgers_numbers(client, senco, c
     assert (
         "Motor Skills programme: the plan specifies 2 sessions of 30 minutes a week, one-to-one, with a teaching "
         "assistant. From Monday 1 September 2025 to Friday 17 October 2025: 14 sessions due, 1 delivered, 1 recorded "
-        "as missed, 12 with no record at all (nobody has recorded whether they happened). Time owed: 6.3 hours." in text
+        "as missed, 12 with no record at all (nobody has recorded whether they happened). In hours: 6.8 due, 0.5 "
+        "delivered (sessions cut short are counted above as delivered). Reasons the school recorded for the sessions "
+        "missed or cut short: staff redeployed to other duties (1). Time owed: 6.3 hours." in text
     )
     assert "Thu 11 Sep 2025 Not delivered Staff redeployed to other duties 30" in text
     assert "From the school’s records, Monday 1 September 2025 to Friday 17 October 2025." in text
@@ -121,7 +125,9 @@ def test_letter_to_the_la_cites_s42_and_lists_the_ta_hours_not_delivered(client,
     assert (
         "1:1 teaching assistant support: the plan specifies 20 hours a week, one-to-one, with a teaching assistant. "
         "From Monday 1 September 2025 to Friday 17 October 2025: 34 sessions due, 1 delivered, 1 recorded as missed, "
-        "32 with no record at all (nobody has recorded whether they happened). Time owed: 132.0 hours." in body
+        "32 with no record at all (nobody has recorded whether they happened). In hours: 136.0 due, 4.0 delivered "
+        "(sessions cut short are counted above as delivered). Reasons the school recorded for the sessions missed or "
+        "cut short: staff redeployed to other duties (1). Time owed: 132.0 hours." in body
     )
     # 132 hours at £19.74 an hour with the child (£750 a year for an hour a week ÷ 38 weeks of contact).
     assert letter.evidence["lines"][0]["value"] == "2605.68"
@@ -146,6 +152,27 @@ def test_request_for_assessment_sets_out_both_limbs_and_starts_the_six_week_cloc
         date(2025, 11, 28),
         ClockStatus.RUNNING,
     )
+
+
+def test_the_councils_recorded_receipt_moves_the_six_weeks_on_the_clock_and_the_step_alike(
+    client, senco, child, monkeypatch
+):
+    """Reg 5(1) SEND Regulations 2014: the request sent Friday 17 October 2025 and received Monday 20 October; on
+    Tuesday 21 October, 6 weeks from the receipt is Monday 1 December 2025, on the deadlines page and the step."""
+    _behind(child, senco)
+    client.force_login(make_parent(child))
+    _send(client, child, "request_ehc_needs_assessment")
+    today = date(2025, 10, 21)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    url = reverse("statutory-events", kwargs={"child_id": child.pk})
+    client.post(url, {"kind": "request_received", "date": "2025-10-20"})
+    clocks = client.get(url).context["clocks"]
+    (decision,) = [c for c in clocks if c.clock.name == "Decision whether to carry out an EHC needs assessment"]
+    assert decision.clock.limit == date(2025, 12, 1)
+    steps = next_steps_for(child, today)
+    assert steps is not None
+    (step,) = [s for s in steps.advice.steps if s.kind.value == "request_ehc_needs_assessment"]
+    assert step.status_text == "Sent, awaiting a reply until Monday 1 December 2025"
 
 
 def test_a_letter_for_a_step_that_does_not_apply_says_why(client, senco, child):
@@ -271,7 +298,7 @@ def test_pre_action_letter_before_four_weeks_needs_the_parent_to_accept_the_warn
     refused = client.post(url, {**form.initial, "sent_on": "2025-10-27"})
     assert refused.context["form"].errors["override"] == ["Tick the box to say you have read the warning, or wait."]
     assert not Letter.objects.filter(kind="pre_action_protocol_letter").exists()
-    client.post(url, {**form.initial, "sent_on": "2025-10-27", "override": "on"})
+    client.post(url, {**form.initial, "sent_on": "2025-10-27", "override": "on", "sender_address": ADDRESS})
     letter = Letter.objects.get(kind="pre_action_protocol_letter")
     assert letter.reply_due == date(2025, 11, 10)  # 14 days from Monday 27 October (Pre-Action Protocol)
     event = AuditEvent.objects.filter(

@@ -70,7 +70,15 @@ def _send_every_letter(client, child) -> list[Letter]:
             continue  # not a letter for this plan kind
         _clean(f"the {kind} letter page", page.content.decode())
         # A letter below the proportion threshold goes only with the warning accepted.
-        client.post(url, {**page.context["form"].initial, "sent_on": TODAY.isoformat(), "override": "on"})
+        client.post(
+            url,
+            {
+                **page.context["form"].initial,
+                "sent_on": TODAY.isoformat(),
+                "override": "on",
+                "sender_address": "12 Mill Lane\nOakfield",
+            },
+        )
         letters.append(Letter.objects.get(child=child, kind=kind.value))
     return letters
 

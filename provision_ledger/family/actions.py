@@ -32,6 +32,7 @@ from provision_ledger.family.models import (
     SignUpAttempt,
     name_key,
 )
+from provision_ledger.nextsteps.actions import refuse_without_address, sender_block
 from provision_ledger.parents.models import hash_token, new_token
 from provision_ledger.people.actions import give_role
 from provision_ledger.people.models import Child, Membership, Need, Role, School, SenStatus, User
@@ -402,10 +403,12 @@ def save_family_letter(
     body: str,
     sent_on: date,
     today: date,
+    sender_address: str = "",
 ) -> FamilyLetter:
     """Keep the letter exactly as sent, with the schedule of what the family had been told as it stood, and start
     its reply clock."""
     day = _not_after_today(sent_on, "sent_on", "the date you send it", today)
+    refuse_without_address(step, sender_address)
     if day < family_child.plan_start:
         raise ValidationError(
             {"sent_on": f"That is before {family_child.first_name}’s plan began ({family_child.plan_start:%-d %B %Y})."}
@@ -416,7 +419,7 @@ def save_family_letter(
         addressee=addressee.strip(),
         subject=subject.strip(),
         body=body.strip(),
-        schedule={**schedule, "sender": [by.get_full_name() or by.email, by.email]},
+        schedule={**schedule, "sender": sender_block(by, sender_address)},
         sent_on=day,
         reply_due=step.reply_period.period.after(day) if step.reply_period else None,
         written_by=by,

@@ -11,16 +11,17 @@ from provision_ledger.family.models import FamilyChild, FamilyLetter, RecordsReq
 from provision_ledger.family.queries import FamilyStatement, statement_end
 from provision_ledger.nextsteps.advice import untagged
 from provision_ledger.nextsteps.drafts import (
-    ASKS,
     NOT_LEGAL_ADVICE,
     SUBJECTS,
     Draft,
+    ask_for,
     assessment_paragraphs,
     plan_words,
     pre_action_paragraphs,
     recipient_for,
     reply_line,
     s42_history,
+    without_a_plan,
 )
 from provision_ledger.people.models import User
 from provision_ledger.rules.advisor import SchoolType, Step, StepKind, duration, school_type
@@ -129,8 +130,7 @@ def family_draft(
                 "The provision the school itself put in place (the provision tried) is not being delivered, on the "
                 "school's own written word. " + LIMITS,
                 *line_facts(family_child, statement, sent_on),
-                "Without an EHC plan nobody can be made to deliver this provision: the school's duty is only to use "
-                "its best endeavours (section 66, Children and Families Act 2014).",
+                without_a_plan(kind_of_school),
             ],
         )
     elif step.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER:
@@ -149,7 +149,7 @@ def family_draft(
         )
     else:
         middle = [
-            ASKS.get(step.kind, ""),
+            ask_for(step.kind, letters),
             facts,
             s42_history(letters) if step.kind is StepKind.COMPLAIN_TO_COUNCIL else "",
             f"The law: {untagged(step.law)}.",

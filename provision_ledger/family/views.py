@@ -54,7 +54,7 @@ from provision_ledger.kit.spreadsheets import download
 from provision_ledger.nextsteps.forms import LetterForm, ReplyForm
 from provision_ledger.ops.client import client_address
 from provision_ledger.people.models import School
-from provision_ledger.rules.advisor import StepKind, step_applies
+from provision_ledger.rules.advisor import StepKind, letter_refused, step_applies
 from provision_ledger.rules.extraction import extract
 from provision_ledger.rules.legal_force import PlanKind, legal_force
 from provision_ledger.rules.wording import parent_hint
@@ -617,6 +617,8 @@ def letter_write(request: HttpRequest, family_child_id: int, kind: str) -> HttpR
             "The school has not told you in writing that any session did not take place, so there is no letter to "
             "write about missed sessions."
         )
+    if not why and step is not None:
+        why = letter_refused(step.kind, (x.kind for x in routes["letters"])) or ""
     if why or step is None:
         return render(request, "family/no_letter.html", {"child": family_child, "why": why}, status=404)
     draft = family_draft(step, family_child, routes["statement"], user, today, routes["letters"], routes["asked"])
@@ -637,6 +639,7 @@ def letter_write(request: HttpRequest, family_child_id: int, kind: str) -> HttpR
                 body=values["body"],
                 sent_on=values["sent_on"],
                 today=today,
+                sender_address=values["sender_address"],
             )
         except ValidationError as error:
             show_refusal(form, error)

@@ -14,7 +14,7 @@ from provision_ledger.audit.models import AuditEvent
 from provision_ledger.nextsteps.evidence import Evidence
 from provision_ledger.nextsteps.models import Letter, StatutoryEvent
 from provision_ledger.people.models import Child, User
-from provision_ledger.rules.advisor import Step
+from provision_ledger.rules.advisor import Step, StepKind
 from provision_ledger.rules.clocks import long_date
 
 PRIVATE_LETTER = "A letter of the family's was kept in their record"
@@ -27,12 +27,40 @@ def _refuse_unhappened(day: date, field: str, what: str) -> None:
         raise ValidationError({field: f"{what} cannot be dated after today: {day:%-d %B %Y} has not come yet."})
 
 
+def sender_block(by: User, address: str) -> list[str]:
+    """The sender's block at the head of a letter: name, postal address (line by line), email."""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    return [by.get_full_name() or by.email, *lines, by.email]
+
+
+def refuse_without_address(step: Step, address: str) -> None:
+    """A letter before claim gives an address for reply and service of documents (Pre-Action Protocol for Judicial
+    Review, Annex A): an email alone will not do."""
+    if step.kind is StepKind.PRE_ACTION_PROTOCOL_LETTER and not address.strip():
+        raise ValidationError(
+            {
+                "sender_address": "Give your postal address: a letter before claim needs an address where the "
+                "council's lawyers can reply and send papers."
+            }
+        )
+
+
 @transaction.atomic
 def save_letter(
-    *, child: Child, step: Step, evidence: Evidence, by: User, addressee: str, subject: str, body: str, sent_on: date
+    *,
+    child: Child,
+    step: Step,
+    evidence: Evidence,
+    by: User,
+    addressee: str,
+    subject: str,
+    body: str,
+    sent_on: date,
+    sender_address: str = "",
 ) -> Letter:
     """Keep the letter exactly as sent, with the evidence as it stood, and start its reply clock."""
     _refuse_unhappened(sent_on, "sent_on", "A letter")
+    refuse_without_address(step, sender_address)
     first_plan = child.plans.order_by("start_date").values_list("start_date", flat=True).first()
     if first_plan and sent_on < first_plan:
         raise ValidationError(
@@ -50,7 +78,7 @@ def save_letter(
             **evidence.as_json(),
             "ledger_seal": seal(child.local_authority_id),
             # The sender's block at the head of the letter, as it was when it was sent.
-            "sender": [by.get_full_name() or by.email, by.email],
+            "sender": sender_block(by, sender_address),
         },
         sent_on=sent_on,
         reply_due=reply_due,
@@ -133,6 +161,12 @@ def _check_event(child: Child, kind: str, day: date, fields: dict[str, object]) 
             "date",
             "Record the decision you may appeal first: mediation comes after a decision such as a refusal to assess.",
         )
+    if kind == _K.MEDIATION_CONTACTED and not fields.get("mediation"):
+        _refuse(
+            "mediation",
+            "Say whether you told the mediation adviser you do not want mediation or chose to go to mediation: "
+            "only a refusal starts the 3 working days for the certificate.",
+        )
     if kind == _K.MEDIATION_CERTIFICATE:
         contacts = [e.date for e in earlier if e.kind == _K.MEDIATION_CONTACTED]
         if not contacts:
@@ -158,6 +192,7 @@ def _check_event(child: Child, kind: str, day: date, fields: dict[str, object]) 
 
 _FIELDS_FOR = {
     _K.REVIEW_DECISION: ("outcome",),
+    _K.MEDIATION_CONTACTED: ("mediation",),
     _K.EXCEPTION: ("ground", "ends_on", "evidence"),
     _K.PHASE_TRANSFER: ("transfer",),
 }
@@ -169,7 +204,8 @@ def record_statutory_event(
 ) -> StatutoryEvent:
     """Record a dated event; refused, and nothing kept, if it contradicts the dates already recorded.
 
-    fields: outcome (a review decision), ground, ends_on and evidence (an exception), transfer (a phase transfer);
+    fields: outcome (a review decision), mediation (what the parent told the mediation adviser), ground, ends_on and
+    evidence (an exception), transfer (a phase transfer);
     any other kind keeps none of them.
     """
     from provision_ledger.nextsteps.advice import (

@@ -22,6 +22,7 @@ from provision_ledger.rules.clocks import (
     ClockKind,
     ClockStatus,
     ExceptionKind,
+    MediationChoice,
     Party,
     RecordedException,
     ReviewOutcome,
@@ -73,7 +74,17 @@ def _missed_by_reason(evidence: Evidence) -> dict[int, tuple[tuple[MissReason, i
     return {pk: tuple((MissReason(r), n) for r, n in sorted(c.items())) for pk, c in counts.items()}
 
 
-def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today: date) -> Situation | None:
+def _received(letter: Letter, events: list[StatutoryEvent]) -> date | None:
+    """The local authority's recorded receipt of a request for an assessment, from which its 6 weeks run."""
+    if letter.kind != StepKind.REQUEST_EHC_NEEDS_ASSESSMENT:
+        return None
+    days = [e.date for e in events if e.kind == StatutoryEvent.Kind.REQUEST_RECEIVED and e.date >= letter.sent_on]
+    return days[0] if days else None
+
+
+def situation_for(
+    child: Child, evidence: Evidence, letters: list[Letter], today: date, events: list[StatutoryEvent] | None = None
+) -> Situation | None:
     plan = evidence.plan
     if plan is None:
         return None
@@ -94,7 +105,9 @@ def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today
         plan_kind=kind,
         today=today,
         lines=lines,
-        steps_taken=tuple(StepTaken(StepKind(x.kind), x.sent_on, x.replied_on) for x in letters),
+        steps_taken=tuple(
+            StepTaken(StepKind(x.kind), x.sent_on, x.replied_on, _received(x, events or [])) for x in letters
+        ),
         legacy_statement_records=kind is PlanKind.STATEMENT and plan.start_date < TRANSFER_OF_STATEMENTS,
         school_type=school_type(child.school.establishment_type),
         disabled=child.disabled,
@@ -108,6 +121,7 @@ def _on_or_after(events: list[StatutoryEvent], kind: str, day: date) -> list[Sta
 # Which recorded events are decisions a parent can appeal (section 51(2) CFA 2014).
 _APPEALABLE: dict[str, AppealableDecision] = {
     StatutoryEvent.Kind.DECIDED_NOT_TO_ASSESS: AppealableDecision.REFUSAL_TO_ASSESS,
+    StatutoryEvent.Kind.DECIDED_NOT_TO_REASSESS: AppealableDecision.REFUSAL_TO_REASSESS,
     StatutoryEvent.Kind.NOTICE_NOT_TO_ISSUE: AppealableDecision.REFUSAL_TO_ISSUE,
     StatutoryEvent.Kind.FINAL_PLAN_ISSUED: AppealableDecision.FINAL_PLAN,
     StatutoryEvent.Kind.FINAL_AMENDED_PLAN: AppealableDecision.FINAL_AMENDED_PLAN,
@@ -166,6 +180,10 @@ def _appeal_clocks(events: list[StatutoryEvent]) -> list[Clock]:
         until = decisions[i + 1][0].date if i + 1 < len(decisions) else None
         mine = [e for e in events if e.date >= event.date and (until is None or e.date < until)]
         contacts = [e.date for e in mine if e.kind == kind.MEDIATION_CONTACTED]
+        # The 3 working days run only from telling the adviser you do not want mediation (reg 34(1)).
+        declined = [
+            e.date for e in mine if e.kind == kind.MEDIATION_CONTACTED and e.mediation == MediationChoice.DECLINED
+        ]
         certificates = [e.date for e in mine if e.kind == kind.MEDIATION_CERTIFICATE]
         appeals = [e.date for e in mine if e.kind == kind.APPEAL_LODGED]
         clocks.append(
@@ -177,10 +195,10 @@ def _appeal_clocks(events: list[StatutoryEvent]) -> list[Clock]:
                 appealed_on=appeals[0] if appeals else None,
             )
         )
-        if contacts:
+        if declined:
             clocks.append(
                 rules_clocks.mediation_certificate_clock(
-                    contacts[0], issued_on=next((c for c in certificates if c >= contacts[0]), None)
+                    declined[0], issued_on=next((c for c in certificates if c >= declined[0]), None)
                 )
             )
     return clocks
@@ -331,10 +349,10 @@ def next_steps_for(child: Child, today: date) -> NextSteps | None:
     """What the parent can do next, with the evidence and the clocks; None when the child has no plan."""
     evidence = evidence_for(child, today)
     letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
-    situation = situation_for(child, evidence, letters, today)
+    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
+    situation = situation_for(child, evidence, letters, today, events)
     if situation is None:
         return None
-    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
     arrival = arrivals_from_another_authority([child]).get(child.pk)
     clocks = _views(clocks_for(child, evidence.plan, letters, events, arrival), today)
     return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks)

@@ -8,6 +8,7 @@ request for an assessment follows IPSEA's model letter 1 (s36(1) and both limbs 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ from provision_ledger.rules.advisor import SchoolType as SchoolKind
 from provision_ledger.rules.clocks import LA_REPLY_PERIOD, long_date
 from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.reporting import whole
+from provision_ledger.rules.units import hours
 
 NOT_LEGAL_ADVICE = "This letter was prepared with Provision Ledger. " + DISCLAIMER
 
@@ -63,6 +65,21 @@ ASKS = {
         "since I wrote to it."
     ),
 }
+
+
+# A complaint to the council before any letter to it says only what is wrong, never that it was told.
+_COUNCIL_COMPLAINT_FIRST = (
+    "I am making a formal complaint under the council's complaints procedure. The special educational provision "
+    "in my child's EHC plan is not being made. I ask the council to investigate, to secure the provision without "
+    "further delay and to make up the provision missed."
+)
+
+
+def ask_for(kind: StepKind, letters: Sequence[SentLetter]) -> str:
+    """What the letter asks for, true to the letters already sent."""
+    if kind is StepKind.COMPLAIN_TO_COUNCIL and not any(x.kind == StepKind.WRITE_TO_LA_S42 for x in letters):
+        return _COUNCIL_COMPLAINT_FIRST
+    return ASKS.get(kind, "")
 
 
 # The subject line, as the recipient files it: what the letter is, then the child.
@@ -152,8 +169,19 @@ def line_facts(e: LineEvidence, start: date, end: date) -> str:
         f"- {e.line}: the plan specifies {e.promise}. From {long_date(start)} to {long_date(end)}: "
         f"{whole(a.expected.sessions)} sessions due, {a.delivered_sessions} delivered, {a.missed_sessions} recorded "
         f"as missed, {a.not_recorded_sessions} with no record at all (nobody has recorded whether they happened). "
-        f"Time owed: {e.owed_hours} hours."
+        f"In hours: {hours(a.expected.minutes)} due, {hours(a.delivered_minutes)} delivered (sessions cut short are "
+        f"counted above as delivered).{_reasons(e)} Time owed: {e.owed_hours} hours."
     )
+
+
+def _reasons(e: LineEvidence) -> str:
+    """The reasons the school gave for the sessions missed or cut short, most frequent first (IPSEA's model letter 6
+    itemises them): the council's first answer is often the reason, so the letter states it from the record."""
+    counts = Counter(m.reason.lower() or "no reason recorded" for m in e.missed)
+    if not counts:
+        return ""
+    given = ", ".join(f"{reason} ({n})" for reason, n in sorted(counts.items(), key=lambda rn: (-rn[1], rn[0])))
+    return f" Reasons the school recorded for the sessions missed or cut short: {given}."
 
 
 def _facts(evidence: Evidence) -> str:
@@ -170,6 +198,15 @@ def _facts(evidence: Evidence) -> str:
         + "\n".join(line_facts(e, evidence.start, evidence.end) for e in evidence.lines)
         + f"\nIn all, {evidence.owed_hours} hours of provision are owed."
     )
+
+
+def last_sender_address(letters: Sequence[Letter], by: User) -> str:
+    """The postal address this person gave on their latest letter for the child, to offer again."""
+    mine = [x for x in letters if x.written_by_id == by.pk and len(x.evidence.get("sender", [])) > 2]
+    if not mine:
+        return ""
+    latest = max(mine, key=lambda x: (x.sent_on, x.pk))
+    return "\n".join(latest.evidence["sender"][1:-1])
 
 
 def s42_history(letters: Sequence[SentLetter]) -> str:
@@ -230,11 +267,23 @@ def _limb_two(evidence: Evidence, today: date) -> list[str]:
             )
         else:
             found.append("The school has recorded no measured progress towards the plan's outcomes.")
-    found.append(
-        "Without an EHC plan nobody can be made to deliver this provision: the school's duty is only to use its best "
-        "endeavours (section 66, Children and Families Act 2014)."
-    )
+    found.append(without_a_plan(school_type(evidence.child.school.establishment_type)))
     return found
+
+
+def without_a_plan(kind_of_school: SchoolKind) -> str:
+    """Why an EHC plan may be necessary: what the school's own duty is without one (s66 CFA 2014 binds mainstream
+    schools only, s66(1) and (5))."""
+    if kind_of_school in (SchoolKind.MAINTAINED, SchoolKind.ACADEMY):
+        return (
+            "Without an EHC plan nobody can be made to deliver this provision: the school's duty is only to use its "
+            "best endeavours (section 66, Children and Families Act 2014)."
+        )
+    return (
+        "Without an EHC plan nobody can be made to deliver this provision: as "
+        f"{kind_of_school.with_article} the school has no duty even to use its best endeavours (section 66, Children "
+        "and Families Act 2014, binds mainstream schools only)."
+    )
 
 
 def _assessment_body(child: Child, evidence: Evidence, parent: User, today: date) -> list[str]:
@@ -300,7 +349,8 @@ def pre_action_paragraphs(
         "Letter before claim: Pre-Action Protocol for Judicial Review",
         "1. Proposed claim: a claim for judicial review of the local authority's continuing failure to secure the "
         f"special educational provision specified in {child_name}'s EHC plan.",
-        f"2. The defendant: {la}, for the attention of its legal services department.",
+        f"2. The defendant: {la}, for the attention of its legal services department. Reference: the EHC plan of "
+        f"{child}; please give the council's own reference for it in your reply.",
         f"3. The claimant: {child}, by their parent and litigation friend, {name}.",
         f"4. The matter being challenged: the failure, from {long_date(since)} to date, to secure the "
         "special educational provision in Section F of the EHC plan.",
@@ -321,7 +371,8 @@ def pre_action_paragraphs(
         "10. Information and documents sought: the local authority's records of the arrangements it has made to "
         "secure the provision since the date above, and any decision it has made about it.",
         "11. Legal advisers: none at present.",
-        f"12. Address for reply: {name}, {email}.",
+        f"12. Address for reply and service of documents: {name}, at the address at the head of this letter; "
+        f"by email to {email}.",
         f"13. Proposed reply date: {reply_by}, 14 days from the date of this letter.",
     ]
 
@@ -352,7 +403,7 @@ def draft_letter(
         middle = _pre_action_body(child, evidence, parent, letters, long_date(due))
     else:
         middle = [
-            ASKS.get(step.kind, ""),
+            ask_for(step.kind, letters),
             _facts(evidence),
             s42_history(letters) if step.kind is StepKind.COMPLAIN_TO_COUNCIL else "",
             f"The law: {untagged(step.law)}.",

@@ -11,7 +11,18 @@ from provision_ledger.plans.forms import DATE
 
 
 class LetterForm(GovukFormMixin, forms.Form):
-    addressee = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="To")
+    sender_address = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        required=False,
+        label="Your postal address",
+        help_text="Printed under your name at the top of the letter. A letter before claim needs it: the council's "
+        "lawyers reply and send any papers there.",
+    )
+    addressee = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="To",
+        help_text="Add their postal address below the name of the office if you are posting the letter.",
+    )
     subject = forms.CharField(max_length=300)
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 24}),
@@ -47,12 +58,13 @@ class EventForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = StatutoryEvent
-        fields = ["kind", "date", "outcome", "ground", "ends_on", "evidence", "transfer", "note"]
+        fields = ["kind", "date", "outcome", "mediation", "ground", "ends_on", "evidence", "transfer", "note"]
         widgets = {"date": DATE, "ends_on": DATE, "evidence": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "kind": "What happened",
             "date": "Date (the date on the letter, or the day it happened)",
             "outcome": "What the local authority decided (after a review)",
+            "mediation": "What you told the mediation adviser (when you contacted them)",
             "ground": "The exception the local authority relies on",
             "ends_on": "When the exception ended (if it has)",
             "evidence": "What shows the exception applies (for an exception)",

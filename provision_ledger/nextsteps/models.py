@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from provision_ledger.people.models import Child, LocalAuthority
 from provision_ledger.rules.advisor import StepKind
-from provision_ledger.rules.clocks import ExceptionKind, TransferKind
+from provision_ledger.rules.clocks import ExceptionKind, MediationChoice, TransferKind
 
 STEP_CHOICES = [(kind.value, kind.value.replace("_", " ")) for kind in StepKind]
 # The grounds of regs 5(4) and 10(4) SEND Regulations 2014, and the kinds of move of reg 18: defined in rules/clocks.py.
 GROUND_CHOICES = [(k.value, k.label) for k in ExceptionKind]
 TRANSFER_CHOICES = [(k.value, k.label) for k in TransferKind]
+# What the parent told the mediation adviser: only a refusal starts the 3 working days for the certificate.
+MEDIATION_CHOICES = [(k.value, k.label) for k in MediationChoice]
 
 
 class Letter(models.Model):
@@ -53,6 +55,7 @@ class StatutoryEvent(models.Model):
         ASSESSMENT_DECISION = "assessment_decision", "Local authority decided to assess"
         DECIDED_NOT_TO_ASSESS = "decided_not_to_assess", "Local authority refused to assess"
         NOTICE_NOT_TO_ISSUE = "notice_not_to_issue", "Local authority refused to issue a plan"
+        DECIDED_NOT_TO_REASSESS = "decided_not_to_reassess", "Local authority refused to re-assess"
         DRAFT_PLAN_SERVED = "draft_plan_served", "Draft EHC plan served"
         FINAL_PLAN_ISSUED = "final_plan_issued", "Final EHC plan issued"
         REVIEW_MEETING = "review_meeting", "Annual review meeting held"
@@ -81,6 +84,7 @@ class StatutoryEvent(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True)
     transfer = models.CharField(max_length=30, choices=TRANSFER_CHOICES, blank=True)
+    mediation = models.CharField(max_length=20, choices=MEDIATION_CHOICES, blank=True)
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

@@ -12,12 +12,13 @@ from provision_ledger.core.access import Permission
 from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.nextsteps import actions
-from provision_ledger.nextsteps.advice import next_steps_for
-from provision_ledger.nextsteps.drafts import draft_letter
+from provision_ledger.nextsteps.advice import deadlines_for, next_steps_for
+from provision_ledger.nextsteps.drafts import draft_letter, last_sender_address
 from provision_ledger.nextsteps.forms import EventForm, LetterForm, ReplyForm
 from provision_ledger.nextsteps.models import StatutoryEvent
 from provision_ledger.nextsteps.render import letter_docx, letter_pdf
-from provision_ledger.rules.advisor import StepKind, step_applies
+from provision_ledger.plans.queries import current_plan
+from provision_ledger.rules.advisor import StepKind, letter_refused, step_applies
 from provision_ledger.rules.legal_force import PlanKind
 
 
@@ -37,8 +38,11 @@ def write_letter(request: HttpRequest, child_id: int, kind: str) -> HttpResponse
         ) or "Nothing in the record is behind, so there is no letter to write about delivery."
         return render(request, "nextsteps/no_letter.html", {"child": child, "why": why}, status=404)
     letters = list(access.letters_for(user).filter(child=child))
+    refused = letter_refused(step.kind, (x.kind for x in letters))
+    if refused:
+        return render(request, "nextsteps/no_letter.html", {"child": child, "why": refused}, status=404)
     draft = draft_letter(step, child, steps.evidence, user, today, letters)
-    initial = {**vars(draft), "sent_on": today}
+    initial = {**vars(draft), "sent_on": today, "sender_address": last_sender_address(letters, user)}
     form = LetterForm(request.POST or None, initial=initial, below_threshold=step.below_threshold)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "override"}
@@ -110,14 +114,19 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
                     kind=data["kind"],
                     day=data["date"],
                     note=data["note"],
-                    **{name: data[name] for name in ("outcome", "ground", "ends_on", "evidence", "transfer")},
+                    **{
+                        name: data[name]
+                        for name in ("outcome", "mediation", "ground", "ends_on", "evidence", "transfer")
+                    },
                 )
             except ValidationError as error:
                 show_refusal(form, error)
             else:
                 messages.success(request, "Recorded.")
                 return redirect("statutory-events", child_id=child.pk)
-    steps = next_steps_for(child, timezone.localdate())
+    # Every clock the record starts, with or without a plan: a child with none can still have a request for an
+    # assessment refused, and its appeal deadline must show.
+    clocks = deadlines_for(child, timezone.localdate(), current_plan(child))
     return render(
         request,
         "nextsteps/events.html",
@@ -125,7 +134,7 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": child,
             "form": form,
             "may_record": may_record,
-            "clocks": steps.clocks if steps else [],
+            "clocks": clocks,
             "events": StatutoryEvent.objects.filter(child=child).select_related("recorded_by"),
             "title": "Statutory deadlines",
         },

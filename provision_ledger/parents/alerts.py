@@ -121,16 +121,20 @@ DEADLINE_WARNINGS = (14, 7)
 
 
 def _deadline_alerts(children: list[Child], guardians: dict[int, list[int]], today: date) -> list[Alert]:
-    """ "2 weeks left to appeal": the parent's own dates, once at each warning, in three queries for all children."""
-    plans = {p.child_id: p for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)}
+    """ "2 weeks left to appeal": the parent's own dates, once at each warning, in four queries for all children."""
+    # The plan in force is the latest started (as on the child's page), so it is read last.
+    plans = {
+        p.child_id: p
+        for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE).order_by("start_date", "id")
+    }
     letters: dict[int, list[Letter]] = defaultdict(list)
     events: dict[int, list[StatutoryEvent]] = defaultdict(list)
     for letter in Letter.objects.filter(child__in=children).order_by("sent_on", "id"):
         letters[letter.child_id].append(letter)
     for event in StatutoryEvent.objects.filter(child__in=children).order_by("date", "id"):
         events[event.child_id].append(event)
-    arrivals = arrivals_from_another_authority(children)
     alerts = []
+    arrivals = arrivals_from_another_authority([c for c in children if c.pk in events])
     for child in children:
         if child.pk not in events:
             continue  # only recorded decisions start a parent's clock

@@ -71,9 +71,14 @@ def _summary(clock: Clock) -> str:
 
 def _add_clocks(calendar: Calendar, children: list[Child], stamp: datetime) -> None:
     """Each statutory deadline still to be met, as an all-day event citing its source."""
-    plans = {p.child_id: p for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE)}
+    # The plan in force is the latest started (as on the child's page), so it is read last.
+    plans = {
+        p.child_id: p
+        for p in Plan.objects.filter(child__in=children, status=Plan.Status.ACTIVE).order_by("start_date", "id")
+    }
     letters = Letter.objects.filter(child__in=children).order_by("sent_on", "id")
     events = StatutoryEvent.objects.filter(child__in=children).order_by("date", "id")
+    # A plan that moved with the child to another authority has the reg 15 clocks, as on the child's page.
     arrivals = arrivals_from_another_authority(children)
     for child in children:
         child_letters = [x for x in letters if x.child_id == child.pk]

@@ -18,17 +18,18 @@ The rule (each source is named next to the wording it supports; what reaches a p
   2014, reg 24 SEND Regulations 2014); the right to ask for a school (ss38, 39; reg 13(1)); the Tribunal.
   For statement records from before the transfer to EHC plans by 1 April 2018, the duty is s324(5)(a) EA 1996.
 
-Progress. A step whose letter was sent waits for its reply until the reply period ends; when it
-ends without a recorded reply the step is "reply overdue" and the steps that follow it open. A
-recorded reply opens them too, because the record still shows the provision behind. The
-recommended step is the first one, in order, that can be taken now.
+Progress. A step whose letter was sent waits for its reply until the reply period ends; when it ends without a
+recorded reply its reply date has passed (REPLY_OVERDUE: shown as "no reply by the date you asked for", never as a
+breach, unless a regulation sets the date) and the steps that follow it open. A recorded reply opens them too,
+because the record still shows the provision behind. The recommended step is the first one, in order, that can be
+taken now.
 
 This is information, never legal advice: every result carries DISCLAIMER, and every step offers free help (HELP).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -79,6 +80,11 @@ class SchoolType(StrEnum):
             SchoolType.INDEPENDENT: "independent school",
             SchoolType.SPECIAL: "special school",
         }[self]
+
+    @property
+    def with_article(self) -> str:
+        """E.g. "an academy", "a special school"."""
+        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label}"
 
 
 def school_type(establishment_type: str) -> SchoolType:
@@ -151,11 +157,16 @@ class LineBehind:
 
 @dataclass(frozen=True)
 class StepTaken:
-    """A step the parent has already taken: the date it was sent and, if any, the date of the reply."""
+    """A step the parent has already taken: the date it was sent and, if any, the date of the reply.
+
+    received_on: the day the recipient received it, where that is recorded and the reply's time runs from it (the
+    6 weeks on a request for an assessment run from the local authority's receipt, reg 5(1) SEND Regulations 2014).
+    """
 
     kind: StepKind
     sent_on: date
     replied_on: date | None = None
+    received_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -275,7 +286,13 @@ class Step:
         if self.status is StepStatus.AWAITING_REPLY and self.reply_due is not None:
             return f"Sent, awaiting a reply until {long_date(self.reply_due)}"
         if self.status is StepStatus.REPLY_OVERDUE and self.reply_due is not None:
-            return f"Reply overdue since {long_date(self.reply_due)}: move on to the next step"
+            if self.reply_period is not None and self.reply_period.statutory:
+                return (
+                    f"No reply recorded by {long_date(self.reply_due)}, the time limit the law sets: you can move on "
+                    "to the next step"
+                )
+            # A reply date the parent asked for, never set by law: not called overdue, which reads as a breach.
+            return f"No reply by {long_date(self.reply_due)}, the date you asked for: you can move on to the next step"
         if self.status is StepStatus.DONE and self.replied_on is not None:
             return f"Reply received on {long_date(self.replied_on)}"
         if self.status is StepStatus.SENT and self.sent_on is not None:
@@ -587,6 +604,23 @@ def step_applies(kind: StepKind, plan_kind: PlanKind) -> str | None:
     return None
 
 
+# Pre-Action Protocol for Judicial Review, Annex A: the letter sets out the history of the matter; for a failure to
+# secure provision that is the letter to the local authority citing s42(2) and its reply. Without one the council has
+# never been told in writing, and a letter before claim would be the first it hears of the claim.
+_PAP_NEEDS_S42 = (
+    "A letter before claim tells the council's lawyers what you have already asked the council to do and when. "
+    "Write to the local authority first (the letter citing section 42, Children and Families Act 2014), and give it "
+    "time to put the provision in place."
+)
+
+
+def letter_refused(kind: StepKind, sent: Iterable[str]) -> str | None:
+    """Why the letter of a step cannot be drafted from the kinds of letter already sent, or None when it can."""
+    if kind is StepKind.PRE_ACTION_PROTOCOL_LETTER and StepKind.WRITE_TO_LA_S42 not in set(sent):
+        return _PAP_NEEDS_S42
+    return None
+
+
 def _total_line(lines: Sequence[LineBehind]) -> str:
     total = sum(line.owed_minutes for line in lines)
     noun = "line" if len(lines) == 1 else "lines"
@@ -618,12 +652,19 @@ def _governors_template(
         "The Ombudsman cannot investigate most complaints about what happens inside schools, "
         "so the school's complaints procedure is the last step within the school.",
     ]
-    if plan_kind not in _SCHOOL_LEVEL:
+    if plan_kind not in _SCHOOL_LEVEL and school in _S66_SCHOOLS:
         why.insert(
             len(evidence),
             "The local authority's duty to secure the provision does not take away the school's own: "
             "the best-endeavours duty applies to every pupil with special educational needs at a mainstream "
             "school, including one with an EHC plan (section 66).",
+        )
+    elif plan_kind not in _SCHOOL_LEVEL:
+        why.insert(
+            len(evidence),
+            f"{school.with_article.capitalize()} has no best-endeavours duty under section 66, but it is the school "
+            "that delivers the "
+            "provision day to day; the duty to secure it stays with the local authority.",
         )
     return _Template(
         kind=StepKind.COMPLAIN_TO_GOVERNORS,
@@ -1029,7 +1070,8 @@ def _build(template: _Template, taken: StepTaken | None, today: date, built: dic
         threshold=template.threshold,
     )
     if taken is not None:
-        due = template.reply.period.after(taken.sent_on) if template.reply else None
+        runs_from = taken.received_on if taken.received_on is not None and taken.received_on >= taken.sent_on else None
+        due = template.reply.period.after(runs_from or taken.sent_on) if template.reply else None
         if taken.replied_on is not None:
             status = StepStatus.DONE
         elif due is None:

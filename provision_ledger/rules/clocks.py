@@ -801,9 +801,30 @@ def tribunal_appeal_deadline(decision_letter_date: date, *, mediation_certificat
     )
 
 
+class MediationChoice(StrEnum):
+    """What the parent told the mediation adviser (reg 33 SEND Regulations 2014: whether they wish to pursue it)."""
+
+    DECLINED = "declined"
+    MEDIATION = "mediation"
+
+    @property
+    def label(self) -> str:
+        return _MEDIATION_LABELS[self]
+
+
+_MEDIATION_LABELS: dict[MediationChoice, str] = {
+    MediationChoice.DECLINED: "I told the adviser I do not want mediation",
+    MediationChoice.MEDIATION: "I chose to go to mediation",
+}
+
+
 def mediation_certificate_clock(declined_on: date, *, issued_on: date | None = None) -> Clock:
-    """The mediation certificate, due within 3 working days once you decline mediation (s55 CFA 2014 and
-    Part 6 of the SEND Regulations 2014)."""
+    """The mediation certificate, due within 3 working days of your telling the mediation adviser that you do not
+    wish to pursue mediation (s55(4) CFA 2014; reg 34(1) SEND Regulations 2014, in Part 2 of them).
+
+    Only for a parent who declined: where mediation goes ahead, the certificate follows the mediation itself
+    (s55(5)), so a clock from the first contact would flag the adviser as late when nobody is.
+    """
     _refuse_if_before(issued_on, "mediation certificate", declined_on, "day you declined mediation")
     return Clock(
         kind=ClockKind.MEDIATION_CERTIFICATE,
@@ -812,7 +833,8 @@ def mediation_certificate_clock(declined_on: date, *, issued_on: date | None = N
         runs_from="you telling the mediation adviser you do not want mediation",
         start=declined_on,
         limit=add_working_days(declined_on, 3),
-        source=f"Section 55, Children and Families Act 2014, and Part 6, {_SIXTEEN}: within 3 working days",
+        source=f"Section 55(4), Children and Families Act 2014, and regulation 34(1), {_SIXTEEN}: within 3 working "
+        "days of your telling the adviser you do not want mediation",
         party=Party.MEDIATION_ADVISER,
         met_on=issued_on,
     )
@@ -905,6 +927,7 @@ class AppealableDecision(StrEnum):
     """The decisions section 51(2) CFA 2014 lets a parent appeal to the First-tier Tribunal (SEND)."""
 
     REFUSAL_TO_ASSESS = "refusal_to_assess"
+    REFUSAL_TO_REASSESS = "refusal_to_reassess"
     REFUSAL_TO_ISSUE = "refusal_to_issue"
     FINAL_PLAN = "final_plan"
     FINAL_AMENDED_PLAN = "final_amended_plan"
@@ -918,6 +941,7 @@ class AppealableDecision(StrEnum):
 
 _APPEALABLE_LABELS: dict[AppealableDecision, str] = {
     AppealableDecision.REFUSAL_TO_ASSESS: "the decision not to carry out an EHC needs assessment",
+    AppealableDecision.REFUSAL_TO_REASSESS: "the decision not to re-assess your child's needs",
     AppealableDecision.REFUSAL_TO_ISSUE: "the decision not to issue an EHC plan",
     AppealableDecision.FINAL_PLAN: "what the final EHC plan says (Sections B, F and I)",
     AppealableDecision.FINAL_AMENDED_PLAN: "what the amended EHC plan says (Sections B, F and I)",
@@ -927,12 +951,15 @@ _APPEALABLE_LABELS: dict[AppealableDecision, str] = {
 
 # Section 55 CFA 2014: before appealing, a parent must contact a mediation adviser and obtain a certificate,
 # unless the appeal is only about the school or other institution named in the plan; going to mediation itself
-# is the parent's choice. The 1 month from the certificate is rule 20 of the Tribunal's procedure rules.
+# is the parent's choice. Reg 33 SEND Regulations 2014: contact the adviser within 2 months of the decision notice and
+# say whether you wish to pursue mediation. The 1 month from the certificate is rule 20 of the Tribunal's procedure
+# rules.
 MEDIATION_STEP = (
     "Before you appeal you must contact a mediation adviser (the decision letter gives their details) and get a "
     "certificate from them, unless your appeal is only about the school or college named in the plan (section 55, "
-    "Children and Families Act 2014). You do not have to go to mediation. If the certificate reaches you late, you "
-    "have 1 month from the date on it."
+    "Children and Families Act 2014). Contact them within 2 months of the decision letter and say whether you want "
+    "mediation (regulation 33, Special Educational Needs and Disability Regulations 2014). You do not have to go to "
+    "mediation. If the certificate reaches you late, you have 1 month from the date on it."
 )
 
 

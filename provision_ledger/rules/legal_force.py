@@ -44,16 +44,20 @@ class LegalForce:
         return f"{self.duty_holder} {self.duty}."
 
 
-# Section 42(2) Children and Families Act 2014. The duty is absolute: no "best endeavours" or
-# budget defence (R (BA) v Nottinghamshire CC, 2021; R v East Sussex CC ex p Tandy, 1998).
+# Section 42(2) Children and Families Act 2014. The duty is absolute: no "best endeavours" defence (R (BA) v
+# Nottinghamshire CC [2021] EWHC 1579 (Admin)); resources are no answer to the duty to arrange the provision in a
+# statement, the duty s42 replaced (R v Harrow LBC ex p M [1997] ELR 62). ex p Tandy (1998) concerned the education
+# of sick children (s298 EA 1993) and is not cited for it. A judicial review to enforce the duty is normally brought in
+# the child's name, with the parent as litigation friend, so the page never says only the parent can enforce it.
 _EHC_PLAN = LegalForce(
     enforceable=True,
     duty_holder="The local authority",
     duty="must secure the special educational provision specified in the plan",
     citation=(
         "Section 42(2), Children and Families Act 2014; the duty is absolute, with no best-endeavours "
-        "or budget defence (R (BA) v Nottinghamshire CC, 2021; R v East Sussex CC ex p Tandy, 1998). "
-        "Only the parent or the young person can enforce it."
+        "defence (R (BA) v Nottinghamshire CC, 2021), and a lack of resources is no answer to it (R v Harrow "
+        "LBC ex p M, 1997). It can be enforced by judicial review, normally brought in the child's name with a "
+        "parent as litigation friend, or by the young person; a head teacher cannot enforce it."
     ),
     summary=(
         "This is an EHC plan: the local authority must make sure your child gets every part of the "

@@ -170,6 +170,24 @@ def test_a_sent_assessment_request_awaits_its_six_week_decision() -> None:
     assert request.status_text == "Sent, awaiting a reply until Tuesday 14 April 2026"
 
 
+def test_an_assessment_request_past_its_six_weeks_says_the_law_set_the_date() -> None:
+    """Reg 5(1) SEND Regulations 2014: sent Tuesday 3 March 2026, the decision was due Tuesday 14 April 2026."""
+    sent = StepTaken(StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, date(2026, 3, 3))
+    request = advise(situation(PlanKind.SEN_SUPPORT, sent, today=date(2026, 4, 15))).steps[2]
+    assert request.status is StepStatus.REPLY_OVERDUE
+    assert request.status_text == (
+        "No reply recorded by Tuesday 14 April 2026, the time limit the law sets: you can move on to the next step"
+    )
+
+
+def test_an_assessment_request_waits_six_weeks_from_the_councils_receipt_when_it_is_recorded() -> None:
+    """Reg 5(1): sent Tuesday 3 March 2026, received Thursday 5 March 2026, so the decision is due Thursday 16 April
+    2026, not Tuesday 14 April; on Wednesday 15 April the council is still in time."""
+    sent = StepTaken(StepKind.REQUEST_EHC_NEEDS_ASSESSMENT, date(2026, 3, 3), received_on=date(2026, 3, 5))
+    request = advise(situation(PlanKind.SEN_SUPPORT, sent, today=date(2026, 4, 15))).steps[2]
+    assert (request.status, request.reply_due) == (StepStatus.AWAITING_REPLY, date(2026, 4, 16))
+
+
 def test_school_reply_overdue_moves_the_recommendation_to_the_governors() -> None:
     school = StepTaken(StepKind.ASK_SCHOOL_TO_REINSTATE, date(2026, 4, 1))
     # Reply due Fri 17 April 2026; on Fri 17 April the school is still in time.
@@ -181,7 +199,9 @@ def test_school_reply_overdue_moves_the_recommendation_to_the_governors() -> Non
     # On Mon 20 April, no reply: overdue, and the governors' complaint is recommended.
     overdue = advise(situation(PlanKind.SEN_SUPPORT, school, today=date(2026, 4, 20)))
     assert overdue.steps[0].status is StepStatus.REPLY_OVERDUE
-    assert overdue.steps[0].status_text == "Reply overdue since Friday 17 April 2026: move on to the next step"
+    assert overdue.steps[0].status_text == (
+        "No reply by Friday 17 April 2026, the date you asked for: you can move on to the next step"
+    )
     assert overdue.recommended is not None
     assert overdue.recommended.kind is StepKind.COMPLAIN_TO_GOVERNORS
     assert overdue.recommended.why[0] == (
@@ -443,6 +463,9 @@ def test_an_ehc_plan_at_a_mainstream_school_keeps_the_governors_route_under_sect
     assert any("including one with an EHC plan (section 66)" in w for w in governors.why)
     special = step_of(PlanKind.EHC_PLAN, StepKind.COMPLAIN_TO_GOVERNORS, school_type=SchoolType.SPECIAL)
     assert "Section 66" not in special.law
+    # A special school has no s66 duty: its pupils are not told the mainstream duty binds it.
+    assert not any("including one with an EHC plan (section 66)" in w for w in special.why)
+    assert any(w.startswith("A special school has no best-endeavours duty under section 66") for w in special.why)
 
 
 def test_iep_routes_cite_section_317_not_section_66() -> None:

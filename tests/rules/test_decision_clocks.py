@@ -51,12 +51,17 @@ def test_reg_22_2_c_fifteen_days_on_proposed_amendments_run_into_christmas_eve()
 
 
 def test_s55_the_mediation_certificate_across_christmas_skips_both_bank_holidays() -> None:
-    """s55 CFA 2014: certificate within 3 working days. Contact Wednesday 23 December 2026: Thursday 24 is day 1;
+    """s55(4) CFA 2014, reg 34(1) SEND Regulations 2014: certificate within 3 working days of declining mediation.
+    Declined Wednesday 23 December 2026: Thursday 24 is day 1;
     Friday 25 (Christmas Day) and Monday 28 (Boxing Day's substitute, 26 December being a Saturday) are bank
     holidays; Tuesday 29 is day 2 and Wednesday 30 December 2026 day 3."""
     clock = mediation_certificate_clock(date(2026, 12, 23))
     assert clock.limit == date(2026, 12, 30)
     assert clock.party is Party.MEDIATION_ADVISER
+    assert clock.source.startswith(
+        "Section 55(4), Children and Families Act 2014, and regulation 34(1), Special Educational Needs and "
+        "Disability Regulations 2014"
+    )
 
 
 def test_rule_20_a_refusal_to_assess_can_be_appealed_for_two_months_from_the_letter() -> None:
@@ -69,6 +74,8 @@ def test_rule_20_a_refusal_to_assess_can_be_appealed_for_two_months_from_the_let
     assert clock.party is Party.PARENT
     assert MEDIATION_STEP in clock.measures
     assert "section 55, Children and Families Act 2014" in clock.measures
+    # Reg 33 SEND Regulations 2014: the adviser is contacted within the same 2 months.
+    assert "Contact them within 2 months of the decision letter and say whether you want mediation" in clock.measures
 
 
 def test_rule_20_a_later_mediation_certificate_gives_one_month_from_its_date() -> None:

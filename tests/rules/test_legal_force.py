@@ -22,7 +22,12 @@ def test_an_ehc_plan_binds_the_local_authority_absolutely() -> None:
     assert force.duty == "must secure the special educational provision specified in the plan"
     assert "Section 42(2), Children and Families Act 2014" in force.citation
     assert "R (BA) v Nottinghamshire CC, 2021" in force.citation
-    assert "R v East Sussex CC ex p Tandy, 1998" in force.citation
+    # Resources are no answer: cited to an SEN case on the duty itself, not to Tandy (the education of sick children).
+    assert "a lack of resources is no answer to it (R v Harrow LBC ex p M, 1997)" in force.citation
+    assert "Tandy" not in force.citation
+    # A judicial review is normally in the child's name: the page never says only the parent can enforce it.
+    assert "normally brought in the child's name with a parent as litigation friend" in force.citation
+    assert "Only the parent" not in force.citation
     assert "whatever its budget" in force.summary
 
 
