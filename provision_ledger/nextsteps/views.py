@@ -126,6 +126,7 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
             "form": form,
             "may_record": may_record,
             "clocks": steps.clocks if steps else [],
+            "set_aside": steps.set_aside if steps else [],
             "events": StatutoryEvent.objects.filter(child=child).select_related("recorded_by"),
             "title": "Statutory deadlines",
         },
