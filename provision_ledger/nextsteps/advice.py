@@ -134,7 +134,10 @@ def situation_for(child: Child, evidence: Evidence, letters: list[Letter], today
             missed=missed[e.line.pk],
             weekly_minutes=e.weekly_minutes,
         )
+        # A replaced plan's shortfall counts towards the steps only where it was the same duty (an EHC plan amended
+        # into another); the schedule shows every plan's either way.
         for e in evidence.lines
+        if e.plan is None or e.plan.kind == plan.kind
     )
     kind = PlanKind(plan.kind)
     return Situation(
