@@ -56,6 +56,44 @@ def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(c
     assert "5 hours 48 minutes" in html
 
 
+def test_a_school_that_owes_only_recorded_misses_owes_nothing_for_time_not_recorded_and_the_page_says_so(
+    client, school, senco, frozen_today
+):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30)
+    make_session(line, senco, date(2025, 9, 10))
+    make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
+    client.force_login(senco)
+    rates = reverse("school-rates", args=[school.urn])
+    page = client.get(rates)
+    form = {k: v for k, v in page.context["thresholds_form"].initial.items() if k != "unrecorded_owed"}
+    response = client.post(rates, {**form, "form": "thresholds", **_key(page)})
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.unrecorded_owed is False
+    assert "time nobody recorded does not." in client.get(rates).content.decode()
+    client.force_login(make_parent(child))
+    response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+    year = response.context["statement"].reports[0].assessments["year"]
+    # Only the 30 minutes recorded as missed because the TA was redeployed are owed, not the 12 sessions unrecorded.
+    assert (year.not_recorded_sessions, year.owed_minutes) == (12, 30)
+    assert (
+        "The school’s make-up policy counts as owed only the time recorded as missed, so time not recorded is not "
+        "counted as owed." in response.content.decode()
+    )
+
+
+def _key(page) -> dict[str, str]:
+    import lxml.html
+
+    from provision_ledger.submissions import keys
+
+    [value] = lxml.html.fromstring(page.content.decode()).xpath(
+        f"//form[.//input[@name='form'][@value='thresholds']]//input[@name='{keys.FIELD}']/@value"
+    )
+    return {keys.FIELD: value}
+
+
 def test_parent_sees_missed_sessions_with_date_and_reason(client, school, senco, frozen_today):
     child = make_child(school)
     line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)

@@ -71,14 +71,19 @@ def save_rate_card(
 
 
 @transaction.atomic
-def save_thresholds(*, school: School, on_track_percent: int, at_risk_percent: int) -> School:
-    """The school's own thresholds for a line's status: on track, at risk, and below that in breach."""
+def save_thresholds(
+    *, school: School, on_track_percent: int, at_risk_percent: int, unrecorded_owed: bool | None = None
+) -> School:
+    """The school's own thresholds for a line's status: on track, at risk, and below that in breach; and whether
+    time nobody recorded counts as owed under its make-up policy (by default it does)."""
     if not 0 <= at_risk_percent <= on_track_percent <= 100:
         raise ValidationError(
             {"at_risk_percent": "Give percentages from 0 to 100, the at-risk one no higher than the on-track one."}
         )
     school.on_track_percent, school.at_risk_percent = on_track_percent, at_risk_percent
-    school.save(update_fields=["on_track_percent", "at_risk_percent"])
+    if unrecorded_owed is not None:
+        school.unrecorded_owed = unrecorded_owed
+    school.save(update_fields=["on_track_percent", "at_risk_percent", "unrecorded_owed"])
     return school
 
 
