@@ -239,6 +239,24 @@ def test_register_catching_up_monday_counts_the_sessions_already_recorded_later_
     assert Session.objects.filter(line=line).count() == 2
 
 
+def test_register_catching_up_counts_a_termly_lines_entries_on_later_days_of_the_term(
+    client, school, senco, frozen_today
+):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=6, period="term")
+    client.force_login(make_staff(school, child))
+    monday = reverse("register") + "?date=2025-10-13"
+    # By Friday 17 October the autumn term has promised 3 of its 6 sessions (its share so far, rounded up).
+    assert [d.why for d in client.get(monday).context["due"]] == ["3 still due this term"]
+    make_session(line, senco, date(2025, 10, 14))
+    make_session(line, senco, date(2025, 10, 15))
+    assert [d.why for d in client.get(monday).context["due"]] == ["1 still due this term"]
+    make_session(line, senco, date(2025, 10, 16))
+    assert client.get(monday).context["due"] == []
+    client.post(reverse("register-record"), {"date": "2025-10-13", "line": line.pk, "status": "delivered"})
+    assert Session.objects.filter(line=line).count() == 3
+
+
 def test_register_says_when_the_day_is_not_a_school_day(client, school, senco, frozen_today):
     child = make_child(school)
     make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco)
