@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from provision_ledger.delivery.models import Session
+from provision_ledger.money.actions import add_allocation, save_item_price
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.actions import create_review
 from provision_ledger.parents.actions import raise_concern
@@ -40,7 +42,14 @@ def world(monkeypatch, school, senco, child):
     )  # fmt: skip
     concern = raise_concern(child=child, by=parent, subject="Motor Skills", body="Missed again", line=line)
     outcome = make_outcome(line.plan, senco, line)
+    staff = make_staff(school, child)
     return {
+        "price": save_item_price(
+            year=2025, name="Sloped writing board", pounds=Decimal("24.00"), source="", school=school
+        ),
+        "allocation": add_allocation(
+            child=child, staff=staff, role="ta", weekly_minutes=300, timetable=[], start_date=date(2025, 9, 1), by=senco
+        ),
         "review": create_review(
             plan=line.plan, by=senco, meeting_date=date(2025, 11, 10), period_start=line.plan.start_date
         ),
@@ -49,7 +58,7 @@ def world(monkeypatch, school, senco, child):
         "concern": concern,
         "outcome": outcome,
         "senco": senco,
-        "staff": make_staff(school, child),
+        "staff": staff,
         "parent": parent,
         "child": child,
         "plan": line.plan,
@@ -174,6 +183,19 @@ def _cases(w) -> dict[str, Case]:
             "senco", reverse("review-views", args=[review]), reverse("review-views", args=[review]),
             {"parent_views": "He is happier at school", "child_views": "I like Lego club"},
         ),
+        "record funding": Case(
+            "senco", reverse("child-funding-edit", args=[child]), reverse("child-funding-edit", args=[child]),
+            {"top_up": "1200", "personal_budget": "0", "note": "Agreed at panel"},
+        ),
+        "add an item": Case(
+            "senco", reverse("child-items", args=[child]), reverse("child-items", args=[child]),
+            {"item": str(w["price"].pk), "quantity": "1"},
+        ),
+        "end an allocation": Case(
+            "senco", reverse("allocation-end", args=[w["allocation"].pk]),
+            reverse("allocation-end", args=[w["allocation"].pk]),
+            {"end_date": "2025-10-17", "reason": "Moved to another class"},
+        ),
         "invite a parent": Case(
             "senco", reverse("parent-invite", args=[child]), reverse("parent-invite", args=[child]),
             {"email": "mum@example.test"},
@@ -231,6 +253,9 @@ TESTED_HERE = {
     "void progress": "progress-void",
     "edit a review": "review-edit",
     "record the views": "review-views",
+    "record funding": "child-funding-edit",
+    "add an item": "child-items",
+    "end an allocation": "allocation-end",
 }
 
 
@@ -302,6 +327,7 @@ TESTED_ELSEWHERE = {
     "family-letter-write": "test_family_next_steps.py::"
         "test_a_letter_sent_twice_writes_once_and_a_reply_before_it_was_sent_is_refused",
     "family-records-answer": "test_family_next_steps.py::test_the_schools_answer_is_recorded_once_and_opens_the_routes",
+    "api-tokens": "test_forms_sent_twice.py::test_a_token_form_sent_twice_issues_one_token_and_shows_its_secret_once",
     "child-move": "test_moving_pages.py::"
         "test_the_move_is_checked_first_then_recorded_once_however_often_the_form_is_sent",
 }  # fmt: skip
@@ -312,8 +338,8 @@ NOT_THE_RECORD = {
 }  # fmt: skip
 # Writing forms with a one-time key (every template's form carries one) that no test yet sends twice.
 NOT_YET_SENT_TWICE = {
-    "allocation-end", "api-tokens", "api-token-revoke", "census-check", "child-funding-edit", "child-item-void",
-    "child-items", "la-rates", "plan-read", "proposal-adopt", "review-invite", "statement-void", "time-log",
+    "api-token-revoke", "census-check", "child-item-void",
+    "la-rates", "plan-read", "proposal-adopt", "review-invite", "statement-void", "time-log",
     "transfer-check", "transfer-upload", "family-entry-share", "family-letter", "family-plan-read",
     "family-record-delete", "family-school-confirm", "family-school-invite",
 }  # fmt: skip
@@ -356,3 +382,16 @@ def test_every_route_that_takes_a_post_is_sent_twice_by_a_test_or_named_as_not_y
     for where in TESTED_ELSEWHERE.values():
         file, name = where.split("::")
         assert f"def {name}(" in (tests / file).read_text(), where
+
+
+def test_a_token_form_sent_twice_issues_one_token_and_shows_its_secret_once(client, world):
+    from provision_ledger.api.models import ApiToken
+
+    client.force_login(world["senco"])
+    page = reverse("api-tokens")
+    data = {**_form(client.get(page).content.decode(), page, page), "name": "Arbor MIS"}
+    first = client.post(page, data)
+    assert first.status_code == 200  # the secret is shown on this page, once
+    again = client.post(page, data, follow=True)
+    assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
+    assert ApiToken.objects.filter(name="Arbor MIS").count() == 1
