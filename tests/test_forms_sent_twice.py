@@ -15,8 +15,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from provision_ledger.api.actions import issue_token
 from provision_ledger.delivery.models import Session
-from provision_ledger.money.actions import add_allocation, save_item_price
+from provision_ledger.money.actions import add_allocation, add_child_item, save_item_price
 from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.actions import create_review
 from provision_ledger.parents.actions import raise_concern
@@ -43,10 +44,11 @@ def world(monkeypatch, school, senco, child):
     concern = raise_concern(child=child, by=parent, subject="Motor Skills", body="Missed again", line=line)
     outcome = make_outcome(line.plan, senco, line)
     staff = make_staff(school, child)
+    price = save_item_price(year=2025, name="Sloped writing board", pounds=Decimal("24.00"), source="", school=school)
     return {
-        "price": save_item_price(
-            year=2025, name="Sloped writing board", pounds=Decimal("24.00"), source="", school=school
-        ),
+        "item": add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco),
+        "token": issue_token(by=senco, name="Old MIS", school=school)[0],
+        "price": price,
         "allocation": add_allocation(
             child=child, staff=staff, role="ta", weekly_minutes=300, timetable=[], start_date=date(2025, 9, 1), by=senco
         ),
@@ -196,6 +198,13 @@ def _cases(w) -> dict[str, Case]:
             reverse("allocation-end", args=[w["allocation"].pk]),
             {"end_date": "2025-10-17", "reason": "Moved to another class"},
         ),
+        "void an item": Case(
+            "senco", reverse("child-item-void", args=[w["item"].pk]), reverse("child-item-void", args=[w["item"].pk]),
+            {"reason": "Entered against the wrong child"},
+        ),
+        "invite the family to a review": Case(
+            "senco", reverse("review-invite", args=[review]), reverse("review-invite", args=[review]), {},
+        ),
         "invite a parent": Case(
             "senco", reverse("parent-invite", args=[child]), reverse("parent-invite", args=[child]),
             {"email": "mum@example.test"},
@@ -256,6 +265,8 @@ TESTED_HERE = {
     "record funding": "child-funding-edit",
     "add an item": "child-items",
     "end an allocation": "allocation-end",
+    "void an item": "child-item-void",
+    "invite the family to a review": "review-invite",
 }
 
 
@@ -327,6 +338,7 @@ TESTED_ELSEWHERE = {
     "family-letter-write": "test_family_next_steps.py::"
         "test_a_letter_sent_twice_writes_once_and_a_reply_before_it_was_sent_is_refused",
     "family-records-answer": "test_family_next_steps.py::test_the_schools_answer_is_recorded_once_and_opens_the_routes",
+    "api-token-revoke": "test_forms_sent_twice.py::test_a_revocation_sent_twice_revokes_once_and_the_repeat_says_so",
     "api-tokens": "test_forms_sent_twice.py::test_a_token_form_sent_twice_issues_one_token_and_shows_its_secret_once",
     "child-move": "test_moving_pages.py::"
         "test_the_move_is_checked_first_then_recorded_once_however_often_the_form_is_sent",
@@ -338,8 +350,8 @@ NOT_THE_RECORD = {
 }  # fmt: skip
 # Writing forms with a one-time key (every template's form carries one) that no test yet sends twice.
 NOT_YET_SENT_TWICE = {
-    "api-token-revoke", "census-check", "child-item-void",
-    "la-rates", "plan-read", "proposal-adopt", "review-invite", "statement-void", "time-log",
+    "census-check",
+    "la-rates", "plan-read", "proposal-adopt", "statement-void", "time-log",
     "transfer-check", "transfer-upload", "family-entry-share", "family-letter", "family-plan-read",
     "family-record-delete", "family-school-confirm", "family-school-invite",
 }  # fmt: skip
@@ -395,3 +407,18 @@ def test_a_token_form_sent_twice_issues_one_token_and_shows_its_secret_once(clie
     again = client.post(page, data, follow=True)
     assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
     assert ApiToken.objects.filter(name="Arbor MIS").count() == 1
+
+
+def test_a_revocation_sent_twice_revokes_once_and_the_repeat_says_so(client, world):
+    token = world["token"]
+    client.force_login(world["senco"])
+    page = reverse("api-token-revoke", args=[token.pk])
+    data = _form(client.get(page).content.decode(), page, page)
+    assert client.post(page, data)["Location"] == reverse("api-tokens")
+    token.refresh_from_db()
+    revoked = (token.revoked_at, token.revoked_by)
+    again = client.post(page, data, follow=True)
+    assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
+    token.refresh_from_db()
+    assert (token.revoked_at, token.revoked_by) == revoked
+    assert revoked[1] == world["senco"]
