@@ -159,6 +159,10 @@ def _cases(w) -> dict[str, Case]:
             "senco", reverse("review-create", args=[child]), reverse("review-create", args=[child]),
             {"meeting_date": "2025-11-10", "period_start": "2025-09-01"},
         ),
+        "set the status thresholds": Case(
+            "senco", reverse("school-rates", args=[w["child"].school.urn]),
+            reverse("school-rates", args=[w["child"].school.urn]), {"on_track_percent": "85"}, which="thresholds",
+        ),
         "price an item": Case(
             "senco", reverse("school-rates", args=[w["child"].school.urn]),
             reverse("school-rates", args=[w["child"].school.urn]), {"name": "Ear defenders", "pounds": "12.50"},
@@ -256,6 +260,7 @@ TESTED_HERE = {
     "record progress": "progress-create",
     "add an observation": "observation-create",
     "arrange a review": "review-create",
+    "set the status thresholds": "school-rates",
     "price an item": "school-rates",
     "allocate staff time": "allocation-edit",
     "record a disability": "child-disability",

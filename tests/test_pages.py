@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
 from tests.factories import (
     make_child,
@@ -71,6 +72,17 @@ def test_a_school_that_owes_only_recorded_misses_owes_nothing_for_time_not_recor
     assert response.status_code == 302
     school.refresh_from_db()
     assert school.unrecorded_owed is False
+    [event] = AuditEvent.objects.filter(object_type="school", object_id=school.pk, action="change")
+    assert (event.child, event.actor, event.before["unrecorded_owed"], event.after["unrecorded_owed"]) == (
+        None,
+        senco,
+        True,
+        False,
+    )
+    assert event.summary.endswith("only time recorded as missed is owed")
+    from provision_ledger.audit.chain import verify
+
+    assert verify() == []
     assert "time nobody recorded does not." in client.get(rates).content.decode()
     client.force_login(make_parent(child))
     response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))

@@ -104,7 +104,7 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
         },
     )
     if thresholds_form.is_bound and thresholds_form.is_valid():
-        actions.save_thresholds(school=school, **thresholds_form.cleaned_data)
+        actions.save_thresholds(school=school, by=user, **thresholds_form.cleaned_data)
         messages.success(request, "Thresholds saved.")
         return redirect(f"{request.path}?year={year}")
     if form.is_bound and form.is_valid():
