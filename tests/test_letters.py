@@ -277,3 +277,24 @@ def test_a_complaint_to_the_council_before_any_letter_to_it_never_says_it_was_to
     assert "since I wrote to it" not in body
     assert "I am making a formal complaint under the council's complaints procedure. The special educational " in body
     assert "I have not yet written to the local authority about this." in body
+
+
+def test_a_new_plan_does_not_hide_what_the_plan_it_replaced_owed_from_the_letter(client, senco, child, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    _ledger(child, senco, "sen_support")  # Motor Skills from 1 September: 1 delivered, 1 missed, the rest unrecorded
+    make_plan(child, senco, kind="sen_support", start=date(2025, 10, 15))  # in force two days before the letter
+    client.force_login(make_parent(child, first_name="Daniel", last_name="Bennett"))
+    evidence = evidence_for(child, TODAY)
+    [line] = evidence.lines
+    assert (line.start, line.end, line.under_earlier_plan) == (
+        date(2025, 9, 1),
+        date(2025, 10, 14),
+        "Under the earlier SEN Support plan, 1 September 2025 to 14 October 2025",
+    )
+    assert (whole(line.overall.expected.sessions), line.overall.not_recorded_sessions) == (12, 10)
+    letter = _send(client, child, "ask_school_to_reinstate", TODAY)
+    renders = _renders(client, letter)
+    for where, text in renders.items():
+        assert "12 sessions due, 1 delivered, 1 recorded as missed, 10 with no record at all" in text, where
+    for where in ("PDF", "Word"):
+        assert "Under the earlier SEN Support plan, 1 September 2025 to 14 October 2025." in renders[where], where

@@ -68,6 +68,20 @@ def test_the_demo_ehc_child_shows_allocated_and_spent_time_matching_the_logged_b
     logged_days = set(blocks.values_list("date", flat=True))
     support = Session.objects.current().filter(child=maya, line__versions__weekly_minutes=1200, date__in=logged_days)
     assert support.count() == len(logged_days)
+    # The same minutes, not only the same days: what her statement counts as delivered is her time with her TA.
+    with_her_by_day: dict[date, int] = {}
+    for b in blocks:
+        if b.activity in WITH_THE_CHILD:
+            with_her_by_day[b.date] = with_her_by_day.get(b.date, 0) + b.minutes
+    assert {s.date: s.delivered_minutes for s in support} == {d: with_her_by_day.get(d, 0) for d in logged_days}
+    # And over the weeks the support-time page shows, the statement's rule gives her line the page's hours with her.
+    from provision_ledger.delivery.queries import line_reports
+    from provision_ledger.rules.reporting import Window
+
+    [hours_line] = {s.line for s in support}
+    window = Window("shown", "", response.context["start"], today)
+    [report] = line_reports([hours_line], maya.school, maya.school.calendar(), [window])
+    assert report.assessments["shown"].delivered_minutes == shown.with_child_minutes
     assert sum(support.values_list("delivered_minutes", flat=True)) == with_child
 
 

@@ -143,6 +143,47 @@ def test_a_page_the_api_and_a_csv_file_record_the_same_row_for_the_same_entry_ac
     same_everywhere()
 
 
+def test_every_path_records_the_same_row_under_amendments_it_is_given():
+    """As above, with a further amendment of the line generated for each entry: its day, minutes and group size."""
+    world = _world()
+    later = [d for d in world["days"] if d > AMENDED_FROM]
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        amended=st.integers(min_value=0, max_value=len(later) - 1),
+        minutes=st.integers(min_value=5, max_value=90),
+        group=st.integers(min_value=1, max_value=6),
+        index=st.integers(min_value=0, max_value=len(world["days"]) - 1),
+        status=st.sampled_from([s.value for s in SessionStatus]),
+        delivered=st.one_of(st.none(), st.integers(min_value=1, max_value=90)),
+        reason=st.sampled_from(["", MissReason.STAFF_REDEPLOYED.value]),
+    )
+    def same_everywhere(amended, minutes, group, index, status, delivered, reason):
+        with transaction.atomic():
+            line = ProvisionLine.objects.get(pk=world["line"].pk)
+            current = line.current_version
+            terms = {k: getattr(current, k) for k in LINE_TERM_FIELDS}
+            terms.update(minutes_per_session=minutes, group_size=group)
+            amend_line(line=line, by=world["senco"], effective_from=later[amended], reason="Review",
+                       today=later[amended], **terms)  # fmt: skip
+            fresh = {**world, "line": ProvisionLine.objects.get(pk=line.pk)}
+            entry = (world["days"][index], status, None, delivered, reason, "")
+            outcomes = [_outcome(path(fresh, *entry)) for path in (_write_by_page, _write_by_api, _write_by_file)]
+            transaction.set_rollback(True)
+        assert outcomes[0] == outcomes[1] == outcomes[2]
+        if outcomes[0] != "refused":
+            row, _, sealed = outcomes[0]
+            in_force = (
+                minutes
+                if world["days"][index] >= later[amended]
+                else (20 if world["days"][index] >= AMENDED_FROM else 30)
+            )
+            assert sealed
+            assert row["planned_minutes"] == max(in_force, row["delivered_minutes"])
+
+    same_everywhere()
+
+
 def test_an_entry_after_an_amendment_is_planned_at_the_amended_minutes_by_every_path():
     world = _world()
     day = next(d for d in world["days"] if d >= AMENDED_FROM)

@@ -93,6 +93,11 @@ def _rules_figures(school: School, window: Window) -> dict[str, object]:
     }
 
 
+def _with_default_policy(school: School) -> School:
+    school.unrecorded_owed = True
+    return school
+
+
 def test_dashboard_figures_equal_the_per_child_rules_summed(synthetic):
     schools = list(School.objects.filter(local_authority=synthetic).order_by("name"))
     # One school owes only what staff absence lost, with stricter thresholds: the sums must follow its policy.
@@ -102,7 +107,10 @@ def test_dashboard_figures_equal_the_per_child_rules_summed(synthetic):
     senco = User.objects.get(email=f"senco{schools[1].urn}@synth.test")
     void_session(any_session, by=senco, reason="Entered twice")
     void_line(line=ProvisionLine.objects.filter(plan__child__school=schools[1]).first(), by=senco, reason="Error")
-    # A line promised from the spring with nothing ever recorded: all of it expected, none delivered, all owed.
+    # A line promised from the spring with nothing ever recorded, at a school that owes only the time recorded as
+    # missed: all of it expected, none delivered, and none of it owed there.
+    schools[2].unrecorded_owed = False
+    schools[2].save()
     their_senco = User.objects.get(email=f"senco{schools[2].urn}@synth.test")
     plan = Plan.objects.filter(child__school=schools[2]).first()
     unrecorded = make_line(plan, their_senco, start_date=date(2026, 1, 5))
@@ -128,9 +136,13 @@ def test_dashboard_figures_equal_the_per_child_rules_summed(synthetic):
     }
     rules = {school.pk: _rules_figures(school, window) for school in schools}
     assert sql == rules
-    never_recorded = queries.line_figures([synthetic.pk], board.window)[unrecorded.pk]
+    never_recorded = queries.line_figures([synthetic.pk], board.window, own_policy_school_ids=[schools[2].pk])
+    never_recorded = never_recorded[unrecorded.pk]
     assert never_recorded.delivered == 0
     assert never_recorded.expected > 0
+    assert queries.assess_line(never_recorded, schools[2].make_up_policy, schools[2].thresholds).owed == 0
+    # The same school under the default policy would owe the whole line: the policy is what the sums follow.
+    assert rules[schools[2].pk]["owed"] < _rules_figures(_with_default_policy(schools[2]), window)["owed"]
     assert board.total.breaches > 0
     assert board.total.owed > 0
     months = queries.trend([synthetic.pk], board.window, [s.pk for s in schools])

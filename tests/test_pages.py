@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.models import Session
 from tests.factories import (
     make_child,
@@ -54,6 +55,55 @@ def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(c
     assert "2 not delivered · 11 not recorded" in html
     assert "Under the school’s make-up policy, time not recorded counts as owed." in html
     assert "5 hours 48 minutes" in html
+
+
+def test_a_school_that_owes_only_recorded_misses_owes_nothing_for_time_not_recorded_and_the_page_says_so(
+    client, school, senco, frozen_today
+):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30)
+    make_session(line, senco, date(2025, 9, 10))
+    make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
+    client.force_login(senco)
+    rates = reverse("school-rates", args=[school.urn])
+    page = client.get(rates)
+    form = {k: v for k, v in page.context["thresholds_form"].initial.items() if k != "unrecorded_owed"}
+    response = client.post(rates, {**form, "form": "thresholds", **_key(page)})
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.unrecorded_owed is False
+    [event] = AuditEvent.objects.filter(object_type="school", object_id=school.pk, action="change")
+    assert (event.child, event.actor, event.before["unrecorded_owed"], event.after["unrecorded_owed"]) == (
+        None,
+        senco,
+        True,
+        False,
+    )
+    assert event.summary.endswith("only time recorded as missed is owed")
+    from provision_ledger.audit.chain import verify
+
+    assert verify() == []
+    assert "time nobody recorded does not." in client.get(rates).content.decode()
+    client.force_login(make_parent(child))
+    response = client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+    year = response.context["statement"].reports[0].assessments["year"]
+    # Only the 30 minutes recorded as missed because the TA was redeployed are owed, not the 12 sessions unrecorded.
+    assert (year.not_recorded_sessions, year.owed_minutes) == (12, 30)
+    assert (
+        "The school’s make-up policy counts as owed only the time recorded as missed, so time not recorded is not "
+        "counted as owed." in response.content.decode()
+    )
+
+
+def _key(page) -> dict[str, str]:
+    import lxml.html
+
+    from provision_ledger.submissions import keys
+
+    [value] = lxml.html.fromstring(page.content.decode()).xpath(
+        f"//form[.//input[@name='form'][@value='thresholds']]//input[@name='{keys.FIELD}']/@value"
+    )
+    return {keys.FIELD: value}
 
 
 def test_parent_sees_missed_sessions_with_date_and_reason(client, school, senco, frozen_today):
@@ -199,6 +249,24 @@ def test_register_catching_up_monday_counts_the_sessions_already_recorded_later_
     assert client.get(reverse("register") + "?date=2025-10-13").context["due"] == []
     client.post(reverse("register-record"), {"date": "2025-10-13", "line": line.pk, "status": "delivered"})
     assert Session.objects.filter(line=line).count() == 2
+
+
+def test_register_catching_up_counts_a_termly_lines_entries_on_later_days_of_the_term(
+    client, school, senco, frozen_today
+):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=6, period="term")
+    client.force_login(make_staff(school, child))
+    monday = reverse("register") + "?date=2025-10-13"
+    # By Friday 17 October the autumn term has promised 3 of its 6 sessions (its share so far, rounded up).
+    assert [d.why for d in client.get(monday).context["due"]] == ["3 still due this term"]
+    make_session(line, senco, date(2025, 10, 14))
+    make_session(line, senco, date(2025, 10, 15))
+    assert [d.why for d in client.get(monday).context["due"]] == ["1 still due this term"]
+    make_session(line, senco, date(2025, 10, 16))
+    assert client.get(monday).context["due"] == []
+    client.post(reverse("register-record"), {"date": "2025-10-13", "line": line.pk, "status": "delivered"})
+    assert Session.objects.filter(line=line).count() == 3
 
 
 def test_register_says_when_the_day_is_not_a_school_day(client, school, senco, frozen_today):

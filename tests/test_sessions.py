@@ -234,3 +234,55 @@ def test_session_form_shows_a_refusal_by_field_and_saves_nothing(client, line):
         "date": ["1 September 2025 is outside the dates of this provision line."]
     }
     assert Session.objects.count() == 0
+
+
+def test_a_session_on_a_saturday_is_refused_on_the_page_until_the_school_was_open_is_ticked(client, line):
+    client.force_login(line.created_by)
+    url = reverse("session-create", kwargs={"line_id": line.pk})
+    response = client.post(url, {"date": "2025-10-11", "status": "delivered"})
+    assert response.context["form"].errors == {
+        "school_was_open": [
+            f"Saturday 11 October 2025 is not a school day at {line.plan.child.school.name}. If the school was open "
+            "and the session took place, tick “The school was open that day”."
+        ]
+    }
+    assert Session.objects.count() == 0
+    response = client.post(url, {"date": "2025-10-11", "status": "delivered", "school_was_open": "on"})
+    assert response.status_code == 302
+    assert list(Session.objects.values_list("date", flat=True)) == [date(2025, 10, 11)]
+
+
+def test_a_second_session_on_a_day_is_refused_on_the_page_until_another_that_day_is_ticked(client, line):
+    record_session(SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by, today=TODAY)
+    client.force_login(line.created_by)
+    url = reverse("session-create", kwargs={"line_id": line.pk})
+    response = client.post(url, {"date": "2025-10-06", "status": "delivered"})
+    assert response.context["form"].errors == {
+        "another_that_day": [
+            f"A session is already recorded for {line} on 6 October 2025. To add a second one that day, tick "
+            "“Record another session that day”."
+        ]
+    }
+    assert Session.objects.count() == 1
+    response = client.post(url, {"date": "2025-10-06", "status": "delivered", "another_that_day": "on"})
+    assert response.status_code == 302
+    assert Session.objects.count() == 2
+
+
+def test_a_correction_that_would_contradict_its_line_is_refused_naming_the_field_and_voids_nothing(client, line):
+    old = record_session(
+        SessionEntry(line, date(2025, 10, 6), SessionStatus.DELIVERED), by=line.created_by, today=TODAY
+    )
+    client.force_login(line.created_by)
+    response = client.post(
+        reverse("session-correct", kwargs={"session_id": old.pk}),
+        {
+            "date": "2025-10-06",
+            "status": "part_delivered",
+            "delivered_minutes": "45",
+            "reason": "staff_redeployed",
+            "correction_reason": "Cut short",
+        },
+    )
+    assert response.context["form"].errors == {"delivered_minutes": ["Part delivered means between 1 and 29 minutes."]}
+    assert list(Session.objects.values_list("pk", "voided_at")) == [(old.pk, None)]

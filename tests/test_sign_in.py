@@ -312,3 +312,29 @@ def test_an_address_is_stored_in_lower_case_so_a_second_account_in_other_capital
     assert User.objects.get(pk=first.pk).email == "sam.lee@school.test"
     with pytest.raises(IntegrityError), transaction.atomic():
         User(email="Sam.Lee@SCHOOL.test").save()
+
+
+def test_the_data_migration_puts_addresses_saved_in_capitals_in_lower_case_unless_another_account_has_it(
+    unverified_client,
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from provision_ledger.people.models import User
+
+    migration = import_module("provision_ledger.people.migrations.0009_email_addresses_in_lower_case")
+    old = User.objects.create_user("jo.green@school.test", "a long enough password")
+    twin = User.objects.create_user("sam.lee@school.test", "pw")
+    clash = User.objects.create_user("other@school.test", "pw")
+    # As saved before addresses were stored in lower case: written past save(), which now lowers them.
+    User.objects.filter(pk=old.pk).update(email="Jo.Green@School.Test")
+    User.objects.filter(pk=clash.pk).update(email="SAM.LEE@school.test")
+    migration.lower_case_addresses(apps, None)
+    assert dict(User.objects.values_list("pk", "email")) == {
+        old.pk: "jo.green@school.test",
+        twin.pk: "sam.lee@school.test",
+        clash.pk: "SAM.LEE@school.test",  # left for an administrator: the lower-case address is another account's
+    }
+    response = _sign_in(unverified_client, "Jo.Green@School.Test", "a long enough password")
+    assert unverified_client.session["_auth_user_id"] == str(old.pk), response

@@ -169,6 +169,16 @@ def record_access_event(
     return event
 
 
+def record_policy_event(*, actor: User, local_authority_id: int, obj: models.Model, summary: str,
+                        before: dict[str, Any]) -> AuditEvent:  # fmt: skip
+    """A change to a school's own policy that moves its children's figures (its status thresholds, whether time
+    nobody recorded is owed): no one child owns it, so it goes in its authority's chain with no child, with the row
+    as it was and as it now stands, as a change to who may reach the records does."""
+    change = AccessChange(local_authority_id, obj, AuditEvent.Action.CHANGE, summary, before)
+    [event] = record_access_events(actor=actor, changes=[change])
+    return event
+
+
 def record_created(*, actor: User, created: Sequence[tuple[Child, models.Model, str, dict[str, Any]]]) -> None:
     """One CREATE event for each row an action has just saved (child, row, summary, after), appended to each
     authority's chain in one step: a batch of many rows costs a few queries, not a few for every row."""

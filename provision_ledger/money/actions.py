@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from provision_ledger.audit.actions import record_event, snapshot, void_entry
+from provision_ledger.audit.actions import record_event, record_policy_event, snapshot, void_entry
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.delivery.actions import record_from_time_log
 from provision_ledger.money.models import (
@@ -71,14 +71,30 @@ def save_rate_card(
 
 
 @transaction.atomic
-def save_thresholds(*, school: School, on_track_percent: int, at_risk_percent: int) -> School:
-    """The school's own thresholds for a line's status: on track, at risk, and below that in breach."""
+def save_thresholds(
+    *, school: School, on_track_percent: int, at_risk_percent: int, by: User, unrecorded_owed: bool | None = None
+) -> School:
+    """The school's own thresholds for a line's status: on track, at risk, and below that in breach; and whether
+    time nobody recorded counts as owed under its make-up policy (by default it does)."""
     if not 0 <= at_risk_percent <= on_track_percent <= 100:
         raise ValidationError(
             {"at_risk_percent": "Give percentages from 0 to 100, the at-risk one no higher than the on-track one."}
         )
+    fields = ("on_track_percent", "at_risk_percent", "unrecorded_owed")
+    before = {name: getattr(school, name) for name in fields}
     school.on_track_percent, school.at_risk_percent = on_track_percent, at_risk_percent
-    school.save(update_fields=["on_track_percent", "at_risk_percent"])
+    if unrecorded_owed is not None:
+        school.unrecorded_owed = unrecorded_owed
+    school.save(update_fields=list(fields))
+    owed = "time nobody recorded is owed" if school.unrecorded_owed else "only time recorded as missed is owed"
+    record_policy_event(
+        actor=by,
+        local_authority_id=school.local_authority_id,
+        obj=school,
+        summary=f"Status thresholds set for {school}: on track from {on_track_percent} %, at risk from "
+        f"{at_risk_percent} %; {owed}",
+        before=before,
+    )
     return school
 
 

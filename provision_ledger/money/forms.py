@@ -93,6 +93,11 @@ class ThresholdsForm(forms.Form):
     at_risk_percent = forms.IntegerField(
         label="At risk from (% delivered); below this a line is in breach", min_value=0, max_value=100
     )
+    unrecorded_owed = forms.BooleanField(
+        label="Time nobody recorded counts as owed",
+        required=False,
+        help_text="Untick to count as owed only the time recorded as missed for a reason the school owes.",
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -97,10 +97,14 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
     item_form = ItemPriceForm(item_posted)
     thresholds_form = ThresholdsForm(
         request.POST if request.POST.get("form") == "thresholds" else None,
-        initial={"on_track_percent": school.on_track_percent, "at_risk_percent": school.at_risk_percent},
+        initial={
+            "on_track_percent": school.on_track_percent,
+            "at_risk_percent": school.at_risk_percent,
+            "unrecorded_owed": school.unrecorded_owed,
+        },
     )
     if thresholds_form.is_bound and thresholds_form.is_valid():
-        actions.save_thresholds(school=school, **thresholds_form.cleaned_data)
+        actions.save_thresholds(school=school, by=user, **thresholds_form.cleaned_data)
         messages.success(request, "Thresholds saved.")
         return redirect(f"{request.path}?year={year}")
     if form.is_bound and form.is_valid():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
 
 from provision_ledger.delivery.models import Session
 from provision_ledger.nextsteps.evidence import Evidence, evidence_for
@@ -59,6 +61,51 @@ class NextSteps:
     advice: Advice
     evidence: Evidence
     clocks: list[ClockView]
+    # Dates on record that cannot be right (a letter sent after today), left out of the advice and the clocks.
+    set_aside: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OnRecord:
+    """The letters and events whose dates can start the advice and the clocks, and what was left out and why."""
+
+    letters: list[Letter]
+    events: list[StatutoryEvent]
+    set_aside: list[str]
+
+
+def on_record(letters: list[Letter], events: list[StatutoryEvent], today: date) -> OnRecord:
+    """Leave out what no action would have written today but older data may hold: a letter sent or an event dated
+    after today, and a reply dated after today or before its letter (the letter stays, its reply unknown). Each is
+    named, so the page shows it instead of failing on it, and nothing it would start counts until it is corrected.
+    The same dates the actions refuse (`nextsteps.actions`), so what they accept is never left out."""
+    kept_letters, kept_events, notes = [], [], []
+    for letter in letters:
+        if letter.sent_on > today:
+            notes.append(
+                f"The letter “{letter.subject}” is recorded as sent on {letter.sent_on:%-d %B %Y}, after today, so "
+                "it is left out of the next steps and the deadlines until its date is corrected."
+            )
+            continue
+        if letter.replied_on is not None and not letter.sent_on <= letter.replied_on <= today:
+            notes.append(
+                f"The reply to “{letter.subject}” is recorded on {letter.replied_on:%-d %B %Y}, "
+                + ("after today" if letter.replied_on > today else "before the letter was sent")
+                + ", so the letter is treated as not yet answered until the date is corrected."
+            )
+            letter = copy.copy(letter)
+            letter.replied_on = None
+        kept_letters.append(letter)
+    for event in events:
+        # A move to a new phase is recorded ahead (its deadline falls before it); nothing else can be.
+        if event.date > today and event.kind != StatutoryEvent.Kind.PHASE_TRANSFER:
+            notes.append(
+                f"“{event.get_kind_display()}” is recorded on {event.date:%-d %B %Y}, after today, so it is left out "
+                "of the deadlines until its date is corrected."
+            )
+            continue
+        kept_events.append(event)
+    return OnRecord(kept_letters, kept_events, notes)
 
 
 def _missed_by_reason(evidence: Evidence) -> dict[int, tuple[tuple[MissReason, int], ...]]:
@@ -98,15 +145,19 @@ def situation_for(
             missed=missed[e.line.pk],
             weekly_minutes=e.weekly_minutes,
         )
+        # A replaced plan's shortfall counts towards the steps only where it was the same duty (an EHC plan amended
+        # into another); the schedule shows every plan's either way.
         for e in evidence.lines
+        if e.plan is None or e.plan.kind == plan.kind
     )
     kind = PlanKind(plan.kind)
+    kept = on_record(letters, events or [], today)
     return Situation(
         plan_kind=kind,
         today=today,
         lines=lines,
         steps_taken=tuple(
-            StepTaken(StepKind(x.kind), x.sent_on, x.replied_on, _received(x, events or [])) for x in letters
+            StepTaken(StepKind(x.kind), x.sent_on, x.replied_on, _received(x, kept.events)) for x in kept.letters
         ),
         legacy_statement_records=kind is PlanKind.STATEMENT and plan.start_date < TRANSFER_OF_STATEMENTS,
         school_type=school_type(child.school.establishment_type),
@@ -273,6 +324,7 @@ def clocks_for(
     letters: list[Letter],
     events: list[StatutoryEvent],
     arrival: Enrolment | None,
+    today: date | None = None,
 ) -> list[Clock]:
     """The statutory clocks this child's record starts: from the plan, letters sent and events recorded, and the
     transfer of an EHC plan when the child moved to another authority's school while it was in force (`arrival`).
@@ -282,6 +334,8 @@ def clocks_for(
     """
     kind = StatutoryEvent.Kind
     found: list[Clock] = []
+    kept = on_record(letters, events, today or timezone.localdate())
+    letters, events = kept.letters, kept.events
     latest = {e.kind: e.date for e in events}  # events are in date order, so the latest of each kind wins
     if plan is not None and plan.kind in (PlanKind.EHC_PLAN, PlanKind.STATEMENT):
         reviewed_since = True
@@ -334,7 +388,14 @@ def deadlines_for(
     letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
     arrival = arrivals_from_another_authority([child], enrolments).get(child.pk)
-    return _views(clocks_for(child, plan, letters, events, arrival), today)
+    return _views(clocks_for(child, plan, letters, events, arrival, today), today)
+
+
+def set_aside_for(child: Child, today: date) -> list[str]:
+    """What the child's record holds with dates no action would accept today, named until corrected."""
+    letters = list(Letter.objects.filter(child=child).order_by("sent_on", "id"))
+    events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
+    return on_record(letters, events, today).set_aside
 
 
 _OPEN = (ClockStatus.RUNNING, ClockStatus.DUE_SOON)
@@ -354,8 +415,9 @@ def next_steps_for(child: Child, today: date) -> NextSteps | None:
     if situation is None:
         return None
     arrival = arrivals_from_another_authority([child]).get(child.pk)
-    clocks = _views(clocks_for(child, evidence.plan, letters, events, arrival), today)
-    return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks)
+    clocks = _views(clocks_for(child, evidence.plan, letters, events, arrival, today), today)
+    set_aside = on_record(letters, events, today).set_aside
+    return NextSteps(advice=advise(situation), evidence=evidence, clocks=clocks, set_aside=set_aside)
 
 
 def overdue_clocks(children: list[Child], plans: dict[int, Plan], today: date) -> dict[int, list[Clock]]:
@@ -369,7 +431,9 @@ def overdue_clocks(children: list[Child], plans: dict[int, Plan], today: date) -
     arrivals = arrivals_from_another_authority(children)
     found = {}
     for child in children:
-        clocks = clocks_for(child, plans.get(child.pk), letters[child.pk], events[child.pk], arrivals.get(child.pk))
+        clocks = clocks_for(
+            child, plans.get(child.pk), letters[child.pk], events[child.pk], arrivals.get(child.pk), today
+        )
         overdue = [c for c in clocks if clock_status(c, today) is ClockStatus.OVERDUE]
         if overdue:
             found[child.pk] = overdue
@@ -421,5 +485,5 @@ def _review_overdue(plan: Plan, today: date) -> bool:
     child = plan.child
     events = list(StatutoryEvent.objects.filter(child=child).order_by("date", "id"))
     arrival = arrivals_from_another_authority([child]).get(child.pk)
-    clocks = clocks_for(child, plan, [], events, arrival)
+    clocks = clocks_for(child, plan, [], events, arrival, today)
     return any(c.kind in _REVIEW_CLOCKS and clock_status(c, today) is ClockStatus.OVERDUE for c in clocks)

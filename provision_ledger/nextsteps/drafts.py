@@ -165,8 +165,11 @@ def line_facts(e: LineEvidence, start: date, end: date) -> str:
     """One line's facts from the ledger: the same figures its rules give, with what was never recorded kept apart
     from what was recorded as missed."""
     a = e.overall
+    start, end = e.start or start, e.end or end
+    # A line of a plan the one in force replaced is given as what that plan specified, over the days it was in force.
+    specifies = " (under the earlier plan): the plan specified" if e.under_earlier_plan else ": the plan specifies"
     return (
-        f"- {e.line}: the plan specifies {e.promise}. From {long_date(start)} to {long_date(end)}: "
+        f"- {e.line}{specifies} {e.promise}. From {long_date(start)} to {long_date(end)}: "
         f"{whole(a.expected.sessions)} sessions due, {a.delivered_sessions} delivered, {a.missed_sessions} recorded "
         f"as missed, {a.not_recorded_sessions} with no record at all (nobody has recorded whether they happened). "
         f"In hours: {hours(a.expected.minutes)} due, {hours(a.delivered_minutes)} delivered (sessions cut short are "

@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 from provision_ledger.delivery.models import Session
-from provision_ledger.delivery.queries import line_reports
+from provision_ledger.delivery.queries import LineReport, line_reports
 from provision_ledger.money.queries import hourly_rates
 from provision_ledger.people.models import Child
 from provision_ledger.people.queries import calendar_of
 from provision_ledger.plans.models import Plan, ProvisionLine
-from provision_ledger.plans.queries import current_plan, live_lines
+from provision_ledger.plans.queries import current_plan, live_lines, with_delivery
 from provision_ledger.rules.compliance import LineAssessment, SessionStatus
 from provision_ledger.rules.money import indicative_value
 from provision_ledger.rules.reporting import Window, whole
@@ -49,6 +49,11 @@ class LineEvidence:
     rate: Decimal | None = None
     rate_source: str = ""
     weekly_minutes: int = 0  # a week's provision, where the line is set by the week
+    plan: Plan | None = None  # the plan the line belongs to
+    start: date | None = None  # the days the figures cover: the plan's, up to today
+    end: date | None = None
+    # For a line of a plan the one in force replaced: which plan, and the days it was in force. Empty otherwise.
+    under_earlier_plan: str = ""
 
     @property
     def owed_hours(self) -> Decimal:
@@ -90,6 +95,7 @@ class Evidence:
                 {
                     "line_id": e.line.pk,
                     "description": str(e.line),
+                    "under_earlier_plan": e.under_earlier_plan,
                     "promise": e.promise,
                     "owed_hours": e.owed_hours,
                     # The ledger's own figures: what was never recorded is kept apart from what was recorded missed.
@@ -114,31 +120,41 @@ def _rates(child: Child, today: date) -> dict[str, tuple[Decimal, str]]:
 
 
 def evidence_for(child: Child, today: date) -> Evidence:
-    """Each line behind since the plan started: promised and delivered by term, every miss, time owed and value."""
-    plan = current_plan(child)
+    """Each line behind, under the plan in force since it started and under every plan it replaced while that was in
+    force: promised and delivered by term, every miss, time owed and value. A new plan does not hide what the one
+    before it owed."""
+    plans = list(child.plans.filter(with_delivery(), start_date__lte=today).order_by("-start_date", "-id"))
+    plan = next((p for p in plans if p.status == Plan.Status.ACTIVE), None) or current_plan(child)
     if plan is None:
         return Evidence(child, None, today, today, [])
+    earlier = [p for p in plans if p.status == Plan.Status.ENDED and p.end_date and p.start_date <= plan.start_date]
     calendar = calendar_of(child)
-    since_plan = Window("plan", "Since the plan started", plan.start_date, today)
-    term_windows = [
-        Window(f"term{i}", t.name, max(t.start, plan.start_date), min(t.end, today))
-        for i, t in enumerate(calendar.terms)
-        if t.end >= plan.start_date and t.start <= today
-    ]
-    lines = list(live_lines([plan]))
-    reports = line_reports(lines, child.school, calendar, [since_plan, *term_windows])
+    covered = [(plan, plan.start_date, today), *((p, p.start_date, min(p.end_date or today, today)) for p in earlier)]
+    by_plan: dict[int, list[ProvisionLine]] = {p.pk: [] for p, _, _ in covered}
+    for line in live_lines([p for p, _, _ in covered]):
+        by_plan[line.plan_id].append(line)
     rates = _rates(child, today)
-    behind = {r.line.pk: r for r in reports if r.assessments["plan"].owed_minutes > 0}
-    missed: dict[int, list[MissedRow]] = {pk: [] for pk in behind}
+    behind: list[tuple[Plan, Window, list[Window], LineReport]] = []
+    for each, start, end in covered:
+        whole_window = Window("plan", "While the plan was in force", start, end)
+        term_windows = [
+            Window(f"term{i}", t.name, max(t.start, start), min(t.end, end))
+            for i, t in enumerate(calendar.terms)
+            if t.end >= start and t.start <= end
+        ]
+        reports = line_reports(by_plan[each.pk], child.school, calendar, [whole_window, *term_windows])
+        behind += [(each, whole_window, term_windows, r) for r in reports if r.assessments["plan"].owed_minutes > 0]
+    missed: dict[int, list[MissedRow]] = {r.line.pk: [] for _, _, _, r in behind}
+    first = min(start for _, start, _ in covered)
     for s in (
         Session.objects.current()
-        .filter(line_id__in=behind, date__gte=plan.start_date, date__lte=today)
+        .filter(line_id__in=missed, date__gte=first, date__lte=today)
         .exclude(status=SessionStatus.DELIVERED.value)
         .order_by("date", "id")
     ):
         missed[s.line_id].append(MissedRow(s.date, s.get_status_display(), s.get_reason_display(), s.missed_minutes))
     evidence = []
-    for report in behind.values():
+    for each, window, term_windows, report in behind:
         version = report.line.current_version
         assert version is not None
         rate, source = rates.get(version.delivered_by, (None, ""))
@@ -167,6 +183,14 @@ def evidence_for(child: Child, today: date) -> Evidence:
                 rate_source=source,
                 weekly_minutes=version.weekly_minutes
                 or (version.sessions * version.minutes_per_session if version.period == "week" else 0),
+                plan=each,
+                start=window.start,
+                end=window.end,
+                under_earlier_plan=(
+                    ""
+                    if each.pk == plan.pk
+                    else f"Under the earlier {each.kind_label}, {window.start:%-d %B %Y} to {window.end:%-d %B %Y}"
+                ),
             )
         )
-    return Evidence(child, plan, plan.start_date, today, evidence)
+    return Evidence(child, plan, first, today, evidence)

@@ -65,6 +65,7 @@ def letter_blocks(letter: Letter) -> list[Block]:
     for line in evidence["lines"]:
         blocks += [
             Heading(line["description"], level=2),
+            *([Paragraph(f"{line['under_earlier_plan']}.")] if line.get("under_earlier_plan") else []),
             Paragraph(f"Promised: {line['promise']}. Time owed: {line['owed_hours']} hours."),
         ]
         if line.get("due_sessions") is not None:

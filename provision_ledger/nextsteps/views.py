@@ -12,7 +12,7 @@ from provision_ledger.core.access import Permission
 from provision_ledger.kit.forms import show_refusal
 from provision_ledger.kit.spreadsheets import download
 from provision_ledger.nextsteps import actions
-from provision_ledger.nextsteps.advice import deadlines_for, next_steps_for
+from provision_ledger.nextsteps.advice import deadlines_for, next_steps_for, set_aside_for
 from provision_ledger.nextsteps.drafts import draft_letter, last_sender_address
 from provision_ledger.nextsteps.forms import EventForm, LetterForm, ReplyForm
 from provision_ledger.nextsteps.models import StatutoryEvent
@@ -135,6 +135,7 @@ def statutory_events(request: HttpRequest, child_id: int) -> HttpResponse:
             "form": form,
             "may_record": may_record,
             "clocks": clocks,
+            "set_aside": set_aside_for(child, timezone.localdate()),
             "events": StatutoryEvent.objects.filter(child=child).select_related("recorded_by"),
             "title": "Statutory deadlines",
         },

@@ -139,7 +139,7 @@ def _deadline_alerts(children: list[Child], guardians: dict[int, list[int]], tod
         if child.pk not in events:
             continue  # only recorded decisions start a parent's clock
         for clock in clocks_for(
-            child, plans.get(child.pk), letters[child.pk], events[child.pk], arrivals.get(child.pk)
+            child, plans.get(child.pk), letters[child.pk], events[child.pk], arrivals.get(child.pk), today
         ):
             if clock.party is not Party.PARENT or clock.met_on is not None or clock.due is None:
                 continue

@@ -132,6 +132,11 @@ class School(models.Model):
         blank=True,
         help_text="Reasons for a missed session that the school still owes. Empty means the default policy.",
     )
+    unrecorded_owed = models.BooleanField(
+        "time nobody recorded counts as owed",
+        default=DEFAULT_MAKE_UP_POLICY.unrecorded_owed,
+        help_text="Off: only time recorded as missed for a reason the school owes counts as owed.",
+    )
     on_track_percent = models.PositiveSmallIntegerField(
         default=int(Thresholds().on_track * 100), validators=[MaxValueValidator(100)]
     )
@@ -166,9 +171,12 @@ class School(models.Model):
 
     @property
     def make_up_policy(self) -> MakeUpPolicy:
-        if not self.owed_reasons:
-            return DEFAULT_MAKE_UP_POLICY
-        return MakeUpPolicy(owed_reasons=frozenset(MissReason(r) for r in self.owed_reasons))
+        reasons = (
+            frozenset(MissReason(r) for r in self.owed_reasons)
+            if self.owed_reasons
+            else DEFAULT_MAKE_UP_POLICY.owed_reasons
+        )
+        return MakeUpPolicy(owed_reasons=reasons, unrecorded_owed=self.unrecorded_owed)
 
     @property
     def thresholds(self) -> Thresholds:
