@@ -153,6 +153,9 @@ def test_a_school_plan_brought_along_is_shown_as_not_expected_until_the_new_senc
     assert "Motor Skills programme: 2 sessions of 30 minutes a week" in page
     values = {**_form_values(page), "start_date": "2026-02-02", "review_due": "2026-07-01"}
     assert client.post(url, values).status_code == 302
+    # Sent again (back, and send), it adopts nothing twice.
+    assert ALREADY_SENT in client.post(url, values, follow=True).content.decode()
+    assert ava.plans.filter(status="active").count() == 1
     proposal.refresh_from_db()
     assert proposal.outcome == "adopted"
     assert "has not adopted it yet" not in client.get(reverse("child-detail", args=[ava.pk])).content.decode()

@@ -418,3 +418,18 @@ def test_a_statement_read_from_the_plan_taken_out_of_the_score_stays_void_with_i
     assert "Access to a sensory room" not in html
     [event] = AuditEvent.objects.filter(child=plan.child, object_type="planstatement", action="void")
     assert event.reason == "Read from last year's plan by mistake"
+
+
+def test_taking_a_statement_out_of_the_score_sent_twice_voids_it_once(client, senco, plan):
+    from provision_ledger.submissions.middleware import ALREADY_SENT
+    from provision_ledger.wording.models import PlanStatement
+
+    client.force_login(senco)
+    client.post(reverse("plan-read", kwargs={"plan_id": plan.pk}), _confirm_data(_read(client, plan, text=SIX)))
+    sensory = PlanStatement.objects.get(plan=plan, text__startswith="Access to a sensory room")
+    page = reverse("statement-void", kwargs={"statement_id": sensory.pk})
+    key = re.search(r'name="form_key" value="([^"]+)"', client.get(page).content.decode()).group(1)
+    sent = {"reason": "Read from last year's plan by mistake", "form_key": key}
+    assert client.post(page, sent).status_code == 302
+    assert ALREADY_SENT in client.post(page, sent, follow=True).content.decode()
+    assert AuditEvent.objects.filter(child=plan.child, object_type="planstatement", action="void").count() == 1
