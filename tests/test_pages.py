@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import lxml.html
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +56,22 @@ def test_child_page_shows_sessions_delivered_of_promised_with_percent_and_owed(c
     assert "2 not delivered · 11 not recorded" in html
     assert "Under the school’s make-up policy, time not recorded counts as owed." in html
     assert "5 hours 48 minutes" in html
+
+
+def test_the_line_page_gives_what_was_promised_so_far_with_what_nobody_recorded(client, school, senco, frozen_today):
+    child = make_child(school)
+    line = make_line(make_plan(child, senco, start=date(2025, 9, 1)), senco, sessions=2, minutes_per_session=30)
+    make_session(line, senco, date(2025, 9, 10))
+    make_session(line, senco, date(2025, 9, 11), "not_delivered", reason="staff_redeployed")
+    make_session(line, senco, date(2025, 9, 12), "not_delivered", reason="child_absent")
+    client.force_login(senco)
+    html = client.get(reverse("line-detail", kwargs={"line_id": line.pk})).content.decode()
+    so_far = lxml.html.fromstring(html).get_element_by_id("main-content").xpath('.//*[@data-testid="so-far"]')[0]
+    # As on the child's page: 13.6 sessions expected from the line's start to 17 October, 1 delivered, 2 missed.
+    assert " ".join(so_far.text_content().split()) == (
+        "From 1 September 2025 to 17 October 2025: 1 of 14 sessions delivered 7% of the promised time (30 minutes "
+        "of 6 hours 48 minutes) 2 not delivered · 11 not recorded"
+    )
 
 
 def test_a_school_that_owes_only_recorded_misses_owes_nothing_for_time_not_recorded_and_the_page_says_so(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,9 +16,11 @@ from provision_ledger.delivery import actions
 from provision_ledger.delivery.actions import SessionEntry
 from provision_ledger.delivery.forms import CorrectSessionForm, SessionForm
 from provision_ledger.delivery.models import Session
+from provision_ledger.delivery.queries import line_reports, line_window
 from provision_ledger.delivery.register import register_for
 from provision_ledger.kit.forms import VoidForm, show_refusal
 from provision_ledger.kit.params import recent_day
+from provision_ledger.people.queries import calendar_of
 from provision_ledger.rules.compliance import MissReason, SessionStatus
 
 
@@ -36,6 +38,12 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
         for session in sessions:
             at = [stay for stay in stays if stay.started_on <= session.date] or stays[:1]
             session.delivered_at = at[-1].school.name  # type: ignore[attr-defined]
+    # What the line promised so far against what was recorded, with what nobody recorded (never hidden).
+    so_far = None
+    if line.voided_at is None:
+        window = line_window(line, min(timezone.localdate(), line.plan.end_date or date.max))
+        [report] = line_reports([line], child.school, calendar_of(child, stays), [window])
+        so_far = (window, report.assessments[window.key])
     return render(
         request,
         "delivery/line_detail.html",
@@ -45,6 +53,7 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
             "sessions": sessions,
             "versions": line.versions_in_order,
             "several_schools": len(stays) > 1,
+            "so_far": so_far,
             "can_manage": access.allows(user, child, Permission.MANAGE),
             "can_log": access.allows_line(user, line, Permission.LOG),
             "can_raise": access.allows(user, child, Permission.RAISE),
