@@ -168,7 +168,10 @@ def test_the_senco_of_the_school_left_undoes_a_move_recorded_in_error_once_from_
     assert "Oliver did not leave: the move was recorded in error" in earlier
     url = reverse("move-void", args=[world["child"].pk])
     page = client.get(url).content.decode()
-    assert "joined Elm Primary on 14 January 2026" in page
+    assert (
+        "joined Elm Primary on Wednesday 14 January 2026, so their last day on the roll at Oak Primary was Tuesday "
+        "13 January 2026" in page
+    )
     blank = client.post(url, {**_form_values(page), "reason": ""})
     assert _errors(blank.content.decode()) == ["Why was the move recorded in error?: This field is required."]
     sent = {**_form_values(blank.content.decode()), "reason": "Wrong child chosen."}
