@@ -184,3 +184,15 @@ def test_the_senco_of_the_school_left_undoes_a_move_recorded_in_error_once_from_
     # The new school's SENCO no longer reaches him.
     client.force_login(world["elm_senco"])
     assert client.get(reverse("child-detail", args=[world["child"].pk])).status_code == 404
+
+
+def test_the_undo_page_says_at_once_that_a_move_with_something_recorded_after_it_stays_and_offers_no_form(
+    client, world
+):
+    move_child(world["child"], world["elm"], date(2026, 1, 14), world["oak_senco"], "Moved house")
+    make_session(world["child"].plans.get().lines.get(), world["elm_senco"], date(2026, 1, 20))
+    client.force_login(world["elm_senco"])
+    page = lxml.html.fromstring(client.get(reverse("move-void", args=[world["child"].pk])).content.decode())
+    [stays] = page.xpath('//*[@data-testid="move-stays"]')
+    assert "Something has been recorded since the move (" in stays.text_content()
+    assert [f for f in page.forms if f.method.upper() == "POST" and not f.get("action")] == []

@@ -344,25 +344,33 @@ def _move_events(arrival: Enrolment) -> tuple[int, int | None]:
     return created, proposal.pk if proposal else None
 
 
-def check_void_move(arrival: Enrolment, reason: str) -> None:
-    """Refuse, with the reason, to undo a move that cannot be undone as a simple correction: one that is not the
-    child's latest, or after which anything has been recorded for them (that record would lose its school)."""
+def why_move_stays(arrival: Enrolment) -> str | None:
+    """Why this move cannot be undone as a simple correction, or None: one that is not the child's latest, or after
+    which anything has been recorded for them (that record would lose its school)."""
     if arrival.voided_at is not None:
-        raise ValidationError("This move is already voided.")
+        return "This move is already voided."
     if arrival.ended_on is not None:
-        raise ValidationError("Only the child's latest move can be undone.")
+        return "Only the child's latest move can be undone."
     if not Enrolment.objects.filter(child_id=arrival.child_id, started_on__lt=arrival.started_on).exists():
-        raise ValidationError("This is the first school recorded for the child: there is no move to undo.")
+        return "This is the first school recorded for the child: there is no move to undo."
     created, proposal_id = _move_events(arrival)
     later = AuditEvent.objects.filter(child_id=arrival.child_id, pk__gt=created)
     if proposal_id is not None:  # the move's own last event
         later = later.exclude(object_type="planproposal", object_id=proposal_id, action=AuditEvent.Action.CREATE)
     since = later.order_by("pk").first()
     if since is not None:
-        raise ValidationError(
+        return (
             f"Something has been recorded since the move ({since.summary}, {timezone.localdate(since.at):%-d %B %Y}). "
             "A move can be undone only before anything else is recorded; correct that first, or record a move back."
         )
+    return None
+
+
+def check_void_move(arrival: Enrolment, reason: str) -> None:
+    """Refuse, with the reason, to undo a move that cannot be undone (`why_move_stays`) or to undo it unexplained."""
+    why = why_move_stays(arrival)
+    if why is not None:
+        raise ValidationError(why)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the move was recorded in error."})
 

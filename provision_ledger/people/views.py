@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
 from provision_ledger.kit.forms import VoidForm, show_refusal
-from provision_ledger.people.actions import check_move, move_child, void_move
+from provision_ledger.people.actions import check_move, move_child, void_move, why_move_stays
 from provision_ledger.people.forms import AdoptForm, MoveForm
 from provision_ledger.plans.actions import adopt_proposal
 from provision_ledger.rules.legal_force import PlanKind
@@ -91,6 +91,8 @@ def move_void(request: HttpRequest, child_id: int) -> HttpResponse:
             "left": left,
             "proposal": child.plan_proposals.filter(settled_at__isnull=True).select_related("plan").first(),
             "form": form,
+            # Said before anything is typed: a move after which something was recorded stays.
+            "stays": why_move_stays(arrival) if request.method == "GET" else None,
             "title": f"Undo the move to {arrival.school.name}",
             "back": reverse("child-detail", args=[child.pk])
             if in_school_now
