@@ -49,6 +49,8 @@ def enter_code(page: Page, email: str) -> None:
 
 def axe_violations(page: Page) -> list[str]:
     """Run axe-core against WCAG 2.2 A and AA; return each violation with the elements at fault."""
+    # A click that navigates returns before the next document exists; injecting then finds no <head>.
+    page.wait_for_load_state("load")
     # Served as if from the site, since the Content Security Policy refuses an inline script.
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
     url = f"{origin}/test-only/axe.min.js"

@@ -25,6 +25,7 @@ def _pdf_text(path) -> str:
 
 def _write_and_download(page: Page, step_title: str) -> str:
     page.get_by_role("link", name=re.compile(f"^Write this letter.*{re.escape(step_title)}$")).click()
+    expect(page.get_by_role("button", name="Save as sent, then download")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save as sent, then download").click()
     with page.expect_download() as download:

@@ -65,6 +65,7 @@ def test_senco_reviews_maya_parent_adds_views_and_an_amendment_leaves_past_compl
     sign_in("ehcp.parent@demo.test", "demo")
     page.get_by_role("link", name="Outcomes, progress and annual reviews").click()
     page.get_by_role("link", name="Add what you have seen at home for Maya plans her day").click()
+    expect(page.get_by_label("What you saw at home")).to_be_visible()
     found["observation form"] = axe_violations(page)
     page.get_by_label("What you saw at home").fill("She got her picture list out before school by herself.")
     page.get_by_role("button", name="Save").click()
