@@ -100,7 +100,9 @@ def _record(school: School, senco: User, first_name: str) -> Record:
         start_date=date(2025, 9, 1),
         by=senco,
     )
-    price = save_item_price(year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school)
+    price = save_item_price(
+        year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school, by=senco
+    )
     item = add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
     token, _ = issue_token(by=senco, name=f"{first_name} MIS", school=school)
     outcome = make_outcome(plan, senco, line)

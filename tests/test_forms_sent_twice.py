@@ -44,7 +44,9 @@ def world(monkeypatch, school, senco, child):
     concern = raise_concern(child=child, by=parent, subject="Motor Skills", body="Missed again", line=line)
     outcome = make_outcome(line.plan, senco, line)
     staff = make_staff(school, child)
-    price = save_item_price(year=2025, name="Sloped writing board", pounds=Decimal("24.00"), source="", school=school)
+    price = save_item_price(
+        year=2025, name="Sloped writing board", pounds=Decimal("24.00"), source="", school=school, by=senco
+    )
     return {
         "item": add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco),
         "token": issue_token(by=senco, name="Old MIS", school=school)[0],

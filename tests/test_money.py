@@ -168,7 +168,9 @@ def test_a_negative_rate_is_refused_naming_the_role_and_year(client, school, sen
 def test_a_schools_override_wins_over_the_authority_and_letters_read_it(school, senco, child):
     _card(school.local_authority, ta="18.00", hlta="21.00")
     # £722 a year for an hour a week ÷ 38 weeks of contact = £19.00 an hour with the child.
-    actions.save_rate_card(year=2025, rates={"ta": (Decimal("722.00"), "School budget 2025-26")}, school=school)
+    actions.save_rate_card(
+        year=2025, rates={"ta": (Decimal("722.00"), "School budget 2025-26")}, school=school, by=senco
+    )
     rates = hourly_rates(child, date(2025, 10, 1))
     assert (rates["ta"], rates["hlta"][0]) == ((Decimal("19.00"), "School budget 2025-26"), Decimal("21.00"))
     assert _rates(child, date(2025, 10, 1)) == rates
@@ -382,11 +384,14 @@ def test_an_item_provided_counts_in_the_childs_costs_at_the_schools_price(client
         pounds=Decimal("300.00"),
         source="Price list",
         local_authority=school.local_authority,
+        by=senco,
     )
     actions.save_item_price(
-        year=2025, name="Talk Boost licence", pounds=Decimal("240.00"), source="Own deal", school=school
+        year=2025, name="Talk Boost licence", pounds=Decimal("240.00"), source="Own deal", school=school, by=senco
     )
-    actions.save_item_price(year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school)
+    actions.save_item_price(
+        year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school, by=senco
+    )
     client.force_login(senco)
     licence = ItemPrice.objects.get(card__school=school, name="Talk Boost licence")
     slope = ItemPrice.objects.get(name="Writing slope")
@@ -405,7 +410,9 @@ def test_an_item_provided_counts_in_the_childs_costs_at_the_schools_price(client
 
 
 def test_a_voided_item_stays_in_the_record_and_stops_counting(client, school, senco, child):
-    price = actions.save_item_price(year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school)
+    price = actions.save_item_price(
+        year=2025, name="Writing slope", pounds=Decimal("25.50"), source="", school=school, by=senco
+    )
     item = actions.add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
     client.force_login(senco)
     response = client.post(reverse("child-item-void", args=[item.pk]), {"reason": "Recorded for the wrong child"})
@@ -530,3 +537,35 @@ def test_the_school_and_the_authority_see_who_logged_support_time_and_the_parent
         client.force_login(who)
         shown[who.email] = "Priya Shah" in client.get(reverse("support-time", args=[maya.pk])).content.decode()
     assert shown == {maya.guardians.get().user.email: False, senco.email: True, officer.email: True}
+
+
+def test_rates_and_prices_set_on_the_page_are_kept_in_the_trail_as_they_were_and_became(client, school, senco):
+    from provision_ledger.audit.chain import verify
+    from provision_ledger.audit.models import AuditEvent
+
+    client.force_login(senco)
+    page = reverse("school-rates", args=[school.urn]) + "?year=2025"
+    client.post(page, {"contact_weeks": "38", "rate_ta": "722.00", "source_ta": "Budget"})
+    client.post(page, {"contact_weeks": "39", "rate_ta": "760.50", "source_ta": "Budget"})
+    client.post(page, {"form": "item", "name": "Writing slope", "pounds": "25.50", "source": ""})
+    client.post(page, {"form": "item", "name": "Writing slope", "pounds": "27.00", "source": "New list"})
+
+    events = AuditEvent.objects.filter(local_authority=school.local_authority, child=None).order_by("pk")
+    rows = [(e.action, e.object_type, e.actor_id, e.summary, e.before, e.after) for e in events]
+    slope = ItemPrice.objects.get(name="Writing slope")
+    assert rows[0][:4] == ("create", "ratecard", senco.pk, f"Rates for 2025-26 set for {school}")
+    first = {"Teaching assistant rate": "£722.00 a year for an hour a week over 38 weeks (Budget)"}
+    assert rows[0][4:] == (None, first)
+    assert rows[1][:2] + rows[1][4:] == (
+        "change",
+        "ratecard",
+        first,
+        {"Teaching assistant rate": "£760.50 a year for an hour a week over 39 weeks (Budget)"},
+    )
+    assert [(e[0], e[1], e[3]) for e in rows[2:]] == [
+        ("create", "itemprice", f"Writing slope priced at £25.50 for 2025-26 for {school}"),
+        ("change", "itemprice", f"Writing slope priced at £27.00 for 2025-26 for {school}"),
+    ]
+    assert (rows[3][4]["pounds"], rows[3][5]["pounds"], rows[3][5]["id"]) == ("25.50", "27.00", slope.pk)
+    assert len(rows) == 4
+    assert verify(school.local_authority_id) == []

@@ -125,7 +125,9 @@ def record(school, senco, child) -> Record:
     funding = save_child_funding(
         child=child, year=2025, top_up=Decimal(7000), personal_budget=Decimal(0), note="", by=senco
     )
-    price = save_item_price(year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school)
+    price = save_item_price(
+        year=2025, name="Talk Boost licence", pounds=Decimal(300), source="", school=school, by=senco
+    )
     item = add_child_item(child=child, year=2025, item=price, quantity=1, note="", by=senco)
     return Record(plan, line, version, session, group, concern, message, letter, clock, outcome, progress, home,
                   review, allocation, block, funding, item, parent)  # fmt: skip

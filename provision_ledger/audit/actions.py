@@ -99,6 +99,7 @@ class AccessChange:
     summary: str
     before: dict[str, Any] | None = None
     reason: str = ""
+    after: dict[str, Any] | None = None  # the row's own values when not given
 
 
 def _access_snapshot(obj: models.Model) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def record_access_events(*, actor: User, changes: Sequence[AccessChange]) -> lis
             object_id=change.obj.pk,
             summary=change.summary[:300],
             before=change.before,
-            after=None if gone else _access_snapshot(change.obj),
+            after=None if gone else (change.after or _access_snapshot(change.obj)),
             reason=change.reason,
         )
         by_authority.setdefault(change.local_authority_id, []).append(event)
@@ -170,11 +171,12 @@ def record_access_event(
 
 
 def record_policy_event(*, actor: User, local_authority_id: int, obj: models.Model, summary: str,
-                        before: dict[str, Any]) -> AuditEvent:  # fmt: skip
-    """A change to a school's own policy that moves its children's figures (its status thresholds, whether time
-    nobody recorded is owed): no one child owns it, so it goes in its authority's chain with no child, with the row
-    as it was and as it now stands, as a change to who may reach the records does."""
-    change = AccessChange(local_authority_id, obj, AuditEvent.Action.CHANGE, summary, before)
+                        before: dict[str, Any] | None, after: dict[str, Any] | None = None) -> AuditEvent:  # fmt: skip
+    """A change to a policy that moves children's figures (a school's status thresholds, whether time nobody recorded
+    is owed, the rates and prices that cost their support): no one child owns it, so it goes in its authority's chain
+    with no child, with what it was (none when new) and what it now is (the row's own values unless given)."""
+    action = AuditEvent.Action.CHANGE if before else AuditEvent.Action.CREATE
+    change = AccessChange(local_authority_id, obj, action, summary, before, after=after)
     [event] = record_access_events(actor=actor, changes=[change])
     return event
 

@@ -30,24 +30,49 @@ from provision_ledger.rules.sessions import default_planned_minutes
 from provision_ledger.rules.support_time import Block, BlockError, check_day, session_from_blocks
 
 
+def _card_owner(local_authority: LocalAuthority | None, school: School | None) -> tuple[int, str]:
+    if school is not None:
+        return school.local_authority_id, str(school)
+    assert local_authority is not None
+    return local_authority.pk, f"{local_authority.name} (the authority's defaults)"
+
+
+def _card_terms(card: RateCard | None) -> dict[str, str] | None:
+    """A card's rates as the audit trail keeps them: one readable value per role, and the Element 2 threshold."""
+    if card is None:
+        return None
+    terms = {
+        f"{rate.get_role_display()} rate": f"£{rate.annual_cost} a year for an hour a week over {rate.contact_weeks} "
+        f"weeks" + (f" ({rate.source})" if rate.source else "")
+        for rate in card.staff_rates.order_by("role")
+    }
+    if card.element_2_threshold is not None:
+        terms["Element 2 threshold"] = f"£{card.element_2_threshold}"
+    return terms
+
+
 @transaction.atomic
 def save_rate_card(
     *,
     year: int,
     rates: Mapping[str, tuple[Decimal | None, str]],
+    by: User,
     local_authority: LocalAuthority | None = None,
     school: School | None = None,
     threshold: Decimal | None = None,
     contact_weeks: int = CONTACT_WEEKS,
 ) -> RateCard:
     """Set a card's rates for a year, each the annual cost of an hour a week spread over `contact_weeks`: a role
-    with no rate is removed from the card (the default then applies)."""
+    with no rate is removed from the card (the default then applies). The trail keeps the card as it was and is."""
     assert (local_authority is None) != (school is None)
     for role, (value, _) in rates.items():
         if value is not None and value < 0:
             raise ValidationError({f"rate_{role}": f"The rate in {financial_year_label(year)} cannot be negative."})
     if not 1 <= contact_weeks <= 53:
         raise ValidationError({"contact_weeks": "The weeks of contact must be between 1 and 53."})
+    before = _card_terms(
+        RateCard.objects.filter(local_authority=local_authority, school=school, financial_year=year).first()
+    )
     card, _ = RateCard.objects.update_or_create(
         local_authority=local_authority,
         school=school,
@@ -67,6 +92,15 @@ def save_rate_card(
                     "source": source,
                 },
             )
+    la_id, owner = _card_owner(local_authority, school)
+    record_policy_event(
+        actor=by,
+        local_authority_id=la_id,
+        obj=card,
+        summary=f"Rates for {financial_year_label(year)} set for {owner}",
+        before=before,
+        after=_card_terms(card),
+    )
     return card
 
 
@@ -105,16 +139,28 @@ def save_item_price(
     name: str,
     pounds: Decimal,
     source: str,
+    by: User,
     local_authority: LocalAuthority | None = None,
     school: School | None = None,
 ) -> ItemPrice:
-    """Price a non-staff item on a card for a year; an item of the same name on the card is repriced."""
+    """Price a non-staff item on a card for a year; an item of the same name on the card is repriced, and the trail
+    keeps the price it had."""
     assert (local_authority is None) != (school is None)
     if pounds < 0:
         raise ValidationError({"pounds": f"The price of {name} in {financial_year_label(year)} cannot be negative."})
     card, _ = RateCard.objects.get_or_create(local_authority=local_authority, school=school, financial_year=year)
+    earlier = ItemPrice.objects.filter(card=card, name=name.strip()).first()
+    before = snapshot(earlier) if earlier else None
     item, _ = ItemPrice.objects.update_or_create(
         card=card, name=name.strip(), defaults={"pounds": pounds, "source": source}
+    )
+    la_id, owner = _card_owner(local_authority, school)
+    record_policy_event(
+        actor=by,
+        local_authority_id=la_id,
+        obj=item,
+        summary=f"{item.name} priced at £{item.pounds} for {financial_year_label(year)} for {owner}",
+        before=before,
     )
     return item
 

@@ -111,13 +111,14 @@ def school_rates(request: HttpRequest, urn: str) -> HttpResponse:
         actions.save_rate_card(
             year=year,
             rates=form.rates(),
+            by=user,
             school=school,
             contact_weeks=form.cleaned_data["contact_weeks"] or CONTACT_WEEKS,
         )
         messages.success(request, f"Rates for {financial_year_label(year)} saved.")
         return redirect(f"{request.path}?year={year}")
     if item_form.is_bound and item_form.is_valid():
-        actions.save_item_price(year=year, school=school, **item_form.cleaned_data)
+        actions.save_item_price(year=year, school=school, by=user, **item_form.cleaned_data)
         messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
         return redirect(f"{request.path}?year={year}")
     return render(
@@ -155,6 +156,7 @@ def la_rates(request: HttpRequest) -> HttpResponse:
         actions.save_rate_card(
             year=year,
             rates=form.rates(),
+            by=user,
             local_authority=la,
             threshold=form.cleaned_data.get("threshold"),
             contact_weeks=form.cleaned_data["contact_weeks"] or CONTACT_WEEKS,
@@ -162,7 +164,7 @@ def la_rates(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Default rates for {la.name}, {financial_year_label(year)}, saved.")
         return redirect(f"{request.path}?{urlencode({'la': la.code, 'year': str(year)})}")
     if item_form.is_bound and item_form.is_valid():
-        actions.save_item_price(year=year, local_authority=la, **item_form.cleaned_data)
+        actions.save_item_price(year=year, local_authority=la, by=user, **item_form.cleaned_data)
         messages.success(request, f"{item_form.cleaned_data['name']} priced for {financial_year_label(year)}.")
         return redirect(f"{request.path}?{urlencode({'la': la.code, 'year': str(year)})}")
     items = card.items.all() if card else []
