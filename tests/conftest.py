@@ -81,9 +81,9 @@ def client():
 
 @pytest.fixture
 def unverified_client():
-    from django.test import Client
+    from tests.factories import FormClient
 
-    return Client()
+    return FormClient()
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,6 +34,7 @@ from provision_ledger.plans.models import Plan, ProvisionLine
 from provision_ledger.rules.compliance import SessionStatus
 from provision_ledger.services import actions as service_actions
 from provision_ledger.services.models import Commission, Service, ServiceRole
+from provision_ledger.submissions import keys
 from provision_ledger.trusts import actions as trust_actions
 from provision_ledger.trusts.models import Trust, TrustRole
 
@@ -135,7 +139,30 @@ def make_totp_device(user: User) -> TOTPDevice:
     )
 
 
-class VerifiedClient(Client):
+class FormClient(Client):
+    """A test client that posts a form as its page would send it: with a one-time key of its own, unless the test
+    gives the key (a form sent twice) or sends an empty one (a post that did not come from a page)."""
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        signed_in = self._signed_in_id()
+        if (
+            signed_in is not None
+            and (data is None or isinstance(data, dict))
+            and not args
+            and "content_type" not in kwargs
+        ):
+            data = {keys.FIELD: keys.issue(signed_in), **(data or {})}
+        return super().post(path, data, *args, **kwargs)
+
+    def _signed_in_id(self) -> int | None:
+        cookie = self.cookies.get(settings.SESSION_COOKIE_NAME)
+        if cookie is None:
+            return None
+        user_id = import_module(settings.SESSION_ENGINE).SessionStore(cookie.value).get(SESSION_KEY)
+        return int(user_id) if user_id is not None else None
+
+
+class VerifiedClient(FormClient):
     """A test client whose force_login also passes the second step, as a person with an authenticator would."""
 
     def force_login(self, user: Any, backend: str | None = None) -> None:

@@ -16,6 +16,7 @@ from django.core.management import call_command
 
 from provision_ledger.accounts import twofactor
 from provision_ledger.delivery.models import Session
+from provision_ledger.submissions import keys
 from tests.factories import make_child, make_line, make_plan, make_staff, make_totp_device
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 STAFF = 20
 DAYS = [date(2025, 9, d) for d in (8, 9, 10, 11, 12)]  # one school week of the autumn term
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FORM_KEY = re.compile(rf'name="{keys.FIELD}" value="([^"]+)"')
 
 
 class _NoRedirect(HTTPRedirectHandler):
@@ -42,9 +44,12 @@ class Browser:
             return response.status, response.read().decode()
 
     def post(self, path: str, form: dict[str, str]) -> tuple[int, str]:
-        """Post a form as the page does, CSRF token included; return the status and where it sends you."""
+        """Post a form as the page does, CSRF token and one-time key included; return the status and where it sends
+        you."""
         _, page = self.get(path)
         data = {"csrfmiddlewaretoken": CSRF.search(page).group(1), **form}  # type: ignore[union-attr]
+        if key := FORM_KEY.search(page):
+            data[keys.FIELD] = key.group(1)
         request = Request(self.base + path, data=urlencode(data).encode(), method="POST")
         try:
             with self.opener.open(request, timeout=60) as response:

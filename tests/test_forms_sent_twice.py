@@ -311,6 +311,19 @@ def test_a_form_key_from_another_person_or_past_its_age_writes_nothing(client, w
     assert FormSubmission.objects.count() == 0
 
 
+def test_a_signed_in_persons_post_without_the_pages_key_writes_nothing_and_says_so(client, world):
+    from provision_ledger.submissions.middleware import NO_KEY
+
+    client.force_login(world["staff"])
+    page = reverse("session-create", args=[world["line"].pk])
+    before = _rows()
+    response = client.post(page, {"date": "2025-10-16", "status": "delivered", keys.FIELD: ""})
+    assert (response.status_code, response["Location"]) == (302, page)
+    assert NO_KEY in client.get(page).content.decode()
+    assert _rows() == before
+    assert FormSubmission.objects.count() == 0
+
+
 class _LaterClock:
     def __init__(self, ahead: timedelta) -> None:
         import time

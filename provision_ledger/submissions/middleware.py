@@ -7,11 +7,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve
 
 from provision_ledger.submissions import keys
 from provision_ledger.submissions.models import FormSubmission
 
 ALREADY_SENT = "That form had already been sent, so nothing was saved a second time."
+NO_KEY = "That form was sent without the code the page gives it, so nothing was saved. Please fill it in again."
 
 
 class FormKeyMiddleware:
@@ -19,11 +21,18 @@ class FormKeyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        value = request.POST.get(keys.FIELD) if request.method == "POST" else None
-        if not value or _is_preview(request):
+        if request.method != "POST" or _is_preview(request):
             return self.get_response(request)
+        value = request.POST.get(keys.FIELD)
         user = request.user
         user_id = user.pk if user.is_authenticated else None
+        if not value:
+            if user_id is None or _takes_no_forms(request):
+                return self.get_response(request)
+            # Every page's form carries a key, so a signed-in person's post without one was not sent from a page:
+            # written, it could be sent again and again and written each time.
+            messages.error(request, NO_KEY)
+            return HttpResponseRedirect(request.get_full_path())
         checked = keys.check(value, user_id)
         if checked.key is None:
             messages.error(request, checked.problem)
@@ -48,6 +57,15 @@ class FormKeyMiddleware:
             claim.delete()  # refused, so nothing was written: sending it again is allowed
         # A page shown again (a form with its errors) keeps its claim: that page carries a fresh key of its own.
         return response
+
+
+def _takes_no_forms(request: HttpRequest) -> bool:
+    """A view exempt from the CSRF check (the API, which signs in by token) is posted to by programs, not pages;
+    a path that leads nowhere is left to answer its 404."""
+    try:
+        return bool(getattr(resolve(request.path_info).func, "csrf_exempt", False))
+    except Resolver404:
+        return True
 
 
 def _is_preview(request: HttpRequest) -> bool:
