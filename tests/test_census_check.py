@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from provision_ledger.audit.models import AuditEvent
 from provision_ledger.census import reconcile
+from provision_ledger.census.models import NeedRecord
 from provision_ledger.people.models import Child
 from provision_ledger.rules.census import census_days, next_census_day
 from tests.factories import VerifiedClient, make_child, make_la_officer, make_line, make_plan, make_school, make_senco
@@ -100,6 +102,37 @@ def test_the_senco_compares_and_fixes_the_ledger_with_one_button_each(school):
         "Needs set from the MIS before census day: ASD (1), SEMH (2)"
     )
     assert "The MIS export and the ledger agree for every child." in client.get(url).content.decode()
+
+
+def _posted_forms(html: str) -> list[dict[str, str]]:
+    """The forms that post to the page itself (not the sign-out button), each with the values a browser sends as
+    rendered, its one-time key included."""
+    forms = lxml.html.fromstring(html).forms
+    return [dict(f.form_values()) for f in forms if f.method.upper() == "POST" and not f.get("action")]
+
+
+def test_a_fix_sent_twice_changes_the_ledger_once_and_the_repeat_says_it_was_already_sent(school):
+    client = VerifiedClient()
+    client.force_login(school["senco"])
+    url = f"/schools/{school['school'].urn}/census/"
+    [upload] = [v for v in _posted_forms(client.get(url).content.decode()) if "fix" not in v]
+    export = HEADER + "M88920012600A,E,DS,,false\nQ889200126002,K,ASD,SEMH,true\nE889200126003,K,SPLD,,false\n"
+    before = (NeedRecord.objects.count(), AuditEvent.objects.count())
+    compared = client.post(url, {**upload, "file": SimpleUploadedFile("census.csv", export.encode(), "text/csv")})
+    assert (compared["Location"], (NeedRecord.objects.count(), AuditEvent.objects.count())) == (url, before)
+    [needs] = [v for v in _posted_forms(client.get(url).content.decode()) if v.get("fix") == "needs"]
+    assert (needs["upn"], bool(needs["form_key"])) == ("Q889200126002", True)
+
+    first = client.post(url, needs)
+    again = client.post(url, needs, follow=True)
+
+    assert (first["Location"], again.redirect_chain) == (url, [(url, 302)])
+    assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
+    ben = Child.objects.get(pk=school["ben"].pk)
+    recorded = ben.need_records.order_by("rank").values_list("need", "rank", "end_date")
+    assert list(recorded) == [("ASD", 1, None), ("SEMH", 2, None)]
+    assert (NeedRecord.objects.count(), AuditEvent.objects.count()) == (before[0] + 2, before[1] + 1)
+    assert AuditEvent.objects.filter(child=ben, summary__startswith="Needs set from the MIS").count() == 1
 
 
 def test_only_the_schools_senco_may_check(school):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import lxml.html
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -300,6 +301,54 @@ def test_a_senco_uploads_sees_the_report_and_confirms(school):
     again = client.post(response["Location"])  # a second confirmation writes nothing
     assert again.status_code == 200
     assert AuditEvent.objects.count() == 3
+
+
+def _as_rendered(html: str) -> dict[str, str]:
+    """The page's own form (not the sign-out button) as a browser sends it, its one-time key included."""
+    forms = lxml.html.fromstring(html).forms
+    [values] = [dict(f.form_values()) for f in forms if f.method.upper() == "POST" and not f.get("action")]
+    assert values["form_key"]
+    return values
+
+
+def test_a_transfer_file_sent_twice_from_one_form_is_kept_once_and_the_repeat_goes_to_its_report(school):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = verified_client(make_senco(school))
+    url = f"/schools/{school.urn}/transfer/"
+    values = _as_rendered(client.get(url).content.decode())
+    data = ctf_file(three_pupils())
+
+    first = client.post(url, {**values, "file": SimpleUploadedFile("ctf.xml", data, "application/xml")})
+    again = client.post(url, {**values, "file": SimpleUploadedFile("ctf.xml", data, "application/xml")}, follow=True)
+
+    upload = CtfUpload.objects.get()
+    assert first["Location"] == f"/schools/{school.urn}/transfer/{upload.pk}/"
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
+    assert (bytes(upload.data), Child.objects.count()) == (data, 0)
+
+
+def test_a_transfer_confirmed_twice_from_one_form_imports_once_and_the_repeat_says_it_was_already_sent(school):
+    senco = make_senco(school)
+    data = ctf_file(three_pupils())
+    upload = CtfUpload.objects.create(school=school, uploaded_by=senco, filename="ctf.xml", data=data)
+    client = verified_client(senco)
+    url = f"/schools/{school.urn}/transfer/{upload.pk}/"
+    values = _as_rendered(client.get(url).content.decode())
+
+    first = client.post(url, values)
+    upload.refresh_from_db()
+    imported_at = upload.imported_at
+    assert imported_at is not None
+    again = client.post(url, values, follow=True)
+
+    assert first["Location"] == f"/schools/{school.urn}/"
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
+    upload.refresh_from_db()
+    assert upload.imported_at == imported_at
+    assert (Child.objects.filter(school=school).count(), AuditEvent.objects.count()) == (3, 3)
 
 
 def test_a_refused_upload_names_each_pupil_and_element_and_saves_no_child(school):

@@ -6,8 +6,10 @@ import io
 import re
 from datetime import date, timedelta
 
+import lxml.html
 import pypdf
 import pytest
+from django.apps import apps
 from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
@@ -485,8 +487,6 @@ def test_closing_a_parents_account_deletes_their_own_records():
 
 @pytest.mark.parametrize("form", ["entry", "records request", "child"])
 def test_a_family_form_sent_twice_writes_once(client, form):
-    import lxml.html
-
     parent = make_user()
     family_child = _kept(parent, first_name="Maya")
     client.force_login(parent)
@@ -519,6 +519,81 @@ def test_a_family_form_sent_twice_writes_once(client, form):
     values |= fill
     first, second = client.post(page, values), client.post(page, values)
     assert (first.status_code, second.status_code, rows.count() - before) == (302, 302, 1)
+
+
+def _claimed(family_child: FamilyChild) -> None:
+    """The school accepts the family's invitation; the parent has still to confirm the child is theirs."""
+    from provision_ledger.family.models import SchoolInvitation
+    from provision_ledger.parents.models import hash_token
+
+    actions.invite_school(family_child=family_child, email="senco@hillside.test", by=family_child.keeper, base_url="")
+    SchoolInvitation.objects.update(token_hash=hash_token("t"))
+    actions.accept_school_invitation(token="t", first_name="Jo", last_name="Green", password="a long pass phrase")
+
+
+def _sent_from(html: str, page: str, action: str) -> dict[str, list[str]]:
+    """The page's form that posts to `action`, with the values a browser sends as rendered (every ticked box of a
+    name among them), its one-time key too."""
+    forms = lxml.html.fromstring(html).forms
+    [form] = [f for f in forms if f.method.upper() == "POST" and (f.get("action") or page) == action]
+    values: dict[str, list[str]] = {}
+    for name, value in form.form_values():
+        values.setdefault(name, []).append(value)
+    assert values["form_key"] != [""]
+    return values
+
+
+def _family_rows() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_app_config("family").get_models()}
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["share an entry", "stop sharing it", "confirm the school", "decline the school", "invite the school",
+     "delete the record", "keep the plan's lines"],
+)  # fmt: skip
+def test_a_family_form_sent_twice_writes_once_and_the_repeat_goes_where_the_first_went(client, form):
+    family_child = _kept(make_user(), school=make_school())
+    entry = _entry(family_child)
+    if form == "stop sharing it":
+        actions.share_entry(entry=entry, by=family_child.keeper)
+    if form in ("confirm the school", "decline the school"):
+        _claimed(family_child)
+    mail.outbox.clear()
+    client.force_login(family_child.keeper)
+    child = reverse("family-child", args=[family_child.pk])
+    share = reverse("family-entry-share", args=[entry.pk])
+    confirm = reverse("family-school-confirm", args=[family_child.pk])
+    invite = reverse("family-school-invite", args=[family_child.pk])
+    delete = reverse("family-record-delete", args=[family_child.pk])
+    plan = reverse("family-plan-read", args=[family_child.pk])
+    # The page the form is on, where it posts, what the parent types or which button they press, what it records.
+    page, action, fill, events = {
+        "share an entry": (child, share, {}, [("share", "entryshare")]),
+        "stop sharing it": (child, share, {}, [("unshare", "entryshare")]),
+        "confirm the school": (child, confirm, {"answer": ["yes"]}, [("confirm", "schoollink")]),
+        "decline the school": (child, confirm, {"answer": ["no"]}, [("decline", "schoollink")]),
+        "invite the school": (invite, invite, {"email": ["senco@hillside.test"]}, [("create", "schoolinvitation")]),
+        "delete the record": (delete, delete, {"confirm_name": ["Oliver"]}, [("delete", "familychild")]),
+        "keep the plan's lines": (plan, plan, {}, [("create", "familyline")] * 3),
+    }[form]
+    html = client.get(page).content.decode()
+    if form == "keep the plan's lines":  # the lines to keep are on the page the pasted plan is checked on
+        html = client.post(plan, _sent_from(html, plan, plan) | {"text": [IEP]}).content.decode()
+    sent = _sent_from(html, page, action) | fill
+    last = FamilyEvent.objects.order_by("seq").last()
+    assert last is not None
+
+    first = client.post(action, sent)
+    rows = _family_rows()
+    again = client.post(action, sent, follow=True)
+
+    assert (first.status_code, again.redirect_chain) == (302, [(first["Location"], 302)])
+    assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
+    assert list(FamilyEvent.objects.filter(seq__gt=last.seq).values_list("action", "object_type")) == events
+    assert _family_rows() == rows
+    assert [m.to for m in mail.outbox] == ([["senco@hillside.test"]] if form == "invite the school" else [])
+    assert chain.verify() == []
 
 
 def test_a_school_searched_by_name_is_chosen_from_the_registers_matches(client):

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import lxml.html
 import pytest
 from django.urls import reverse
 
@@ -106,6 +107,41 @@ def test_confirming_proposed_lines_adds_them_all_with_their_statement_recorded(c
         "delivered by a qualified SALT.”"
     )
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_type="provisionline").count() == 3
+
+
+def _as_rendered(html: str) -> dict[str, str]:
+    """The page's own form (not the sign-out button) as a browser sends it, its one-time key included."""
+    forms = lxml.html.fromstring(html).forms
+    [values] = [dict(f.form_values()) for f in forms if f.method.upper() == "POST" and not f.get("action")]
+    assert values["form_key"]
+    return values
+
+
+def test_lines_read_from_a_plan_and_confirmed_twice_from_one_form_are_added_once(client, senco, plan):
+    from provision_ledger.wording.models import PlanStatement
+
+    client.force_login(senco)
+    url = reverse("plan-read", kwargs={"plan_id": plan.pk})
+    review = client.post(url, _as_rendered(client.get(url).content.decode()) | {"text": SECTION_F})
+    assert (review.status_code, ProvisionLine.objects.filter(plan=plan).count()) == (200, 0)
+    confirm = _as_rendered(review.content.decode()) | {"confirm": "1"}  # the button that adds the ticked lines
+
+    first = client.post(url, confirm)
+    again = client.post(url, confirm, follow=True)
+
+    assert first["Location"] == reverse("child-detail", kwargs={"child_id": plan.child_id})
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "That form had already been sent, so nothing was saved a second time." in again.content.decode()
+    assert sorted(LineVersion.objects.filter(line__plan=plan).values_list("description", flat=True)) == [
+        "15 hours per week of 1:1 support from a teaching assistant.",
+        "Precision teaching",
+        "speech and language therapy",
+    ]
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_type="provisionline").count() == 3
+    assert list(PlanStatement.objects.filter(plan=plan).values_list("text", flat=True).order_by("text")) == [
+        "Access to a sensory room as required.",
+        "Regular small group literacy support.",
+    ]
 
 
 def test_a_line_left_unticked_is_not_added(client, senco, plan):
