@@ -349,6 +349,18 @@ def test_a_signed_in_persons_post_without_the_pages_key_writes_nothing_and_says_
     assert FormSubmission.objects.count() == 0
 
 
+def test_a_writing_form_sent_twice_as_an_htmx_preview_still_writes_once(client, world):
+    case = _cases(world)["record a session"]
+    client.force_login(world["staff"])
+    data = _form(client.get(case.page).content.decode(), case.page, case.action)
+    before = _rows()
+    for _ in range(2):
+        client.post(case.action, data, headers={"HX-Request": "true"})
+    assert Session.objects.filter(line=world["line"]).count() == 2  # the one in the world, and this one
+    assert sum(_rows().values()) > sum(before.values())
+    assert FormSubmission.objects.count() == 1
+
+
 class _LaterClock:
     def __init__(self, ahead: timedelta) -> None:
         import time

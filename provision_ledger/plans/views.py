@@ -12,6 +12,7 @@ from provision_ledger.kit.forms import VoidForm, show_refusal
 from provision_ledger.plans import actions
 from provision_ledger.plans.forms import AmendLineForm, LineForm, PlanForm
 from provision_ledger.plans.queries import current_plan
+from provision_ledger.submissions import keys
 from provision_ledger.wording.checks import check_form_data, check_version
 
 
@@ -67,6 +68,7 @@ def _wording_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "wording/_line_check.html", {"wording": check_form_data(request.POST), "checked": True})
 
 
+@keys.shows_previews
 @require_http_methods(["GET", "POST"])
 def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = access.signed_in(request)
@@ -102,6 +104,7 @@ def line_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
+@keys.shows_previews
 @require_http_methods(["GET", "POST"])
 def line_amend(request: HttpRequest, line_id: int) -> HttpResponse:
     user = access.signed_in(request)

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core import signing
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 SALT = "provision_ledger.form-key"
 FIELD = "form_key"
 # A form left open longer than this is refused as stale, so an old tab re-sent days later cannot write.
 MAX_AGE_SECONDS = 3 * 24 * 60 * 60
+
+
+def shows_previews(view: V) -> V:
+    """Mark a view whose form asks for a preview as one types (htmx, not boosted) and answers it without writing:
+    on these views only, such a request leaves the form's key for the real save."""
+    view.shows_previews = True  # type: ignore[attr-defined]
+    return view
 
 
 def issue(user_id: int | None) -> str:

@@ -21,13 +21,18 @@ class FormKeyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or _is_preview(request):
+        if request.method != "POST":
+            return self.get_response(request)
+        view = _view(request)
+        if view is None or getattr(view, "csrf_exempt", False) or _is_preview(request, view):
+            # No page's form: a path that leads nowhere answers its 404; a view exempt from the CSRF check (the
+            # API, which signs in by token) is posted to by programs.
             return self.get_response(request)
         value = request.POST.get(keys.FIELD)
         user = request.user
         user_id = user.pk if user.is_authenticated else None
         if not value:
-            if user_id is None or _takes_no_forms(request):
+            if user_id is None:
                 return self.get_response(request)
             # Every page's form carries a key, so a signed-in person's post without one was not sent from a page:
             # written, it could be sent again and again and written each time.
@@ -59,16 +64,19 @@ class FormKeyMiddleware:
         return response
 
 
-def _takes_no_forms(request: HttpRequest) -> bool:
-    """A view exempt from the CSRF check (the API, which signs in by token) is posted to by programs, not pages;
-    a path that leads nowhere is left to answer its 404."""
+def _view(request: HttpRequest) -> Callable[..., HttpResponse] | None:
     try:
-        return bool(getattr(resolve(request.path_info).func, "csrf_exempt", False))
+        return resolve(request.path_info).func
     except Resolver404:
-        return True
+        return None
 
 
-def _is_preview(request: HttpRequest) -> bool:
-    """An htmx request that is not a boosted form (the line form's wording check as one types): it shows a part of
-    the page and writes nothing, so it leaves the form's key for the real submission."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+def _is_preview(request: HttpRequest, view: Callable[..., HttpResponse]) -> bool:
+    """An htmx request that is not a boosted form, to a view that answers such requests without writing (the line
+    form's wording check as one types): it leaves the form's key for the real submission. Sent to any other view,
+    the header changes nothing."""
+    return (
+        getattr(view, "shows_previews", False)
+        and request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
+    )
