@@ -162,6 +162,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # for statements that take well under a second (measured: about 70 ms of a 0.5 s dashboard statement).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
+# Each worker keeps the figures part of the child pages it served recently, keyed by everything they are drawn from
+# (core/record_page.py), so a page read again before anything of the child's record changes is not worked out anew.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": envint("PAGE_CACHE_SECONDS", 3600),
+        "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 300)},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"

@@ -54,10 +54,12 @@ class ChildStatement:
         return worst_status(self.reports, "year")
 
 
-def child_statement(child: Child, today: date, enrolments: list[Enrolment] | None = None) -> ChildStatement:
-    """`enrolments`: the child's, in date order, when the caller has read them."""
+def child_statement(
+    child: Child, today: date, enrolments: list[Enrolment] | None = None, calendar: Calendar | None = None
+) -> ChildStatement:
+    """`enrolments`: the child's, in date order, and `calendar`, theirs, when the caller has read them."""
     plan = current_plan(child)
-    calendar = calendar_of(child, enrolments)
+    calendar = calendar or calendar_of(child, enrolments)
     windows = reporting_windows(calendar, today, since=plan.start_date if plan else None)
     lines = list(live_lines([plan])) if plan else []
     reports = line_reports(lines, child.school, calendar, windows)

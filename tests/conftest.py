@@ -87,6 +87,14 @@ def unverified_client():
 
 
 @pytest.fixture(autouse=True)
+def _no_pages_kept_from_another_test():
+    """Each test starts with no child page parts kept: another test's record can have had the same ids."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -212,8 +212,13 @@ def test_child_page_query_count_does_not_grow_with_lines(
     # session, user, authenticator, scope (3), child, the read logged, plan, terms, non-teaching days, lines,
     # versions, totals, missed, weekly minutes, earlier plans, open concerns, the letters and dated events that
     # start the statutory clocks, the entries a family shared from its own record, and the statements read from the
-    # plan's wording that are not lines, the schools the child attended, a plan brought from an earlier school
-    with django_assert_num_queries(24):
+    # plan's wording that are not lines, the schools the child attended, a plan brought from an earlier school, and
+    # the record's version
+    with django_assert_num_queries(25):
+        client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
+    # Read again with nothing changed, the figures, wording and deadlines are kept: the calendar and the version
+    # are read to know that, and the plan, lines, sessions, earlier plans, letters and events are not.
+    with django_assert_num_queries(15):
         client.get(reverse("child-detail", kwargs={"child_id": child.pk}))
 
 

@@ -8,6 +8,13 @@ from provision_ledger.services.models import ServiceRole
 from provision_ledger.trusts.models import TrustRole
 
 
+def record_version(child: Child) -> int:
+    """How many events the child's record holds. Nothing recorded is ever deleted and every write of the record
+    appends its event in the same transaction, so this number moves with every change, in commit order (an event
+    written first but committed last still adds one), read from the (child, at) index."""
+    return AuditEvent.objects.filter(child=child).count()
+
+
 def views_of(child: Child) -> QuerySet[RecordView]:
     """Who read the child's record, newest first, with each reader's roles at a school, authority, trust or service
     (five queries however many)."""

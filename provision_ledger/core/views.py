@@ -10,11 +10,10 @@ from django.views.decorators.http import require_http_methods
 from provision_ledger.audit.queries import history_of, views_of
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
+from provision_ledger.core.record_page import record_parts
 from provision_ledger.nextsteps.advice import (
-    deadlines_for,
     next_steps_for,
     overdue_reviews_by_school,
-    parents_deadlines,
 )
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.actions import set_disabled
@@ -22,9 +21,7 @@ from provision_ledger.people.forms import DisabilityForm
 from provision_ledger.plans.models import Plan
 from provision_ledger.rules.advisor import DISABILITY_DEFINITION
 from provision_ledger.rules.legal_force import PlanKind
-from provision_ledger.statements import child_statement, school_overview
-from provision_ledger.wording.checks import plan_wording
-from provision_ledger.wording.queries import live_statements
+from provision_ledger.statements import school_overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -107,31 +104,30 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.signed_in(request)
     child = access.get_child(user, child_id, reading="the record page")
+    today = timezone.localdate()
     schools = list(child.enrolments.select_related("school").order_by("started_on", "pk"))
-    statement = child_statement(child, timezone.localdate(), schools)
     is_parent = access.allows(user, child, Permission.RAISE)
-    wording = (
-        plan_wording((r.line for r in statement.reports), live_statements(statement.plan)) if statement.plan else None
-    )
-    deadlines = deadlines_for(child, timezone.localdate(), statement.plan, schools)
+    reader = {
+        "is_parent": is_parent,
+        "can_manage": access.allows(user, child, Permission.MANAGE),
+        "can_log": access.allows(user, child, Permission.LOG),
+    }
+    record = record_parts(request, child, schools, today, reader)
     return render(
         request,
         "core/child_detail.html",
         {
             "child": child,
-            "statement": statement,
-            "can_manage": access.allows(user, child, Permission.MANAGE),
-            "can_log": access.allows(user, child, Permission.LOG),
-            "can_raise": access.allows(user, child, Permission.RAISE),
+            "record": record,
+            "statement": record.statement,
+            "deadlines": record.deadlines,
+            **reader,
+            "can_raise": is_parent,
             "can_take_record": access.allows(user, child, Permission.EXPORT),
-            "wording": wording,
-            "is_parent": is_parent,
             "open_concerns": child.concerns.filter(status=Concern.Status.AWAITING_SCHOOL).count(),
             # The escalation route is the parent's: shown to them, with the letters they have sent.
-            "next_steps": next_steps_for(child, timezone.localdate()) if is_parent else None,
-            "deadlines": deadlines,
+            "next_steps": next_steps_for(child, today) if is_parent else None,
             "disability_definition": DISABILITY_DEFINITION,
-            "parents_deadlines": parents_deadlines(deadlines),
             "letters": access.letters_for(user).filter(child=child) if is_parent else [],
             # What the family chose to show from its own record: the SENCO's, once the parent confirmed the child.
             "family_entries": access.shared_family_entries(user, child),
