@@ -186,7 +186,11 @@ def test_a_school_sees_which_lines_a_service_delivers_and_how(client, salt_world
     assert response.status_code == 200
     [(name, rows)] = response.context["services"]
     assert name == str(salt_world["service"])
-    assert {line for line, _ in rows} == {salt_world["salt"][0], salt_world["not_on_caseload"]}
+    lines = {salt_world["salt"][0], salt_world["not_on_caseload"]}
+    assert {(shown.url, shown.left_on) for shown in rows} == {
+        (reverse("line-detail", kwargs={"line_id": line.pk}), None) for line in lines
+    }
+    assert {shown.service_line.line_id for shown in rows} == {line.pk for line in lines}
 
 
 def test_the_read_log_names_the_practitioner_and_their_service(client, salt_world):

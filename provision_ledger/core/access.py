@@ -41,7 +41,7 @@ from provision_ledger.nextsteps.models import Letter
 from provision_ledger.outcomes.models import Outcome, ProgressEntry, Review
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, Enrolment, LocalAuthority, Role, School, User
-from provision_ledger.plans.models import Plan, PlanProposal, ProvisionLine
+from provision_ledger.plans.models import LineVersion, Plan, PlanProposal, ProvisionLine
 from provision_ledger.services.models import Service, ServiceRole
 from provision_ledger.services.queries import practitioner_line_ids
 from provision_ledger.trusts.models import Trust, TrustRole
@@ -665,6 +665,27 @@ def get_earlier_child(user: User, child_id: int, *, reading: str = "") -> tuple[
     child = stays[0].child
     note_reading(user, child, reading)
     return child, stays
+
+
+def earlier_lines_at(user: User, school: School, line_ids: Iterable[int]) -> dict[int, tuple[LineVersion, Enrolment]]:
+    """Of these lines, those of children who left the school that the person reaches as the school's (its SENCO, the
+    staff assigned then, its authority's officers: `earlier_stays_for`), each as its terms stood on the child's last
+    day there, with that stay (the latest, if the child left twice). A line with no terms by then was never the
+    school's and is left out."""
+    line_ids = set(line_ids)
+    children = ProvisionLine.objects.filter(pk__in=line_ids).values("plan__child_id")
+    stays: dict[int, Enrolment] = {}
+    for stay in earlier_stays_for(user).filter(school=school, child_id__in=children):
+        stays.setdefault(stay.child_id, stay)  # latest first
+    found: dict[int, tuple[LineVersion, Enrolment]] = {}
+    lines = ProvisionLine.objects.filter(pk__in=line_ids, plan__child_id__in=list(stays)).select_related("plan")
+    for line in lines.prefetch_related("versions"):
+        stay = stays[line.plan.child_id]
+        assert stay.ended_on is not None, "an earlier stay has ended"
+        versions = [v for v in line.versions_in_order if v.effective_from <= stay.ended_on]
+        if versions:
+            found[line.pk] = (versions[-1], stay)
+    return found
 
 
 def get_move_to_undo(user: User, child_id: int) -> tuple[Enrolment, Enrolment]:

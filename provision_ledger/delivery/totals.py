@@ -116,6 +116,25 @@ def _summed_from_sessions() -> str:
     return f"SUM(delivered_minutes), {missed}"
 
 
+def sums_by_day(line_ids: Iterable[int], first: date, last: date) -> Iterator[tuple[int, date, list[int]]]:
+    """(line, day, sums in the order of SUMMED) for these lines' live sessions from first to last, summed as their
+    months are: for figures over part of a month."""
+    line_ids = sorted(set(line_ids))
+    if not line_ids:
+        return
+    session = connection.ops.quote_name(Session._meta.db_table)
+    marks = ", ".join(["%s"] * len(line_ids))
+    sql = (
+        f"SELECT line_id, date, {_summed_from_sessions()} FROM {session} WHERE line_id IN ({marks}) "
+        "AND date >= %s AND date <= %s AND voided_at IS NULL GROUP BY line_id, date"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*line_ids, first, last])
+        for line_id, day, *sums in cursor.fetchall():
+            # SQLite keeps a date as YYYY-MM-DD text
+            yield line_id, day if isinstance(day, date) else date.fromisoformat(day), [int(m or 0) for m in sums]
+
+
 def _from_sessions(local_authority_id: int) -> tuple[str, list[int]]:
     """The sums as they should stand, straight from the authority's live sessions."""
     session = connection.ops.quote_name(Session._meta.db_table)

@@ -11,13 +11,14 @@ does for one child's statement, and adds the lines up by school and category.
 from __future__ import annotations
 
 import math
+from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Count, Model, Q, Sum
@@ -26,7 +27,9 @@ from provision_ledger.delivery import totals
 from provision_ledger.delivery.models import LineMonth, Session
 from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.parents.models import Concern
-from provision_ledger.people.models import Child, Enrolment, School
+from provision_ledger.people.models import Child, Enrolment, School, calendars_of
+from provision_ledger.people.queries import stays_of
+from provision_ledger.plans.expected import lay_months, months
 from provision_ledger.plans.models import Category, ExpectedMonth, LineVersion, Plan, ProvisionLine
 from provision_ledger.plans.queries import with_delivery
 from provision_ledger.rules.compliance import (
@@ -157,6 +160,16 @@ class LineSums:
     def expected(self) -> Decimal:
         return Decimal(self.expected_units) / _SCALE
 
+    def add(self, other: LineSums) -> None:
+        """Add another period's sums of the same line at the same school (so under the same policy)."""
+        self.delivered += other.delivered
+        self.excused_by_default += other.excused_by_default
+        if self.missed is not None and other.missed:
+            for reason, minutes in other.missed.items():
+                self.missed[reason] = self.missed.get(reason, 0) + minutes
+        self.expected_units += other.expected_units
+        self.expected_session_units += other.expected_session_units
+
 
 # The reasons a miss is excused under the default make-up policy (the child's absence or refusal).
 EXCUSED_BY_DEFAULT = sorted(r.value for r in MissReason if r not in DEFAULT_MAKE_UP_POLICY.owed_reasons)
@@ -190,6 +203,11 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _whole_months(window: Window) -> None:
+    if not window.is_empty and (window.start.day != 1 or (window.end + timedelta(days=1)).day != 1):
+        raise ValueError(f"{window.start} to {window.end} is not whole months: sessions are summed by month here.")
+
+
 def _lines_with_sums(
     la_ids: list[int], window: Window, school_id: int | None = None, with_need: bool = False
 ) -> dict[int, LineSums]:
@@ -206,8 +224,7 @@ def _lines_with_sums(
     line, joined to the lines. The sessions themselves are not read: their months' sums hold delivered minutes and
     missed minutes by reason, which is all the make-up policies and thresholds need.
     """
-    if not window.is_empty and (window.start.day != 1 or (window.end + timedelta(days=1)).day != 1):
-        raise ValueError(f"{window.start} to {window.end} is not whole months: sessions are summed by month here.")
+    _whole_months(window)
     # One authority, the usual case, is written as an equality, as the bare aggregate writes it.
     of_authority = "= %s" if len(la_ids) == 1 else f"IN ({', '.join(['%s'] * len(la_ids))})"
     excused = " + ".join(totals.missed_column(reason) for reason in EXCUSED_BY_DEFAULT)
@@ -315,6 +332,117 @@ def line_figures(
         if sums.school_id in own:
             sums.missed = by_reason.get(pk, {})
     return lines
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days of a line to sum: those from `first` to `last` on which its child was at `school`."""
+
+    line_id: int
+    child_id: int
+    school: School
+    first: date
+    last: date
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def line_sums_at(spans: Mapping[K, Span]) -> dict[K, LineSums]:
+    """Each span's sums, by its key: its line's over the days from first to last on which the child was at the
+    school (none for a span without such a day), under the school's policy. In at most nine statements, whatever the
+    number of spans.
+
+    A whole month the child spent at the school, as far as its authority goes, is read from the stored sums as on
+    the dashboard (a move between authorities keys each side's days to its own). A part of a month, cut off by a
+    span's end or by a move between two schools of one authority (that month's sums hold both schools' days), is
+    summed from its sessions as months are summed, and its expected delivery laid by the rules on the school's
+    calendar for those days alone, as the stored months are laid for each school a child was at.
+    """
+    spans = dict(spans)
+    if not spans:
+        return {}
+    children = Child.objects.filter(pk__in={span.child_id for span in spans.values()})
+    stays = stays_of(children.only("pk", "school_id", "local_authority_id"))
+    found: dict[K, LineSums] = {}
+    whole: dict[tuple[int, int, date], list[K]] = defaultdict(list)  # (line, authority, month): the spans reading it
+    partial: list[tuple[K, date, date]] = []
+    for key, span in spans.items():
+        authority = span.school.local_authority_id
+        own_policy = span.school.make_up_policy != DEFAULT_MAKE_UP_POLICY
+        for first, last in months(span.first, span.last):
+            month = first.replace(day=1)
+            month_end = month.replace(day=monthrange(month.year, month.month)[1])
+            # The child's days under the school's authority in the month: what its stored sums hold.
+            held = [days for stay in stays[span.child_id] if stay.local_authority_id == authority
+                    and (days := stay.clip(month, month_end))]  # fmt: skip
+            for stay in stays[span.child_id]:
+                if stay.school_id != span.school.pk or (days := stay.clip(first, last)) is None:
+                    continue
+                if key not in found:
+                    found[key] = LineSums(span.school.pk, span.child_id, "", missed={} if own_policy else None)
+                if held == [days]:
+                    whole[(span.line_id, authority, month)].append(key)
+                else:
+                    partial.append((key, *days))
+    _add_stored(whole, spans, found)
+    _add_laid(partial, spans, found)
+    return found
+
+
+def _part(span: Span, summed: Iterable[Any]) -> LineSums:
+    """A line's sums of delivered minutes and of minutes missed by reason (in the order of `totals.SUMMED`)."""
+    delivered, *misses = summed
+    missed = {reason: int(m) for reason, m in zip(REASONS, misses, strict=True) if m}
+    excused = sum(missed.get(reason, 0) for reason in EXCUSED_BY_DEFAULT)
+    return LineSums(span.school.pk, span.child_id, "", delivered=int(delivered or 0), excused_by_default=excused,
+                    missed=missed)  # fmt: skip
+
+
+def _add_stored(whole: dict[tuple[int, int, date], list[K]], spans: dict[K, Span], found: dict[K, LineSums]) -> None:
+    """Add the stored sums of whole months to the spans reading them (two statements)."""
+    if not whole:
+        return
+    stored = Q(
+        line_id__in=sorted({line_id for line_id, _, _ in whole}),
+        local_authority_id__in=sorted({authority for _, authority, _ in whole}),
+        month__gte=min(month for _, _, month in whole),
+        month__lte=max(month for _, _, month in whole),
+    )
+    keys = ("line_id", "local_authority_id", "month")
+    for line_id, authority, month, *summed in LineMonth.objects.filter(stored).values_list(*keys, *totals.SUMMED):
+        for key in whole.get((line_id, authority, month), ()):
+            found[key].add(_part(spans[key], summed))
+    for line_id, authority, month, sessions, minutes in ExpectedMonth.objects.filter(stored).values_list(
+        *keys, "sessions", "minutes"
+    ):
+        for key in whole.get((line_id, authority, month), ()):
+            # Stored to 1/10,000 of a minute, so these are whole units, as the dashboard's statement reads them.
+            found[key].expected_units += round(Decimal(minutes) * _SCALE)
+            found[key].expected_session_units += round(Decimal(sessions) * _SCALE)
+
+
+def _add_laid(partial: list[tuple[K, date, date]], spans: dict[K, Span], found: dict[K, LineSums]) -> None:
+    """Add the sums of parts of months (first to last) to their spans: sessions summed by day, expected delivery laid
+    on the school's calendar (five statements)."""
+    if not partial:
+        return
+    by_line: dict[int, list[tuple[K, date, date]]] = defaultdict(list)
+    for key, first, last in partial:
+        by_line[spans[key].line_id].append((key, first, last))
+    earliest, latest = min(first for _, first, _ in partial), max(last for _, _, last in partial)
+    for line_id, day, summed in totals.sums_by_day(by_line, earliest, latest):
+        for key, first, last in by_line[line_id]:
+            if first <= day <= last:
+                found[key].add(_part(spans[key], summed))
+    calendars = calendars_of(sorted({spans[key].school.pk for key, _, _ in partial}))
+    lines = ProvisionLine.objects.filter(pk__in=list(by_line)).select_related("plan").prefetch_related("versions")
+    for line in lines:
+        history = line.terms_history()
+        for key, first, last in by_line[line.pk]:
+            for _, sessions, minutes in lay_months(history, calendars[spans[key].school.pk], (first, last)):
+                found[key].expected_units += round(minutes * _SCALE)
+                found[key].expected_session_units += round(sessions * _SCALE)
 
 
 def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: int | None = None) -> Dashboard:
