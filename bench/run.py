@@ -194,7 +194,13 @@ def page():
 def bare():
     bare_aggregate(la.pk, window)
 results = {}
-for name, fn in (("bare", bare), ("dashboard", page), ("bare_again", bare), ("dashboard_again", page)):
+from provision_ledger.people.models import School
+school = School.objects.filter(local_authority=la).order_by("id").first()
+def school_page():
+    response = client.get(f"/schools/{school.urn}/")
+    assert response.status_code == 200, response.status_code
+for name, fn in (("bare", bare), ("dashboard", page), ("bare_again", bare), ("dashboard_again", page),
+                 ("school_page", school_page)):
     fn()  # warm the cache
     times = []
     for _ in range(5):
@@ -207,6 +213,14 @@ from provision_ledger.plans.models import ProvisionLine
 results["lines"] = ProvisionLine.objects.filter(local_authority=la).count()
 child = Child.objects.filter(local_authority=la).order_by("id").first()
 results["child_id"] = child.pk
+# A child's page read for the first time (worked out), then again (its figures kept), for 20 children.
+kids = list(Child.objects.filter(local_authority=la).order_by("id").values_list("pk", flat=True)[:20])
+for name in ("child_first", "child_again"):
+    results[name] = []
+    for pk in kids:
+        began = time.perf_counter()
+        assert client.get(f"/children/{pk}/").status_code == 200
+        results[name].append(time.perf_counter() - began)
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 store = SessionStore()
@@ -234,6 +248,9 @@ def measure_dashboard(vendor: str, year: int) -> dict[str, object]:
         "ratio": round(page / bare, 2),
         "dashboard_runs_s": [round(t, 3) for t in raw["dashboard"] + raw["dashboard_again"]],
         "bare_runs_s": [round(t, 3) for t in raw["bare"] + raw["bare_again"]],
+        "school_page_median_s": round(statistics.median(raw["school_page"]), 3),
+        "child_first_read_median_ms": round(statistics.median(raw["child_first"]) * 1000, 1),
+        "child_read_again_median_ms": round(statistics.median(raw["child_again"]) * 1000, 1),
         "child_id": raw["child_id"],
         "cookie": raw["cookie"],
     }
@@ -548,6 +565,10 @@ def run(vendor: str, children: int, sessions: int, year: int, clients: int, seco
     cookie, child_id = dash.pop("cookie"), dash.pop("child_id")
     result["dashboard"] = dash
     log(f"{vendor}: dashboard {dash['dashboard_median_s']} s, bare {dash['bare_aggregate_median_s']} s")
+    log(
+        f"{vendor}: child page first read {dash['child_first_read_median_ms']} ms, "
+        f"again {dash['child_read_again_median_ms']} ms"
+    )
     log(f"{vendor}: child page under load ({clients} clients, {seconds:.0f} s)")
     result["child_page"] = load_test(
         vendor, int(str(child_id)), str(cookie), clients, seconds, workers=2 * (os.cpu_count() or 1) + 1
@@ -591,6 +612,50 @@ def run(vendor: str, children: int, sessions: int, year: int, clients: int, seco
     }
     log(f"{vendor}: API {api_rate:,.0f} rows/s")
     return result
+
+
+def grow(vendor: str, sizes: list[int], year: int, measured: dict[int, dict[str, object]]) -> list[dict[str, object]]:
+    """The authority's and one school's and one child's pages at each size, from empty (sizes already measured by
+    the main run are taken from it)."""
+    rows = []
+    for children in sorted(sizes):
+        if children not in measured:
+            log(f"{vendor}: growth, synth --children {children}")
+            fresh_database(vendor)
+            took, _, _ = timed_child(
+                [str(BIN / "provision-ledger"), "synth", "--children", str(children), "--seed", "1", "--year",
+                 str(year)], env_for(vendor),
+            )  # fmt: skip
+            dash = measure_dashboard(vendor, year)
+            dash.pop("cookie"), dash.pop("child_id")
+            measured[children] = {"synth_seconds": round(took, 1), **dash}
+        m = measured[children]
+        rows.append({"children": children, **m})
+        log(f"{vendor}: growth at {children:,}: dashboard {m['dashboard_median_s']} s")
+    return rows
+
+
+def growth_markdown(vendor: str, rows: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    lines = [
+        f"## Growth ({vendor})",
+        "",
+        "Each size built from empty by `synth`; every page read as the authority's officer, medians. Per child: "
+        "the dashboard's time divided by the children it covers (flat or falling means it grows no faster than "
+        "the authority). The school's and the child's pages read one school and one child, so they should stay "
+        "flat as the authority grows.",
+        "",
+        "| Children | Sessions | Synth | Dashboard | Dashboard per 1,000 children | Bare aggregate | School page "
+        "| Child page, first read | Child page, read again |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        per_thousand = r["dashboard_median_s"] / r["children"] * 1000
+        lines.append(
+            f"| {r['children']:,} | {r['sessions']:,} | {r['synth_seconds']} s | {r['dashboard_median_s']} s | "
+            f"{per_thousand:.3f} s | {r['bare_aggregate_median_s']} s | {r['school_page_median_s']} s | "
+            f"{r['child_first_read_median_ms']} ms | {r['child_read_again_median_ms']} ms |"
+        )
+    return [*lines, ""]
 
 
 def verdicts(result: dict) -> list[tuple[str, str, str, bool]]:  # type: ignore[type-arg]
@@ -726,6 +791,16 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
             else f"Child page: no successful requests ({c['errors']} errors).",
             "",
         ]
+        if "child_first_read_median_ms" in d:
+            lines += [
+                f"The child page keeps its figures until the child's record changes. Read by the officer in one "
+                f"process, 20 children's pages took a median {d['child_first_read_median_ms']} ms the first time "
+                f"(worked out) and {d['child_read_again_median_ms']} ms read again (kept); the load test above reads "
+                f"one child's page again and again.",
+                "",
+            ]
+    for vendor, rows in report.get("growth", {}).items():
+        lines += growth_markdown(vendor, rows)
     if report.get("gias"):
         lines += gias_markdown(report["gias"])
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -778,6 +853,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--growth",
+        default=os.environ.get("BENCH_GROWTH", "1000"),
+        help="Other authority sizes to measure on PostgreSQL beside --children (50000 is opt-in), or none",
+    )
     parser.add_argument("--dashboard-only", action="store_true", help="Re-measure the dashboard on built databases")
     parser.add_argument("--merge-only", action="store_true", help="Only merge saved re-measurements into results")
     parser.add_argument("--sqlite-file", type=Path, help="The SQLite database to measure (with --dashboard-only)")
@@ -819,6 +899,12 @@ def main() -> None:
         report["finished"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
         (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
         (args.out / "results.md").write_text(markdown(report))
+    sizes = [int(n) for n in args.growth.split(",") if n.strip() and n.strip() != "none"]
+    if sizes and "postgresql" in args.databases.split(","):
+        main = next(r for r in report["results"] if r["database"] == "postgresql")  # type: ignore[attr-defined]
+        measured = {args.children: {"synth_seconds": main["synth"]["seconds"], **main["dashboard"]}}
+        report["growth"] = {"postgresql": grow("postgresql", [*sizes, args.children], args.year, measured)}
+        (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     run_gias(args.databases.split(","), report)
     (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     (args.out / "results.md").write_text(markdown(report))
