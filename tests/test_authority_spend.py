@@ -242,7 +242,7 @@ def test_a_plan_replaced_during_the_year_counts_its_lines_up_to_its_end(authorit
     assert hillside_spend.planned_minutes == laid
 
 
-def test_every_schools_spend_on_a_synthetic_authority_equals_its_lines_costed_by_the_rule():
+def test_every_schools_planned_and_delivered_spend_on_a_synthetic_authority_equals_its_lines_costed_by_the_rule():
     synthesise(children=40, seed=7, year=2025, la_code="990", children_per_school=13)
     la = LocalAuthority.objects.get(code="990")
     _rates(la=la, **{role: str(10 + i) for i, role in enumerate(DeliveredBy.values)})
@@ -271,7 +271,40 @@ def test_every_schools_spend_on_a_synthetic_authority_equals_its_lines_costed_by
         costs = line_costs(list(live_lines(plans)), school, school.calendar(), 2025, TODAY)
         counted = [c for c in costs if c.counts]
         exact = sum((p.exact for c in counted for p in c.delivered_to_date.parts), Decimal(0))
+        planned_exact = sum((p.exact for c in counted for p in c.planned_year.parts), Decimal(0))
         assert figures.problems == ()
         assert figures.delivered_cost == pennies(exact)
         assert figures.delivered_minutes == sum(c.delivered_to_date.minutes for c in counted)
+        assert figures.planned_minutes == sum(c.planned_year.minutes for c in counted)
+        assert figures.planned_cost == pennies(planned_exact)
     assert sum(s.delivered_cost for s in spend) > 0
+    assert sum(s.planned_cost for s in spend) > sum(s.delivered_cost for s in spend)
+
+
+def test_a_line_amended_mid_month_is_costed_at_each_versions_terms_from_the_day_it_took_effect(authority):
+    _, hillside, _, _ = authority
+    senco = make_senco(hillside)
+    plan = make_plan(make_child(hillside), senco, start=date(2026, 1, 5))
+    line = make_line(plan, senco)  # 2 × 30 minutes a week with a TA at £18: 12 minutes a school day
+    terms = {f: getattr(line.current_version, f) for f in LINE_TERM_FIELDS}
+    amend_line(
+        line=line,
+        by=senco,
+        effective_from=date(2026, 1, 14),  # a Wednesday
+        reason="Taught by a teacher in a group of three",
+        today=date(2026, 1, 14),
+        **{**terms, "delivered_by": "teacher", "group_size": 3},
+    )
+    first, amended = line.versions_in_order
+
+    (spend,) = authority_spend([hillside], 2025, TODAY)
+    (one_by_one,) = line_costs([line], hillside, hillside.calendar(), 2025, TODAY)
+
+    # January's 20 school days are held apart at the amendment: 5 to 13 January, 7 days, under the TA; 14 to 30
+    # January, 13 days, under the teacher.
+    january = ExpectedMonth.objects.filter(line=line, month=date(2026, 1, 1)).order_by("version__effective_from")
+    assert [(row.version, row.minutes) for row in january] == [(first, Decimal(84)), (amended, Decimal(156))]
+    # 84 minutes with the TA = £25.20; the teacher's 48 school days to 27 March (half-term 16 to 20 February),
+    # 576 minutes at £48 shared by 3 = £153.60. The first of January's terms for the whole month would say £184.00.
+    assert spend.planned_minutes == 660
+    assert spend.planned_cost == one_by_one.planned_year.total == Decimal("178.80")

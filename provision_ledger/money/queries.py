@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -588,31 +588,37 @@ class SchoolSpend:
         return hours(self.planned_minutes)
 
 
-def _version_in_force(field_name: str, day: str = "date") -> Coalesce:
-    """The field of the line version in force on a row's day (the first version for a day before any)."""
+def _version_in_force(field_name: str) -> Coalesce:
+    """The field of the line version in force on a row's `date` (the first version for a day before any)."""
     versions = LineVersion.objects.filter(line=OuterRef("line_id"))
-    on_the_day = versions.filter(effective_from__lte=OuterRef(day)).order_by("-effective_from", "-pk")
+    on_the_day = versions.filter(effective_from__lte=OuterRef("date")).order_by("-effective_from", "-pk")
     first = versions.order_by("effective_from", "pk")
     return Coalesce(Subquery(on_the_day.values(field_name)[:1]), Subquery(first.values(field_name)[:1]))
 
 
-# What costing needs of the line version in force on a row's day. A version carrying non-contact minutes is named, so
-# its share is worked out by the costing rule; every other row sums with its role, group size and adults alone.
+# What costing needs of a row's line version. A version carrying non-contact minutes is named, so its share is worked
+# out by the costing rule; every other row sums with its role, group size and adults alone.
 _COSTING_GROUPS = ("role", "group", "adults", "non_contact_version")
 
 
-def _costing_terms(day: str) -> dict[str, Any]:
+def _costing_terms(version: Callable[[str], Any]) -> dict[str, Any]:
+    """The terms costing needs, each read by `version` (a field name to the expression for the row's version)."""
     return {
-        "role": _version_in_force("delivered_by", day),
-        "group": _version_in_force("group_size", day),
-        "adults": _version_in_force("adults", day),
-        "paid_by": _version_in_force("funder", day),
+        "role": version("delivered_by"),
+        "group": version("group_size"),
+        "adults": version("adults"),
+        "paid_by": version("funder"),
         "non_contact_version": Case(
-            When(GreaterThan(_version_in_force("non_contact_minutes", day), 0), then=_version_in_force("pk", day)),
+            When(GreaterThan(version("non_contact_minutes"), 0), then=version("pk")),
             default=None,
             output_field=IntegerField(),
         ),
     }
+
+
+def _own_version(field_name: str) -> F:
+    """The field of the row's own line version (an expected month is laid for one version's days)."""
+    return F(f"version__{field_name}")
 
 
 def _non_contact_shares(rows: Iterable[dict[str, Any]]) -> dict[int, Fraction]:
@@ -634,10 +640,14 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
     """Per school: the planned cost of the provision for the financial year, the cost of what was delivered so far,
     and the funding agreed.
 
-    The database sums delivered minutes by school, role, group size and funder (a few rows whatever the number of
-    sessions); each sum is costed at the school's rate for the role. Only lines the school or the authority pays
-    for count, as on a child's funding page. Totals are rounded once per school, so they can differ by a penny
-    from the sum of the school's provision map, which rounds each line."""
+    The database sums minutes by school, role, group size, adults and funder (a few rows whatever the number of
+    sessions and lines); each sum is costed at the school's rate for the role by the costing rule. Delivered minutes
+    are costed at the line version in force on the session's day. Planned minutes are the months the rules laid for
+    each line (plans.ExpectedMonth), a row for each version's days in a month, each costed at its own version's
+    terms: a line amended mid-month is costed as the provision map costs it, split at the day. Only lines the school
+    or the authority pays for count, as on a child's funding page. Totals are rounded once per school, to the pennies
+    of the sum of its lines' unrounded costs, so they can differ by a penny from the sum of the school's provision
+    map, which rounds each line."""
     start, end = financial_year_bounds(year)
     to_date = min(today, end)
     books = rate_books(schools, [year])
@@ -656,9 +666,8 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
             When(child__in=moved, then=school_on("date")), default=F("child__school_id"), output_field=IntegerField()
         )
     )
-    # Planned: the months the rules laid for each live line of a plan in force (plans.ExpectedMonth), costed by the
-    # version in force on the first of the month. A line amended mid-month is costed at its earlier terms for the
-    # rest of that month, so the total can differ slightly from the provision map, which splits at the day.
+    # Planned: the months the rules laid for each live line of a plan in force (plans.ExpectedMonth), each row one
+    # version's days of a month.
     planned = ExpectedMonth.objects.filter(
         Q(line__plan__child__school__in=school_ids) | Q(line__plan__child__in=moved),
         with_delivery("line__plan__"),  # a plan replaced in the year counts up to its end, as the dashboard's
@@ -676,10 +685,10 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
         )
     )
 
-    def summed(rows: QuerySet[Any], day: str, field: str) -> list[tuple[int, dict[str, Any]]]:
+    def summed(rows: QuerySet[Any], version: Callable[[str], Any], field: str) -> list[tuple[int, dict[str, Any]]]:
         found = (
             rows.filter(at__in=school_ids)
-            .annotate(**_costing_terms(day))
+            .annotate(**_costing_terms(version))
             .filter(Q(paid_by__in=EDUCATION_FUNDERS))
             .values("at", *_COSTING_GROUPS)
             .order_by()
@@ -687,8 +696,8 @@ def authority_spend(schools: Sequence[School], year: int, today: date) -> list[S
         )
         return [(row["at"], row) for row in found]
 
-    delivered_rows = summed(delivered, "date", "delivered_minutes")
-    planned_rows = summed(planned, "month", "minutes")
+    delivered_rows = summed(delivered, _version_in_force, "delivered_minutes")
+    planned_rows = summed(planned, _own_version, "minutes")
     shares = _non_contact_shares(row for _, row in delivered_rows + planned_rows)
     minutes_by_school: dict[int, int] = defaultdict(int)
     planned_minutes: dict[int, Decimal] = defaultdict(Decimal)

@@ -453,7 +453,10 @@ class _Lines(_Writer):
         ]
         append_created(self.la.pk, events)
         write_expected(
-            (LineToLay(line.pk, self.la.pk, school, ((terms.start, terms),)) for line, _, _, school, terms in items),
+            (
+                LineToLay(line.pk, self.la.pk, school, ((terms.start, terms),), (version.pk,))
+                for line, version, _, school, terms in items
+            ),
             self.calendars,
             replace=False,  # the lines were created just now
         )

@@ -380,8 +380,8 @@ def _batch(
     report.lines += len(lines)
     report.expected_rows += write_expected(
         (
-            LineToLay(line.pk, la.pk, sp.school.pk, ((year_start, terms),))
-            for line, (sp, _, terms) in zip(lines, meta, strict=True)
+            LineToLay(line.pk, la.pk, sp.school.pk, ((year_start, terms),), (version.pk,))
+            for line, version, (sp, _, terms) in zip(lines, versions, meta, strict=True)
         ),
         calendars,
         replace=False,

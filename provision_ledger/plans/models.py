@@ -273,25 +273,33 @@ class LineVersion(models.Model):
 
 
 class ExpectedMonth(models.Model):
-    """What a line promises in one calendar month, laid on its school's calendar by the rules.
+    """What a line promises in one calendar month under one of its versions, laid on its school's calendar by the
+    rules.
 
     Derived, never typed in: `plans.expected.refresh_expected` rewrites a line's months whenever its terms change,
     and `provision-ledger refresh-expected` after a school's calendar changes. It lets the authority's figures
-    sum expected minutes in the database instead of laying every line on the calendar for every request.
+    sum expected minutes in the database instead of laying every line on the calendar for every request. A month in
+    which the line was amended has a row for each version's days, so each can be costed at its own terms; a reader
+    by line or by month sums them.
     """
 
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     line = models.ForeignKey(ProvisionLine, on_delete=models.CASCADE, related_name="expected_months")
+    # Reached only from the row (its terms for costing), never the other way, and versions are never deleted: the
+    # large table needs no index on it.
+    version = models.ForeignKey(LineVersion, on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField(help_text="The first day of the month")
     sessions = models.DecimalField(max_digits=10, decimal_places=4)
     minutes = models.DecimalField(max_digits=12, decimal_places=4)
 
     class Meta:
-        ordering = ["line", "month"]
+        ordering = ["line", "month", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["local_authority", "line", "month"], name="one_expected_row_per_line_month")
+            models.UniqueConstraint(
+                fields=["local_authority", "line", "month", "version"], name="one_expected_row_per_line_month_version"
+            )
         ]
         indexes = [models.Index(fields=["local_authority", "month"])]
 
     def __str__(self) -> str:
-        return f"{self.line_id} {self.month:%b %Y}: {self.minutes} minutes"
+        return f"{self.line_id} {self.month:%b %Y} (version {self.version_id}): {self.minutes} minutes"

@@ -172,6 +172,29 @@ def test_an_amendment_does_not_change_what_was_expected_before_it(cal: SchoolCal
     assert expected_delivery(HISTORY, cal, *before) == expected_delivery([(SEPT_1, V1)], cal, *before)
 
 
+@pytest.mark.parametrize(
+    "terms",
+    [
+        weekly(sessions=3),
+        LineTerms(1, Period.DAY, 15, SEPT_1, None),
+        LineTerms(6, Period.TERM, 40, SEPT_1, None),
+        LineTerms(7, Period.YEAR, 50, SEPT_1, None),
+        LineTerms(2, Period.WEEK, 25, SEPT_1, None, weekdays=frozenset({1, 3})),
+        LineTerms(5, Period.WEEK, 60, SEPT_1, None, weekly_minutes=300),
+    ],
+    ids=["weekly", "daily", "termly", "yearly", "timetabled", "in-class support"],
+)
+def test_a_week_cut_on_the_day_of_an_amendment_adds_up_to_the_whole_week(cal: SchoolCalendar, terms: LineTerms) -> None:
+    # What stored months rely on: a month with an amendment in it is laid as each version's days apart.
+    history = [(SEPT_1, terms), (AMENDED_ON, V2)]
+    monday, friday = FULL_WEEK
+    before = expected_delivery(history, cal, monday, AMENDED_ON - timedelta(days=1))
+    after = expected_delivery(history, cal, AMENDED_ON, friday)
+    assert before == expected_delivery([(SEPT_1, terms)], cal, monday, AMENDED_ON - timedelta(days=1))
+    assert after == expect(Fraction(9, 5), 54)  # three fifths of the amended 3 × 30 minutes a week
+    assert before + after == expected_delivery(history, cal, *FULL_WEEK)
+
+
 def test_the_terms_in_force_on_a_day(cal: SchoolCalendar) -> None:
     assert terms_in_force(HISTORY, date(2025, 8, 31)) is None
     assert terms_in_force(HISTORY, date(2025, 9, 9)) == V1
