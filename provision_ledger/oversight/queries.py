@@ -440,7 +440,7 @@ def _add_laid(partial: list[tuple[K, date, date]], spans: dict[K, Span], found: 
     for line in lines:
         history = line.terms_history()
         for key, first, last in by_line[line.pk]:
-            for _, sessions, minutes in lay_months(history, calendars[spans[key].school.pk], (first, last)):
+            for _, _, sessions, minutes in lay_months(history, calendars[spans[key].school.pk], (first, last)):
                 found[key].expected_units += round(minutes * _SCALE)
                 found[key].expected_session_units += round(sessions * _SCALE)
 
