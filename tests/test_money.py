@@ -569,3 +569,10 @@ def test_rates_and_prices_set_on_the_page_are_kept_in_the_trail_as_they_were_and
     assert (rows[3][4]["pounds"], rows[3][5]["pounds"], rows[3][5]["id"]) == ("25.50", "27.00", slope.pk)
     assert len(rows) == 4
     assert verify(school.local_authority_id) == []
+
+
+def test_support_time_is_costed_by_the_one_hourly_rule_half_a_penny_going_up():
+    from provision_ledger.money.queries import AllocationAccount
+
+    account = AllocationAccount(allocation=Allocation(), weeks=[], rate=Decimal("0.05"))
+    assert account.cost(30) == Decimal("0.03")  # 2.5p

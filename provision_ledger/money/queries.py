@@ -41,6 +41,7 @@ from provision_ledger.rules.costing import (
     Rate,
     RateBook,
     RateError,
+    at_hourly_rate,
     delivered_cost,
     financial_year,
     financial_year_bounds,
@@ -519,7 +520,7 @@ class AllocationAccount:
     def cost(self, minutes: int) -> Decimal | None:
         if self.rate is None:
             return None
-        return (Decimal(minutes) / 60 * self.rate).quantize(Decimal("0.01"))
+        return at_hourly_rate(minutes, self.rate)
 
 
 def school_days_by_week(calendar: Calendar, start: date, end: date) -> dict[date, int]:

@@ -57,6 +57,11 @@ def pennies(value: Decimal) -> Decimal:
     return value.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
+def at_hourly_rate(minutes: int, hourly_rate: Decimal) -> Decimal:
+    """Minutes of an adult's time at an hourly rate, to the penny."""
+    return pennies(Decimal(minutes) / 60 * hourly_rate)
+
+
 def to_decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
 

@@ -11,9 +11,9 @@ financial year has no default until one is set: the pay award changes every Apri
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from provision_ledger.rules.costing import CONTACT_WEEKS, Rate
+from provision_ledger.rules.costing import CONTACT_WEEKS, Rate, at_hourly_rate
 
 DEFAULT_YEAR = 2025  # 2025-26
 TA_ANNUAL_COST = Decimal(750)
@@ -32,4 +32,4 @@ def indicative_value(owed_minutes: int, hourly_rate: Decimal | None) -> Decimal 
     """The cost of buying back the time owed at the contact-hour rate, to the penny; None when there is no rate."""
     if hourly_rate is None:
         return None
-    return (Decimal(owed_minutes) / 60 * hourly_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return at_hourly_rate(owed_minutes, hourly_rate)

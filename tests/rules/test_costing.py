@@ -326,3 +326,13 @@ def test_a_weeks_account_splits_time_with_the_child_from_the_rest():
     ]
     (week,) = week_accounts(1200, {date(2026, 5, 4): 4}, logged)
     assert (week.allocated, week.with_child, week.elsewhere, week.short_of_allocation) == (960, 210, 165, 750)
+
+
+def test_time_at_an_hourly_rate_is_rounded_once_to_the_penny_half_up_for_owed_time_too():
+    from provision_ledger.rules.costing import at_hourly_rate
+    from provision_ledger.rules.money import indicative_value
+
+    # 30 minutes at 5p an hour is 2.5p: half a penny goes up, never to the even penny.
+    assert at_hourly_rate(30, Decimal("0.05")) == Decimal("0.03")
+    assert at_hourly_rate(25, Decimal("19.00")) == Decimal("7.92")
+    assert indicative_value(30, Decimal("0.05")) == Decimal("0.03")
