@@ -88,6 +88,13 @@ def _publish(table: str, groups: dict[str, tuple[int, Figures | None]], threshol
 
 
 def open_statistics(la_ids: list[int], term: StatsTerm, threshold: int | None = None) -> OpenTable:
+    """The term's delivery by provision category and by primary need, and plans in force by kind, for publishing.
+
+    Each line counts whole over the term (`line_figures`), even for a child who moved school in it: no table is by
+    school, and the sums are the authority's own (a month under another authority is keyed to that one), so it does
+    not matter which of the authority's schools the line is listed under. Delivered over expected needs no make-up
+    policy, so no school's policy is applied either.
+    """
     threshold = threshold if threshold is not None else settings.OPEN_STATISTICS_SUPPRESS_UNDER
     window = Window(term.start.year if term.start.month >= 9 else term.start.year - 1, term.start, term.end)
     lines = line_figures(la_ids, window, with_need=True)

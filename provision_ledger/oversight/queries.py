@@ -6,6 +6,10 @@ by month: the sessions' as they are recorded and voided (`delivery.LineMonth`, k
 expected minutes as the rules lay each line on its school's calendar (`plans.ExpectedMonth`). Python then applies
 the school's make-up policy and thresholds to each line's sums (never to sessions), exactly as `rules.compliance`
 does for one child's statement, and adds the lines up by school and category.
+
+A child who moved between schools of the dashboard's authorities in the window is the exception: their lines count
+at each school for the child's own days there (`line_sums_at`, the way the services' figures split them), so the
+school left keeps its delivery and the school joined answers for nothing from before the child came.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from provision_ledger.delivery.models import LineMonth, Session
 from provision_ledger.nextsteps.advice import overdue_reviews_by_school
 from provision_ledger.parents.models import Concern
 from provision_ledger.people.models import Child, Enrolment, School, calendars_of
-from provision_ledger.people.queries import stays_of
+from provision_ledger.people.queries import moved_children, stays_of
 from provision_ledger.plans.expected import lay_months, months
 from provision_ledger.plans.models import Category, ExpectedMonth, LineVersion, Plan, ProvisionLine
 from provision_ledger.plans.queries import with_delivery
@@ -240,6 +244,8 @@ def _lines_with_sums(
         if school_id
         else ""
     )
+    # With one school, the lines of children who were there earlier too: a moved child counts there for their days.
+    of_enrolled = f"SELECT en.child_id FROM {_table(Enrolment)} en WHERE en.school_id = %s AND en.voided_at IS NULL"
     sql = f"""
         SELECT l.id, {school}, p.child_id, {"c.primary_need" if with_need else "''"},
             (SELECT v.category FROM {_table(LineVersion)} v WHERE v.line_id = l.id
@@ -262,14 +268,14 @@ def _lines_with_sums(
         ) e ON e.line_id = l.id
         WHERE (l.local_authority_id {of_authority} OR c.local_authority_id {of_authority}) AND l.voided_at IS NULL
             AND (p.status = %s OR (p.status = %s AND p.end_date IS NOT NULL))
-            {f"AND {school} = %s" if school_id else ""}
+            {f"AND ({school} = %s OR c.id IN ({of_enrolled}))" if school_id else ""}
     """
     params: list[Any] = [*la_ids, *la_ids, *la_ids, window.start, window.end]
     params += [school_id, school_id] if school_id else []
     params += [*la_ids, window.start, window.end, *la_ids, *la_ids]
     # Plans in force, and plans a later one replaced (their lines promise nothing after their end date).
     params += [Plan.Status.ACTIVE.value, Plan.Status.ENDED.value]
-    params += [*la_ids, *la_ids, school_id] if school_id else []
+    params += [*la_ids, *la_ids, school_id, school_id] if school_id else []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -320,9 +326,12 @@ def line_figures(
     with_need: bool = False,
     own_policy_school_ids: Iterable[int] = (),
 ) -> dict[int, LineSums]:
-    """Every live line of the authority (or one school) with its sums over the window.
+    """Every live line of the authority (or one school) with its sums over the window, each under one school.
 
-    Lines of the schools in `own_policy_school_ids` (a make-up policy of their own) get their misses by reason.
+    A line is listed under the child's school, or the last one they attended in the authority; with `school_id`,
+    the lines of children who were at that school earlier are listed too (under their school now), so that
+    `split_moved` can give the school its part of them. Lines of the schools in `own_policy_school_ids` (a make-up
+    policy of their own) get their misses by reason.
     """
     la_ids = list(la_ids)
     lines = _lines_with_sums(la_ids, window, school_id, with_need)
@@ -445,36 +454,108 @@ def _add_laid(partial: list[tuple[K, date, date]], spans: dict[K, Span], found: 
                 found[key].expected_session_units += round(sessions * _SCALE)
 
 
+@dataclass
+class Split:
+    """The lines of children who moved school in the window, each counted at each school for the child's days there."""
+
+    lines: set[int] = field(default_factory=set)  # the lines not to count whole under one school
+    parts: dict[tuple[int, int], LineSums] = field(default_factory=dict)  # (line, school): its sums there
+    # Split lines all of whose days in the window were at the schools asked about, one of them the school the line
+    # is listed under: the authority's total counts these whole, once, as it always has.
+    whole_here: set[int] = field(default_factory=set)
+
+
+def split_moved(lines: Mapping[int, LineSums], la_ids: Iterable[int], window: Window,
+                schools: Mapping[int, School]) -> Split:  # fmt: skip
+    """The lines (of `line_figures`) whose child was at more than one school of these authorities in the window, or
+    at one other than the school the line is listed under, with their sums at each of `schools` over the child's
+    days there (`line_sums_at`). Every other line, the great majority, is right whole under its school. At most
+    eleven statements, however many children moved."""
+    la_ids = set(la_ids)
+    split = Split()
+    if window.is_empty or not lines:
+        return split
+    ever_here = Enrolment.objects.filter(local_authority_id__in=la_ids).values("child_id")
+    moved = Child.objects.filter(pk__in=moved_children()).filter(pk__in=ever_here)
+    stays = stays_of(moved.only("pk", "school_id", "local_authority_id"))
+    spans: dict[tuple[int, int], Span] = {}
+    for pk, sums in lines.items():
+        if sums.child_id not in stays:
+            continue
+        at = {stay.school_id for stay in stays[sums.child_id]
+              if stay.local_authority_id in la_ids and stay.clip(window.start, window.end)}  # fmt: skip
+        if at <= {sums.school_id}:
+            continue
+        split.lines.add(pk)
+        if at <= schools.keys() and sums.school_id in schools:
+            split.whole_here.add(pk)
+        for school_id in sorted(at & schools.keys()):
+            spans[(pk, school_id)] = Span(pk, sums.child_id, schools[school_id], window.start, window.end)
+    for key, part in line_sums_at(spans).items():
+        part.category, part.need = lines[key[0]].category, lines[key[0]].need
+        split.parts[key] = part
+    return split
+
+
 def dashboard(schools: list[School], la_ids: Iterable[int], today: date, year: int | None = None) -> Dashboard:
-    """Each school's delivery, overall and by category, with breaches, owed time, concerns and overdue reviews."""
+    """Each school's delivery, overall and by category, with breaches, owed time, concerns and overdue reviews.
+
+    A moved child's line counts at each school for the child's days there, under that school's policy and
+    thresholds (`split_moved`). The total counts it whole, once, as before, when all its days in the window were
+    at these schools (always so for an authority's own schools): the schools' expected and delivered minutes then
+    add up to the total exactly, their owed time too unless one school's part was delivered beyond what it
+    promised; its lines count once at each school. Otherwise (a trust's school the child joined from, or left for,
+    a school outside the trust) the total counts its parts at these schools.
+    """
     la_ids = sorted(set(la_ids))
     window = authority_window(today, year)
     figures = {school.pk: SchoolFigures(school=school) for school in schools}
-    by_category = {key: Figures() for key, _ in CATEGORIES}
-    total = Figures()
     policies = {school.pk: (school.make_up_policy, school.thresholds) for school in schools}
     own = [pk for pk, (policy, _) in policies.items() if policy != DEFAULT_MAKE_UP_POLICY]
     lines = line_figures(la_ids, window, own_policy_school_ids=own) if la_ids else {}
-    # Sum each (school, category) first; the tens of thousands of lines then need no object each.
+    split = split_moved(lines, la_ids, window, {school.pk: school for school in schools})
+    # Sum each (school, category), and the total's categories, first; the tens of thousands of lines then need no
+    # object each.
     sums_by: dict[tuple[int, str], list[int]] = {}
-    for sums in lines.values():
-        if sums.school_id not in figures:
-            continue
-        expected, delivered, owed, breach = assess_line_sums(sums, *policies[sums.school_id])
-        acc = sums_by.setdefault((sums.school_id, sums.category), [0, 0, 0, 0, 0])
+    total_by: dict[str, list[int]] = {}
+
+    def count(acc: list[int], assessed: tuple[int, int, int, int]) -> None:
+        expected, delivered, owed, breach = assessed
         acc[0] += expected
         acc[1] += delivered
         acc[2] += owed
         acc[3] += 1
         acc[4] += breach
-    for (school_id, category), (expected, delivered, owed, count, breaches) in sums_by.items():
-        part = Figures(Decimal(expected) / _SCALE, delivered, owed, count, breaches)
+
+    for pk, sums in lines.items():
+        if sums.school_id not in figures:
+            continue
+        assessed = assess_line_sums(sums, *policies[sums.school_id])
+        if pk in split.whole_here or pk not in split.lines:
+            count(total_by.setdefault(sums.category, [0, 0, 0, 0, 0]), assessed)
+        if pk not in split.lines:
+            count(sums_by.setdefault((sums.school_id, sums.category), [0, 0, 0, 0, 0]), assessed)
+    for (pk, school_id), sums in split.parts.items():
+        assessed = assess_line_sums(sums, *policies[school_id])
+        count(sums_by.setdefault((school_id, sums.category), [0, 0, 0, 0, 0]), assessed)
+        if pk not in split.whole_here:
+            count(total_by.setdefault(sums.category, [0, 0, 0, 0, 0]), assessed)
+    for (school_id, category), acc in sums_by.items():
+        part = _figures(acc)
         figures[school_id].by_category[category].add(part)
         figures[school_id].overall.add(part)
-        by_category[category].add(part)
-        total.add(part)
+    by_category = {key: Figures() for key, _ in CATEGORIES}
+    total = Figures()
+    for category, acc in total_by.items():
+        by_category[category].add(_figures(acc))
+        total.add(_figures(acc))
     _counts(figures, la_ids, today)
     return Dashboard(window, list(figures.values()), total, by_category)
+
+
+def _figures(acc: list[int]) -> Figures:
+    expected, delivered, owed, count, breaches = acc
+    return Figures(Decimal(expected) / _SCALE, delivered, owed, count, breaches)
 
 
 def trend(la_ids: Iterable[int], window: Window, school_ids: Iterable[int]) -> list[MonthFigures]:
@@ -531,11 +612,19 @@ def _counts(figures: dict[int, SchoolFigures], la_ids: list[int], today: date) -
 
 
 def children_of_school(school: School, window: Window) -> list[tuple[int, Figures]]:
-    """(child id, figures) for each child with live lines at the school, worst first."""
+    """(child id, figures) for each child with live lines at the school, worst first: the school's row of the
+    dashboard, child by child. A child who moved counts for their days at the school only (`split_moved`), so a
+    child who left in the window is listed with their time here."""
     per_child: dict[int, Figures] = defaultdict(Figures)
     own = [school.pk] if school.make_up_policy != DEFAULT_MAKE_UP_POLICY else []
-    for sums in line_figures([school.local_authority_id], window, school.pk, own_policy_school_ids=own).values():
-        per_child[sums.child_id].add(assess_line(sums, school.make_up_policy, school.thresholds))
+    la_ids = [school.local_authority_id]
+    lines = line_figures(la_ids, window, school.pk, own_policy_school_ids=own)
+    split = split_moved(lines, la_ids, window, {school.pk: school})
+    for pk, sums in lines.items():
+        if sums.school_id == school.pk and pk not in split.lines:
+            per_child[sums.child_id].add(assess_line(sums, school.make_up_policy, school.thresholds))
+    for part in split.parts.values():
+        per_child[part.child_id].add(assess_line(part, school.make_up_policy, school.thresholds))
     rows = list(per_child.items())
     rows.sort(key=lambda item: (-item[1].breaches, item[1].percent if item[1].percent is not None else 101))
     return rows
