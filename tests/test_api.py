@@ -180,6 +180,22 @@ def test_token_stops_reaching_a_school_when_its_maker_stops_being_its_senco(worl
     assert _get(world["school_token"], f"/children/{world['own']['child'].pk}").status_code == 404
 
 
+def test_token_reaches_nothing_once_its_maker_is_deactivated(world):
+    world["senco_a"].is_active = False
+    world["senco_a"].save(update_fields=["is_active"])
+    line = world["own"]["line"]
+    assert _get(world["school_token"], f"/children/{world['own']['child'].pk}").status_code == 404
+    assert _post(world["school_token"], "/sessions/batch", {"sessions": [_row(line)]}).status_code == 404
+    assert Session.objects.filter(line=line).count() == 1
+
+
+def test_token_of_a_senco_who_is_now_only_staff_at_the_school_may_not_record(world):
+    Membership.objects.filter(user=world["senco_a"]).update(role="staff")
+    line = world["own"]["line"]
+    assert _post(world["school_token"], "/sessions/batch", {"sessions": [_row(line)]}).status_code == 404
+    assert Session.objects.filter(line=line).count() == 1
+
+
 def test_token_is_stored_only_as_the_sha256_of_its_secret(world):
     token = ApiToken.objects.get(name="Arbor MIS")
     [stored] = ApiToken.objects.filter(pk=token.pk).values_list(*[f.attname for f in ApiToken._meta.fields])

@@ -199,12 +199,20 @@ def _person_scope(who: User) -> Scope:
 
 def _token_scope(token: ApiToken) -> Scope:
     """A school token acts as the school's SENCO, an authority token as its officer: within the maker's reach."""
-    if token.revoked_at is not None:
+    maker = token.created_by
+    if token.revoked_at is not None or not maker.is_active:
         return NO_REACH
-    maker = scope_for(token.created_by)
+    # Only the maker's roles a token acts in, as `_person_scope` reads them: one query, not the whole of their reach.
+    roles = list(
+        maker.memberships.filter(role__in=(Role.LA_OFFICER, Role.SENCO)).values_list(
+            "role", "local_authority_id", "school_id"
+        )
+    )
     return Scope(
-        la_ids=frozenset(la for la in maker.la_ids if la == token.local_authority_id),
-        senco_school_ids=frozenset(school for school in maker.senco_school_ids if school == token.school_id),
+        la_ids=frozenset(la for role, la, _ in roles if role == Role.LA_OFFICER and la == token.local_authority_id),
+        senco_school_ids=frozenset(
+            school for role, _, school in roles if role == Role.SENCO and school == token.school_id
+        ),
         assigned_child_ids=frozenset(),
         own_child_ids=frozenset(),
     )
