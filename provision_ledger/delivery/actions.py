@@ -318,7 +318,8 @@ def _write(sessions: list[Session], by: User, verb: str, lines: dict[int, Provis
     group_ref = sessions[0].group_ref  # one for the whole write, or none
     stored_ref = Session._meta.get_field("group_ref").get_db_prep_value(group_ref, connection)
     sealed_ref = None if group_ref is None else str(group_ref)
-    names = {line_id: str(line) for line_id, line in lines.items()}  # as `str(session)` names its line
+    names = {line_id: str(line) for line_id, line in lines.items()}  # as `str(session)` names its line and day
+    days: dict[date, str] = {}
     rows: list[tuple[Any, ...]] = []
     events: dict[int, list[CreatedEvent]] = {}
     for pk, session in zip(next_ids(Session, len(sessions)), sessions, strict=True):
@@ -339,7 +340,9 @@ def _write(sessions: list[Session], by: User, verb: str, lines: dict[int, Provis
         # The row's seal covers that time too: the same text with it in its sorted place, before "recorded_by"
         # (found by its quotes, which no value's text has unescaped).
         seal = keyed_hash(f"session:{pk}\n" + after.replace(',"recorded_by":', with_recorded_at, 1))
-        summary = f"{verb}: {names[line_id]} on {day:%d %b %Y}: {_STATUS_LABELS[status]}"
+        if day not in days:
+            days[day] = f"{day:%d %b %Y}"
+        summary = f"{verb}: {names[line_id]} on {days[day]}: {_STATUS_LABELS[status]}"
         events.setdefault(la_id, []).append(
             (child_id, by.pk, at, "session", pk, summary[:300], after, f'{{"session:{pk}":"{seal}"}}')
         )
