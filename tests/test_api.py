@@ -18,8 +18,12 @@ from provision_ledger.api import actions
 from provision_ledger.api.actions import issue_token, revoke_token
 from provision_ledger.api.endpoints import api
 from provision_ledger.api.models import ApiToken, ClientKey
-from provision_ledger.audit.chain import verify
+from provision_ledger.audit import chain
+from provision_ledger.audit.actions import snapshot
+from provision_ledger.audit.chain import normalised, verify
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.sealing import key_of, row_hash
+from provision_ledger.delivery import actions as delivery_actions
 from provision_ledger.delivery.actions import SessionEntry, record_session
 from provision_ledger.delivery.models import Session
 from provision_ledger.people.models import Membership
@@ -174,6 +178,22 @@ def test_missing_unknown_and_revoked_tokens_are_refused(world):
 def test_token_stops_reaching_a_school_when_its_maker_stops_being_its_senco(world):
     Membership.objects.filter(user=world["senco_a"]).delete()
     assert _get(world["school_token"], f"/children/{world['own']['child'].pk}").status_code == 404
+
+
+def test_token_reaches_nothing_once_its_maker_is_deactivated(world):
+    world["senco_a"].is_active = False
+    world["senco_a"].save(update_fields=["is_active"])
+    line = world["own"]["line"]
+    assert _get(world["school_token"], f"/children/{world['own']['child'].pk}").status_code == 404
+    assert _post(world["school_token"], "/sessions/batch", {"sessions": [_row(line)]}).status_code == 404
+    assert Session.objects.filter(line=line).count() == 1
+
+
+def test_token_of_a_senco_who_is_now_only_staff_at_the_school_may_not_record(world):
+    Membership.objects.filter(user=world["senco_a"]).update(role="staff")
+    line = world["own"]["line"]
+    assert _post(world["school_token"], "/sessions/batch", {"sessions": [_row(line)]}).status_code == 404
+    assert Session.objects.filter(line=line).count() == 1
 
 
 def test_token_is_stored_only_as_the_sha256_of_its_secret(world):
@@ -346,6 +366,60 @@ def test_batch_with_a_bad_row_writes_nothing_and_names_the_row_and_field(world):
     assert ClientKey.objects.count() == 0
 
 
+def test_a_batch_names_every_likely_mistake_by_row_and_field_with_its_other_errors_and_writes_nothing(world):
+    line = world["own"]["line"]  # a session on Wednesday 10 September 2025 already
+    rows = [
+        _row(line, key="a", day="2025-09-13"),  # a Saturday
+        _row(line, key="b", day="2025-09-10"),
+        _row(line, key="b", day="2025-09-11"),
+        _row(line, key="c", day="2025-09-12", school_was_open=True, another_that_day=True),
+    ]
+    response = _post(world["school_token"], "/sessions/batch", {"sessions": rows})
+    school = world["school_a"].name
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "index": 0,
+            "field": "school_was_open",
+            "message": f"Saturday 13 September 2025 is not a school day at {school}. If the school was open and the "
+            "session took place, tick “The school was open that day”.",
+        },
+        {
+            "index": 1,
+            "field": "another_that_day",
+            "message": f"A session is already recorded for {line} on 10 September 2025. To add a second one that day, "
+            "tick “Record another session that day”.",
+        },
+        {"index": 2, "field": "client_key", "message": "Row 1 has this key too."},
+    ]
+    assert Session.objects.filter(line=line).count() == 1
+    assert ClientKey.objects.count() == 0
+
+
+def test_each_session_of_a_batch_is_sealed_by_its_own_event_as_a_page_records_it(world):
+    line, token = world["own"]["line"], ApiToken.objects.get(name="Arbor MIS")
+    rows = [
+        _row(line, key="a", day="2025-09-15", note='Café, "quoted" \\ and on'),
+        _row(line, key="b", day="2025-09-16", status="part_delivered", delivered_minutes=20, reason="child_absent"),
+    ]
+    response = _post(world["school_token"], "/sessions/batch", {"sessions": rows})
+    assert response.status_code == 200
+    for written in response.json()["sessions"]:
+        session = Session.objects.get(pk=written["session"]["id"])
+        [event] = AuditEvent.objects.filter(object_type="session", object_id=session.pk)
+        assert (event.action, event.actor, event.child, event.local_authority_id) == (
+            "create",
+            world["senco_a"],
+            session.child,
+            session.local_authority_id,
+        )
+        assert event.summary == f"Session recorded via API {token}: {session}"
+        assert event.after == normalised(snapshot(session))
+        assert event.seals == {key_of(session): row_hash(session)}
+        assert (event.before, event.reason, event.address, event.at) == (None, "", "127.0.0.1", session.recorded_at)
+    assert verify() == []
+
+
 def test_malformed_batch_rows_are_named_by_index_and_field(world):
     rows = [_row(world["own"]["line"], key="a"), _row(world["own"]["line"], key="b", date="17/09/2025")]
     rows[1]["date"] = "17/09/2025"
@@ -433,30 +507,32 @@ def test_api_token_command_refuses_a_school_the_user_does_not_run(world):
         )
 
 
-def test_a_key_written_by_a_concurrent_request_in_the_meantime_returns_that_session(world, monkeypatch):
-    """Two retries of one request race: the one that loses the write answers with the winner's session."""
+@pytest.mark.parametrize("another_that_day", [False, True], ids=["refused-as-a-second-session", "key-taken"])
+def test_a_key_written_by_a_concurrent_request_in_the_meantime_returns_that_session(
+    world, monkeypatch, another_that_day
+):
+    """Two retries of one request race: the one that loses the write answers with the winner's session, whether its
+    entry is then refused as a second session that day or its key is found taken as it is written."""
     line, token = world["own"]["line"], ApiToken.objects.get(name="Arbor MIS")
-    real_check, raced = actions.check_entry, []
+    real_read, raced = actions._sent_before, []
 
-    def check_while_the_other_request_writes(entry, **kwargs):
+    def read_then_the_other_request_writes(school, keys):
+        found = real_read(school, keys)
         if not raced:
             winner = record_session(SessionEntry(line, date(2025, 9, 17), SessionStatus.DELIVERED), by=token.created_by)
             raced.append(
                 ClientKey.objects.create(
-                    local_authority=winner.local_authority,
-                    school=world["school_a"],
-                    key="race",
-                    session=winner,
-                    token=token,
+                    local_authority=winner.local_authority, school=school, key="race", session=winner, token=token
                 )
             )
-        return real_check(entry, **kwargs)
+        return found
 
-    monkeypatch.setattr(actions, "check_entry", check_while_the_other_request_writes)
-    response = _post(world["school_token"], "/sessions", _row(line, key="race"))
+    monkeypatch.setattr(actions, "_sent_before", read_then_the_other_request_writes)
+    response = _post(world["school_token"], "/sessions", _row(line, key="race", another_that_day=another_that_day))
     assert response.status_code == 200
     assert response.json()["id"] == raced[0].session_id
     assert Session.objects.filter(line=line).count() == 2
+    assert ClientKey.objects.get(key="race").session_id == raced[0].session_id
 
 
 def _batch_of(world, children: int, days: int) -> list[dict]:
@@ -466,15 +542,28 @@ def _batch_of(world, children: int, days: int) -> list[dict]:
     return [_row(line, key=f"k{line.pk}-{day}", day=day.isoformat()) for line in lines for day in school_days]
 
 
-def test_a_batch_of_500_rows_costs_about_the_queries_of_a_batch_of_two(world):
+def test_a_batch_of_500_rows_costs_no_more_statements_than_a_batch_of_two(world, monkeypatch):
     small, large = _batch_of(world, 1, 2), _batch_of(world, 36, 15)[:500]
+    bulk: list[str] = []  # the rows, their events and their keys each go in as one bulk insert, unseen by Django
+
+    def counted(real):
+        def insert_rows(model, *args):
+            bulk.append(model.__name__)
+            return real(model, *args)
+
+        return insert_rows
+
+    for module in (delivery_actions, chain, actions):
+        monkeypatch.setattr(module, "insert_rows", counted(module.insert_rows))
     with CaptureQueriesContext(connection) as small_batch:
         assert _post(world["school_token"], "/sessions/batch", {"sessions": small}).status_code == 200
+    small_bulk, bulk[:] = list(bulk), []
     with CaptureQueriesContext(connection) as large_batch:
         response = _post(world["school_token"], "/sessions/batch", {"sessions": large})
     assert response.status_code == 200
-    # The same reads and writes as two rows; only SQLite's limit on values per statement splits the inserts.
-    assert len(large_batch.captured_queries) <= 2 * len(small_batch.captured_queries)
+    assert bulk == small_bulk == ["Session", "AuditEvent", "ClientKey"]
+    # The same reads and writes as two rows, but the token's time of use, written once a minute.
+    assert len(large_batch.captured_queries) == len(small_batch.captured_queries) - 1
     assert len(response.json()["sessions"]) == 500
     assert Session.objects.filter(line__plan__child__first_name__startswith="C").count() == 502
     assert (

@@ -6,9 +6,13 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from provision_ledger.audit.actions import snapshot
+from provision_ledger.audit.chain import normalised, verify
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.sealing import key_of, row_hash
 from provision_ledger.delivery.actions import (
     SessionEntry,
     correct_session,
@@ -189,6 +193,37 @@ def test_group_session_is_recorded_once_for_every_child(line):
     )
     stored = Session.objects.filter(group_ref=sessions[0].group_ref).order_by("child__first_name")
     assert [s.child.first_name for s in stored] == ["Ava", "Oliver"]
+
+
+def test_each_session_of_a_group_is_sealed_by_its_own_event_with_its_snapshot_and_group_reference(line):
+    other_child = make_child(line.plan.child.school, first_name="Zoë")
+    other_line = make_line(make_plan(other_child, line.created_by, start=date(2025, 10, 1)), line.created_by)
+    sessions = record_group_session(
+        [line, other_line],
+        day=date(2025, 10, 8),
+        status=SessionStatus.PART_DELIVERED,
+        delivered_minutes=20,
+        reason=MissReason.CHILD_ABSENT.value,
+        note='Left early, "unwell" \\ back tomorrow',
+        by=line.created_by,
+        today=TODAY,
+    )
+    for session in sessions:
+        stored = Session.objects.get(pk=session.pk)
+        [event] = AuditEvent.objects.filter(object_type="session", object_id=session.pk)
+        assert (event.action, event.actor, event.child, event.local_authority_id) == (
+            "create",
+            line.created_by,
+            stored.child,
+            stored.local_authority_id,
+        )
+        assert event.summary == f"Session recorded: {stored}"
+        assert event.after == normalised(snapshot(stored))
+        assert event.after["group_ref"] == str(sessions[0].group_ref)
+        assert event.seals == {key_of(stored): row_hash(stored)}
+        assert (event.before, event.reason, event.at) == (None, "", stored.recorded_at)
+        assert model_to_dict(session) == model_to_dict(stored)
+    assert verify() == []
 
 
 def test_audit_records_values_after_a_session_is_created(line):

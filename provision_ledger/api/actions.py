@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from provision_ledger.api.models import ApiToken, ClientKey
 from provision_ledger.core import access
 from provision_ledger.core.access import Permission
-from provision_ledger.delivery.actions import SessionEntry, check_entry, joined_days, record_sessions
+from provision_ledger.delivery.actions import EntriesRefused, SessionEntry, check_sessions, record_sessions
 from provision_ledger.delivery.models import Session
+from provision_ledger.kit.bulk import insert_rows
 from provision_ledger.people.models import LocalAuthority, School, User
 from provision_ledger.plans.models import ProvisionLine
 from provision_ledger.rules.compliance import SessionStatus
@@ -70,7 +71,7 @@ def authenticate(secret: str) -> ApiToken | None:
     if not secret.startswith(SECRET_PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("created_by")
+        ApiToken.objects.select_related("created_by", "school")
         .filter(secret_hash=hash_secret(secret), revoked_at__isnull=True)
         .first()
     )
@@ -86,7 +87,7 @@ def authenticate(secret: str) -> ApiToken | None:
 # Writing sessions ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyedEntry:
     """One session as a client sends it, with the key that makes sending it twice harmless."""
 
@@ -130,7 +131,7 @@ class RowsRefused(Exception):
         self.errors = errors
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Written:
     session: Session
     created: bool  # False: the key had been sent before, and this is the session it recorded then
@@ -146,6 +147,17 @@ def _field_errors(index: int, error: ValidationError) -> list[RowError]:
     ]
 
 
+def _entry_errors(entries: Sequence[tuple[int, SessionEntry]], refused: dict[int, ValidationError]) -> list[RowError]:
+    """The rows' errors from the entries `delivery.actions` refused (by their place among `entries`)."""
+    return [error for place, problem in refused.items() for error in _field_errors(entries[place][0], problem)]
+
+
+def _sent_before(school: School, keys: Iterable[str]) -> dict[str, Session]:
+    """The sessions these keys recorded when the school sent them before (one query)."""
+    sent = ClientKey.objects.filter(local_authority_id=school.local_authority_id, school_id=school.pk, key__in=keys)
+    return {ck.key: ck.session for ck in sent.select_related("session")}
+
+
 def write_sessions(
     token: ApiToken, rows: Sequence[KeyedEntry], *, today: date | None = None, retry: bool = True
 ) -> list[Written]:
@@ -153,12 +165,13 @@ def write_sessions(
 
     A key the school has sent before returns the session it recorded then, provided it names the same line and
     day. A line the token cannot reach is a row error, as if it did not exist; a token that may not log sessions
-    (an authority's) is refused outright.
+    (an authority's) is refused outright. Reading the lines and the keys sent before, and checking the entries, cost
+    a few queries a batch, not a few a row.
     """
     errors: list[RowError] = []
     lines: dict[int, ProvisionLine] = {}
     first_with_key: dict[str, int] = {}
-    reachable = access.get_lines(token, (row.line_id for row in rows), Permission.LOG)
+    reachable = access.get_lines(token, {row.line_id for row in rows}, Permission.LOG)
     out_of_reach = {row.line_id for row in rows} - reachable.keys()
     if out_of_reach and access.get_lines(token, out_of_reach, Permission.VIEW):
         raise PermissionDenied  # it may read these lines but not record against them (an authority's token)
@@ -170,16 +183,10 @@ def write_sessions(
             lines[index] = reachable[row.line_id]
         else:
             errors.append(RowError(index, "line_id", NO_SUCH_LINE))
-    school = token.school
+    school, by = token.school, token.created_by
     assert school is not None  # access gives only a school's token the LOG need
-    known = {
-        ck.key: ck.session
-        for ck in ClientKey.objects.filter(
-            local_authority_id=school.local_authority_id, school_id=school.pk, key__in=first_with_key
-        ).select_related("session")
-    }
+    known = _sent_before(school, first_with_key)
     entries: list[tuple[int, SessionEntry]] = []
-    joined = joined_days({line.plan.child_id for line in lines.values()})
     for index, row in enumerate(rows):
         if index not in lines:
             continue
@@ -190,40 +197,30 @@ def write_sessions(
                     RowError(index, "client_key", f"This key recorded session {original.pk}, for another line or day.")
                 )
             continue
-        entry = row.entry(lines[index])
-        try:
-            check_entry(entry, by=token.created_by, today=today, joined=joined)
-        except ValidationError as error:
-            errors.extend(_field_errors(index, error))
-        entries.append((index, entry))
+        entries.append((index, row.entry(lines[index])))
     if errors:
+        errors.extend(_entry_errors(entries, check_sessions([e for _, e in entries], by=by, today=today)))
         raise RowsRefused(sorted(errors, key=lambda e: e.index))
     try:
         with transaction.atomic():
-            recorded = record_sessions([e for _, e in entries], by=token.created_by, today=today, via=f"API {token}")
-            ClientKey.objects.bulk_create(
-                ClientKey(
-                    local_authority_id=session.local_authority_id,
-                    school_id=school.pk,
-                    key=rows[index].client_key,
-                    session=session,
-                    token=token,
+            recorded = record_sessions([e for _, e in entries], by=by, today=today, via=f"API {token}")
+            now = timezone.now()
+            with connection.wrap_database_errors:  # a key sent meanwhile is an IntegrityError, as from the ORM
+                insert_rows(
+                    ClientKey,
+                    ("local_authority_id", "school_id", "key", "session_id", "token_id", "created_at"),
+                    (
+                        (session.local_authority_id, school.pk, rows[index].client_key, session.pk, token.pk, now)
+                        for (index, _), session in zip(entries, recorded, strict=True)
+                    ),
                 )
-                for (index, _), session in zip(entries, recorded, strict=True)
-            )
-    except (IntegrityError, ValidationError) as error:
+    except (IntegrityError, EntriesRefused) as error:
         # Another request carrying one of these keys may have been written first (its session then also stands on
         # the same line and day): answer as the repeat this now is. A second failure is a real refusal.
         if retry:
             return write_sessions(token, rows, today=today, retry=False)
-        if isinstance(error, ValidationError):
-            raise RowsRefused(
-                [
-                    RowError(entries[int(key)][0], None, message)
-                    for key, messages in error.message_dict.items()
-                    for message in messages
-                ]
-            ) from error
+        if isinstance(error, EntriesRefused):
+            raise RowsRefused(sorted(_entry_errors(entries, error.refused), key=lambda e: e.index)) from error
         raise
     created = {index: session for (index, _), session in zip(entries, recorded, strict=True)}
     return [

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from provision_ledger.rules.compliance import MissReason, SessionStatus, Status
 
@@ -140,7 +141,7 @@ class SessionOut(Schema):
     client_key: str | None
 
 
-class SessionIn(Schema):
+class SessionIn(BaseModel):
     client_key: str = Field(
         min_length=1,
         max_length=100,
@@ -163,7 +164,7 @@ class SessionIn(Schema):
     )
 
 
-class BatchIn(Schema):
+class BatchIn(BaseModel):
     sessions: list[SessionIn] = Field(min_length=1, max_length=500)
 
 

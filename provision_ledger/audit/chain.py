@@ -128,14 +128,17 @@ _EVENT_COLUMNS = (
     "seq",
     "prev_hash",
     "hash",
+    "address",
 )
 
 
-def append_created(local_authority_id: int, events: Sequence[CreatedEvent]) -> None:
+def append_created(local_authority_id: int, events: Sequence[CreatedEvent], *, address: str | None = None) -> None:
     """Append CREATE events to the authority's chain in bulk, inside the caller's transaction.
 
     Each hash is `digest` of the event, worked out from the same fields by `create_digest` without building a model
     instance per row, with each `after` encoded once: the text hashed is the text the JSON column stores.
+    `address`: the client address of the request that made them (outside the hash, as for every event); none for
+    an import.
     """
     ChainHead.objects.get_or_create(local_authority_id=local_authority_id)
     head = ChainHead.objects.select_for_update().get(local_authority_id=local_authority_id)
@@ -154,7 +157,7 @@ def append_created(local_authority_id: int, events: Sequence[CreatedEvent]) -> N
             seals_json=seals_json,
         )  # fmt: skip
         rows.append((local_authority_id, child_id, actor_id, at, "create", object_type, object_id, summary,
-                     after_json, "", seals_json, seq, prev, hashed))  # fmt: skip
+                     after_json, "", seals_json, seq, prev, hashed, address))  # fmt: skip
         prev = hashed
     insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
     head.seq, head.hash = seq, prev

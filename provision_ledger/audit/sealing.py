@@ -12,7 +12,6 @@ row, or an altered chain, verify. The row hash is keyed too, so a seal cannot be
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Iterator
@@ -60,7 +59,7 @@ def chain_key() -> bytes:
 
 
 def keyed_hash(text: str, key: bytes | None = None) -> str:
-    return hmac.new(key or chain_key(), text.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key or chain_key(), text.encode(), "sha256").hex()  # hmac.new's hexdigest, in one C call
 
 
 @dataclass(frozen=True)

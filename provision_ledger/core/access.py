@@ -19,7 +19,7 @@ from enum import Enum
 from typing import TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, Min, Model, Q, QuerySet, Value
+from django.db.models import IntegerField, Min, Model, Prefetch, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -199,12 +199,20 @@ def _person_scope(who: User) -> Scope:
 
 def _token_scope(token: ApiToken) -> Scope:
     """A school token acts as the school's SENCO, an authority token as its officer: within the maker's reach."""
-    if token.revoked_at is not None:
+    maker = token.created_by
+    if token.revoked_at is not None or not maker.is_active:
         return NO_REACH
-    maker = scope_for(token.created_by)
+    # Only the maker's roles a token acts in, as `_person_scope` reads them: one query, not the whole of their reach.
+    roles = list(
+        maker.memberships.filter(role__in=(Role.LA_OFFICER, Role.SENCO)).values_list(
+            "role", "local_authority_id", "school_id"
+        )
+    )
     return Scope(
-        la_ids=frozenset(la for la in maker.la_ids if la == token.local_authority_id),
-        senco_school_ids=frozenset(school for school in maker.senco_school_ids if school == token.school_id),
+        la_ids=frozenset(la for role, la, _ in roles if role == Role.LA_OFFICER and la == token.local_authority_id),
+        senco_school_ids=frozenset(
+            school for role, _, school in roles if role == Role.SENCO and school == token.school_id
+        ),
         assigned_child_ids=frozenset(),
         own_child_ids=frozenset(),
     )
@@ -401,12 +409,45 @@ def get_line(
     return line
 
 
-def get_lines(user: Principal, line_ids: Iterable[int], permission: Permission) -> dict[int, ProvisionLine]:
-    """The lines of these ids the user has the permission for, in one query, with their versions; others are absent.
+# What recording a session reads of a line, its plan, child and school, and of the line's versions.
+_RECORDED_WITH = (
+    "id",
+    "local_authority",
+    "voided_at",
+    "plan",
+    "plan__end_date",
+    "plan__child",
+    "plan__child__local_authority",
+    "plan__child__school",
+    "plan__child__school__local_authority",
+    "plan__child__school__name",
+    "plan__child__school__school_day_minutes",
+)
+_TERMS = (
+    "id",
+    "line",
+    "effective_from",
+    "description",
+    "sessions",
+    "period",
+    "minutes_per_session",
+    "weekly_minutes",
+    "weekdays",
+    "start_date",
+    "end_date",
+)
 
-    For batches: a line out of reach is left out, as if it did not exist, and the caller names its row.
+
+def get_lines(user: Principal, line_ids: Iterable[int], permission: Permission) -> dict[int, ProvisionLine]:
+    """The lines of these ids the user has the permission for, in two queries, with their versions; others are absent.
+
+    For batches of sessions: a line out of reach is left out, as if it did not exist, and the caller names its row.
+    Only what recording reads is fetched (any other field is read when first used), and the versions are kept as a
+    list: a batch reads hundreds of lines, and building them whole cost more than checking all its sessions.
     """
-    return {line.pk: line for line in lines_for(user, permission).filter(pk__in=set(line_ids))}
+    versions = Prefetch("versions", LineVersion.objects.only(*_TERMS), to_attr=ProvisionLine.READ_VERSIONS)
+    lines = lines_for(user, permission).filter(pk__in=set(line_ids)).only(*_RECORDED_WITH)
+    return {line.pk: line for line in lines.prefetch_related(None).prefetch_related(versions)}
 
 
 def sessions_for(user: Principal, permission: Permission = Permission.VIEW) -> QuerySet[Session]:

@@ -117,10 +117,14 @@ class ProvisionLine(models.Model):
         current = self.current_version
         return current.description if current else f"Provision line {self.pk}"
 
+    # The attribute a read of many lines keeps their versions in, as a list (`core.access.get_lines`).
+    READ_VERSIONS = "read_versions"
+
     @property
     def versions_in_order(self) -> list[LineVersion]:
-        # Uses prefetched versions when a list page has them.
-        return sorted(self.versions.all(), key=lambda v: (v.effective_from, v.pk))
+        # Uses prefetched versions when a list page or a batch has them.
+        read = getattr(self, self.READ_VERSIONS, None)
+        return sorted(self.versions.all() if read is None else read, key=lambda v: (v.effective_from, v.pk))
 
     @property
     def current_version(self) -> LineVersion | None:
