@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -61,6 +61,19 @@ def chain_key() -> bytes:
 
 def keyed_hash(text: str, key: bytes | None = None) -> str:
     return hmac.new(key or chain_key(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_hasher(key: bytes | None = None) -> Callable[[str], str]:
+    """`keyed_hash` with the key read and set up once, for a writer sealing thousands of rows: each text is hashed
+    on a copy of the keyed HMAC, which costs half as much as a new one."""
+    keyed = hmac.new(key or chain_key(), digestmod=hashlib.sha256)
+
+    def hashed(text: str) -> str:
+        copy = keyed.copy()
+        copy.update(text.encode())
+        return copy.hexdigest()
+
+    return hashed
 
 
 @dataclass(frozen=True)
