@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from provision_ledger.audit.chain import verify
 from provision_ledger.audit.models import AuditEvent
+from provision_ledger.audit.sealing import content, content_text, instant, key_of, keyed_hasher, row_hash
 from provision_ledger.core.demo import add_terms, english_terms
 from provision_ledger.delivery import bulk
 from provision_ledger.delivery.models import LineMonth, Session
@@ -94,7 +96,7 @@ def test_example_files_import_in_order_with_an_audit_event_for_each_record(autho
 
 
 def test_a_long_file_adds_its_monthly_sums_as_they_fill_and_they_agree_with_its_sessions(authority, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(importer._Sessions, "batch", 2)
     monkeypatch.setattr(bulk, "MONTH_SUMS_HELD", 1)  # every batch adds its sums, and they must still add up
     _import_examples(authority, upto="lines")
     rows = "".join(f"MIS-1001,2025-{month:02d}-{day:02d},delivered,,,,\n" for month in (9, 10) for day in (8, 9, 10))
@@ -221,6 +223,32 @@ def test_a_bulk_written_sessions_after_is_written_as_json_dumps_writes_it(
     written = bulk.session_after_json(pk, la, child, line, day.isoformat(), status, planned, delivered, reason, note,
                                       by, delivered_by)  # fmt: skip
     assert written == json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ids=st.tuples(*[st.integers(min_value=1, max_value=2**53)] * 5),
+    delivered_by=st.one_of(st.none(), st.integers(min_value=1, max_value=2**53)),
+    day=st.dates(),
+    at=st.datetimes(timezones=st.sampled_from([UTC, ZoneInfo("Europe/London")])),
+    status=st.sampled_from([s.value for s in SessionStatus]),
+    minutes=st.tuples(st.integers(0, 32767), st.integers(0, 32767)),
+    reason=st.sampled_from(["", *(r.value for r in MissReason)]),
+    note=st.text(),
+    key=st.binary(min_size=32, max_size=80),
+)
+def test_a_bulk_written_sessions_seal_is_the_one_row_hash_makes_from_the_row(
+    ids, delivered_by, day, at, status, minutes, reason, note, key
+):
+    pk, la, child, line, by = ids
+    planned, delivered = minutes
+    row = Session(id=pk, local_authority_id=la, child_id=child, line_id=line, date=day, status=status,
+                  planned_minutes=planned, delivered_minutes=delivered, reason=reason, note=note,
+                  delivered_by_id=delivered_by, recorded_by_id=by, recorded_at=at)  # fmt: skip
+    text = bulk.session_sealed_text(pk, la, child, line, day.isoformat(), status, planned, delivered, reason, note, by,
+                                    instant(at), delivered_by)  # fmt: skip
+    assert text == f"{key_of(row)}\n{content_text(content(row))}"
+    assert keyed_hasher(key)(text) == row_hash(row, key)
 
 
 def test_a_session_on_a_day_the_school_was_closed_is_refused_unless_the_file_says_it_was_open(authority):

@@ -196,6 +196,40 @@ def test_an_entry_after_an_amendment_is_planned_at_the_amended_minutes_by_every_
         assert (row["planned_minutes"], row["delivered_minutes"]) == (30, 30)
 
 
+SESSIONS_HEADER = "line_ref,date,status,planned_minutes,delivered_minutes,reason,note\n"
+
+
+def test_a_file_repeating_one_entry_across_an_amendment_records_each_row_at_the_terms_in_force_on_its_date():
+    world = _world()
+    before = [d for d in world["days"] if d < AMENDED_FROM][:2]
+    after = [d for d in world["days"] if d >= AMENDED_FROM][:2]
+    rows = "".join(f"MIS-1,{d.isoformat()},delivered,,,,\n" for d in (before[0], after[0], before[1], after[1]))
+
+    import_csv("sessions", io.BytesIO((SESSIONS_HEADER + rows).encode()), la=world["la"], by=world["senco"],
+               today=date(2026, 9, 1))  # fmt: skip
+
+    written = Session.objects.order_by("date").values_list("date", "planned_minutes", "delivered_minutes")
+    assert list(written) == [(before[0], 30, 30), (before[1], 30, 30), (after[0], 20, 20), (after[1], 20, 20)]
+    assert verify(world["la"].pk) == []
+
+
+def test_an_entry_a_file_repeats_is_refused_only_on_the_date_whose_terms_it_contradicts():
+    world = _world()
+    before = [d for d in world["days"] if d < AMENDED_FROM][:2]
+    after = next(d for d in world["days"] if d >= AMENDED_FROM)
+    # 25 of 30 minutes is part of a session before the amendment, and more than the whole 20 minutes after it.
+    rows = "".join(f"MIS-1,{d.isoformat()},part_delivered,,25,staff_absent,\n" for d in (before[0], after, before[1]))
+
+    with pytest.raises(ImportRefused) as refused:
+        import_csv("sessions", io.BytesIO((SESSIONS_HEADER + rows).encode()), la=world["la"], by=world["senco"],
+                   today=date(2026, 9, 1))  # fmt: skip
+
+    assert [str(e) for e in refused.value.errors] == [
+        "Row 3, column delivered_minutes: part delivered means between 1 and 19 minutes."
+    ]
+    assert not Session.objects.exists()
+
+
 # Building a Session (to save it), its manager's writes, or rows inserted into its table.
 SESSION_WRITES = re.compile(
     r"(?<!class )\bSession\(|Session\.objects\.(create|bulk_create|bulk_update|update)\b|insert_rows\(\s*Session\b"

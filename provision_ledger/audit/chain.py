@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -76,12 +76,14 @@ def create_digest(
     after_json: str,
     prev_hash: str,
     seals_json: str = "{}",
+    hasher: Callable[[str], str] | None = None,
 ) -> str:
     """`digest` of a CREATE event whose `after` and `seals` are already JSON text (sorted keys, no spaces, as `digest`
     writes them).
 
     The same text `digest` hashes, written out directly, so a bulk import encodes each row's `after` once and stores
-    that same text. `verify` recomputes every hash with `digest`, so the two cannot drift unseen.
+    that same text. `verify` recomputes every hash with `digest`, so the two cannot drift unseen. `hasher` is
+    `sealing.keyed_hasher()` when many are linked at once.
     """
     text = (
         f'{{"action":"create","actor":{actor_id},"after":{after_json},"at":{json_string(at.astimezone(UTC).isoformat())},'
@@ -89,7 +91,7 @@ def create_digest(
         f'"object_type":{json_string(object_type)},"prev_hash":{json_string(prev_hash)},"reason":"",'
         f'"seals":{seals_json},"seq":{seq},"summary":{json_string(summary)}}}'
     )
-    return sealing.keyed_hash(text)
+    return (hasher or sealing.keyed_hash)(text)
 
 
 def seals_json(seals: dict[str, str]) -> str:
@@ -144,6 +146,7 @@ def append_created(local_authority_id: int, events: Sequence[CreatedEvent], *, a
     head = ChainHead.objects.select_for_update().get(local_authority_id=local_authority_id)
     seq, prev = head.seq, head.hash
     rows = []
+    hasher = sealing.keyed_hasher()
     for child_id, actor_id, at, object_type, object_id, summary, after, seals_json in events:
         seq += 1
         if isinstance(after, str):
@@ -154,7 +157,7 @@ def append_created(local_authority_id: int, events: Sequence[CreatedEvent], *, a
         hashed = create_digest(
             seq=seq, local_authority_id=local_authority_id, child_id=child_id, actor_id=actor_id, at=at,
             object_type=object_type, object_id=object_id, summary=summary, after_json=after_json, prev_hash=prev,
-            seals_json=seals_json,
+            seals_json=seals_json, hasher=hasher,
         )  # fmt: skip
         rows.append((local_authority_id, child_id, actor_id, at, "create", object_type, object_id, summary,
                      after_json, "", seals_json, seq, prev, hashed, address))  # fmt: skip

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -60,6 +60,19 @@ def chain_key() -> bytes:
 
 def keyed_hash(text: str, key: bytes | None = None) -> str:
     return hmac.digest(key or chain_key(), text.encode(), "sha256").hex()  # hmac.new's hexdigest, in one C call
+
+
+def keyed_hasher(key: bytes | None = None) -> Callable[[str], str]:
+    """`keyed_hash` with the key read and set up once, for a writer sealing thousands of rows: each text is hashed
+    on a copy of the keyed HMAC, which costs half as much as a new one."""
+    keyed = hmac.new(key or chain_key(), digestmod=hashlib.sha256)
+
+    def hashed(text: str) -> str:
+        copy = keyed.copy()
+        copy.update(text.encode())
+        return copy.hexdigest()
+
+    return hashed
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from provision_ledger.audit.chain import CreatedEvent, append_created, json_string, seals_json
-from provision_ledger.audit.sealing import content_text, instant, keyed_hash
+from provision_ledger.audit.sealing import instant, keyed_hasher
 from provision_ledger.delivery.models import STATUS_CHOICES, Session
 from provision_ledger.delivery.totals import MonthSums
 from provision_ledger.kit.bulk import insert_rows, next_ids
@@ -53,6 +53,7 @@ class SessionWriter:
         self.month_sums = MonthSums()
         self.written = 0
         self._iso: dict[date, str] = {}
+        self._shown: dict[date, str] = {}  # each day as an event's summary shows it
 
     def write(self, rows: Sequence[SessionRow]) -> list[int]:
         """Insert the rows and their events; returns their ids in order."""
@@ -66,20 +67,20 @@ class SessionWriter:
         by_authority: dict[int, list[CreatedEvent]] = {}
         # For a file: (authority, child) → the child's sessions in this batch, as (id, day, row seal).
         by_child: dict[tuple[int, int], list[tuple[int, date, str]]] = {}
+        seal = keyed_hasher() if self.events else None
+        last_at, recorded_at = None, ""
         for pk, (la, child, line, day, status, planned, delivered, reason, note, delivered_by, by, at) in zip(
             ids, rows, strict=True
         ):
             add(la, child, line, day, planned, delivered, reason, 1)
-            if not self.events:
+            if seal is None:
                 continue
             iso = self._iso.get(day) or self._iso.setdefault(day, day.isoformat())
-            sealed = {"id": pk, "local_authority": la, "child": child, "line": line, "date": iso, "status": status,
-                      "planned_minutes": planned, "delivered_minutes": delivered, "reason": reason,
-                      "delivered_by": delivered_by, "note": note, "group_ref": None, "recorded_by": by,
-                      "recorded_at": instant(at), "corrects": None, "voided_at": None,
-                      "voided_by": None, "void_reason": ""}  # fmt: skip
+            if at is not last_at:  # a file's rows share one moment
+                last_at, recorded_at = at, instant(at)
             # The row's seal, as `audit.sealing.row_hash` would make it from the saved row.
-            row_hash = keyed_hash(f"session:{pk}\n{content_text(sealed)}")
+            row_hash = seal(session_sealed_text(pk, la, child, line, iso, status, planned, delivered, reason, note, by,
+                                                recorded_at, delivered_by))  # fmt: skip
             if self.per_child:
                 by_child.setdefault((la, child), []).append((pk, day, row_hash))
                 continue
@@ -106,12 +107,19 @@ class SessionWriter:
     def _child_event(self, child: int, by: int, at: datetime, rows: list[tuple[int, date, str]]) -> CreatedEvent:
         """One event for a child's sessions in a batch of a file: their ids in `after`, each row's seal in `seals`."""
         ids = [pk for pk, _, _ in rows]
-        first, last = min(day for _, day, _ in rows), max(day for _, day, _ in rows)
+        days = [day for _, day, _ in rows]
+        first, last = self._shown_day(min(days)), self._shown_day(max(days))
         count = f"{len(rows)} session{'s' if len(rows) != 1 else ''}"
-        dates = f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} to {last:%d %b %Y}"
+        dates = first if first == last else f"{first} to {last}"
         after = f'{{"sessions":[{",".join(map(str, ids))}]}}'
         seals = seals_json({f"session:{pk}": row_hash for pk, _, row_hash in rows})
         return (child, by, at, "session", ids[0], f"{self.verb}: {count}, {dates}"[:300], after, seals)
+
+    def _shown_day(self, day: date) -> str:
+        shown = self._shown.get(day)
+        if shown is None:
+            shown = self._shown[day] = f"{day:%d %b %Y}"
+        return shown
 
     def finish(self) -> int:
         """Add the months' sums still held; returns the sessions written."""
@@ -144,4 +152,35 @@ def session_after_json(
         f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
         f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_by":{recorded_by},'
         f'"status":{json_string(status)},"void_reason":"","voided_at":null,"voided_by":null}}'
+    )
+
+
+def session_sealed_text(
+    pk: int,
+    la_id: int,
+    child_id: int,
+    line_id: int,
+    day: str,
+    status: str,
+    planned: int,
+    delivered: int,
+    reason: str,
+    note: str,
+    recorded_by: int,
+    recorded_at: str,
+    delivered_by: int | None = None,
+) -> str:
+    """The text a new session's seal hashes, as `audit.sealing.row_hash` writes it from the saved row: its key, then
+    `content_text` of every column (`recorded_at` already an `instant`).
+
+    Written out directly, as `session_after_json` is, since encoding a dict per row cost more than hashing it; a
+    property test holds the two equal.
+    """
+    return (
+        f'session:{pk}\n{{"child":{child_id},"corrects":null,"date":"{day}",'
+        f'"delivered_by":{"null" if delivered_by is None else delivered_by},"delivered_minutes":{delivered},'
+        f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
+        f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_at":{json_string(recorded_at)},'
+        f'"recorded_by":{recorded_by},"status":{json_string(status)},"void_reason":"","voided_at":null,'
+        f'"voided_by":null}}'
     )

@@ -15,7 +15,7 @@ import functools
 import io
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
@@ -37,8 +37,12 @@ from provision_ledger.rules.legal_force import PlanKind
 from provision_ledger.rules.sessions import EntryRefused, entry_figures
 
 BATCH = 5000
-# Line-months summed in memory before they are added to the stored sums (inside the file's transaction): a file
-# runs across many lines and months, so most keys recur; the cap keeps memory flat for the largest authority.
+# Sessions are small rows, and a file's are sealed by one event per child in each batch: in larger batches a large
+# authority's file writes far fewer events (its children recur in every batch), and memory still stays flat.
+SESSIONS_BATCH = 20_000
+# Distinct session entries whose figures are kept while a file is checked: the first ones met, which for most
+# authorities is all of them (a line's entries mostly repeat); a few MB at most.
+FIGURES_HELD = 20_000
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
 
 
@@ -187,7 +191,7 @@ def _flag(row: dict[str, str], column: str) -> bool:
     return value in TRUE_WORDS
 
 
-def _choice(row: dict[str, str], column: str, choices: list[str] | set[str], required: bool = True) -> str:
+def _choice(row: dict[str, str], column: str, choices: Collection[str], required: bool = True) -> str:
     value = _text(row, column, required)
     if value and value not in choices:
         raise _Bad(column, f"“{value[:30]}” is not one of: {', '.join(sorted(choices))}.")
@@ -235,7 +239,7 @@ def _rows(counter: _CountingReader, kind: str) -> Iterator[tuple[int, dict[str, 
     try:
         for values in reader:
             number += 1
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue
             if len(values) != len(header):
                 yield number, {"__width__": f"{len(values)}"}
@@ -256,6 +260,7 @@ def _encoding_error(row: int) -> RowError:
 
 class _Writer:
     kind = ""
+    batch = BATCH  # rows written at a time
 
     def __init__(self, la: LocalAuthority, by: User, today: date) -> None:
         self.la, self.by, self.today = la, by, today
@@ -462,8 +467,12 @@ class _Lines(_Writer):
         )
 
 
+_Figures = tuple[str, int, int, str]  # a session's status, planned and delivered minutes, and reason
+
+
 class _Sessions(_Writer):
     kind = "sessions"
+    batch = SESSIONS_BATCH
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -507,15 +516,21 @@ class _Sessions(_Writer):
         self.calendars: dict[int, tuple[str, SchoolCalendar]] = {}  # each school's, built when a row first needs it
         for ref, (*_, history) in self.lines.items():
             history[:] = ended_by(history, plan_ends[ref])  # a replaced plan's lines promise nothing after its end
-        self.statuses = {s.value for s in SessionStatus}
+        self.statuses = {s.value: s for s in SessionStatus}
         self.reasons = {r.value for r in MissReason}
         self.sessions = SessionWriter(verb="Sessions imported", line_names=names, per_child=True)
+        self.la_id, self.by_id = self.la.pk, self.by.pk
+        # An entry's figures follow from the terms in force, the school day's length and the entry's own four values
+        # alone, and a file repeats a few combinations over and over: each is worked out once. A refusal is not kept;
+        # it is rare and ends the file.
+        self.figures: dict[tuple[LineTerms, int, str | None, str | None, str | None, str | None], _Figures] = {}
 
     def check(self, row: dict[str, str]) -> tuple[Any, ...]:
         ref = _text(row, "line_ref", max_length=40)
-        if ref not in self.lines:
+        line = self.lines.get(ref)
+        if line is None:
             raise _Bad("line_ref", f"no provision line {ref[:40]} in {self.la.name}: import the lines first.")
-        line_id, child_id, voided, school_day, school, history = self.lines[ref]
+        line_id, child_id, voided, school_day, school, history = line
         if voided:
             raise _Bad("line_ref", f"line {ref} is void: sessions cannot be recorded against it.")
         day = _date(row, "date")
@@ -529,20 +544,34 @@ class _Sessions(_Writer):
             found = School.objects.get(pk=school)
             self.calendars[school] = (found.name, found.calendar())
         school_name, calendar = self.calendars[school]
-        if not _flag(row, "school_open") and not calendar.is_school_day(day):
+        # An empty or missing school_open is no; checked only when given, as most files never give it.
+        if not (row.get("school_open") and _flag(row, "school_open")) and not calendar.is_school_day(day):
             raise _Bad(
                 "date",
                 f"{day:%A %-d %B %Y} is not a school day at {school_name}. If the school was open and the session "
                 "took place, put yes in the school_open column.",
             )
-        status = _choice(row, "status", self.statuses)
+        entry = (terms, school_day, row.get("status"), row.get("planned_minutes"), row.get("delivered_minutes"),
+                 row.get("reason"))  # fmt: skip
+        figures = self.figures.get(entry)
+        if figures is None:
+            figures = self._figures(terms, school_day, row)
+            if len(self.figures) < FIGURES_HELD:
+                self.figures[entry] = figures
+        status, planned, delivered, reason = figures
+        note = _text(row, "note", required=False, max_length=2000) if row.get("note") else ""
+        return (self.la_id, child_id, line_id, day, status, planned, delivered, reason, note, None, self.by_id, self.at)
+
+    def _figures(self, terms: LineTerms, school_day: int, row: dict[str, str]) -> _Figures:
+        """An entry's status, planned and delivered minutes and reason, as `entry_figures` reads them."""
+        status = _choice(row, "status", self.statuses.keys())
         planned = _int(row, "planned_minutes", required=False, high=school_day)
         delivered = _int(row, "delivered_minutes", required=False, high=school_day)
         reason = _choice(row, "reason", self.reasons, required=False)
         try:
             figures = entry_figures(
                 terms,
-                SessionStatus(status),
+                self.statuses[status],
                 school_day_minutes=school_day,
                 planned=planned,
                 delivered=delivered,
@@ -551,9 +580,7 @@ class _Sessions(_Writer):
         except EntryRefused as refused:
             column, message = next(iter(refused.errors.items()))
             raise _Bad(column, message[0].lower() + message[1:]) from refused
-        planned, delivered = figures.planned_minutes, figures.delivered_minutes
-        note = _text(row, "note", required=False, max_length=2000)
-        return (self.la.pk, child_id, line_id, day, status, planned, delivered, reason, note, None, self.by.pk, self.at)
+        return status, figures.planned_minutes, figures.delivered_minutes, reason
 
     def write(self, items: list[SessionRow]) -> None:
         self.sessions.write(items)
@@ -598,7 +625,7 @@ def import_csv(
                     count += 1
                     if not errors:
                         batch.append(item)
-                        if len(batch) >= BATCH:
+                        if len(batch) >= writer.batch:
                             writer.write(batch)
                             batch = []
             if len(errors) >= max_errors:

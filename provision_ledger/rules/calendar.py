@@ -90,18 +90,24 @@ class SchoolCalendar:
     inset_days: frozenset[date] = frozenset()
     closures: frozenset[date] = frozenset()
 
+    @functools.cached_property
+    def _days(self) -> _CalendarIndex:
+        # Looked up once per calendar object: hashing a frozen calendar (every term) costs more than the lookup, and
+        # an import asks about each of its rows' days.
+        return _index(self)
+
     def is_school_day(self, d: date) -> bool:
-        return d in _index(self).day_set
+        return d in self._days.day_set
 
     def school_days(self, start: date, end: date) -> list[date]:
         """The school days from start to end inclusive, in order."""
-        days = _index(self).days
+        days = self._days.days
         return list(days[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)])
 
     def count_school_days(self, start: date, end: date) -> int:
         if start > end:
             return 0
-        days = _index(self).days
+        days = self._days.days
         return bisect.bisect_right(days, end) - bisect.bisect_left(days, start)
 
     def term_containing(self, d: date) -> Term | None:
