@@ -65,7 +65,7 @@ def keyed_hash(text: str, key: bytes | None = None) -> str:
 def keyed_hasher(key: bytes | None = None) -> Callable[[str], str]:
     """`keyed_hash` with the key read and set up once, for a writer sealing thousands of rows: each text is hashed
     on a copy of the keyed HMAC, which costs half as much as a new one."""
-    keyed = hmac.new(key or chain_key(), digestmod=hashlib.sha256)
+    keyed = hmac.new(key or chain_key(), digestmod="sha256")
 
     def hashed(text: str) -> str:
         copy = keyed.copy()
