@@ -127,6 +127,34 @@ class SessionWriter:
         return self.written
 
 
+def _session_json(
+    pk: int,
+    la_id: int,
+    child_id: int,
+    line_id: int,
+    day: str,
+    status: str,
+    planned: int,
+    delivered: int,
+    reason: str,
+    note: str,
+    recorded_by: int,
+    delivered_by: int | None,
+    recorded_at: str | None,
+) -> str:
+    """A new session's columns as sorted-key JSON with no spaces; `recorded_at` only when given (a snapshot leaves
+    it out, a seal holds it). Written out directly, since a dict and its encoding cost more than the rest of the
+    row's checks; property tests hold it to `snapshot` and to `audit.sealing.row_hash`."""
+    at = f'"recorded_at":{json_string(recorded_at)},' if recorded_at is not None else ""
+    return (
+        f'{{"child":{child_id},"corrects":null,"date":"{day}",'
+        f'"delivered_by":{"null" if delivered_by is None else delivered_by},"delivered_minutes":{delivered},'
+        f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
+        f'"planned_minutes":{planned},"reason":{json_string(reason)},{at}"recorded_by":{recorded_by},'
+        f'"status":{json_string(status)},"void_reason":"","voided_at":null,"voided_by":null}}'
+    )
+
+
 def session_after_json(
     pk: int,
     la_id: int,
@@ -141,17 +169,9 @@ def session_after_json(
     recorded_by: int,
     delivered_by: int | None = None,
 ) -> str:
-    """A session's `after`, as `json.dumps(snapshot, sort_keys=True, separators=(",", ":"))` writes it.
-
-    Written out directly, its keys in sorted order, since a dict and its encoding cost more than the rest of the row's
-    checks; a property test holds the two equal.
-    """
-    return (
-        f'{{"child":{child_id},"corrects":null,"date":"{day}",'
-        f'"delivered_by":{"null" if delivered_by is None else delivered_by},"delivered_minutes":{delivered},'
-        f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
-        f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_by":{recorded_by},'
-        f'"status":{json_string(status)},"void_reason":"","voided_at":null,"voided_by":null}}'
+    """A session's `after`, as `json.dumps(snapshot, sort_keys=True, separators=(",", ":"))` writes it."""
+    return _session_json(
+        pk, la_id, child_id, line_id, day, status, planned, delivered, reason, note, recorded_by, delivered_by, None
     )
 
 
@@ -171,16 +191,9 @@ def session_sealed_text(
     delivered_by: int | None = None,
 ) -> str:
     """The text a new session's seal hashes, as `audit.sealing.row_hash` writes it from the saved row: its key, then
-    `content_text` of every column (`recorded_at` already an `instant`).
-
-    Written out directly, as `session_after_json` is, since encoding a dict per row cost more than hashing it; a
-    property test holds the two equal.
-    """
-    return (
-        f'session:{pk}\n{{"child":{child_id},"corrects":null,"date":"{day}",'
-        f'"delivered_by":{"null" if delivered_by is None else delivered_by},"delivered_minutes":{delivered},'
-        f'"group_ref":null,"id":{pk},"line":{line_id},"local_authority":{la_id},"note":{json_string(note)},'
-        f'"planned_minutes":{planned},"reason":{json_string(reason)},"recorded_at":{json_string(recorded_at)},'
-        f'"recorded_by":{recorded_by},"status":{json_string(status)},"void_reason":"","voided_at":null,'
-        f'"voided_by":null}}'
-    )
+    `content_text` of every column (`recorded_at` already an `instant`)."""
+    body = _session_json(
+        pk, la_id, child_id, line_id, day, status, planned, delivered, reason, note, recorded_by, delivered_by,
+        recorded_at,
+    )  # fmt: skip
+    return f"session:{pk}\n{body}"
